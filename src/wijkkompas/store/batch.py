@@ -1,0 +1,93 @@
+"""The tidy shape every loader produces and the store consumes.
+
+A loader (a CBS file, StatLine, the demo municipality) turns its input into one
+:class:`ImportBatch`; the store writes a batch in one transaction. Because demo and real data
+take the same shape, they flow through the same code from here on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from wijkkompas.errors import WijkkompasError
+
+Release = Literal["voorlopig", "definitief"]
+
+REGION_COLUMNS = ["code", "name", "level", "year", "gemeente_code", "wijk_code"]
+"""One row per region and boundary year (``year`` is the year of the gebiedsindeling)."""
+
+OBSERVATION_COLUMNS = [
+    "region_code",
+    "region_year",
+    "indicator_id",
+    "period",
+    "value",
+    "suppressed",
+    "source_column",
+    "release",
+]
+"""One row per region, indicator and reference period.
+
+``region_year`` is the boundary year of the region the figure belongs to (the table year);
+``period`` is the reference period of the figure itself as an ISO-like label: ``"2023"`` for a
+calendar year, ``"2023-01-01"`` for a reference date. Income lags, so in the KWB 2024 table the
+income figures have period ``"2021"`` or ``"2022"``. ``value`` is NaN when the figure is unknown
+or suppressed (``suppressed`` then says which); missing is never zero.
+"""
+
+UNMATCHED_COLUMNS = ["region_code", "region_year", "period", "source_column", "value_text"]
+"""Columns of a source that match no catalogue indicator: kept verbatim, never dropped."""
+
+GEOMETRY_COLUMNS = ["region_code", "region_year", "wkb", "wkb_web"]
+"""Boundaries in WGS84 as WKB, plus a copy simplified as a coverage for the web."""
+
+BOUNDARY_CHANGE_COLUMNS = ["region_code", "region_year", "change_code"]
+"""The KWB indelingswijziging indicator per region and year (1 = unchanged since last year)."""
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+@dataclass
+class ImportBatch:
+    """Everything one import writes, plus where it came from."""
+
+    source: str
+    """Stable key of the loader, e.g. ``cbs-kwb``, ``statline``, ``demo``."""
+    description: str
+    regions: pd.DataFrame = field(default_factory=lambda: _empty(REGION_COLUMNS))
+    observations: pd.DataFrame = field(default_factory=lambda: _empty(OBSERVATION_COLUMNS))
+    unmatched: pd.DataFrame = field(default_factory=lambda: _empty(UNMATCHED_COLUMNS))
+    geometries: pd.DataFrame = field(default_factory=lambda: _empty(GEOMETRY_COLUMNS))
+    boundary_changes: pd.DataFrame = field(
+        default_factory=lambda: _empty(BOUNDARY_CHANGE_COLUMNS)
+    )
+    provenance: dict[str, Any] = field(default_factory=dict)
+    """File name, sha256, table id, retrieval date, anything a reader needs to trace a figure."""
+
+    def validate(self) -> None:
+        """Refuse a batch whose tables lack columns, so nothing half-shaped reaches the store."""
+        for name, frame, columns in (
+            ("regions", self.regions, REGION_COLUMNS),
+            ("observations", self.observations, OBSERVATION_COLUMNS),
+            ("unmatched", self.unmatched, UNMATCHED_COLUMNS),
+            ("geometries", self.geometries, GEOMETRY_COLUMNS),
+            ("boundary_changes", self.boundary_changes, BOUNDARY_CHANGE_COLUMNS),
+        ):
+            missing = [c for c in columns if c not in frame.columns]
+            if missing:
+                raise WijkkompasError(
+                    f"The import from '{self.source}' produced a {name} table without the "
+                    f"column(s) {', '.join(missing)}; nothing was written. This is a defect in "
+                    "the loader: please report it with the file you imported."
+                )
+        releases = set(self.observations["release"].dropna().unique())
+        if not releases <= {"voorlopig", "definitief"}:
+            raise WijkkompasError(
+                f"The import from '{self.source}' has release values {sorted(releases)}; "
+                "only 'voorlopig' and 'definitief' are allowed. Nothing was written."
+            )

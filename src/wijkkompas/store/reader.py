@@ -1,0 +1,127 @@
+"""Read queries on the analytic store; every method returns a plain pandas DataFrame."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from wijkkompas.regions import Level
+
+_REGION_SELECT = "r.code, r.name, r.level, r.year, r.gemeente_code, r.wijk_code"
+
+
+class StoreReader:
+    """Queries over one read-only connection; create it through ``AnalyticStore.reader()``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+
+    def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        return self._con.execute(sql, list(params)).df()
+
+    def latest_year(self, gemeente: str | None = None) -> int | None:
+        """The newest boundary year in the store (for one gemeente when given)."""
+        sql = "SELECT max(year) FROM regions"
+        params: list[object] = []
+        if gemeente:
+            sql += " WHERE gemeente_code = ?"
+            params.append(gemeente)
+        (row,) = self._con.execute(sql, params).fetchall()
+        return None if row[0] is None else int(row[0])
+
+    def years(self) -> list[int]:
+        """All boundary years that have regions, oldest first."""
+        return [int(y) for (y,) in self._con.execute(
+            "SELECT DISTINCT year FROM regions ORDER BY year").fetchall()]
+
+    def _region_filter(
+        self, level: Level | None, gemeente: str | None, year: int | None
+    ) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if level:
+            clauses.append("r.level = ?")
+            params.append(level)
+        if gemeente:
+            clauses.append("r.gemeente_code = ?")
+            params.append(gemeente)
+        if year is None:
+            year = self.latest_year(gemeente)
+        if year is not None:
+            clauses.append("r.year = ?")
+            params.append(year)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        return where, params
+
+    def regions(
+        self, level: Level | None = None, gemeente: str | None = None, year: int | None = None
+    ) -> pd.DataFrame:
+        """Regions of one boundary year (the newest when ``year`` is None), sorted by code."""
+        where, params = self._region_filter(level, gemeente, year)
+        return self._frame(f"SELECT {_REGION_SELECT} FROM regions r{where} ORDER BY r.code", params)
+
+    def geometries(
+        self,
+        level: Level,
+        gemeente: str | None = None,
+        year: int | None = None,
+        simplified: bool = True,
+    ) -> pd.DataFrame:
+        """Regions with their boundary as WGS84 WKB (the web copy when ``simplified``)."""
+        where, params = self._region_filter(level, gemeente, year)
+        column = "wkb_web" if simplified else "wkb"
+        sql = f"""SELECT {_REGION_SELECT}, g.{column} AS wkb FROM regions r
+                  JOIN geometries g ON g.region_code = r.code AND g.region_year = r.year
+                  {where} ORDER BY r.code"""
+        frame = self._frame(sql, params)
+        frame["wkb"] = frame["wkb"].map(bytes)
+        return frame
+
+    def observations(
+        self,
+        indicator_ids: Sequence[str] | None = None,
+        region_codes: Sequence[str] | None = None,
+        gemeente: str | None = None,
+    ) -> pd.DataFrame:
+        """Figures per region, indicator and period; a definitief figure hides its voorlopig one."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if indicator_ids:
+            clauses.append("o.indicator_id IN (SELECT unnest(?))")
+            params.append(list(indicator_ids))
+        if region_codes:
+            clauses.append("o.region_code IN (SELECT unnest(?))")
+            params.append(list(region_codes))
+        if gemeente:
+            clauses.append("r.gemeente_code = ?")
+            params.append(gemeente)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        sql = f"""SELECT o.region_code, o.region_year, r.level, r.gemeente_code, o.indicator_id,
+                         o.period, o.value, o.suppressed, o.source, o.source_column, o.release
+                  FROM observations o
+                  JOIN regions r ON r.code = o.region_code AND r.year = o.region_year
+                  {where}
+                  QUALIFY row_number() OVER (
+                      PARTITION BY o.region_code, o.region_year, o.indicator_id, o.period, o.source
+                      ORDER BY o.release = 'definitief' DESC) = 1
+                  ORDER BY o.indicator_id, o.region_code, o.region_year, o.period"""
+        return self._frame(sql, params)
+
+    def unmatched(self, source: str | None = None) -> pd.DataFrame:
+        """Source columns that matched no catalogue indicator, kept verbatim."""
+        sql = "SELECT * EXCLUDE (import_id) FROM unmatched_observations"
+        params: list[object] = []
+        if source:
+            sql += " WHERE source = ?"
+            params.append(source)
+        return self._frame(sql + " ORDER BY source_column, region_code, region_year", params)
+
+    def boundary_changes(self) -> pd.DataFrame:
+        return self._frame(
+            "SELECT region_code, region_year, change_code FROM boundary_changes ORDER BY 1, 2")
+
+    def imports(self) -> pd.DataFrame:
+        """Provenance of every import, newest last."""
+        return self._frame("SELECT * FROM imports ORDER BY import_id")

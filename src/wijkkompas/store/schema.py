@@ -1,0 +1,95 @@
+"""The analytic store's tables, in one place.
+
+Plain DuckDB types only: geometry is WKB in a BLOB (shapely reads it), because DuckDB's spatial
+extension downloads itself at run time and fails offline.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+SCHEMA_VERSION = "1"
+
+TABLES: dict[str, str] = {
+    "meta": """
+        CREATE TABLE IF NOT EXISTS meta (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL
+        )""",
+    "imports": """
+        CREATE TABLE IF NOT EXISTS imports (
+            import_id INTEGER PRIMARY KEY,
+            source VARCHAR NOT NULL,
+            description VARCHAR NOT NULL,
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP NOT NULL,
+            tool_version VARCHAR NOT NULL,
+            provenance JSON NOT NULL,
+            n_regions INTEGER NOT NULL,
+            n_observations INTEGER NOT NULL,
+            n_unmatched INTEGER NOT NULL,
+            n_geometries INTEGER NOT NULL
+        )""",
+    "regions": """
+        CREATE TABLE IF NOT EXISTS regions (
+            code VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            level VARCHAR NOT NULL CHECK (level IN ('gemeente', 'wijk', 'buurt')),
+            year INTEGER NOT NULL,
+            gemeente_code VARCHAR NOT NULL,
+            wijk_code VARCHAR,
+            import_id INTEGER NOT NULL,
+            PRIMARY KEY (code, year)
+        )""",
+    "observations": """
+        CREATE TABLE IF NOT EXISTS observations (
+            region_code VARCHAR NOT NULL,
+            region_year INTEGER NOT NULL,
+            indicator_id VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            value DOUBLE,
+            suppressed BOOLEAN NOT NULL,
+            source VARCHAR NOT NULL,
+            source_column VARCHAR,
+            release VARCHAR NOT NULL CHECK (release IN ('voorlopig', 'definitief')),
+            import_id INTEGER NOT NULL,
+            PRIMARY KEY (region_code, region_year, indicator_id, period, source, release)
+        )""",
+    "unmatched_observations": """
+        CREATE TABLE IF NOT EXISTS unmatched_observations (
+            region_code VARCHAR NOT NULL,
+            region_year INTEGER NOT NULL,
+            period VARCHAR,
+            source VARCHAR NOT NULL,
+            source_column VARCHAR NOT NULL,
+            value_text VARCHAR,
+            import_id INTEGER NOT NULL
+        )""",
+    "geometries": """
+        CREATE TABLE IF NOT EXISTS geometries (
+            region_code VARCHAR NOT NULL,
+            region_year INTEGER NOT NULL,
+            wkb BLOB NOT NULL,
+            wkb_web BLOB NOT NULL,
+            import_id INTEGER NOT NULL,
+            PRIMARY KEY (region_code, region_year)
+        )""",
+    "boundary_changes": """
+        CREATE TABLE IF NOT EXISTS boundary_changes (
+            region_code VARCHAR NOT NULL,
+            region_year INTEGER NOT NULL,
+            change_code INTEGER NOT NULL,
+            import_id INTEGER NOT NULL,
+            PRIMARY KEY (region_code, region_year)
+        )""",
+}
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and record the schema version (idempotent)."""
+    for ddl in TABLES.values():
+        con.execute(ddl)
+    con.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('kind', 'wijkkompas-store')",
+        [SCHEMA_VERSION],
+    )

@@ -1,0 +1,267 @@
+"""Writing the analytic store by copy-and-rename, reading it read-only.
+
+DuckDB allows one writer or many readers per file. The web app keeps readers open, so an import
+never writes the live file: it copies it to a temporary file beside it, writes the copy in one
+transaction, checkpoints, and renames it over the live file (atomic on POSIX). Readers that are
+open keep reading the old inode; new readers see the new file. If anything fails before the
+rename, the temporary file is removed and the live store is untouched, byte for byte.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from wijkkompas import __version__
+from wijkkompas.errors import StoreError, WijkkompasError
+from wijkkompas.store.batch import ImportBatch
+from wijkkompas.store.reader import StoreReader
+from wijkkompas.store.schema import ensure_schema
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What one import wrote."""
+
+    import_id: int
+    source: str
+    regions: int
+    observations: int
+    unmatched: int
+    geometries: int
+    seconds: float
+
+
+class AnalyticStore:
+    """One DuckDB file of numbers about places; see the module docstring for the write protocol."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    @contextmanager
+    def reader(self) -> Iterator[StoreReader]:
+        """Open the current store file read-only; the caller may hold it while imports swap."""
+        if not self.path.is_file():
+            raise StoreError(
+                f"There is no analytic store at {self.path}. Build one with "
+                f"`wijkkompas --store {self.path} demo`, or import data into it first."
+            )
+        try:
+            con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"The file {self.path} could not be opened as an analytic store ({exc}). "
+                "Is it a wijkkompas store? Choose another path with --store."
+            ) from exc
+        try:
+            yield StoreReader(con)
+        finally:
+            con.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to a private copy of the store, swapped in only if the block succeeds."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._writer_lock():
+            tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
+            try:
+                if self.path.exists():
+                    shutil.copy2(self.path, tmp)
+                con = duckdb.connect(str(tmp))
+                try:
+                    ensure_schema(con)
+                    con.execute("BEGIN TRANSACTION")
+                    yield con
+                    con.execute("COMMIT")
+                    con.execute("CHECKPOINT")
+                finally:
+                    con.close()
+                _fsync(tmp)
+                os.replace(tmp, self.path)
+                _fsync(self.path.parent)
+            finally:
+                tmp.unlink(missing_ok=True)
+                tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        """Serialise writers, so two imports cannot both copy the same old file."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(
+                    f"Another import is writing {self.path} right now. Wait until it has "
+                    "finished and try again."
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def import_batch(self, batch: ImportBatch, progress: Progress | None = None) -> ImportSummary:
+        """Write one batch in one transaction; replace what the same source wrote for the same keys."""
+        batch.validate()
+        step = progress or (lambda _message: None)
+        started = datetime.now(UTC).replace(tzinfo=None)
+        clock = time.perf_counter()
+        with self.writing() as con:
+            import_id = _next_import_id(con)
+            step("regions")
+            _write_regions(con, batch, import_id)
+            step("observations")
+            _write_observations(con, batch, import_id)
+            step("geometries")
+            _write_geometries(con, batch, import_id)
+            _write_boundary_changes(con, batch, import_id)
+            _write_unmatched(con, batch, import_id)
+            step("checks")
+            _check_region_references(con, batch.source)
+            con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    import_id,
+                    batch.source,
+                    batch.description,
+                    started,
+                    datetime.now(UTC).replace(tzinfo=None),
+                    __version__,
+                    json.dumps(batch.provenance, default=str, sort_keys=True),
+                    len(batch.regions),
+                    len(batch.observations),
+                    len(batch.unmatched),
+                    len(batch.geometries),
+                ],
+            )
+            step("saving")
+        return ImportSummary(
+            import_id=import_id,
+            source=batch.source,
+            regions=len(batch.regions),
+            observations=len(batch.observations),
+            unmatched=len(batch.unmatched),
+            geometries=len(batch.geometries),
+            seconds=time.perf_counter() - clock,
+        )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    (row,) = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()
+    return int(row[0])
+
+
+def _write_regions(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
+    frame = batch.regions.assign(import_id=import_id)
+    con.register("batch_regions", frame)
+    con.execute(
+        """INSERT OR REPLACE INTO regions
+           SELECT code, name, level, CAST(year AS INTEGER), gemeente_code, wijk_code,
+                  CAST(import_id AS INTEGER)
+           FROM batch_regions"""
+    )
+    con.unregister("batch_regions")
+
+
+def _write_observations(
+    con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int
+) -> None:
+    frame = batch.observations.assign(import_id=import_id, source=batch.source)
+    frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
+    con.register("batch_observations", frame)
+    con.execute(
+        """INSERT OR REPLACE INTO observations
+           SELECT region_code, CAST(region_year AS INTEGER), indicator_id, CAST(period AS VARCHAR),
+                  CASE WHEN isnan(value) THEN NULL ELSE value END, CAST(suppressed AS BOOLEAN),
+                  source, source_column, release, CAST(import_id AS INTEGER)
+           FROM batch_observations"""
+    )
+    con.unregister("batch_observations")
+
+
+def _write_geometries(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
+    frame = batch.geometries.assign(import_id=import_id)
+    con.register("batch_geometries", frame)
+    con.execute(
+        """INSERT OR REPLACE INTO geometries
+           SELECT region_code, CAST(region_year AS INTEGER), CAST(wkb AS BLOB),
+                  CAST(wkb_web AS BLOB), CAST(import_id AS INTEGER)
+           FROM batch_geometries"""
+    )
+    con.unregister("batch_geometries")
+
+
+def _write_boundary_changes(
+    con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int
+) -> None:
+    frame = batch.boundary_changes.assign(import_id=import_id)
+    con.register("batch_changes", frame)
+    con.execute(
+        """INSERT OR REPLACE INTO boundary_changes
+           SELECT region_code, CAST(region_year AS INTEGER), CAST(change_code AS INTEGER),
+                  CAST(import_id AS INTEGER)
+           FROM batch_changes"""
+    )
+    con.unregister("batch_changes")
+
+
+def _write_unmatched(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
+    frame = batch.unmatched.assign(import_id=import_id, source=batch.source)
+    con.register("batch_unmatched", frame)
+    con.execute(
+        """DELETE FROM unmatched_observations u USING (
+               SELECT DISTINCT region_code, CAST(region_year AS INTEGER) AS region_year,
+                      source_column FROM batch_unmatched) b
+           WHERE u.source = ? AND u.region_code = b.region_code
+             AND u.region_year = b.region_year AND u.source_column = b.source_column""",
+        [batch.source],
+    )
+    con.execute(
+        """INSERT INTO unmatched_observations
+           SELECT region_code, CAST(region_year AS INTEGER), CAST(period AS VARCHAR), source,
+                  source_column, CAST(value_text AS VARCHAR), CAST(import_id AS INTEGER)
+           FROM batch_unmatched"""
+    )
+    con.unregister("batch_unmatched")
+
+
+def _check_region_references(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Every figure must belong to a known region of its boundary year; else nothing is written."""
+    for table in ("observations", "geometries", "boundary_changes"):
+        rows = con.execute(
+            f"""SELECT DISTINCT t.region_code, t.region_year FROM {table} t
+                ANTI JOIN regions r ON r.code = t.region_code AND r.year = t.region_year
+                ORDER BY 1, 2 LIMIT 6"""
+        ).fetchall()
+        if rows:
+            shown = ", ".join(f"{code} ({year})" for code, year in rows[:5])
+            raise WijkkompasError(
+                f"The import from '{source}' has {table} for region codes that are not in the "
+                f"regions of that boundary year: {shown}{' …' if len(rows) > 5 else ''}. "
+                "Check the codes (and the year) in the file; nothing was written."
+            )

@@ -1,0 +1,168 @@
+"""The analytic store: one transaction per import, swapped in atomically, readable meanwhile."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import box
+
+from wijkkompas.errors import StoreError, WijkkompasError
+from wijkkompas.store import AnalyticStore, ImportBatch
+from wijkkompas.store import store as store_module
+
+
+def small_batch(source: str = "test", value: float = 10.0) -> ImportBatch:
+    """One gemeente, one wijk, two buurten, one indicator, with a suppressed figure."""
+    regions = pd.DataFrame(
+        [
+            ("GM9998", "Proefdorp", "gemeente", 2024, "GM9998", None),
+            ("WK999800", "Centrum", "wijk", 2024, "GM9998", "WK999800"),
+            ("BU99980000", "Oud", "buurt", 2024, "GM9998", "WK999800"),
+            ("BU99980001", "Nieuw", "buurt", 2024, "GM9998", "WK999800"),
+        ],
+        columns=["code", "name", "level", "year", "gemeente_code", "wijk_code"],
+    )
+    observations = pd.DataFrame(
+        [
+            ("BU99980000", 2024, "population", "2024-01-01", value, False, "a_inw", "definitief"),
+            ("BU99980001", 2024, "population", "2024-01-01", math.nan, True, "a_inw", "definitief"),
+            ("BU99980000", 2024, "population", "2024-01-01", value + 1, False, "a_inw", "voorlopig"),
+        ],
+        columns=[
+            "region_code", "region_year", "indicator_id", "period", "value", "suppressed",
+            "source_column", "release",
+        ],
+    )
+    geometries = pd.DataFrame(
+        [
+            ("BU99980000", 2024, shapely.to_wkb(box(5.0, 52.0, 5.1, 52.1)),
+             shapely.to_wkb(box(5.0, 52.0, 5.1, 52.1))),
+        ],
+        columns=["region_code", "region_year", "wkb", "wkb_web"],
+    )
+    unmatched = pd.DataFrame(
+        [("BU99980000", 2024, "2024", "a_mystery", "12,5")],
+        columns=["region_code", "region_year", "period", "source_column", "value_text"],
+    )
+    return ImportBatch(
+        source=source,
+        description="a test batch",
+        regions=regions,
+        observations=observations,
+        geometries=geometries,
+        unmatched=unmatched,
+        provenance={"file": "test.csv"},
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_an_import_is_readable_with_its_provenance(tmp_path: Path) -> None:
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    summary = store.import_batch(small_batch())
+    assert summary.regions == 4 and summary.observations == 3
+    with store.reader() as r:
+        buurten = r.regions(level="buurt")
+        assert list(buurten["code"]) == ["BU99980000", "BU99980001"]
+        obs = r.observations(indicator_ids=["population"])
+        # the definitief figure hides the voorlopig one; the suppressed one stays missing
+        by_code = dict(zip(obs["region_code"], obs["value"], strict=True))
+        assert by_code["BU99980000"] == 10.0
+        assert pd.isna(by_code["BU99980001"])
+        assert obs.set_index("region_code").loc["BU99980001", "suppressed"]
+        assert r.unmatched()["value_text"].tolist() == ["12,5"]
+        imports = r.imports()
+        assert imports["source"].tolist() == ["test"]
+        assert '"file": "test.csv"' in imports["provenance"].iloc[0]
+        geoms = r.geometries("buurt")
+        assert shapely.from_wkb(geoms["wkb"].iloc[0]).area == pytest.approx(0.01)
+
+
+def test_reimporting_the_same_source_replaces_its_figures(tmp_path: Path) -> None:
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(small_batch(value=10.0))
+    store.import_batch(small_batch(value=20.0))
+    with store.reader() as r:
+        obs = r.observations(region_codes=["BU99980000"])
+        assert obs["value"].tolist() == [20.0]
+        assert len(r.unmatched()) == 1
+        assert r.imports()["import_id"].tolist() == [1, 2]
+
+
+def test_a_write_that_fails_half_way_leaves_the_store_byte_for_byte_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(small_batch())
+    before = digest(store.path)
+
+    def explode(*_args: object) -> None:
+        raise RuntimeError("disk on fire after regions and observations were written")
+
+    monkeypatch.setattr(store_module, "_write_geometries", explode)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        store.import_batch(small_batch(source="other", value=99.0))
+
+    assert digest(store.path) == before
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+    with store.reader() as r:
+        assert r.imports()["source"].tolist() == ["test"]
+
+
+def test_an_unknown_region_code_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(small_batch())
+    before = digest(store.path)
+    batch = small_batch(source="bad")
+    batch.observations.loc[0, "region_code"] = "BU99989999"
+    with pytest.raises(WijkkompasError, match="BU99989999"):
+        store.import_batch(batch)
+    assert digest(store.path) == before
+
+
+def test_a_value_that_is_not_a_number_fails_before_anything_is_written(tmp_path: Path) -> None:
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    batch = small_batch()
+    batch.observations["value"] = batch.observations["value"].astype(object)
+    batch.observations.loc[0, "value"] = "twelve"
+    with pytest.raises(ValueError):
+        store.import_batch(batch)
+    assert not store.exists()
+
+
+def test_readers_keep_reading_while_an_import_swaps_the_file(tmp_path: Path) -> None:
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(small_batch(value=1.0))
+    with store.reader() as old:
+        store.import_batch(small_batch(value=2.0))
+        assert old.observations(region_codes=["BU99980000"])["value"].tolist() == [1.0]
+    with store.reader() as new:
+        assert new.observations(region_codes=["BU99980000"])["value"].tolist() == [2.0]
+
+
+def test_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="wijkkompas --store .* demo"), AnalyticStore(
+        tmp_path / "absent.duckdb"
+    ).reader():
+        pass
+
+
+def test_a_file_that_is_not_a_store_gets_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "not-a-store.duckdb"
+    path.write_text("hello")
+    with pytest.raises(StoreError, match="could not be opened"), AnalyticStore(path).reader():
+        pass
+
+
+def test_a_batch_without_a_required_column_is_refused(tmp_path: Path) -> None:
+    batch = small_batch()
+    batch.observations = batch.observations.drop(columns=["release"])
+    with pytest.raises(WijkkompasError, match="release"):
+        AnalyticStore(tmp_path / "s.duckdb").import_batch(batch)
