@@ -1,0 +1,207 @@
+"""The one `wijkkompas` command.
+
+Exit codes: 0 ok, 1 a user error (a one-paragraph message, never a traceback), 2 usage.
+Each subcommand is a thin shell around the domain: it parses options, calls one function, and
+prints the result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from wijkkompas import __version__
+from wijkkompas.errors import WijkkompasError
+from wijkkompas.paths import default_store
+from wijkkompas.regions import parse_region_code
+from wijkkompas.store import AnalyticStore
+
+app = typer.Typer(
+    name="wijkkompas",
+    help="wijkkompas: monitor, plan and decide on livability per buurt, wijk and gemeente.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+T = TypeVar("T")
+
+
+class LevelOption(str, Enum):
+    gemeente = "gemeente"
+    wijk = "wijk"
+    buurt = "buurt"
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+REGION_CSV_COLUMNS = ["code", "name", "level", "year", "gemeente_code", "wijk_code"]
+
+
+def _store(ctx: typer.Context) -> AnalyticStore:
+    return AnalyticStore(ctx.obj["store"])
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def _with_progress(description: str, work: Callable[[Callable[[str], None]], T]) -> T:
+    """Run ``work`` with a spinner whose text each step of the work may update."""
+    with _progress() as progress:
+        task = progress.add_task(description, total=None)
+
+        def step(message: str) -> None:
+            progress.update(task, description=f"{description}: {message}")
+
+        return work(step)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            envvar="WIJKKOMPAS_STORE",
+            help="The analytic store (a DuckDB file). Default: var/wijkkompas.duckdb.",
+            dir_okay=False,
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    if version:
+        out.print(__version__)
+        raise typer.Exit()
+    ctx.obj = {"store": store or default_store()}
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option(help="Seed of the fictional municipality.")] = 2024,
+) -> None:
+    """Build the fictional demo municipality Voorbeeldstad (GM9999) into the store."""
+    from wijkkompas.demo import build_demo_batch
+
+    store = _store(ctx)
+
+    def work(step: Callable[[str], None]) -> object:
+        step("generating")
+        batch = build_demo_batch(seed=seed)
+        return store.import_batch(batch, progress=step)
+
+    summary = _with_progress("Voorbeeldstad (fictief)", work)
+    err.print(
+        f"Built the fictional demo municipality Voorbeeldstad (GM9999) into {store.path}: "
+        f"{summary.regions} regions, {summary.observations} observations "  # type: ignore[attr-defined]
+        f"({summary.seconds:.1f} s)."  # type: ignore[attr-defined]
+    )
+
+
+@app.command()
+def regions(
+    ctx: typer.Context,
+    level: Annotated[LevelOption | None, typer.Option(help="Only this level.")] = None,
+    gemeente: Annotated[
+        str | None, typer.Option(help="Only this gemeente, by CBS code (GM0344).")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Boundary year; default the newest in the store.")
+    ] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """List regions (gemeenten, wijken, buurten) in the store."""
+    gemeente_code = None
+    if gemeente is not None:
+        parsed = parse_region_code(gemeente)
+        if parsed.level != "gemeente":
+            raise WijkkompasError(
+                f"--gemeente expects a gemeente code such as GM0344; {parsed.code} is a "
+                f"{parsed.level} code."
+            )
+        gemeente_code = parsed.code
+    store = _store(ctx)
+    with store.reader() as reader:
+        if gemeente_code and reader.latest_year(gemeente_code) is None:
+            raise WijkkompasError(
+                f"The store {store.path} has no gemeente {gemeente_code}. "
+                "Run `wijkkompas regions --level gemeente` to see which are there."
+            )
+        if year is not None and year not in reader.years():
+            known = ", ".join(str(y) for y in reader.years()) or "none"
+            raise WijkkompasError(
+                f"The store has no regions for boundary year {year}; it has: {known}."
+            )
+        frame = reader.regions(
+            level=level.value if level else None, gemeente=gemeente_code, year=year
+        )
+    frame = frame[REGION_CSV_COLUMNS]
+    if format is OutputFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+    elif format is OutputFormat.json:
+        records = json.loads(frame.to_json(orient="records"))
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    else:
+        table = Table(*REGION_CSV_COLUMNS, title=f"{len(frame)} regions")
+        for row in frame.itertuples(index=False):
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web app (production-style server) on the store."""
+    from wijkkompas.web.serve import run
+
+    run(host=host, port=port, store=_store(ctx).path)
+
+
+def main() -> None:
+    """Entry point: turn user errors into a message and exit code 1."""
+    try:
+        app(standalone_mode=True)
+    except WijkkompasError as exc:
+        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a defect, not a user error: still no raw traceback by default
+        if os.environ.get("WIJKKOMPAS_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]Unexpected error:[/] {type(exc).__name__}: {exc}. This is a defect in "
+            "wijkkompas; run again with WIJKKOMPAS_DEBUG=1 for the details and report them.",
+            highlight=False,
+        )
+        sys.exit(1)
