@@ -43,8 +43,15 @@ def test_demo_then_regions_lists_the_demo_buurten_as_csv(store: Path) -> None:
 
 def test_regions_as_json_and_filtered_by_gemeente(store: Path) -> None:
     result = wijkkompas(
-        "--store", str(store), "regions", "--level", "wijk", "--gemeente", "GM9999",
-        "--format", "json",
+        "--store",
+        str(store),
+        "regions",
+        "--level",
+        "wijk",
+        "--gemeente",
+        "GM9999",
+        "--format",
+        "json",
     )
     assert result.returncode == 0, result.stderr
     wijken = json.loads(result.stdout)

@@ -11,10 +11,11 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -39,13 +40,13 @@ out = Console()
 T = TypeVar("T")
 
 
-class LevelOption(str, Enum):
+class LevelOption(StrEnum):
     gemeente = "gemeente"
     wijk = "wijk"
     buurt = "buurt"
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -162,16 +163,127 @@ def regions(
         frame = reader.regions(
             level=level.value if level else None, gemeente=gemeente_code, year=year
         )
-    frame = frame[REGION_CSV_COLUMNS]
+    _print_frame(frame[REGION_CSV_COLUMNS], format, title=f"{len(frame)} regions")
+
+
+class SourceOption(StrEnum):
+    auto = "auto"
+    kwb = "kwb"
+    statline = "statline"
+    boundaries = "boundaries"
+    nabijheid = "nabijheid"
+    ses_woa = "ses-woa"
+    crime = "crime"
+    leefbaarometer = "leefbaarometer"
+    crosswalk = "crosswalk"
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files to import, in one transaction.")],
+    source: Annotated[SourceOption, typer.Option(help="What the files are.")] = SourceOption.auto,
+    year: Annotated[
+        int | None, typer.Option(help="Table/boundary year when the file does not say.")
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help="CSV or TOML: column in the file -> indicator id or kwb name."),
+    ] = None,
+) -> None:
+    """Import CBS and other open-data files into the store (all or nothing)."""
+    from wijkkompas.sources.base import LoadOptions
+    from wijkkompas.sources.importer import import_files
+    from wijkkompas.sources.mapping import read_mapping
+
+    options = LoadOptions(year=year, mapping=read_mapping(mapping) if mapping else {})
+    store = _store(ctx)
+    reports = _with_progress(
+        "import",
+        lambda step: import_files(store, paths, source.value, options, progress=step),
+    )
+    for report in reports:
+        levels = ", ".join(f"{n} {level}" for level, n in sorted(report.regions_per_level.items()))
+        out.print(f"[bold]{report.file}[/] ({report.source})", highlight=False)
+        out.print(f"  regions: {levels or 'none'}; years: {report.years or '-'}", highlight=False)
+        out.print(
+            f"  indicators matched: {len(report.indicators)}"
+            + (f" ({', '.join(report.indicators)})" if report.indicators else ""),
+            highlight=False,
+        )
+        if report.unmatched_columns:
+            out.print(
+                f"  columns not matched (kept as they are): {len(report.unmatched_columns)}",
+                highlight=False,
+            )
+        out.print(f"  share missing: {report.missing_share:.1%}", highlight=False)
+        if report.geometries or report.unjoined_codes:
+            out.print(
+                f"  boundaries joined: {report.geometries}; not joined: "
+                f"{len(report.unjoined_codes)} {report.unjoined_codes[:5]}",
+                highlight=False,
+            )
+
+
+SHOW_COLUMNS = [
+    "indicator",
+    "name",
+    "source_column",
+    "year",
+    "period",
+    "value",
+    "unit",
+    "suppressed",
+    "source",
+    "release",
+]
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Region code: GM0344, WK034401 or BU03440101.")],
+    year: Annotated[int | None, typer.Option(help="Only this table (boundary) year.")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """Print every observation of one region, with the column it came from."""
+    from wijkkompas.catalogue import load_catalogue
+
+    region = parse_region_code(code)
+    catalogue = load_catalogue()
+    store = _store(ctx)
+    with store.reader() as reader:
+        frame = reader.observations(region_codes=[region.code])
+        if frame.empty and reader.all_regions().query("code == @region.code").empty:
+            raise WijkkompasError(
+                f"The store {store.path} has no region {region.code}. "
+                "Run `wijkkompas regions` to see which regions are there."
+            )
+    if year is not None:
+        frame = frame[frame["region_year"] == year]
+    units = {i.id: i.unit for i in catalogue.indicators}
+    names = {i.id: i.name_nl for i in catalogue.indicators}
+    frame = frame.assign(
+        indicator=frame["indicator_id"],
+        name=frame["indicator_id"].map(names),
+        unit=frame["indicator_id"].map(units),
+        year=frame["region_year"],
+    )[SHOW_COLUMNS]
+    _print_frame(frame, format, title=f"{region.code}: {len(frame)} observations")
+
+
+def _print_frame(frame: pd.DataFrame, format: OutputFormat, title: str) -> None:
     if format is OutputFormat.csv:
         sys.stdout.write(frame.to_csv(index=False))
     elif format is OutputFormat.json:
         records = json.loads(frame.to_json(orient="records"))
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     else:
-        table = Table(*REGION_CSV_COLUMNS, title=f"{len(frame)} regions")
+        table = Table(*frame.columns, title=title)
         for row in frame.itertuples(index=False):
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*("" if pd.isna(v) else str(v) for v in row))
         out.print(table)
 
 

@@ -31,17 +31,36 @@ def small_batch(source: str = "test", value: float = 10.0) -> ImportBatch:
         [
             ("BU99980000", 2024, "population", "2024-01-01", value, False, "a_inw", "definitief"),
             ("BU99980001", 2024, "population", "2024-01-01", math.nan, True, "a_inw", "definitief"),
-            ("BU99980000", 2024, "population", "2024-01-01", value + 1, False, "a_inw", "voorlopig"),
+            (
+                "BU99980000",
+                2024,
+                "population",
+                "2024-01-01",
+                value + 1,
+                False,
+                "a_inw",
+                "voorlopig",
+            ),
         ],
         columns=[
-            "region_code", "region_year", "indicator_id", "period", "value", "suppressed",
-            "source_column", "release",
+            "region_code",
+            "region_year",
+            "indicator_id",
+            "period",
+            "value",
+            "suppressed",
+            "source_column",
+            "release",
         ],
     )
     geometries = pd.DataFrame(
         [
-            ("BU99980000", 2024, shapely.to_wkb(box(5.0, 52.0, 5.1, 52.1)),
-             shapely.to_wkb(box(5.0, 52.0, 5.1, 52.1))),
+            (
+                "BU99980000",
+                2024,
+                shapely.to_wkb(box(5.0, 52.0, 5.1, 52.1)),
+                shapely.to_wkb(box(5.0, 52.0, 5.1, 52.1)),
+            ),
         ],
         columns=["region_code", "region_year", "wkb", "wkb_web"],
     )
@@ -148,9 +167,10 @@ def test_readers_keep_reading_while_an_import_swaps_the_file(tmp_path: Path) -> 
 
 
 def test_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="wijkkompas --store .* demo"), AnalyticStore(
-        tmp_path / "absent.duckdb"
-    ).reader():
+    with (
+        pytest.raises(StoreError, match=r"wijkkompas --store .* demo"),
+        AnalyticStore(tmp_path / "absent.duckdb").reader(),
+    ):
         pass
 
 

@@ -63,9 +63,7 @@ class ImportBatch:
     observations: pd.DataFrame = field(default_factory=lambda: _empty(OBSERVATION_COLUMNS))
     unmatched: pd.DataFrame = field(default_factory=lambda: _empty(UNMATCHED_COLUMNS))
     geometries: pd.DataFrame = field(default_factory=lambda: _empty(GEOMETRY_COLUMNS))
-    boundary_changes: pd.DataFrame = field(
-        default_factory=lambda: _empty(BOUNDARY_CHANGE_COLUMNS)
-    )
+    boundary_changes: pd.DataFrame = field(default_factory=lambda: _empty(BOUNDARY_CHANGE_COLUMNS))
     provenance: dict[str, Any] = field(default_factory=dict)
     """File name, sha256, table id, retrieval date, anything a reader needs to trace a figure."""
 

@@ -33,8 +33,12 @@ class StoreReader:
 
     def years(self) -> list[int]:
         """All boundary years that have regions, oldest first."""
-        return [int(y) for (y,) in self._con.execute(
-            "SELECT DISTINCT year FROM regions ORDER BY year").fetchall()]
+        return [
+            int(y)
+            for (y,) in self._con.execute(
+                "SELECT DISTINCT year FROM regions ORDER BY year"
+            ).fetchall()
+        ]
 
     def _region_filter(
         self, level: Level | None, gemeente: str | None, year: int | None
@@ -61,6 +65,10 @@ class StoreReader:
         """Regions of one boundary year (the newest when ``year`` is None), sorted by code."""
         where, params = self._region_filter(level, gemeente, year)
         return self._frame(f"SELECT {_REGION_SELECT} FROM regions r{where} ORDER BY r.code", params)
+
+    def all_regions(self) -> pd.DataFrame:
+        """Every region of every boundary year (for joining new files to what is there)."""
+        return self._frame(f"SELECT {_REGION_SELECT} FROM regions r ORDER BY r.code, r.year")
 
     def geometries(
         self,
@@ -120,7 +128,8 @@ class StoreReader:
 
     def boundary_changes(self) -> pd.DataFrame:
         return self._frame(
-            "SELECT region_code, region_year, change_code FROM boundary_changes ORDER BY 1, 2")
+            "SELECT region_code, region_year, change_code FROM boundary_changes ORDER BY 1, 2"
+        )
 
     def imports(self) -> pd.DataFrame:
         """Provenance of every import, newest last."""

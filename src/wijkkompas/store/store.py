@@ -119,48 +119,64 @@ class AnalyticStore:
 
     def import_batch(self, batch: ImportBatch, progress: Progress | None = None) -> ImportSummary:
         """Write one batch in one transaction; replace what the same source wrote for the same keys."""
-        batch.validate()
+        return self.import_batches([batch], progress=progress)[0]
+
+    def import_batches(
+        self, batches: list[ImportBatch], progress: Progress | None = None
+    ) -> list[ImportSummary]:
+        """Write several batches in one transaction: all of them land, or none does."""
+        for batch in batches:
+            batch.validate()
         step = progress or (lambda _message: None)
-        started = datetime.now(UTC).replace(tzinfo=None)
-        clock = time.perf_counter()
+        summaries = []
         with self.writing() as con:
-            import_id = _next_import_id(con)
-            step("regions")
-            _write_regions(con, batch, import_id)
-            step("observations")
-            _write_observations(con, batch, import_id)
-            step("geometries")
-            _write_geometries(con, batch, import_id)
-            _write_boundary_changes(con, batch, import_id)
-            _write_unmatched(con, batch, import_id)
-            step("checks")
-            _check_region_references(con, batch.source)
-            con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    import_id,
-                    batch.source,
-                    batch.description,
-                    started,
-                    datetime.now(UTC).replace(tzinfo=None),
-                    __version__,
-                    json.dumps(batch.provenance, default=str, sort_keys=True),
-                    len(batch.regions),
-                    len(batch.observations),
-                    len(batch.unmatched),
-                    len(batch.geometries),
-                ],
-            )
+            for batch in batches:
+                summaries.append(_write_batch(con, batch, step))
+            for batch in batches:
+                _check_region_references(con, batch.source)
             step("saving")
-        return ImportSummary(
-            import_id=import_id,
-            source=batch.source,
-            regions=len(batch.regions),
-            observations=len(batch.observations),
-            unmatched=len(batch.unmatched),
-            geometries=len(batch.geometries),
-            seconds=time.perf_counter() - clock,
-        )
+        return summaries
+
+
+def _write_batch(
+    con: duckdb.DuckDBPyConnection, batch: ImportBatch, step: Progress
+) -> ImportSummary:
+    started = datetime.now(UTC).replace(tzinfo=None)
+    clock = time.perf_counter()
+    import_id = _next_import_id(con)
+    step(f"{batch.source}: regions")
+    _write_regions(con, batch, import_id)
+    step(f"{batch.source}: observations")
+    _write_observations(con, batch, import_id)
+    step(f"{batch.source}: geometries")
+    _write_geometries(con, batch, import_id)
+    _write_boundary_changes(con, batch, import_id)
+    _write_unmatched(con, batch, import_id)
+    con.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            import_id,
+            batch.source,
+            batch.description,
+            started,
+            datetime.now(UTC).replace(tzinfo=None),
+            __version__,
+            json.dumps(batch.provenance, default=str, sort_keys=True),
+            len(batch.regions),
+            len(batch.observations),
+            len(batch.unmatched),
+            len(batch.geometries),
+        ],
+    )
+    return ImportSummary(
+        import_id=import_id,
+        source=batch.source,
+        regions=len(batch.regions),
+        observations=len(batch.observations),
+        unmatched=len(batch.unmatched),
+        geometries=len(batch.geometries),
+        seconds=time.perf_counter() - clock,
+    )
 
 
 def _fsync(path: Path) -> None:
@@ -188,9 +204,7 @@ def _write_regions(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id
     con.unregister("batch_regions")
 
 
-def _write_observations(
-    con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int
-) -> None:
+def _write_observations(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
     frame = batch.observations.assign(import_id=import_id, source=batch.source)
     frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
     con.register("batch_observations", frame)

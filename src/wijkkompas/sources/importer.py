@@ -1,0 +1,142 @@
+"""Importing files: pick a loader, parse, attach boundaries to known regions, write in one go.
+
+This is the one place that combines loaders with the store. All files of one command are
+written in one transaction: either every file lands, or none does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.sources import registry
+from wijkkompas.sources.base import LoadOptions, SourceError, missing_share
+from wijkkompas.store import AnalyticStore, ImportBatch
+
+HEAD_BYTES = 64 * 1024
+
+
+@dataclass
+class FileReport:
+    """What one file contributed, for the summary the user reads after an import."""
+
+    file: str
+    source: str
+    regions_per_level: dict[str, int]
+    years: list[int]
+    indicators: list[str]
+    unmatched_columns: list[str]
+    missing_share: float
+    geometries: int = 0
+    unjoined_codes: list[str] = field(default_factory=list)
+
+
+def read_batches(
+    paths: Sequence[Path],
+    source: str = "auto",
+    options: LoadOptions | None = None,
+    catalogue: Catalogue | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[tuple[Path, ImportBatch]]:
+    """Parse every file; nothing is written yet, so a bad file stops the whole command harmlessly."""
+    catalogue = catalogue or load_catalogue()
+    options = options or LoadOptions()
+    batches = []
+    for path in paths:
+        if progress:
+            progress(f"reading {path.name}")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        loader = (
+            registry.detect(path.name, data[:HEAD_BYTES])
+            if source == "auto"
+            else (registry.get(source))
+        )
+        batches.append((path, loader.load(data, path.name, catalogue, options)))
+    return batches
+
+
+def attach_geometries(
+    batches: Sequence[tuple[Path, ImportBatch]], known_regions: pd.DataFrame
+) -> dict[str, list[str]]:
+    """Give boundary rows without a year the newest year of their region; drop unknown codes.
+
+    Returns the codes that could not be joined, per file. A boundary file of which no code
+    joins is refused: the user most likely imported the wrong year or forgot the figures.
+    """
+    regions = pd.concat(
+        [known_regions[["code", "year"]]]
+        + [b.regions[["code", "year"]] for _, b in batches if len(b.regions)],
+        ignore_index=True,
+    )
+    newest = regions.groupby("code")["year"].max()
+    pairs = set(zip(regions["code"], regions["year"].astype(int), strict=True))
+    unjoined: dict[str, list[str]] = {}
+    for path, batch in batches:
+        geoms = batch.geometries
+        if geoms.empty:
+            continue
+        geoms = geoms.copy()
+        no_year = geoms["region_year"].isna()
+        geoms.loc[no_year, "region_year"] = geoms.loc[no_year, "region_code"].map(newest)
+        joined = [
+            pd.notna(y) and (code, int(y)) in pairs
+            for code, y in zip(geoms["region_code"], geoms["region_year"], strict=True)
+        ]
+        mask = pd.Series(joined, index=geoms.index)
+        unjoined[path.name] = sorted(geoms.loc[~mask, "region_code"].astype(str))
+        if not mask.any():
+            raise SourceError(
+                f"{path.name}: none of its {len(geoms)} region codes matches a region in the "
+                "store or in the files imported with it. Import the CBS figures of the same "
+                "year first (or together), or give the boundary year with --year."
+            )
+        geoms = geoms[mask]
+        geoms["region_year"] = geoms["region_year"].astype(int)
+        batch.geometries = geoms
+    return unjoined
+
+
+def report_for(path: Path, batch: ImportBatch, unjoined: list[str]) -> FileReport:
+    obs = batch.observations
+    levels = (
+        batch.regions.groupby("level")["code"].nunique().to_dict() if len(batch.regions) else {}
+    )
+    years = sorted({int(y) for y in batch.regions["year"].dropna()}) if len(batch.regions) else []
+    return FileReport(
+        file=path.name,
+        source=batch.source,
+        regions_per_level={k: int(v) for k, v in levels.items()},
+        years=years,
+        indicators=sorted(obs["indicator_id"].dropna().unique().tolist()),
+        unmatched_columns=sorted(batch.unmatched["source_column"].dropna().unique().tolist()),
+        missing_share=missing_share(pd.to_numeric(obs["value"], errors="coerce")),
+        geometries=len(batch.geometries),
+        unjoined_codes=unjoined,
+    )
+
+
+def import_files(
+    store: AnalyticStore,
+    paths: Sequence[Path],
+    source: str = "auto",
+    options: LoadOptions | None = None,
+    catalogue: Catalogue | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[FileReport]:
+    """Parse, join and write all files in one transaction; return a report per file."""
+    batches = read_batches(paths, source, options, catalogue, progress)
+    if store.exists():
+        with store.reader() as reader:
+            known = reader.all_regions()
+    else:
+        known = pd.DataFrame({"code": [], "year": []})
+    unjoined = attach_geometries(batches, known)
+    store.import_batches([b for _, b in batches], progress=progress)
+    return [report_for(p, b, unjoined.get(p.name, [])) for p, b in batches]
