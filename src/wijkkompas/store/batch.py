@@ -48,6 +48,10 @@ BOUNDARY_CHANGE_COLUMNS = ["region_code", "region_year", "change_code"]
 """The KWB indelingswijziging indicator per region and year (1 = unchanged since last year)."""
 
 
+CROSSWALK_COLUMNS = ["old_code", "old_year", "new_code", "new_year", "share"]
+"""Code crosswalk between boundary years: which share of an old region went into a new one."""
+
+
 def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
@@ -64,6 +68,7 @@ class ImportBatch:
     unmatched: pd.DataFrame = field(default_factory=lambda: _empty(UNMATCHED_COLUMNS))
     geometries: pd.DataFrame = field(default_factory=lambda: _empty(GEOMETRY_COLUMNS))
     boundary_changes: pd.DataFrame = field(default_factory=lambda: _empty(BOUNDARY_CHANGE_COLUMNS))
+    crosswalk: pd.DataFrame = field(default_factory=lambda: _empty(CROSSWALK_COLUMNS))
     provenance: dict[str, Any] = field(default_factory=dict)
     """File name, sha256, table id, retrieval date, anything a reader needs to trace a figure."""
 
@@ -75,6 +80,7 @@ class ImportBatch:
             ("unmatched", self.unmatched, UNMATCHED_COLUMNS),
             ("geometries", self.geometries, GEOMETRY_COLUMNS),
             ("boundary_changes", self.boundary_changes, BOUNDARY_CHANGE_COLUMNS),
+            ("crosswalk", self.crosswalk, CROSSWALK_COLUMNS),
         ):
             missing = [c for c in columns if c not in frame.columns]
             if missing:

@@ -131,6 +131,10 @@ class StoreReader:
             "SELECT region_code, region_year, change_code FROM boundary_changes ORDER BY 1, 2"
         )
 
+    def crosswalk(self) -> pd.DataFrame:
+        """Code crosswalks between boundary years, as imported."""
+        return self._frame("SELECT * EXCLUDE (import_id) FROM crosswalk ORDER BY 1, 2, 3, 4")
+
     def imports(self) -> pd.DataFrame:
         """Provenance of every import, newest last."""
         return self._frame("SELECT * FROM imports ORDER BY import_id")

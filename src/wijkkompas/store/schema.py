@@ -82,6 +82,17 @@ TABLES: dict[str, str] = {
             import_id INTEGER NOT NULL,
             PRIMARY KEY (region_code, region_year)
         )""",
+    "crosswalk": """
+        CREATE TABLE IF NOT EXISTS crosswalk (
+            old_code VARCHAR NOT NULL,
+            old_year INTEGER NOT NULL,
+            new_code VARCHAR NOT NULL,
+            new_year INTEGER NOT NULL,
+            share DOUBLE NOT NULL CHECK (share >= 0 AND share <= 1),
+            source VARCHAR NOT NULL,
+            import_id INTEGER NOT NULL,
+            PRIMARY KEY (old_code, old_year, new_code, new_year, source)
+        )""",
 }
 
 

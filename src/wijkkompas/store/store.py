@@ -152,6 +152,7 @@ def _write_batch(
     _write_geometries(con, batch, import_id)
     _write_boundary_changes(con, batch, import_id)
     _write_unmatched(con, batch, import_id)
+    _write_crosswalk(con, batch, import_id)
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -262,6 +263,18 @@ def _write_unmatched(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_
            FROM batch_unmatched"""
     )
     con.unregister("batch_unmatched")
+
+
+def _write_crosswalk(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
+    frame = batch.crosswalk.assign(import_id=import_id, source=batch.source)
+    con.register("batch_crosswalk", frame)
+    con.execute(
+        """INSERT OR REPLACE INTO crosswalk
+           SELECT old_code, CAST(old_year AS INTEGER), new_code, CAST(new_year AS INTEGER),
+                  CAST(share AS DOUBLE), source, CAST(import_id AS INTEGER)
+           FROM batch_crosswalk"""
+    )
+    con.unregister("batch_crosswalk")
 
 
 def _check_region_references(con: duckdb.DuckDBPyConnection, source: str) -> None:
