@@ -299,6 +299,15 @@ def serve(
     run(host=host, port=port, store=_store(ctx).path)
 
 
+def _mount_sub_apps() -> None:
+    from wijkkompas.cli_fetch import fetch_app
+
+    app.add_typer(fetch_app, name="fetch", help="Download open data (CBS StatLine) into the store.")
+
+
+_mount_sub_apps()
+
+
 def main() -> None:
     """Entry point: turn user errors into a message and exit code 1."""
     try:

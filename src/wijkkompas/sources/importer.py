@@ -83,8 +83,12 @@ def attach_geometries(
         if geoms.empty:
             continue
         geoms = geoms.copy()
+        geoms["region_year"] = pd.to_numeric(geoms["region_year"], errors="coerce").astype("float64")
         no_year = geoms["region_year"].isna()
-        geoms.loc[no_year, "region_year"] = geoms.loc[no_year, "region_code"].map(newest)
+        if no_year.any():
+            geoms.loc[no_year, "region_year"] = (
+                geoms.loc[no_year, "region_code"].astype(object).map(newest).astype("float64")
+            )
         joined = [
             pd.notna(y) and (code, int(y)) in pairs
             for code, y in zip(geoms["region_code"], geoms["region_year"], strict=True)

@@ -1,0 +1,1 @@
+"""Django apps of wijkkompas, one per area of work (monitor first; plans, participation later)."""

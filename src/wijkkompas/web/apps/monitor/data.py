@@ -1,0 +1,97 @@
+"""What the monitor pages show, read from one open store reader.
+
+Kept apart from the views so the queries can be tested (and reused by the API) without HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from wijkkompas.store import StoreReader
+from wijkkompas.web.geojson import feature_collection
+
+DEMO_GEMEENTE_CODE = "GM9999"
+"""The fictional demo municipality Voorbeeldstad; not a real CBS code, so it cannot clash."""
+
+
+class GemeenteNotFound(LookupError):
+    """The store has no regions for this gemeente code."""
+
+
+@dataclass(frozen=True)
+class Gemeente:
+    code: str
+    name: str
+    year: int
+
+    @property
+    def is_demo(self) -> bool:
+        return self.code == DEMO_GEMEENTE_CODE
+
+
+@dataclass(frozen=True)
+class Buurt:
+    code: str
+    name: str
+    wijk_code: str | None
+    wijk_name: str | None
+
+
+@dataclass(frozen=True)
+class BuurtenOverzicht:
+    """One gemeente's buurten in its newest boundary year, plus the gemeenten to choose from."""
+
+    gemeente: Gemeente
+    buurten: list[Buurt]
+    gemeenten: list[Gemeente] = field(default_factory=list)
+
+
+def gemeenten(reader: StoreReader) -> list[Gemeente]:
+    """Every gemeente in the store, in its newest boundary year, sorted by code.
+
+    Asked per year because ``regions(year=None)`` means "the store's newest year", and a store
+    may hold one gemeente only for an older year.
+    """
+    newest: dict[str, Gemeente] = {}
+    for year in reader.years():
+        frame = reader.regions(level="gemeente", year=year)
+        for code, name in zip(frame["code"], frame["name"], strict=True):
+            newest[str(code)] = Gemeente(str(code), str(name), year)
+    return [newest[code] for code in sorted(newest)]
+
+
+def gemeente(reader: StoreReader, code: str) -> Gemeente:
+    year = reader.latest_year(code)
+    if year is None:
+        raise GemeenteNotFound(code)
+    frame = reader.regions(level="gemeente", gemeente=code, year=year)
+    name = str(frame["name"].iloc[0]) if len(frame) else code
+    return Gemeente(code, name, year)
+
+
+def buurten_overzicht(
+    reader: StoreReader, code: str, all_gemeenten: list[Gemeente] | None = None
+) -> BuurtenOverzicht:
+    chosen = gemeente(reader, code)
+    wijken = reader.regions(level="wijk", gemeente=code, year=chosen.year)
+    wijk_names = dict(zip(wijken["code"], wijken["name"], strict=True))
+    frame = reader.regions(level="buurt", gemeente=code, year=chosen.year)
+    buurten = [
+        Buurt(
+            code=str(row.code),
+            name=str(row.name),
+            wijk_code=row.wijk_code if isinstance(row.wijk_code, str) else None,
+            wijk_name=wijk_names.get(row.wijk_code),
+        )
+        for row in frame.itertuples(index=False)
+    ]
+    if all_gemeenten is None:
+        all_gemeenten = gemeenten(reader)
+    return BuurtenOverzicht(gemeente=chosen, buurten=buurten, gemeenten=all_gemeenten)
+
+
+def buurten_geojson(reader: StoreReader, code: str) -> dict[str, Any]:
+    chosen = gemeente(reader, code)
+    frame = reader.geometries("buurt", gemeente=code, year=chosen.year, simplified=True)
+    return feature_collection(frame)

@@ -1,0 +1,125 @@
+"""The map page and the GeoJSON that feeds it.
+
+Each request opens its own read-only store reader: an import renames a new store file into
+place, and a reader opened afterwards sees it, so no restart or cache invalidation is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from wijkkompas.errors import InvalidRegionCode, StoreError
+from wijkkompas.regions import parse_region_code
+from wijkkompas.store import AnalyticStore
+from wijkkompas.web.apps.monitor import data
+
+log = logging.getLogger(__name__)
+
+
+def _store() -> AnalyticStore:
+    return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
+
+
+def _no_data(request: HttpRequest, error: Exception | None) -> HttpResponse:
+    if isinstance(error, duckdb.Error):
+        # A DuckDB file without the store's tables (or an incompatible one): log the details
+        # for the administrator, tell the visitor what they can act on.
+        log.error("The analytic store could not be read", exc_info=error)
+    elif error is not None:
+        log.warning("No usable analytic store: %s", error)
+    # 503: the site works but has nothing to serve yet; monitoring should notice, people get
+    # a page that tells them what to do.
+    return render(
+        request,
+        "monitor/geen_gegevens.html",
+        # The file path helps a developer; on a public site it is nobody's business.
+        {"store_path": settings.WIJKKOMPAS_STORE if settings.DEBUG else None},
+        status=503,
+    )
+
+
+def _requested_gemeente(request: HttpRequest) -> str | None:
+    raw = request.GET.get("gemeente", "").strip()
+    if not raw:
+        return None
+    try:
+        code = parse_region_code(raw)
+    except InvalidRegionCode:
+        raise Http404(f"Not a gemeente code: {raw!r}") from None
+    if code.level != "gemeente":
+        raise Http404(f"Not a gemeente code: {raw!r}")
+    return code.code
+
+
+@require_safe
+def kaart(request: HttpRequest) -> HttpResponse:
+    """The buurten of one gemeente on a map and in a table (the table is the map's alternative)."""
+    requested = _requested_gemeente(request)
+    try:
+        with _store().reader() as reader:
+            available = data.gemeenten(reader)
+            if not available:
+                return _no_data(request, None)
+            code = requested or available[0].code
+            try:
+                overzicht = data.buurten_overzicht(reader, code, available)
+            except data.GemeenteNotFound:
+                raise Http404(f"No gemeente {code} in the store") from None
+    except (StoreError, duckdb.Error) as exc:
+        return _no_data(request, exc)
+
+    gemeente = overzicht.gemeente
+    kaart_config = {
+        "geojsonUrl": reverse("monitor:buurten_geojson", args=[gemeente.code]),
+        "zoomIn": _("Inzoomen"),
+        "zoomOut": _("Uitzoomen"),
+        "attribution": _("Fictieve grenzen (demo)") if gemeente.is_demo else "",
+        "loadError": _(
+            "De kaart kon niet worden geladen. De tabel hieronder toont dezelfde buurten."
+        ),
+    }
+    return render(
+        request,
+        "monitor/kaart.html",
+        {
+            "gemeente": gemeente,
+            "buurten": overzicht.buurten,
+            "gemeenten": overzicht.gemeenten,
+            "is_demo": gemeente.is_demo,
+            "kaart_config": kaart_config,
+        },
+    )
+
+
+@require_safe
+def buurten_geojson(request: HttpRequest, gemeente_code: str) -> HttpResponse:
+    """The buurt boundaries of one gemeente (newest boundary year) as a GeoJSON FeatureCollection."""
+    try:
+        with _store().reader() as reader:
+            try:
+                collection = data.buurten_geojson(reader, gemeente_code)
+            except data.GemeenteNotFound:
+                return _problem(404, _("Onbekende gemeente"), gemeente_code)
+    except (StoreError, duckdb.Error):
+        return _problem(503, _("Nog geen gegevens"), _("Voer `wijkkompas demo` uit."))
+    return JsonResponse(
+        collection,
+        content_type="application/geo+json",
+        json_dumps_params={"separators": (",", ":"), "ensure_ascii": False},
+    )
+
+
+def _problem(status: int, title: str, detail: str) -> HttpResponse:
+    """An RFC 9457 problem document, as the NL API Design Rules ask of JSON endpoints."""
+    body = json.dumps({"status": status, "title": title, "detail": detail}, ensure_ascii=False)
+    return HttpResponse(body, status=status, content_type="application/problem+json")

@@ -1,0 +1,152 @@
+"""The web app's settings as one typed object, read from ``WIJKKOMPAS_*`` environment variables.
+
+Django's ``settings.py`` is built from this object only, so every knob is documented, typed and
+validated in one place, and an insecure production configuration refuses to start instead of
+running with a guessable key or with tracebacks shown to visitors.
+
+``WIJKKOMPAS_VAR_DIR`` moves everything written at run time (app database, analytic store,
+collected static files) in one go; see :mod:`wijkkompas.paths`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from wijkkompas.errors import WijkkompasError
+from wijkkompas.paths import project_root, var_dir
+
+Environment = Literal["development", "test", "production"]
+
+DEVELOPMENT_SECRET_KEY = "wijkkompas-development-only-insecure-key-never-use-this-in-production"
+"""Signs sessions and CSRF tokens on a developer's machine; refused outside development/test."""
+
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+
+_PLACEHOLDER_MARKERS = ("insecure", "change", "placeholder", "example", "secret", "xxx", "todo")
+_MIN_SECRET_LENGTH = 50
+_MIN_SECRET_UNIQUE_CHARACTERS = 5
+_GENERATE_HINT = (
+    "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))' "
+    "and set it as WIJKKOMPAS_SECRET_KEY."
+)
+
+
+class WebConfig(BaseSettings):
+    """Everything the web app can be told from outside, with defaults for a developer's machine."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WIJKKOMPAS_", case_sensitive=False, extra="ignore", frozen=True
+    )
+
+    ENV: Environment = "development"
+    SECRET_KEY: SecretStr | None = None
+    DEBUG: bool | None = None
+    """Default: on in development, off otherwise."""
+    DATABASE_URL: str | None = None
+    """The app database (people, plans, ballots). Default: SQLite at ``<var>/app.sqlite3``."""
+    STORE: Path | None = None
+    """The analytic store (DuckDB). Default: ``<var>/wijkkompas.duckdb``."""
+    ALLOWED_HOSTS: Annotated[list[str], NoDecode] | None = None
+    """Comma-separated host names. Default: local host names, except in production."""
+    VAR_DIR: Path | None = None
+    """Where run-time files go. Default: ``<checkout>/var``."""
+    NODE_MODULES: Path | None = None
+    """The npm packages served as static files. Default: ``<checkout>/node_modules``."""
+
+    @field_validator("ALLOWED_HOSTS", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        # A comma-separated list is what people write in an environment variable, not JSON.
+        if isinstance(value, str):
+            return [host.strip() for host in value.split(",") if host.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> WebConfig:
+        if self.ENV in ("development", "test"):
+            return self
+        problems: list[str] = []
+        key = self.SECRET_KEY.get_secret_value() if self.SECRET_KEY else ""
+        if not key:
+            problems.append(f"WIJKKOMPAS_SECRET_KEY is not set. {_GENERATE_HINT}")
+        elif any(marker in key.lower() for marker in _PLACEHOLDER_MARKERS):
+            problems.append(f"WIJKKOMPAS_SECRET_KEY looks like a placeholder. {_GENERATE_HINT}")
+        elif len(key) < _MIN_SECRET_LENGTH or len(set(key)) < _MIN_SECRET_UNIQUE_CHARACTERS:
+            problems.append(
+                f"WIJKKOMPAS_SECRET_KEY is too short or too simple (it needs at least "
+                f"{_MIN_SECRET_LENGTH} characters, {_MIN_SECRET_UNIQUE_CHARACTERS} of them "
+                f"different). {_GENERATE_HINT}"
+            )
+        if self.DEBUG:
+            problems.append(
+                "WIJKKOMPAS_DEBUG is on, which shows tracebacks and settings to every visitor. "
+                "Remove it or set WIJKKOMPAS_DEBUG=false."
+            )
+        if not self.ALLOWED_HOSTS:
+            problems.append(
+                "WIJKKOMPAS_ALLOWED_HOSTS is not set. Set it to the host name(s) the site is "
+                "reached on, comma-separated, e.g. WIJKKOMPAS_ALLOWED_HOSTS=wijkkompas.gemeente.nl."
+            )
+        if problems:
+            raise WijkkompasError(
+                f"The web app refuses to start with WIJKKOMPAS_ENV={self.ENV}: "
+                + " ".join(problems)
+            )
+        return self
+
+    # Resolved values: what settings.py reads. Properties, so the raw fields keep saying what the
+    # user actually set (None = "not set, use the default").
+
+    @property
+    def var_dir(self) -> Path:
+        return (self.VAR_DIR or var_dir()).resolve()
+
+    @property
+    def secret_key(self) -> str:
+        if self.SECRET_KEY:
+            return self.SECRET_KEY.get_secret_value()
+        return DEVELOPMENT_SECRET_KEY
+
+    @property
+    def debug(self) -> bool:
+        return self.ENV == "development" if self.DEBUG is None else self.DEBUG
+
+    @property
+    def database_url(self) -> str:
+        return self.DATABASE_URL or f"sqlite:///{self.var_dir / 'app.sqlite3'}"
+
+    @property
+    def store(self) -> Path:
+        return (self.STORE or self.var_dir / "wijkkompas.duckdb").resolve()
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        if self.ALLOWED_HOSTS is not None:
+            return list(self.ALLOWED_HOSTS)
+        return [] if self.ENV == "production" else list(LOCAL_HOSTS)
+
+    @property
+    def static_root(self) -> Path:
+        return self.var_dir / "static"
+
+    @property
+    def node_modules(self) -> Path:
+        if self.NODE_MODULES:
+            return self.NODE_MODULES.resolve()
+        return (project_root() or Path.cwd()) / "node_modules"
+
+
+def load_config() -> WebConfig:
+    """Read the configuration, turning any mistake into one message a person can act on."""
+    try:
+        return WebConfig()
+    except ValidationError as exc:
+        details = "; ".join(
+            f"WIJKKOMPAS_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise WijkkompasError(f"The web app's configuration is not valid: {details}.") from None

@@ -1,0 +1,138 @@
+"""Django settings, derived from :class:`wijkkompas.web.config.WebConfig` and nothing else.
+
+Change behaviour through ``WIJKKOMPAS_*`` environment variables (see ``config.py``), not by
+editing this file, so that development, CI and production run the same code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from wijkkompas.web.config import load_config
+
+CONFIG = load_config()
+
+WEB_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = CONFIG.secret_key
+DEBUG = CONFIG.debug
+ALLOWED_HOSTS = CONFIG.allowed_hosts
+
+WIJKKOMPAS_ENV = CONFIG.ENV
+WIJKKOMPAS_STORE = CONFIG.store
+"""Read per request by the views, so tests (and a running server) can point it elsewhere."""
+
+INSTALLED_APPS = [
+    "whitenoise.runserver_nostatic",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "wijkkompas.web.apps.monitor",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "wijkkompas.web.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "wijkkompas.web.middleware.DutchFirstLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "wijkkompas.web.urls"
+WSGI_APPLICATION = "wijkkompas.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [WEB_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Keep server connections open between requests; SQLite connections are cheap to reopen.
+_server_database = not CONFIG.database_url.startswith("sqlite")
+DATABASES = {
+    "default": dj_database_url.parse(
+        CONFIG.database_url,
+        conn_max_age=600 if _server_database else 0,
+        conn_health_checks=_server_database,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Dutch first; English is a translation. The browser's Accept-Language is ignored on purpose
+# (see middleware.DutchFirstLocaleMiddleware); the visitor switches with the button in the header.
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [WEB_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Amsterdam"
+USE_TZ = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+
+# Static files: our own in web/static and each app's static/, the npm packages straight from node_modules
+# under a vendor/ prefix, so nothing third-party is committed and nothing comes from a CDN.
+STATIC_URL = "/static/"
+STATIC_ROOT = CONFIG.static_root
+_NPM = CONFIG.node_modules
+STATICFILES_DIRS = [
+    WEB_DIR / "static",
+    ("vendor/leaflet", _NPM / "leaflet" / "dist"),
+    ("vendor/utrecht", _NPM / "@utrecht" / "component-library-css" / "dist"),
+    ("vendor/tokens", _NPM / "@nl-design-system-unstable" / "voorbeeld-design-tokens" / "dist"),
+    ("vendor/htmx", _NPM / "htmx.org" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Hashed, compressed names only in production: they need `collectstatic` first, which
+        # development and tests should not have to run.
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if CONFIG.ENV == "production"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if CONFIG.ENV == "production":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"wijkkompas": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}

@@ -1,0 +1,315 @@
+"""Crosswalks: reading and validating them, and carrying series across boundary years.
+
+Tables marked "hand-built" are made up to pin one rule each; the Amsterdam tests read the real
+gebiedsindeling export and KWB 2019 file from ../shared/data and skip when it is absent.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.crosswalk import BREAK_COLUMNS, carry_series
+from wijkkompas.sources import registry
+from wijkkompas.sources.base import LoadOptions, SourceError, to_number
+from wijkkompas.sources.crosswalk import LOADER, read_crosswalk
+from wijkkompas.store import AnalyticStore, ImportBatch
+from wijkkompas.store.batch import CROSSWALK_COLUMNS
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+AMSTERDAM_CSV = SHARED / "geo" / "amsterdam" / "buurten.csv"
+AMSTERDAM_KWB_2019 = SHARED / "kwb" / "amsterdam" / "Kerncijfers_wijken_en_buurten_2019.csv"
+
+
+def real(path: Path) -> bytes:
+    if not path.is_file():
+        pytest.skip(f"real sample {path} is absent (the shared data folder is not checked out)")
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+def test_plain_crosswalk_with_defaults(catalogue: Catalogue) -> None:
+    data = (
+        b"old_code,new_code,share,old_year,new_year\n"
+        b"BU03440101,BU03440110,0.6,2019,2024\n"
+        b"BU03440101,BU03440111,0.4,2019,2024\n"
+        b"bu03440102 ,BU03440111,,2019,2024\n"  # hand-built: padding, lower case, empty share
+    )
+    assert LOADER.sniff("cw.csv", data)
+    batch = LOADER.load(data, "cw.csv", catalogue, LoadOptions())
+    batch.validate()
+    frame = batch.crosswalk
+    assert list(frame.columns) == CROSSWALK_COLUMNS
+    assert list(frame["old_code"]) == ["BU03440101", "BU03440101", "BU03440102"]
+    assert list(frame["share"]) == [0.6, 0.4, 1.0]
+    assert set(frame["old_year"]) == {2019} and set(frame["new_year"]) == {2024}
+    assert batch.provenance["year_pairs"] == ["2019->2024"]
+
+
+def test_semicolons_decimal_comma_and_year_from_the_command_line() -> None:
+    data = b"old_code;new_code;share;old_year\nWK034401;WK034410;0,5;2020\n"
+    frame = read_crosswalk(data, "cw.csv", LoadOptions(year=2024))
+    assert frame.iloc[0].to_dict() == {
+        "old_code": "WK034401",
+        "old_year": 2020,
+        "new_code": "WK034410",
+        "new_year": 2024,
+        "share": 0.5,
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("BU0344010,BU03440110,1,2019,2024", r"line 2: 'BU0344010' is not a CBS region code"),
+        ("BU03440101,BU03440110,1.5,2019,2024", r"line 2: share '1.5' is not between 0 and 1"),
+        ("BU03440101,WK034401,1,2019,2024", r"BU03440101 is a buurt but WK034401 is a wijk"),
+        ("BU03440101,BU03440110,1,2024,2019", r"old_year must be before new_year"),
+        ("BU03440101,BU03440110,1,twenty,2024", r"old_year 'twenty' is not a year"),
+        (
+            "BU03440101,BU03440110,0.7,2019,2024\nBU03440101,BU03440111,0.4,2019,2024",
+            r"shares of BU03440101 \(2019 → 2024\) add up to 1\.1",
+        ),
+        (
+            "BU03440101,BU03440110,0.5,2019,2024\nBU03440101,BU03440110,0.5,2019,2024",
+            r"appears more than once",
+        ),
+    ],
+)
+def test_bad_rows_are_refused_with_their_line(body: str, message: str) -> None:
+    data = f"old_code,new_code,share,old_year,new_year\n{body}\n".encode()
+    with pytest.raises(SourceError, match=message):
+        read_crosswalk(data, "cw.csv")
+
+
+def test_shares_may_round_to_just_over_one() -> None:
+    data = (
+        b"old_code,new_code,share,old_year,new_year\n"
+        b"BU03440101,BU03440110,0.3333334,2019,2024\n"
+        b"BU03440101,BU03440111,0.3333333,2019,2024\n"
+        b"BU03440101,BU03440112,0.3333334,2019,2024\n"
+    )
+    assert len(read_crosswalk(data, "cw.csv")) == 3
+
+
+def test_missing_years_are_not_guessed() -> None:
+    with pytest.raises(SourceError, match="no old_year column"):
+        read_crosswalk(b"old_code,new_code\nBU03440101,BU03440110\n", "cw.csv", LoadOptions(2024))
+
+
+def test_a_table_that_is_no_crosswalk_says_what_it_needs() -> None:
+    assert not LOADER.sniff("kwb.csv", b"gwb_code_10;regio;a_inw\n")
+    with pytest.raises(SourceError, match="old_code,new_code,share"):
+        read_crosswalk(b"gwb_code_10;regio;a_inw\nGM0344;Utrecht;1\n", "kwb.csv")
+
+
+@pytest.mark.realdata
+def test_amsterdam_gebiedsindeling_gives_a_one_to_one_2015_to_2022_crosswalk(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    data = real(AMSTERDAM_CSV)
+    assert LOADER.sniff(AMSTERDAM_CSV.name, data[:65536])
+    # Auto-detection takes it as boundaries (it has a geometry column too); --source crosswalk
+    # reads the codes.
+    assert registry.detect(AMSTERDAM_CSV.name, data[:65536]).key == "boundaries"
+    batch = LOADER.load(data, AMSTERDAM_CSV.name, catalogue, LoadOptions())
+    frame = batch.crosswalk
+    assert len(frame) == 439
+    assert set(frame["old_year"]) == {2015} and set(frame["new_year"]) == {2022}
+    assert (frame["share"] == 1.0).all()
+    assert frame["old_code"].is_unique and frame["new_code"].is_unique
+    kop_zeedijk = frame[frame["old_code"] == "BU03630000"].iloc[0]
+    assert kop_zeedijk["new_code"] == "BU0363AE01"
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(batch)
+    with store.reader() as reader:
+        assert len(reader.crosswalk()) == 439
+
+
+# -- carrying series (hand-built) -------------------------------------------------------------------
+
+OBS_COLUMNS = [
+    "region_code",
+    "region_year",
+    "indicator_id",
+    "period",
+    "value",
+    "suppressed",
+    "source_column",
+    "release",
+]
+
+
+def observations(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=OBS_COLUMNS)
+
+
+def crosswalk(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=CROSSWALK_COLUMNS)
+
+
+# Hand-built: A splits 60/40 into X and Y; B merges wholly into Y; C has no crosswalk row.
+SPLIT_MERGE = crosswalk(
+    [
+        ("BU00010001", 2019, "BU00010010", 2024, 0.6),
+        ("BU00010001", 2019, "BU00010011", 2024, 0.4),
+        ("BU00010002", 2019, "BU00010011", 2024, 1.0),
+    ]
+)
+
+
+def test_counts_are_share_weighted_sums_and_rates_share_weighted_means() -> None:
+    obs = observations(
+        [
+            ("BU00010001", 2019, "population", "2019", 100.0, False, "a_inw", "definitief"),
+            ("BU00010002", 2019, "population", "2019", 50.0, False, "a_inw", "definitief"),
+            ("BU00010001", 2019, "income", "2019", 20.0, False, "g_ink_pi", "definitief"),
+            ("BU00010002", 2019, "income", "2019", 30.0, False, "g_ink_pi", "voorlopig"),
+        ]
+    )
+    result = carry_series(obs, SPLIT_MERGE, 2024, counts={"population"})
+    values = result.observations.set_index(["region_code", "indicator_id"])
+    assert values.loc[("BU00010010", "population"), "value"] == pytest.approx(60.0)
+    assert values.loc[("BU00010011", "population"), "value"] == pytest.approx(90.0)
+    assert values.loc[("BU00010010", "income"), "value"] == pytest.approx(20.0)
+    assert values.loc[("BU00010011", "income"), "value"] == pytest.approx((0.4 * 20 + 30) / 1.4)
+    assert values["converted"].all() and (values["region_year"] == 2024).all()
+    assert (values["from_year"] == 2019).all()
+    assert values.loc[("BU00010011", "income"), "release"] == "voorlopig"  # weakest part wins
+    assert values.loc[("BU00010010", "income"), "release"] == "definitief"
+    assert result.breaks.empty and list(result.breaks.columns) == BREAK_COLUMNS
+
+
+def test_native_figures_win_and_breaks_are_listed() -> None:
+    obs = observations(
+        [
+            ("BU00010001", 2019, "population", "2024", 100.0, False, "a_inw", "definitief"),
+            ("BU00010002", 2019, "population", "2024", 50.0, False, "a_inw", "definitief"),
+            ("BU00010010", 2024, "population", "2024", 61.0, False, "a_inw", "definitief"),
+            ("BU00010003", 2019, "population", "2019", 7.0, False, "a_inw", "definitief"),
+        ]
+    )
+    result = carry_series(obs, SPLIT_MERGE, 2024, counts={"population"})
+    rows = result.observations.set_index("region_code")
+    assert rows.loc["BU00010010", "value"] == 61.0 and not rows.loc["BU00010010", "converted"]
+    assert rows.loc["BU00010011", "value"] == pytest.approx(90.0)
+    assert "BU00010003" not in rows.index
+    (brk,) = result.breaks.to_dict("records")
+    assert brk == {
+        "region_code": "BU00010003",
+        "region_year": 2019,
+        "indicator_id": "population",
+        "target_year": 2024,
+        "reason": "no crosswalk row from 2019 to 2024",
+    }
+
+
+def test_missing_parts_and_unknown_figures_never_become_zero() -> None:
+    obs = observations(
+        [
+            ("BU00010001", 2019, "population", "2019", 100.0, False, "a_inw", "definitief"),
+            # B has no population row at all: Y's total would be too small, so Y breaks.
+            ("BU00010001", 2019, "income", "2019", math.nan, True, "g_ink_pi", "definitief"),
+            ("BU00010002", 2019, "income", "2019", 30.0, False, "g_ink_pi", "definitief"),
+        ]
+    )
+    result = carry_series(obs, SPLIT_MERGE, 2024, counts={"population"})
+    values = result.observations.set_index(["region_code", "indicator_id"])
+    assert values.loc[("BU00010010", "population"), "value"] == pytest.approx(60.0)
+    missing = values["value"].isna()
+    assert missing.loc[("BU00010011", "population")] and missing.loc[("BU00010011", "income")]
+    assert values.loc[("BU00010011", "income"), "suppressed"]
+    assert list(result.breaks["region_code"]) == ["BU00010011"]
+    assert "not all 2019 regions" in result.breaks.iloc[0]["reason"]
+
+
+def test_chained_crosswalks_compose_and_backward_years_break() -> None:
+    chain = crosswalk(
+        [
+            ("BU00010001", 2015, "BU00010005", 2019, 1.0),
+            ("BU00010005", 2019, "BU00010010", 2024, 0.5),
+            ("BU00010005", 2019, "BU00010011", 2024, 0.5),
+        ]
+    )
+    obs = observations(
+        [
+            ("BU00010001", 2015, "population", "2015", 80.0, False, "a_inw", "definitief"),
+            ("BU00010099", 2025, "population", "2025", 5.0, False, "a_inw", "definitief"),
+        ]
+    )
+    result = carry_series(obs, chain, 2024, counts={"population"})
+    assert list(result.observations["value"]) == [40.0, 40.0]
+    assert list(result.breaks["reason"]) == ["no crosswalk leads from 2025 to 2024"]
+    # A figure of 2017 still uses the 2015 codes: the 2015→2019 crosswalk serves it too.
+    later = obs.assign(region_year=[2017, 2024])
+    carried = carry_series(later, chain, 2024, counts={"population"}).observations
+    assert sorted(carried["value"]) == [5.0, 40.0, 40.0]
+
+
+# -- carrying series (real Amsterdam) ---------------------------------------------------------------
+
+
+@pytest.mark.realdata
+def test_amsterdam_2019_buurten_carried_to_the_2022_codes() -> None:
+    cw = read_crosswalk(real(AMSTERDAM_CSV), AMSTERDAM_CSV.name)
+    kwb = pd.read_csv(AMSTERDAM_KWB_2019, dtype=str) if AMSTERDAM_KWB_2019.is_file() else None
+    if kwb is None:
+        pytest.skip(f"real sample {AMSTERDAM_KWB_2019} is absent")
+    codes = kwb["Regioaanduiding.Codering..code."].str.strip()
+    buurten = kwb[codes.str.startswith("BU")]
+    columns = {
+        "population": "Bevolking.Aantal.inwoners..aantal.",
+        "owner_occupied": "Wonen.Woningen.naar.eigendom.Koopwoningen....",
+    }
+    obs = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "region_code": buurten["Regioaanduiding.Codering..code."].str.strip(),
+                    "region_year": 2019,  # still the 2015 codes: the 2015→2022 crosswalk serves
+                    "indicator_id": indicator,
+                    "period": "2019",
+                    "value": to_number(buurten[column]),
+                    "suppressed": False,
+                    "source_column": column,
+                    "release": "definitief",
+                }
+            )
+            for indicator, column in columns.items()
+        ],
+        ignore_index=True,
+    )
+    result = carry_series(obs, cw, 2022, counts={"population"})
+    carried = result.observations
+    assert len(buurten) == 479
+    assert carried["converted"].all()
+    assert set(carried["region_code"]) <= set(cw["new_code"])
+    assert carried["region_code"].str.match(r"^BU0363[A-Z]{2}\d{2}$").all()
+    population = carried[carried["indicator_id"] == "population"]
+    assert len(population) == 439
+    source = obs[(obs["indicator_id"] == "population") & obs["region_code"].isin(cw["old_code"])]
+    assert population["value"].sum() == pytest.approx(source["value"].sum())
+    # 40 of the 479 old buurten are not in the municipal subset: their series break, plainly.
+    assert result.breaks.groupby("indicator_id")["region_code"].nunique().to_dict() == {
+        "owner_occupied": 40,
+        "population": 40,
+    }
+    kop_zeedijk = obs[(obs["region_code"] == "BU03630000") & (obs["indicator_id"] == "population")]
+    carried_kop = population[population["region_code"] == "BU0363AE01"]
+    assert carried_kop["value"].item() == kop_zeedijk["value"].item()
+
+
+def test_empty_batch_round_trip_keeps_the_crosswalk_columns() -> None:
+    batch = ImportBatch(source="crosswalk", description="x", crosswalk=SPLIT_MERGE)
+    batch.validate()

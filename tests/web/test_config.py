@@ -1,0 +1,115 @@
+"""The typed settings object: defaults for a developer, refusal of an insecure production setup."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from wijkkompas.errors import WijkkompasError
+from wijkkompas.web.config import DEVELOPMENT_SECRET_KEY, load_config
+
+GOOD_KEY = "k7Yq2-Vb9xLr_3NwPz8aTe5HmJc4UdSg6QfRo1Ki0WyXnBvClEjAsDuGhIt"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """Each test starts from an environment without any WIJKKOMPAS_ setting."""
+    for name in list(os.environ):
+        if name.startswith("WIJKKOMPAS_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+def production(monkeypatch: pytest.MonkeyPatch, **values: str | None) -> None:
+    """A production environment, with ``values`` replacing good ones (None: leave unset)."""
+    settings: dict[str, str | None] = {
+        "ENV": "production",
+        "SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "wijk.example.nl",
+    }
+    settings.update(values)
+    for name, value in settings.items():
+        if value is None:
+            continue
+        monkeypatch.setenv(f"WIJKKOMPAS_{name}", value)
+
+
+def test_development_defaults_put_everything_under_var(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config()
+    assert config.ENV == "development"
+    assert config.debug is True
+    assert config.secret_key == DEVELOPMENT_SECRET_KEY
+    assert config.store.name == "wijkkompas.duckdb"
+    assert config.store.parent == config.var_dir
+    assert config.var_dir.name == "var"
+    assert (config.var_dir.parent / "pyproject.toml").is_file()
+    assert config.database_url == f"sqlite:///{config.var_dir / 'app.sqlite3'}"
+    assert config.static_root == config.var_dir / "static"
+    assert "localhost" in config.allowed_hosts
+
+
+def test_var_dir_and_store_can_be_moved(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("WIJKKOMPAS_VAR_DIR", str(tmp_path / "elsewhere"))
+    config = load_config()
+    assert config.store == tmp_path / "elsewhere" / "wijkkompas.duckdb"
+    assert config.database_url == f"sqlite:///{tmp_path / 'elsewhere' / 'app.sqlite3'}"
+    monkeypatch.setenv("WIJKKOMPAS_STORE", str(tmp_path / "mine.duckdb"))
+    monkeypatch.setenv("WIJKKOMPAS_DATABASE_URL", "postgres://u:p@db:5432/wijkkompas")
+    config = load_config()
+    assert config.store == tmp_path / "mine.duckdb"
+    assert config.database_url == "postgres://u:p@db:5432/wijkkompas"
+
+
+def test_a_secure_production_configuration_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    production(monkeypatch, ALLOWED_HOSTS="wijk.example.nl, www.wijk.example.nl")
+    config = load_config()
+    assert config.debug is False
+    assert config.secret_key == GOOD_KEY
+    assert config.allowed_hosts == ["wijk.example.nl", "www.wijk.example.nl"]
+
+
+@pytest.mark.parametrize(
+    ("values", "complaint"),
+    [
+        ({"SECRET_KEY": None}, "WIJKKOMPAS_SECRET_KEY is not set"),
+        ({"SECRET_KEY": "django-insecure-" + "a1b2c3d4e5" * 6}, "placeholder"),
+        ({"SECRET_KEY": "change-me"}, "placeholder"),
+        ({"SECRET_KEY": "Zr8pLk2qWm"}, "too short"),
+        ({"SECRET_KEY": "ab" * 40}, "too simple"),
+        ({"DEBUG": "true"}, "WIJKKOMPAS_DEBUG is on"),
+        ({"ALLOWED_HOSTS": ""}, "WIJKKOMPAS_ALLOWED_HOSTS is not set"),
+    ],
+)
+def test_an_insecure_production_configuration_is_refused(
+    monkeypatch: pytest.MonkeyPatch, values: dict[str, str | None], complaint: str
+) -> None:
+    production(monkeypatch, **values)
+    with pytest.raises(WijkkompasError, match=complaint) as refused:
+        load_config()
+    assert "WIJKKOMPAS_ENV=production" in str(refused.value)
+
+
+def test_development_and_test_accept_the_development_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    for env in ("development", "test"):
+        monkeypatch.setenv("WIJKKOMPAS_ENV", env)
+        monkeypatch.setenv("WIJKKOMPAS_DEBUG", "true")
+        assert load_config().secret_key == DEVELOPMENT_SECRET_KEY
+
+
+def test_a_wrong_value_is_one_readable_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIJKKOMPAS_ENV", "prod")
+    with pytest.raises(WijkkompasError, match="WIJKKOMPAS_ENV: Input should be"):
+        load_config()
+
+
+def test_django_settings_come_from_the_config() -> None:
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "nl"
+    assert [code for code, _name in settings.LANGUAGES] == ["nl", "en"]
+    prefixes = {entry[0] for entry in settings.STATICFILES_DIRS if isinstance(entry, tuple)}
+    assert prefixes == {"vendor/leaflet", "vendor/utrecht", "vendor/tokens", "vendor/htmx"}
+    assert Path(settings.STATIC_ROOT).name == "static"
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
