@@ -1,0 +1,317 @@
+"""The indicator catalogue's schema.
+
+The catalogue is the one place that says what an indicator *is*: its stable id, what it is
+called in every source (kwb short names and StatLine keys across years), which way it points and
+which tags (physical dimension, social-quality condition, cumulation domain) group it. Loaders,
+the index engine and the web app all read it, so an indicator can be added or regrouped without
+code changes. It is data, validated hard: an error here would silently corrupt every index run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from functools import cached_property
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from wijkkompas.errors import WijkkompasError
+
+Unit = Literal["percent", "count", "per_1000", "euro_x1000", "euro", "km", "number", "per_km2"]
+Direction = Literal["higher_is_better", "higher_is_worse", "context"]
+Dimension = Literal["housing", "physical_environment", "amenities", "nuisance_safety"]
+SocialQuality = Literal[
+    "socio_economic_security", "social_inclusion", "social_cohesion", "social_empowerment"
+]
+CumulationDomain = Literal[
+    "growing_up_education", "work_poverty_inclusion", "safety_undermining", "housing", "health"
+]
+
+DIMENSIONS: tuple[str, ...] = ("housing", "physical_environment", "amenities", "nuisance_safety")
+SOCIAL_QUALITY: tuple[str, ...] = (
+    "socio_economic_security",
+    "social_inclusion",
+    "social_cohesion",
+    "social_empowerment",
+)
+CUMULATION_DOMAINS: tuple[str, ...] = (
+    "growing_up_education",
+    "work_poverty_inclusion",
+    "safety_undermining",
+    "housing",
+    "health",
+)
+
+RATE_FACTORS: dict[str, float] = {"percent": 100.0, "per_1000": 1000.0}
+"""What numerator / denominator is multiplied by for a rate in this unit (1 otherwise)."""
+
+_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_STATLINE_SUFFIX = re.compile(r"_\d+$")
+
+# Migration background is a governance decision, not a livability indicator: the Leefbaarometer
+# 2.0 controversy showed that scoring places on who lives there stigmatises them. The catalogue
+# refuses such indicators outright, under any of the names CBS has used for them.
+_MIGRATION_KWB_EXACT = frozenset(
+    {
+        "a_nl_all", "a_eur_al", "a_neu_al", "a_w_all", "a_nw_all", "p_w_all", "p_nw_all",
+        "a_marok", "a_antaru", "a_surina", "a_turk", "a_ov_nw",
+    }
+)  # fmt: skip
+_MIGRATION_KWB_PREFIXES = ("a_geb_", "a_gbl_", "p_geb_", "p_gbl_")
+_MIGRATION_WORDS = (
+    "herkomst",
+    "migratie",
+    "migrati",
+    "westers",
+    "allochto",
+    "autochto",
+    "europaexclusiefnederland",
+    "buiteneuropa",
+    "marokk",
+    "turkije",
+    "surinam",
+    "antillen",
+)
+
+
+def statline_base_name(key: str) -> str:
+    """Strip the numeric suffix StatLine adds to a column key (it changes between tables)."""
+    return _STATLINE_SUFFIX.sub("", key.strip())
+
+
+def _is_migration_name(name: str) -> bool:
+    lowered = name.strip().lower()
+    if lowered in _MIGRATION_KWB_EXACT or lowered.startswith(_MIGRATION_KWB_PREFIXES):
+        return True
+    return any(word in lowered for word in _MIGRATION_WORDS)
+
+
+class UnknownIndicator(WijkkompasError):
+    """An indicator id that is not in the catalogue."""
+
+
+class Indicator(BaseModel):
+    """One indicator, with its names in every source and the tags that group it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    """Stable snake_case English id; never changes once published (index runs refer to it)."""
+    name_nl: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    description_nl: str = Field(min_length=1)
+    description_en: str = Field(min_length=1)
+    unit: Unit
+    direction: Direction
+    """``context`` indicators are shown but never scored."""
+    kwb: list[str] = Field(default_factory=list)
+    """Short column names in the kwb download files, across years (``g_woz`` became
+    ``g_wozbag``)."""
+    statline: list[str] = Field(default_factory=list)
+    """StatLine OData keys without their numeric suffix, across years."""
+    statline_parent: str | None = None
+    """Title of a parent topic group, for a base name that repeats within one table."""
+    older_tables_only: list[str] = Field(default_factory=list)
+    """Names from ``kwb``/``statline`` that only occur in tables before KWB 2023/2024: checked
+    against the newest files by the tests, so they must be listed here to be exempt."""
+    numerator: str | None = None
+    denominator: str | None = None
+    """For a rate: value = numerator / denominator × (100 for percent, 1000 for per_1000).
+    Loaders use it to derive a rate a source does not publish; aggregation divides sums."""
+    sum_of: list[str] = Field(default_factory=list)
+    """For a count no source publishes directly: it is the sum of these indicators."""
+    weight: str | None = None
+    """The count a mean or share refers to (households for a share of households), so wijk and
+    gemeente values are weighted means of their buurten."""
+    dimension: Dimension | None = None
+    social_quality: SocialQuality | None = None
+    cumulation: list[CumulationDomain] = Field(default_factory=list)
+    plausible_range: tuple[float, float]
+    """National plausible bounds: loaders flag values outside, the demo draws within."""
+    reference_lag_years: int = Field(ge=0, le=5)
+    """How many years the reference period lags the table year (income 2, population 0)."""
+    reference_date: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    """``MM-DD`` when the figure is a stock at a date (population on 01-01), else a year."""
+    reference: str = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _snake_case_id(cls, value: str) -> str:
+        if not _ID_PATTERN.match(value):
+            raise ValueError(
+                f"'{value}' is not a valid id: use lower-case snake_case starting with a letter"
+            )
+        return value
+
+    @field_validator("statline")
+    @classmethod
+    def _no_suffix(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if statline_base_name(name) != name:
+                raise ValueError(f"StatLine name '{name}' has a numeric suffix; give the base name")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        low, high = self.plausible_range
+        if not low < high:
+            raise ValueError(f"plausible_range [{low}, {high}] must have low < high")
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("numerator and denominator must be given together")
+        if self.numerator is not None and self.unit not in ("percent", "per_1000", "number"):
+            raise ValueError(f"a rate (numerator/denominator) cannot have unit '{self.unit}'")
+        if self.sum_of and self.unit != "count":
+            raise ValueError("sum_of is only meaningful for a count")
+        stray = sorted(set(self.older_tables_only) - set(self.kwb) - set(self.statline))
+        if stray:
+            raise ValueError(
+                f"older_tables_only names {stray} are in neither the kwb nor the statline list"
+            )
+        for name in [self.id, self.name_nl, self.name_en, *self.kwb, *self.statline]:
+            if _is_migration_name(name):
+                raise ValueError(
+                    f"'{name}' refers to migration background; wijkkompas does not score or "
+                    "show places by the origin of their residents"
+                )
+        return self
+
+    @property
+    def scored(self) -> bool:
+        return self.direction != "context"
+
+    @property
+    def rate_factor(self) -> float:
+        return RATE_FACTORS.get(self.unit, 1.0)
+
+    def period_label(self, table_year: int) -> str:
+        """The reference period of this indicator's figure in the table of ``table_year``."""
+        year = table_year - self.reference_lag_years
+        return f"{year}-{self.reference_date}" if self.reference_date else str(year)
+
+    def source_column(self) -> str | None:
+        """The newest kwb short name: what a kwb file calls this column today."""
+        current = [name for name in self.kwb if name not in self.older_tables_only] or self.kwb
+        return current[-1] if current else None
+
+
+class Catalogue(BaseModel):
+    """A versioned set of indicators; index runs record its ``sha256``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: str = Field(min_length=1)
+    indicators: list[Indicator]
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        seen: set[str] = set()
+        for indicator in self.indicators:
+            if indicator.id in seen:
+                raise ValueError(f"indicator id '{indicator.id}' occurs more than once")
+            seen.add(indicator.id)
+        counts = {i.id for i in self.indicators if i.unit == "count"}
+        for indicator in self.indicators:
+            refs: dict[str, list[str | None]] = {
+                "numerator": [indicator.numerator],
+                "denominator": [indicator.denominator],
+                "weight": [indicator.weight],
+                "sum_of": list(indicator.sum_of),
+            }
+            for field_name, targets in refs.items():
+                for target in targets:
+                    if target is None:
+                        continue
+                    if target not in seen:
+                        raise ValueError(
+                            f"indicator '{indicator.id}', field {field_name}: refers to "
+                            f"'{target}', which is not an indicator in this catalogue"
+                        )
+                    if field_name in ("weight", "sum_of") and target not in counts:
+                        raise ValueError(
+                            f"indicator '{indicator.id}', field {field_name}: '{target}' "
+                            "must be a count"
+                        )
+        self._check_unique_names(lambda i: i.kwb, "kwb")
+        self._check_unique_names(
+            lambda i: [f"{n}|{i.statline_parent or ''}" for n in i.statline], "statline"
+        )
+        return self
+
+    def _check_unique_names(self, names: Callable[[Indicator], list[str]], label: str) -> None:
+        owner: dict[str, str] = {}
+        for indicator in self.indicators:
+            for name in names(indicator):
+                key = name.lower()
+                if key in owner:
+                    raise ValueError(
+                        f"{label} name '{name.split('|')[0]}' is claimed by both "
+                        f"'{owner[key]}' and '{indicator.id}'"
+                    )
+                owner[key] = indicator.id
+
+    @cached_property
+    def _by_id(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.indicators}
+
+    @cached_property
+    def _by_kwb(self) -> dict[str, Indicator]:
+        return {name.lower(): i for i in self.indicators for name in i.kwb}
+
+    def by_id(self, indicator_id: str) -> Indicator:
+        try:
+            return self._by_id[indicator_id]
+        except KeyError:
+            raise UnknownIndicator(
+                f"There is no indicator '{indicator_id}' in catalogue {self.version}. "
+                "Run `wijkkompas catalogue` (or read default.toml) for the list of ids."
+            ) from None
+
+    def by_kwb_name(self, name: str) -> Indicator | None:
+        """The indicator a kwb column feeds, or None: the loader then keeps it as unmatched."""
+        return self._by_kwb.get(name.strip().lower())
+
+    def by_statline_base(
+        self, base: str, parent: str | Iterable[str] | None = None
+    ) -> Indicator | None:
+        """The indicator a StatLine column feeds, matched on its base name.
+
+        ``base`` may carry its numeric suffix. ``parent`` is the title (or the titles of all
+        ancestors) of the column's topic group; it decides between indicators sharing a base name.
+        """
+        name = statline_base_name(base).lower()
+        parents = (
+            set()
+            if parent is None
+            else {parent.lower()}
+            if isinstance(parent, str)
+            else {p.lower() for p in parent}
+        )
+        candidates = [i for i in self.indicators if name in (n.lower() for n in i.statline)]
+        if parents:
+            # A parent given rules out indicators tied to another parent topic.
+            candidates = [
+                i
+                for i in candidates
+                if i.statline_parent is None or i.statline_parent.lower() in parents
+            ]
+        if len(candidates) > 1:
+            raise WijkkompasError(
+                f"StatLine column '{base}' matches several indicators "
+                f"({', '.join(i.id for i in candidates)}); give its parent topic to decide."
+            )
+        return candidates[0] if candidates else None
+
+    def scored(self) -> list[Indicator]:
+        return [i for i in self.indicators if i.scored]
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the canonical content: two catalogues with the same meaning hash alike,
+        whatever the TOML's formatting or comments."""
+        canonical = json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
