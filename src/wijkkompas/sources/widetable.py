@@ -1,0 +1,309 @@
+"""A wide CBS table (one row per region, one column per topic) into the tidy import shape.
+
+KWB download files, StatLine CSVs and OData JSON differ in how they are read and how their
+columns are named, but once a loader knows which column holds the region code, which ones feed
+which indicator and which ones are identification, the rest is the same: check the codes, parse
+the cells by the shared CBS rules, keep every unknown column verbatim. Doing that in one place
+keeps the loaders agreeing on what ``.`` means and on what a duplicate code is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from wijkkompas.catalogue import Catalogue, Indicator
+from wijkkompas.errors import InvalidRegionCode, WijkkompasError
+from wijkkompas.regions import parse_region_code
+from wijkkompas.sources.base import SourceError
+from wijkkompas.sources.cells import cell_text, parse_cells
+from wijkkompas.store.batch import (
+    BOUNDARY_CHANGE_COLUMNS,
+    OBSERVATION_COLUMNS,
+    REGION_COLUMNS,
+    UNMATCHED_COLUMNS,
+    ImportBatch,
+)
+
+MAPPING_CODE = "code"
+MAPPING_NAME = "name"
+
+
+@dataclass
+class ColumnRoles:
+    """What a loader decided each column of the file is."""
+
+    code: str | None = None
+    name: str | None = None
+    change: str | None = None
+    identification: list[str] = field(default_factory=list)
+    matched: dict[str, Indicator] = field(default_factory=dict)
+    unmatched: list[str] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def claim(self, column: str, indicator: Indicator) -> None:
+        """Feed ``indicator`` from ``column``, unless another column already does (kept unmatched:
+        two figures for one indicator, region and period cannot both be stored)."""
+        if indicator.id in {i.id for i in self.matched.values()}:
+            self.notes.setdefault("duplicate_indicator_columns", []).append(column)
+            self.unmatched.append(column)
+        else:
+            self.matched[column] = indicator
+
+
+def mapped_roles(
+    columns: list[str], mapping: dict[str, str], catalogue: Catalogue, name: str
+) -> dict[str, str | Indicator]:
+    """Resolve ``--mapping`` targets for the columns this file has: 'code', 'name' or an indicator."""
+    resolved: dict[str, str | Indicator] = {}
+    by_key = {c.strip().lower(): c for c in columns}
+    for source_column, target in mapping.items():
+        column = by_key.get(str(source_column).strip().lower())
+        if column is None:
+            continue
+        goal = str(target).strip()
+        if goal.lower() in (MAPPING_CODE, MAPPING_NAME):
+            resolved[column] = goal.lower()
+            continue
+        indicator = _indicator_named(goal, catalogue)
+        if indicator is None:
+            raise SourceError(
+                f"{name}: the mapping sends column '{column}' to '{goal}', which is neither "
+                "'code', 'name', a catalogue indicator id nor a kwb/StatLine name the catalogue "
+                "knows. Run `wijkkompas catalogue` for the ids and fix the mapping file."
+            )
+        resolved[column] = indicator
+    return resolved
+
+
+def _indicator_named(goal: str, catalogue: Catalogue) -> Indicator | None:
+    by_id = {i.id: i for i in catalogue.indicators}
+    if goal in by_id:
+        return by_id[goal]
+    found = catalogue.by_kwb_name(goal)
+    if found is None:
+        try:
+            found = catalogue.by_statline_base(goal)
+        except WijkkompasError:
+            found = None
+    return found
+
+
+@dataclass
+class TableInfo:
+    """Everything about the file that is not in its cells."""
+
+    file_name: str
+    data: bytes
+    source: str
+    description: str
+    layout: str
+    table_year: int
+    year_how: str
+    release: str
+    release_how: str
+    table_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def build_batch(
+    frame: pd.DataFrame, row_numbers: list[int] | np.ndarray, roles: ColumnRoles, info: TableInfo
+) -> ImportBatch:
+    """The tidy batch of a wide table whose column roles are decided."""
+    if roles.code is None:
+        raise SourceError(
+            f"{info.file_name}: no column with region codes was found, so the figures cannot be "
+            "placed. Expected a code column such as gwb_code_10 or gwb_code (kwb files), "
+            "'Regioaanduiding/Codering (code)', Codering_3 or WijkenEnBuurten (StatLine). "
+            f"The file's columns are: {_shown(list(frame.columns))}. If the columns were "
+            "renamed, pass --mapping with a row that maps the code column to 'code'."
+        )
+    rows = np.asarray(row_numbers)
+    codes, keep, skipped = _region_rows(frame[roles.code], rows)
+    if not keep.any():
+        raise SourceError(
+            f"{info.file_name}: column '{roles.code}' holds no gemeente, wijk or buurt code "
+            f"(GM0344, WK034401, BU03440111); first values: {_shown(skipped['examples'])}. "
+            "Check that this is a CBS regional table, or map the right column to 'code'."
+        )
+    frame = frame.loc[keep].reset_index(drop=True)
+    codes = codes[keep]
+    rows = rows[keep]
+    _refuse_duplicates(codes, rows, info.file_name, roles.code)
+
+    regions = _regions(codes, frame, roles, info.table_year)
+    observations, unparseable = _observations(codes, frame, roles, info)
+    unmatched = _unmatched(codes, frame, roles, info)
+    changes = _boundary_changes(codes, frame, roles, info.table_year)
+    provenance: dict[str, Any] = {
+        "file": info.file_name,
+        "sha256": hashlib.sha256(info.data).hexdigest(),
+        "layout": info.layout,
+        "table_id": info.table_id,
+        "table_year": info.table_year,
+        "table_year_from": info.year_how,
+        "release": info.release,
+        "release_from": info.release_how,
+        "code_column": roles.code,
+        "name_column": roles.name,
+        "matched_columns": {c: i.id for c, i in roles.matched.items()},
+        "unmatched_columns": list(roles.unmatched),
+        "skipped_rows": skipped,
+        "n_unparseable": int(sum(unparseable.values())),
+        "unparseable_by_column": unparseable,
+        **roles.notes,
+        **info.extra,
+    }
+    return ImportBatch(
+        source=info.source,
+        description=info.description,
+        regions=regions,
+        observations=observations,
+        unmatched=unmatched,
+        boundary_changes=changes,
+        provenance=provenance,
+    )
+
+
+def _shown(items: list[Any], limit: int = 12) -> str:
+    shown = ", ".join(repr(str(i)) for i in items[:limit])
+    return shown + (f" … ({len(items)} in all)" if len(items) > limit else "")
+
+
+def _region_rows(raw: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Stripped codes and which rows are regions; national totals and blank rows are skipped."""
+    text = raw.astype("string").str.strip().str.upper().fillna("")
+    codes = text.to_numpy(dtype=object)
+    keep = np.zeros(len(codes), dtype=bool)
+    national, blank, invalid = 0, 0, []
+    for position, code in enumerate(codes):
+        if code.startswith("NL") and len(code) <= 4:
+            national += 1
+        elif code == "":
+            blank += 1
+        else:
+            try:
+                parse_region_code(code)
+            except InvalidRegionCode:
+                invalid.append(f"row {rows[position]}: {code[:20]!r}")
+            else:
+                keep[position] = True
+    skipped: dict[str, Any] = {"national": national, "blank": blank, "not_a_code": len(invalid)}
+    skipped["examples"] = invalid[:5]
+    return codes, keep, skipped
+
+
+def _refuse_duplicates(codes: np.ndarray, rows: np.ndarray, name: str, column: str) -> None:
+    series = pd.Series(codes)
+    dupes = series[series.duplicated(keep=False)]
+    if dupes.empty:
+        return
+    groups = [
+        f"{code} (rows {', '.join(str(rows[i]) for i in positions[:5])})"
+        for code, positions in dupes.groupby(dupes, sort=False).groups.items()
+    ]
+    raise SourceError(
+        f"{name}: region code {groups[0]} occurs more than once in column '{column}'"
+        + (f"; also {', '.join(groups[1:4])}" if len(groups) > 1 else "")
+        + ". A table must have one row per region and year: remove the duplicate rows (or split "
+        "the file per year) and import again."
+    )
+
+
+def _regions(codes: np.ndarray, frame: pd.DataFrame, roles: ColumnRoles, year: int) -> pd.DataFrame:
+    parsed = [parse_region_code(c) for c in codes]
+    if roles.name is not None:
+        names = frame[roles.name].astype("string").str.strip()
+        names = names.where(names.notna() & (names != ""), pd.Series(codes, dtype="string"))
+    else:
+        names = pd.Series(codes, dtype="string")
+    return pd.DataFrame(
+        {
+            "code": codes.astype(object),
+            "name": names.astype(object).to_numpy(),
+            "level": [p.level for p in parsed],
+            "year": np.full(len(codes), year, dtype="int64"),
+            "gemeente_code": [p.gemeente_code for p in parsed],
+            "wijk_code": [p.wijk_code for p in parsed],
+        },
+        columns=REGION_COLUMNS,
+    )
+
+
+def _observations(
+    codes: np.ndarray, frame: pd.DataFrame, roles: ColumnRoles, info: TableInfo
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    n = len(codes)
+    values, suppressed, columns, ids, periods = [], [], [], [], []
+    unparseable: dict[str, int] = {}
+    for column, indicator in roles.matched.items():
+        v, s, bad = parse_cells(frame[column])
+        values.append(v)
+        suppressed.append(s)
+        columns.append(column)
+        ids.append(indicator.id)
+        periods.append(indicator.period_label(info.table_year))
+        if bad.any():
+            unparseable[column] = int(bad.sum())
+    m = len(columns)
+    observations = pd.DataFrame(
+        {
+            "region_code": _objects(np.tile(codes, m)),
+            "region_year": np.full(n * m, info.table_year, dtype="int64"),
+            "indicator_id": _objects(np.repeat(np.array(ids, dtype=object), n)),
+            "period": _objects(np.repeat(np.array(periods, dtype=object), n)),
+            "value": np.concatenate(values) if m else np.empty(0, dtype="float64"),
+            "suppressed": np.concatenate(suppressed) if m else np.empty(0, dtype=bool),
+            "source_column": _objects(np.repeat(np.array(columns, dtype=object), n)),
+            "release": _objects(np.full(n * m, info.release, dtype=object)),
+        },
+        columns=OBSERVATION_COLUMNS,
+    )
+    return observations, unparseable
+
+
+def _objects(values: np.ndarray) -> pd.Series:
+    """A column kept as Python objects: pandas would otherwise convert millions of strings to
+    its Arrow string type, which costs more than the whole import of a kwb file."""
+    return pd.Series(values, dtype=object)
+
+
+def _unmatched(
+    codes: np.ndarray, frame: pd.DataFrame, roles: ColumnRoles, info: TableInfo
+) -> pd.DataFrame:
+    n, m = len(codes), len(roles.unmatched)
+    texts = [cell_text(frame[c]) for c in roles.unmatched]
+    return pd.DataFrame(
+        {
+            "region_code": _objects(np.tile(codes, m)),
+            "region_year": np.full(n * m, info.table_year, dtype="int64"),
+            "period": _objects(np.full(n * m, None, dtype=object)),
+            "source_column": _objects(np.repeat(np.array(roles.unmatched, dtype=object), n)),
+            "value_text": pd.Series(
+                pd.arrays.ArrowExtensionArray(pa.chunked_array(texts, type=pa.string()))
+            ),
+        },
+        columns=UNMATCHED_COLUMNS,
+    )
+
+
+def _boundary_changes(
+    codes: np.ndarray, frame: pd.DataFrame, roles: ColumnRoles, year: int
+) -> pd.DataFrame:
+    if roles.change is None:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in BOUNDARY_CHANGE_COLUMNS})
+    values, _, _ = parse_cells(frame[roles.change])
+    known = ~np.isnan(values) & (np.abs(values) < 1e6)
+    return pd.DataFrame(
+        {
+            "region_code": codes[known].astype(object),
+            "region_year": np.full(int(known.sum()), year, dtype="int64"),
+            "change_code": values[known].astype("int64"),
+        },
+        columns=BOUNDARY_CHANGE_COLUMNS,
+    )

@@ -1,0 +1,347 @@
+"""The kwb download files: real Utrecht extracts, re-saved variants, damaged files, bad tables."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import python_calamine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.errors import WijkkompasError
+from wijkkompas.sources import registry
+from wijkkompas.sources.base import LoadOptions, SourceError
+from wijkkompas.sources.cbs_kwb import LOADER
+from wijkkompas.store import AnalyticStore
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared" / "data"
+UTRECHT = SHARED / "kwb" / "utrecht"
+
+
+def real_file(name: str) -> Path:
+    path = UTRECHT / name
+    if not path.is_file():
+        pytest.skip(f"real CBS sample {path} is absent (shared data not mounted next to the repo)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def load(data: bytes, name: str, catalogue: Catalogue, **options: object):
+    return LOADER.load(data, name, catalogue, LoadOptions(**options))  # type: ignore[arg-type]
+
+
+def value(batch, code: str, indicator: str) -> float:
+    obs = batch.observations
+    row = obs[(obs.region_code == code) & (obs.indicator_id == indicator)]
+    assert len(row) == 1, f"{code} {indicator}: {len(row)} rows"
+    return float(row["value"].iloc[0])
+
+
+SMALL_CSV = (
+    "gwb_code_10;regio;gm_naam;recs;ind_wbi;a_inw;g_ink_pi;a_man;p_koopw\n"
+    "NL00;Nederland;Nederland;Land;.;17942942;32,1;8920768;57\n"
+    "GM9990;Proefstad;Proefstad;Gemeente;1;2000;29,5;990;40\n"
+    "WK999000;Wijk 00;Proefstad;Wijk;1;2000;29,5;990;40\n"
+    "BU99900000;Oud Centrum;Proefstad;Buurt;1;1200;.;600;x\n"
+    "BU99900001;Nieuwbouw;Proefstad;Buurt;2;800;31,0;390;\n"
+)
+
+
+# --- hand-built files (always run) ------------------------------------------------------------
+
+
+def test_small_csv_regions_values_and_suppression(catalogue: Catalogue) -> None:
+    batch = load(SMALL_CSV.encode("cp1252"), "kwb-2023.csv", catalogue)
+    batch.validate()
+    assert sorted(batch.regions["code"]) == ["BU99900000", "BU99900001", "GM9990", "WK999000"]
+    assert batch.provenance["skipped_rows"]["national"] == 1
+    buurt = batch.regions.set_index("code").loc["BU99900000"]
+    assert (buurt["level"], buurt["gemeente_code"], buurt["wijk_code"]) == (
+        "buurt",
+        "GM9990",
+        "WK999000",
+    )
+    assert value(batch, "GM9990", "income_per_inhabitant") == pytest.approx(29.5)
+    obs = batch.observations.set_index(["region_code", "indicator_id"])
+    dot = obs.loc[("BU99900000", "income_per_inhabitant")]
+    assert math.isnan(dot["value"]) and bool(dot["suppressed"]) is True
+    empty = obs.loc[("BU99900001", "owner_occupied_share")]
+    assert math.isnan(empty["value"]) and bool(empty["suppressed"]) is False
+    assert bool(obs.loc[("BU99900000", "owner_occupied_share")]["suppressed"]) is True
+    suppressed = batch.observations[batch.observations["suppressed"]]
+    assert len(suppressed) == 2 and suppressed["value"].isna().all()
+    assert batch.boundary_changes.set_index("region_code")["change_code"].to_dict() == {
+        "GM9990": 1,
+        "WK999000": 1,
+        "BU99900000": 1,
+        "BU99900001": 2,
+    }
+
+
+def test_small_csv_unmatched_and_identification(catalogue: Catalogue) -> None:
+    batch = load(SMALL_CSV.encode("utf-8"), "kwb-2023.csv", catalogue)
+    unmatched = batch.unmatched
+    assert set(unmatched["source_column"]) == {"a_man"}
+    assert unmatched.set_index("region_code").loc["BU99900001", "value_text"] == "390"
+    assert not {"regio", "gm_naam", "recs", "gwb_code_10", "ind_wbi"} & set(
+        batch.observations["source_column"]
+    )
+
+
+def test_period_follows_the_catalogue_lag(catalogue: Catalogue) -> None:
+    batch = load(SMALL_CSV.encode(), "kwb-2023.csv", catalogue)
+    periods = batch.observations.groupby("indicator_id")["period"].first()
+    income = catalogue.by_id("income_per_inhabitant")
+    assert periods["income_per_inhabitant"] == str(2023 - income.reference_lag_years)
+    assert periods["population"].startswith("2023")
+    assert set(batch.observations["region_year"]) == {2023}
+
+
+def test_comma_delimited_utf8_reads_alike(catalogue: Catalogue) -> None:
+    semicolon = load(SMALL_CSV.encode(), "kwb-2023.csv", catalogue)
+    comma_text = SMALL_CSV.replace(",", ".").replace(";", ",")
+    comma = load(comma_text.encode("utf-8-sig"), "kwb-2023.csv", catalogue)
+    pd.testing.assert_frame_equal(semicolon.observations, comma.observations)
+
+
+def test_year_needed_when_the_name_does_not_say_it(catalogue: Catalogue) -> None:
+    with pytest.raises(SourceError, match=r"cijfers\.csv.*--year"):
+        load(SMALL_CSV.encode(), "cijfers.csv", catalogue)
+    batch = load(SMALL_CSV.encode(), "cijfers.csv", catalogue, year=2022)
+    assert batch.provenance["table_year"] == 2022
+    assert batch.provenance["table_year_from"] == "--year option"
+
+
+def test_year_conflict_is_refused(catalogue: Catalogue) -> None:
+    with pytest.raises(SourceError, match=r"2023.*--year 2020"):
+        load(SMALL_CSV.encode(), "kwb-2023.csv", catalogue, year=2020)
+
+
+def test_release_from_options_and_default(catalogue: Catalogue) -> None:
+    default = load(SMALL_CSV.encode(), "kwb-2023.csv", catalogue)
+    assert set(default.observations["release"]) == {"definitief"}
+    early = load(SMALL_CSV.encode(), "kwb-2023.csv", catalogue, release="voorlopig")
+    assert set(early.observations["release"]) == {"voorlopig"}
+    with pytest.raises(SourceError, match="release"):
+        load(SMALL_CSV.encode(), "kwb-2023.csv", catalogue, release="concept")
+
+
+def test_duplicate_codes_name_file_code_and_rows(catalogue: Catalogue) -> None:
+    text = SMALL_CSV + "BU99900001;Nieuwbouw;Proefstad;Buurt;1;800;31,0;390;50\n"
+    with pytest.raises(SourceError, match=r"kwb-2023\.csv.*BU99900001 \(rows 6, 7\)"):
+        load(text.encode(), "kwb-2023.csv", catalogue)
+
+
+def test_only_unknown_columns_is_refused(catalogue: Catalogue) -> None:
+    text = "buurtnaam;inwoners\nOud Centrum;1200\n"
+    with pytest.raises(SourceError, match=r"weird-kwb-2023\.csv.*gwb_code_10.*a_inw"):
+        load(text.encode(), "weird-kwb-2023.csv", catalogue)
+
+
+def test_unparseable_cells_are_missing_and_counted(catalogue: Catalogue) -> None:
+    text = SMALL_CSV.replace(";1200;", ";twaalfhonderd;")
+    batch = load(text.encode(), "kwb-2023.csv", catalogue)
+    assert math.isnan(value(batch, "BU99900000", "population"))
+    assert batch.provenance["n_unparseable"] == 1
+    assert batch.provenance["unparseable_by_column"] == {"a_inw": 1}
+
+
+def test_mapping_renames_columns(catalogue: Catalogue) -> None:
+    text = SMALL_CSV.replace("gwb_code_10", "CODE").replace("a_inw", "inwoners")
+    batch = load(
+        text.encode(), "kwb-2023.csv", catalogue, mapping={"CODE": "code", "inwoners": "a_inw"}
+    )
+    assert value(batch, "BU99900000", "population") == 1200
+
+
+def test_sniff(catalogue: Catalogue) -> None:
+    assert LOADER.sniff("kwb-2024.xlsx", b"PK\x03\x04")
+    assert LOADER.sniff("export.csv", SMALL_CSV.encode()[:200])
+    assert not LOADER.sniff("Kerncijfers_wijken_en_buurten_2019.csv", b'"","Wijken.en.buurten"')
+    assert registry.get("kwb") is LOADER
+
+
+def test_not_a_workbook_is_a_source_error(catalogue: Catalogue) -> None:
+    with pytest.raises(SourceError, match=r"kwb-2023\.xlsx"):
+        load(b"PK\x03\x04 this is not a zip", "kwb-2023.xlsx", catalogue)
+
+
+def test_benchmark_generator_imports(tmp_path: Path, catalogue: Catalogue) -> None:
+    """The benchmark stays runnable: its generated file imports (small, without timing it)."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_kwb_import", REPO / "benchmarks" / "bench_kwb_import.py"
+    )
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench_kwb_import"] = bench
+    spec.loader.exec_module(bench)
+    path = tmp_path / "kwb-2024.xlsx"
+    bench.write_kwb_xlsx(path, n_rows=60)
+    batch = load(path.read_bytes(), path.name, catalogue)
+    assert len(batch.regions) == 59
+    assert len(batch.unmatched["source_column"].unique()) > 50
+
+
+# --- real CBS samples ---------------------------------------------------------------------------
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("year", "gemeente", "welgelegen"), [(2023, 367947, 1810), (2024, 374238, 1800)]
+)
+def test_utrecht_counts_and_spot_values(
+    catalogue: Catalogue, year: int, gemeente: int, welgelegen: int
+) -> None:
+    path = real_file(f"CBS-Utrecht-kwb-{year}.xlsx")
+    batch = load(path.read_bytes(), path.name, catalogue)
+    batch.validate()
+    assert batch.regions["level"].value_counts().to_dict() == {
+        "gemeente": 1,
+        "wijk": 10,
+        "buurt": 111,
+    }
+    assert set(batch.regions["year"]) == {year}
+    assert value(batch, "GM0344", "population") == gemeente
+    regions = batch.regions.set_index("code")
+    assert regions.loc["BU03440111", "name"] == "Welgelegen, Den Hommel"
+    assert value(batch, "BU03440111", "population") == welgelegen
+    assert len(batch.boundary_changes) == 122
+    assert set(batch.boundary_changes["change_code"]) == {1}
+    assert batch.provenance["table_year"] == year
+    assert batch.provenance["layout"] == "kwb-xlsx"
+    assert len(batch.provenance["sha256"]) == 64
+
+
+@pytest.mark.realdata
+def test_utrecht_2024_early_release_is_suppressed_not_zero(catalogue: Catalogue) -> None:
+    path = real_file("CBS-Utrecht-kwb-2024.xlsx")
+    batch = load(path.read_bytes(), path.name, catalogue)
+    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
+    assert len(income) == 122
+    assert income["value"].isna().all() and income["suppressed"].all()
+    assert set(income["period"]) == {catalogue.by_id("income_per_inhabitant").period_label(2024)}
+
+
+@pytest.mark.realdata
+def test_utrecht_unmatched_columns_are_kept_verbatim(catalogue: Catalogue) -> None:
+    path = real_file("CBS-Utrecht-kwb-2023.xlsx")
+    batch = load(path.read_bytes(), path.name, catalogue)
+    unmatched = batch.unmatched.set_index(["region_code", "source_column"])["value_text"]
+    assert unmatched.loc[("BU03440111", "a_man")] == "845"
+    assert unmatched.loc[("GM0344", "g_hhgro")] == "1.9"
+    assert unmatched.loc[("GM0344", "g_ele")] == "."
+    columns = set(batch.unmatched["source_column"])
+    assert not columns & {"gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code"}
+    matched = set(batch.observations["source_column"])
+    assert len(columns) + len(matched) == 121 - 7
+
+
+@pytest.mark.realdata
+def test_utrecht_resaved_by_openpyxl_imports_identically(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = real_file("CBS-Utrecht-kwb-2023.xlsx")
+    original = load(path.read_bytes(), path.name, catalogue)
+    workbook = python_calamine.load_workbook(path)
+    rows = workbook.get_sheet_by_name(workbook.sheet_names[0]).to_python()
+    out = Workbook()
+    sheet = out.active
+    sheet.title = "Blad1"
+    for row in rows:
+        sheet.append(row)
+    resaved = tmp_path / "kwb-2023.xlsx"
+    out.save(resaved)
+    again = load(resaved.read_bytes(), resaved.name, catalogue)
+    for name in ("regions", "observations", "unmatched", "boundary_changes"):
+        pd.testing.assert_frame_equal(getattr(original, name), getattr(again, name), obj=name)
+
+
+@pytest.mark.realdata
+def test_utrecht_lands_in_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
+    path = real_file("CBS-Utrecht-kwb-2023.xlsx")
+    batch = load(path.read_bytes(), path.name, catalogue)
+    summary = AnalyticStore(tmp_path / "store.duckdb").import_batch(batch)
+    assert summary.regions == 122
+    assert summary.observations == len(batch.observations)
+
+
+PROGRAMMING_ERRORS = (AttributeError, NameError, TypeError, IndexError, KeyError, AssertionError)
+"""A damaged file may fail, but not because the loader tripped over its own code."""
+
+
+def _mutate(data: bytes, flips: list[tuple[int, int]], cut: int | None) -> bytes:
+    mutated = bytearray(data)
+    for position, byte in flips:
+        mutated[position % len(mutated)] = byte
+    return bytes(mutated[: cut % len(mutated)] if cut is not None else mutated)
+
+
+MUTATIONS = st.tuples(
+    st.lists(st.tuples(st.integers(0, 10**7), st.integers(0, 255)), max_size=8),
+    st.one_of(st.none(), st.integers(0, 10**7)),
+)
+
+
+@pytest.mark.realdata
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(mutation=MUTATIONS)
+def test_damaged_utrecht_workbook_fails_cleanly(
+    catalogue: Catalogue, mutation: tuple[list[tuple[int, int]], int | None]
+) -> None:
+    data = real_file("CBS-Utrecht-kwb-2023.xlsx").read_bytes()
+    damaged = _mutate(data, *mutation)
+    try:
+        batch = LOADER.load(damaged, "kwb-2023.xlsx", catalogue, LoadOptions())
+    except WijkkompasError as exc:
+        assert "kwb-2023.xlsx" in str(exc)
+        assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
+    else:
+        batch.validate()
+        assert np.isfinite(batch.observations["value"].dropna()).all()
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(mutation=MUTATIONS)
+def test_damaged_csv_fails_cleanly(
+    catalogue: Catalogue, mutation: tuple[list[tuple[int, int]], int | None]
+) -> None:
+    damaged = _mutate(SMALL_CSV.encode("cp1252"), *mutation)
+    try:
+        batch = LOADER.load(damaged, "kwb-2023.csv", catalogue, LoadOptions())
+    except WijkkompasError as exc:
+        assert "kwb-2023.csv" in str(exc)
+        assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
+    else:
+        batch.validate()
+
+
+def test_workbook_bytes_are_read_from_memory(catalogue: Catalogue) -> None:
+    """A workbook built in memory (no file name year) imports with --year."""
+    out = Workbook()
+    sheet = out.active
+    for row in SMALL_CSV.strip().split("\n"):
+        cells = [c.replace(",", ".") for c in row.split(";")]
+        sheet.append([float(c) if c.replace(".", "", 1).isdigit() else c for c in cells])
+    buffer = io.BytesIO()
+    out.save(buffer)
+    batch = load(buffer.getvalue(), "upload.xlsx", catalogue, year=2023)
+    assert value(batch, "BU99900000", "population") == 1200
+    assert batch.provenance["table_year_from"] == "--year option"

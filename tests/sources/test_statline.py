@@ -1,0 +1,354 @@
+"""StatLine OData JSON (typed, untyped, keyed by ID), base-name matching and parent topics.
+
+The CSV shapes are tested in test_statline_csv.py."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wijkkompas.catalogue import Catalogue, catalogue_from_dict, load_catalogue
+from wijkkompas.errors import WijkkompasError
+from wijkkompas.sources import registry
+from wijkkompas.sources.base import LoadOptions, SourceError
+from wijkkompas.sources.statline import LOADER, load_with_metadata
+from wijkkompas.store import AnalyticStore
+
+REPO = Path(__file__).resolve().parents[2]
+KWB = REPO.parent / "shared" / "data" / "kwb"
+
+
+def real_file(relative: str) -> Path:
+    path = KWB / relative
+    if not path.is_file():
+        pytest.skip(f"real CBS sample {path} is absent (shared data not mounted next to the repo)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def load(data: bytes, name: str, catalogue: Catalogue, **options: Any):
+    return LOADER.load(data, name, catalogue, LoadOptions(**options))
+
+
+def value(batch, code: str, indicator: str) -> float:
+    obs = batch.observations
+    row = obs[(obs.region_code == code) & (obs.indicator_id == indicator)]
+    assert len(row) == 1, f"{code} {indicator}: {len(row)} rows"
+    return float(row["value"].iloc[0])
+
+
+def levels(batch) -> dict[str, int]:
+    return batch.regions["level"].value_counts().to_dict()
+
+
+# Hand-built in the documented OData v3 layout (opendata.cbs.nl/ODataApi/odata/85984NED/
+# TypedDataSet); these machines have no internet. Keys and suffixes are those of 85984NED.
+TYPED = {
+    "odata.metadata": "https://opendata.cbs.nl/ODataApi/odata/85984NED/$metadata"
+    "#Cbs.OData.WebAPI.TypedDataSet",
+    "value": [
+        {
+            "ID": 0,
+            "WijkenEnBuurten": "NL00      ",
+            "Gemeentenaam_1": "Nederland                               ",
+            "SoortRegio_2": "Land      ",
+            "Codering_3": "NL00      ",
+            "IndelingswijzigingGemeenteWijkBuurt_4": None,
+            "AantalInwoners_5": 17942942,
+            "GemiddeldInkomenPerInwoner_83": None,
+            "Mannen_6": 8920768,
+        },
+        {
+            "ID": 1,
+            "WijkenEnBuurten": "GM9990    ",
+            "Gemeentenaam_1": "Proefstad                               ",
+            "SoortRegio_2": "Gemeente  ",
+            "Codering_3": "GM9990    ",
+            "IndelingswijzigingGemeenteWijkBuurt_4": "1",
+            "AantalInwoners_5": 2000,
+            "GemiddeldInkomenPerInwoner_83": 29.5,
+            "Mannen_6": 990,
+        },
+        {
+            "ID": 2,
+            "WijkenEnBuurten": "BU99900000",
+            "Gemeentenaam_1": "Proefstad                               ",
+            "SoortRegio_2": "Buurt     ",
+            "Codering_3": "BU99900000",
+            "IndelingswijzigingGemeenteWijkBuurt_4": "2",
+            "AantalInwoners_5": 1200,
+            "GemiddeldInkomenPerInwoner_83": None,
+            "Mannen_6": 600,
+        },
+    ],
+}
+
+
+def untyped() -> dict[str, Any]:
+    """The same records as UntypedDataSet serves them: space-padded strings, '.' for unknown."""
+    records = []
+    for record in TYPED["value"]:
+        converted = {
+            k: (
+                "       ."
+                if v is None
+                else f"{v:>8}"
+                if isinstance(v, (int, float)) and k != "ID"
+                else v
+            )
+            for k, v in record.items()
+        }
+        records.append(converted)
+    return {"odata.metadata": TYPED["odata.metadata"].replace("Typed", "Untyped"), "value": records}
+
+
+# --- OData JSON ---------------------------------------------------------------------------------
+
+
+def test_typed_dataset(catalogue: Catalogue) -> None:
+    batch = load(json.dumps(TYPED).encode(), "TypedDataSet.json", catalogue)
+    batch.validate()
+    assert levels(batch) == {"gemeente": 1, "buurt": 1}
+    assert batch.provenance["table_id"] == "85984NED"
+    assert batch.provenance["table_year"] == 2024
+    assert "table id" in batch.provenance["table_year_from"]
+    assert value(batch, "GM9990", "population") == 2000
+    assert value(batch, "GM9990", "income_per_inhabitant") == pytest.approx(29.5)
+    null = batch.observations.set_index(["region_code", "indicator_id"]).loc[
+        ("BU99900000", "income_per_inhabitant")
+    ]
+    assert math.isnan(null["value"]) and bool(null["suppressed"]) is False
+    assert set(batch.unmatched["source_column"]) == {"Mannen_6"}
+    assert batch.boundary_changes.set_index("region_code")["change_code"].to_dict() == {
+        "GM9990": 1,
+        "BU99900000": 2,
+    }
+    assert "TypedDataSet" in batch.provenance["layout"]
+
+
+def test_untyped_dataset_reads_like_typed(catalogue: Catalogue) -> None:
+    typed = load(json.dumps(TYPED).encode(), "TypedDataSet.json", catalogue)
+    plain = load(json.dumps(untyped()).encode("utf-8-sig"), "UntypedDataSet.json", catalogue)
+    assert "UntypedDataSet" in plain.provenance["layout"]
+    merged = typed.observations.merge(
+        plain.observations, on=["region_code", "indicator_id"], suffixes=("_t", "_u")
+    )
+    assert len(merged) == len(typed.observations)
+    assert np.allclose(merged["value_t"], merged["value_u"], equal_nan=True)
+    dot = plain.observations.set_index(["region_code", "indicator_id"]).loc[
+        ("BU99900000", "income_per_inhabitant")
+    ]
+    assert math.isnan(dot["value"]) and bool(dot["suppressed"]) is True
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda r: r,
+        lambda r: {"value": r},
+        lambda r: {"value": {str(x["ID"]): x for x in r}},
+        lambda r: {str(x["ID"]): x for x in r},
+    ],
+    ids=["bare-list", "value-list", "value-dict-by-id", "dict-by-id"],
+)
+def test_json_wrappers(catalogue: Catalogue, wrap: Any) -> None:
+    batch = load(json.dumps(wrap(TYPED["value"])).encode(), "data.json", catalogue, year=2024)
+    assert value(batch, "BU99900000", "population") == 1200
+
+
+def test_json_without_a_year_needs_one(catalogue: Catalogue) -> None:
+    with pytest.raises(SourceError, match=r"data\.json.*--year"):
+        load(json.dumps({"value": TYPED["value"]}).encode(), "data.json", catalogue)
+
+
+def test_json_errors_name_the_file(catalogue: Catalogue) -> None:
+    with pytest.raises(SourceError, match=r"broken\.json.*line 1"):
+        load(b'{"value": [', "broken.json", catalogue)
+    with pytest.raises(SourceError, match=r"odd\.json.*shape"):
+        load(b'{"value": 3}', "odd.json", catalogue)
+
+
+@pytest.mark.realdata
+def test_data_properties_is_not_data(catalogue: Catalogue) -> None:
+    path = real_file("metadata/85984NED/DataProperties.json")
+    with pytest.raises(SourceError, match="DataProperties"):
+        load(path.read_bytes(), path.name, catalogue, year=2024)
+
+
+@pytest.mark.realdata
+def test_rotterdam_keyed_by_id(catalogue: Catalogue, tmp_path: Path) -> None:
+    path = real_file("rotterdam/ikgeoData.json")
+    with pytest.raises(SourceError, match=r"ikgeoData\.json.*--year"):
+        load(path.read_bytes(), path.name, catalogue)
+    batch = load(path.read_bytes(), path.name, catalogue, year=2017)
+    batch.validate()
+    assert len(batch.regions) == 115
+    assert levels(batch) == {"gemeente": 1, "wijk": 22, "buurt": 92}
+    assert value(batch, "GM0599", "income_per_inhabitant") == pytest.approx(23.7)
+    lag = catalogue.by_id("income_per_inhabitant").reference_lag_years
+    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
+    assert set(income["period"]) == {str(2017 - lag)}
+    assert set(income["source_column"]) == {"GemiddeldInkomenPerInwoner_66"}
+    assert "k_0Tot15Jaar_8" in set(batch.unmatched["source_column"])
+    assert "ID" not in set(batch.unmatched["source_column"])
+    assert AnalyticStore(tmp_path / "store.duckdb").import_batch(batch).regions == 115
+
+
+# --- parent topics ------------------------------------------------------------------------------
+
+
+def _indicator(id: str, parent: str, unit: str) -> dict[str, Any]:
+    return {
+        "id": id,
+        "name_nl": id,
+        "name_en": id,
+        "description_nl": id,
+        "description_en": id,
+        "unit": "number",
+        "direction": "context",
+        "statline": ["Appartement"],
+        "statline_parent": parent,
+        "plausible_range": [0, 100000],
+        "reference_lag_years": 1,
+        "reference": f"test, {unit}",
+    }
+
+
+ENERGY = catalogue_from_dict(
+    {
+        "version": "test",
+        "indicators": [
+            _indicator("electricity_apartment", "Gemiddelde elektriciteitslevering", "kWh"),
+            _indicator("gas_apartment", "Gemiddeld aardgasverbruik", "m3"),
+        ],
+    }
+)
+# Hand-built record in the OData layout of 85984NED (keys as in its DataProperties).
+APARTMENTS = {
+    "value": [{"WijkenEnBuurten": "GM0344    ", "Appartement_54": 1910, "Appartement_62": 560}]
+}
+
+
+@pytest.mark.realdata
+def test_parent_topic_decides_repeated_base_names() -> None:
+    metadata = real_file("metadata/85984NED/DataProperties.json").read_bytes()
+    batch = load_with_metadata(
+        json.dumps(APARTMENTS).encode(), "apartments.json", ENERGY, LoadOptions(), metadata
+    )
+    by_column = batch.observations.set_index("source_column")
+    assert by_column.loc["Appartement_54", "indicator_id"] == "electricity_apartment"
+    assert by_column.loc["Appartement_54", "value"] == 1910
+    assert by_column.loc["Appartement_62", "indicator_id"] == "gas_apartment"
+    assert by_column.loc["Appartement_62", "value"] == 560
+    assert batch.provenance["table_year"] == 2024
+    assert batch.provenance["table_year_from"] == "DataProperties MapYear"
+
+
+def test_repeated_base_name_without_metadata_is_not_guessed() -> None:
+    with pytest.raises(SourceError, match="none of its columns"):
+        load(json.dumps(APARTMENTS).encode(), "apartments.json", ENERGY, year=2024)
+    both = catalogue_from_dict(
+        {
+            "version": "test",
+            "indicators": [*ENERGY.model_dump()["indicators"], _population()],
+        }
+    )
+    record = {"value": [{**APARTMENTS["value"][0], "AantalInwoners_5": 5}]}
+    batch = load(json.dumps(record).encode(), "apartments.json", both, year=2024)
+    assert set(batch.observations["indicator_id"]) == {"population"}
+    assert set(batch.unmatched["source_column"]) == {"Appartement_54", "Appartement_62"}
+    assert batch.provenance["ambiguous_columns"] == ["Appartement_54", "Appartement_62"]
+
+
+def _population() -> dict[str, Any]:
+    entry = _indicator("population", "", "count")
+    entry.update(statline=["AantalInwoners"], statline_parent=None)
+    return entry
+
+
+def test_builtin_table_decides_keys_of_its_own_table() -> None:
+    """Without a DataProperties file, the shipped 85984NED table knows its own suffixes."""
+    record = {"odata.metadata": TYPED["odata.metadata"], **APARTMENTS}
+    batch = load(json.dumps(record).encode(), "apartments.json", ENERGY)
+    assert batch.observations.set_index("source_column")["indicator_id"].to_dict() == {
+        "Appartement_54": "electricity_apartment",
+        "Appartement_62": "gas_apartment",
+    }
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Energie/Gemiddeld aardgasverbruik/Naar woningtype/Appartement (m³)",
+        "Energie.Gemiddeld.aardgasverbruik.Naar.woningtype.Appartement..m..",
+    ],
+)
+def test_label_path_decides_repeated_titles(label: str) -> None:
+    """A CSV label carries its topic path, so 'Appartement' under gas is gas, R-mangled or not."""
+    text = f'"Regioaanduiding/Codering (code)";"{label}"\n"GM0344    ";"560"\n'
+    batch = load(text.encode(), "Kerncijfers_wijken_en_buurten_2024.csv", ENERGY)
+    assert batch.observations["indicator_id"].tolist() == ["gas_apartment"]
+    assert batch.observations["source_column"].tolist() == [label]
+
+
+@pytest.mark.realdata
+def test_csv_labels_through_supplied_metadata() -> None:
+    metadata = real_file("metadata/85984NED/DataProperties.json").read_bytes()
+    label = "Energie/Gemiddelde elektriciteitslevering/Naar woningtype/Appartement (kWh)"
+    text = f'"Regioaanduiding/Codering (code)";"{label}"\n"GM0344    ";"1910"\n'
+    batch = load_with_metadata(text.encode(), "export.csv", ENERGY, LoadOptions(), metadata)
+    assert batch.observations["indicator_id"].tolist() == ["electricity_apartment"]
+    assert batch.provenance["metadata_supplied"] is True
+
+
+def test_sniff_and_registry() -> None:
+    assert LOADER.sniff("x.json", json.dumps(TYPED).encode()[:500])
+    assert not LOADER.sniff("kwb-2023.xlsx", b"PK\x03\x04")
+    assert registry.get("statline") is LOADER
+
+
+# --- damaged files ------------------------------------------------------------------------------
+
+MUTATIONS = st.tuples(
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8),
+    st.one_of(st.none(), st.integers(0, 10**6)),
+)
+
+
+PROGRAMMING_ERRORS = (AttributeError, NameError, TypeError, IndexError, KeyError, AssertionError)
+"""A damaged file may fail, but not because the loader tripped over its own code."""
+
+
+def _mutate(data: bytes, flips: list[tuple[int, int]], cut: int | None) -> bytes:
+    mutated = bytearray(data)
+    for position, byte in flips:
+        mutated[position % len(mutated)] = byte
+    return bytes(mutated[: cut % len(mutated)] if cut is not None else mutated)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(mutation=MUTATIONS)
+def test_damaged_json_fails_cleanly(
+    catalogue: Catalogue, mutation: tuple[list[tuple[int, int]], int | None]
+) -> None:
+    data = _mutate(json.dumps(untyped()).encode(), *mutation)
+    try:
+        batch = LOADER.load(data, "UntypedDataSet.json", catalogue, LoadOptions(year=2024))
+    except WijkkompasError as exc:
+        assert "UntypedDataSet.json" in str(exc)
+        assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
+    else:
+        batch.validate()
