@@ -23,12 +23,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from wijkkompas import __version__
 from wijkkompas.errors import StoreError, WijkkompasError
 from wijkkompas.store.batch import ImportBatch
 from wijkkompas.store.reader import StoreReader
-from wijkkompas.store.schema import ensure_schema
+from wijkkompas.store.schema import OBSERVATION_KEY, ensure_schema
 
 Progress = Callable[[str], None]
 
@@ -205,14 +206,34 @@ def _write_regions(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id
     con.unregister("batch_regions")
 
 
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """DuckDB scans Arrow columns much faster than pandas object columns."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
 def _write_observations(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
     frame = batch.observations.assign(import_id=import_id, source=batch.source)
     frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
-    con.register("batch_observations", frame)
+    frame["region_year"] = frame["region_year"].astype("int64")
+    frame["period"] = frame["period"].astype(str)
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    con.register("batch_observations", _arrow(frame))
+    key = " AND ".join(f"o.{c} = b.{c}" for c in OBSERVATION_KEY)
+    duplicates = con.execute(
+        f"""SELECT {", ".join(OBSERVATION_KEY)}, count(*) FROM batch_observations
+            GROUP BY ALL HAVING count(*) > 1 LIMIT 3"""
+    ).fetchall()
+    if duplicates:
+        shown = "; ".join(f"{d[0]} ({d[1]}) {d[2]} {d[3]}" for d in duplicates)
+        raise WijkkompasError(
+            f"The import from '{batch.source}' has the same figure more than once: {shown}. "
+            "Each region, indicator and period may occur once per file; nothing was written."
+        )
+    con.execute(f"DELETE FROM observations o USING batch_observations b WHERE {key}")
     con.execute(
-        """INSERT OR REPLACE INTO observations
-           SELECT region_code, CAST(region_year AS INTEGER), indicator_id, CAST(period AS VARCHAR),
-                  CASE WHEN isnan(value) THEN NULL ELSE value END, CAST(suppressed AS BOOLEAN),
+        """INSERT INTO observations
+           SELECT region_code, CAST(region_year AS INTEGER), indicator_id, period,
+                  CASE WHEN isnan(value) THEN NULL ELSE value END, suppressed,
                   source, source_column, release, CAST(import_id AS INTEGER)
            FROM batch_observations"""
     )
@@ -246,20 +267,29 @@ def _write_boundary_changes(
 
 
 def _write_unmatched(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
+    if batch.unmatched.empty:
+        return
     frame = batch.unmatched.assign(import_id=import_id, source=batch.source)
-    con.register("batch_unmatched", frame)
-    con.execute(
-        """DELETE FROM unmatched_observations u USING (
-               SELECT DISTINCT region_code, CAST(region_year AS INTEGER) AS region_year,
-                      source_column FROM batch_unmatched) b
-           WHERE u.source = ? AND u.region_code = b.region_code
-             AND u.region_year = b.region_year AND u.source_column = b.source_column""",
-        [batch.source],
-    )
+    frame["region_year"] = frame["region_year"].astype("int64")
+    frame["period"] = frame["period"].astype("string")
+    frame["value_text"] = frame["value_text"].astype("string")
+    con.register("batch_unmatched", _arrow(frame))
+    (existing,) = con.execute(
+        "SELECT count(*) FROM unmatched_observations WHERE source = ?", [batch.source]
+    ).fetchall()
+    if existing[0]:
+        con.execute(
+            """DELETE FROM unmatched_observations u USING (
+                   SELECT DISTINCT region_code, region_year, source_column
+                   FROM batch_unmatched) b
+               WHERE u.source = ? AND u.region_code = b.region_code
+                 AND u.region_year = b.region_year AND u.source_column = b.source_column""",
+            [batch.source],
+        )
     con.execute(
         """INSERT INTO unmatched_observations
-           SELECT region_code, CAST(region_year AS INTEGER), CAST(period AS VARCHAR), source,
-                  source_column, CAST(value_text AS VARCHAR), CAST(import_id AS INTEGER)
+           SELECT region_code, CAST(region_year AS INTEGER), period, source,
+                  source_column, value_text, CAST(import_id AS INTEGER)
            FROM batch_unmatched"""
     )
     con.unregister("batch_unmatched")
