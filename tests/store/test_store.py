@@ -186,3 +186,15 @@ def test_a_batch_without_a_required_column_is_refused(tmp_path: Path) -> None:
     batch.observations = batch.observations.drop(columns=["release"])
     with pytest.raises(WijkkompasError, match="release"):
         AnalyticStore(tmp_path / "s.duckdb").import_batch(batch)
+
+
+def test_a_file_that_only_knows_codes_keeps_the_names_of_an_earlier_import(
+    tmp_path: Path,
+) -> None:
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(small_batch())
+    codes_only = small_batch(source="crime")
+    codes_only.regions["name"] = codes_only.regions["code"]
+    store.import_batch(codes_only)
+    with store.reader() as r:
+        assert r.regions(level="buurt")["name"].tolist() == ["Oud", "Nieuw"]

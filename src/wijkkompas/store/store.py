@@ -198,10 +198,18 @@ def _write_regions(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id
     frame = batch.regions.assign(import_id=import_id)
     con.register("batch_regions", frame)
     con.execute(
-        """INSERT OR REPLACE INTO regions
+        """INSERT INTO regions
            SELECT code, name, level, CAST(year AS INTEGER), gemeente_code, wijk_code,
                   CAST(import_id AS INTEGER)
-           FROM batch_regions"""
+           FROM batch_regions
+           ON CONFLICT (code, year) DO UPDATE SET
+               -- a file that only knows the code (OData, crime) keeps the name a KWB file gave
+               name = CASE WHEN excluded.name IS NULL OR excluded.name = excluded.code
+                           THEN regions.name ELSE excluded.name END,
+               level = excluded.level,
+               gemeente_code = excluded.gemeente_code,
+               wijk_code = excluded.wijk_code,
+               import_id = excluded.import_id"""
     )
     con.unregister("batch_regions")
 

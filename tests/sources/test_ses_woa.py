@@ -1,0 +1,186 @@
+"""SES-WOA scores: the content's period wins over dates in the file name; CBS symbols; shapes.
+
+Real-format tests read ../shared/data (see its PROVENANCE.md) and skip when it is absent; the
+pinned values were read by hand from that file. CSVs marked "hand-built" are made up.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.errors import WijkkompasError
+from wijkkompas.sources import registry
+from wijkkompas.sources.base import LoadOptions, SourceError
+from wijkkompas.sources.ses_woa import LOADER
+from wijkkompas.store import AnalyticStore, ImportBatch
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ses_woa"
+REAL = SHARED / "SES_WOA_scores_per_wijk_en_buurt_25042023_160857.csv"
+SCORE = "SES-WOA/Totaalscore/Gemiddelde score (Getal)"
+
+
+def real(path: Path) -> bytes:
+    if not path.is_file():
+        pytest.skip(f"real sample {path} is absent (the shared data folder is not checked out)")
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return shared_catalogue()
+
+
+@functools.cache
+def shared_catalogue() -> Catalogue:
+    """One catalogue for all tests; hypothesis tests call it directly, so a failure report does
+    not print the whole catalogue as an argument."""
+    return load_catalogue()
+
+
+def value(batch: ImportBatch, code: str, indicator: str) -> tuple[float, bool]:
+    obs = batch.observations
+    row = obs[(obs["region_code"] == code) & (obs["indicator_id"] == indicator)]
+    assert len(row) == 1
+    return float(row["value"].iloc[0]), bool(row["suppressed"].iloc[0])
+
+
+@pytest.mark.realdata
+def test_real_amsterdam_2019(catalogue: Catalogue, tmp_path: Path) -> None:
+    batch = LOADER.load(real(REAL), REAL.name, catalogue, LoadOptions())
+    assert len(batch.regions) == 579
+    assert batch.regions["level"].value_counts().to_dict() == {
+        "buurt": 479,
+        "wijk": 99,
+        "gemeente": 1,
+    }
+    assert set(batch.regions["year"]) == {2019}
+    assert set(batch.observations["period"]) == {"2019"}
+    assert batch.provenance["table_id"] == "85163NED"
+    assert batch.regions.set_index("code").loc["BU03630000", "name"] == "Kop Zeedijk"
+    assert value(batch, "GM0363", "ses_woa_score") == (-0.1, False)
+    assert value(batch, "GM0363", "ses_woa_spread") == (1.01, False)
+    assert value(batch, "GM0363", "households") == (457400.0, False)
+    assert value(batch, "BU03630000", "ses_woa_score") == (0.045, False)
+    assert value(batch, "BU03630001", "ses_woa_score") == (-0.11, False)
+    # Landelijk gebied Driemond: no households, score '.': suppressed, not zero
+    score, suppressed = value(batch, "BU03639801", "ses_woa_score")
+    assert math.isnan(score) and suppressed
+    assert value(batch, "BU03639801", "households") == (0.0, False)
+    assert set(batch.unmatched["source_column"]) == {
+        "Opleidingsniveau/Laag/Waarde (%)",
+        "Opleidingsniveau/Middelbaar/Waarde (%)",
+        "Opleidingsniveau/Hoog/Waarde (%)",
+    }
+    obs = batch.observations
+    assert set(obs.loc[obs["indicator_id"] == "ses_woa_score", "source_column"]) == {SCORE}
+    AnalyticStore(tmp_path / "w.duckdb").import_batch(batch)
+
+
+@pytest.mark.realdata
+def test_perioden_wins_over_the_date_in_the_file_name(catalogue: Catalogue) -> None:
+    data = real(REAL)
+    batch = LOADER.load(data, REAL.name, catalogue, LoadOptions())
+    # 25042023 in the name is the download date; the content says 2019
+    assert batch.provenance["year"] == 2019
+    assert "Perioden" in batch.provenance["year_from"]
+    # even a file name with a real-looking year does not override the content
+    renamed = LOADER.load(data, "ses_woa_2023.csv", catalogue, LoadOptions())
+    assert set(renamed.regions["year"]) == {2019}
+    with pytest.raises(SourceError, match=r"ses\.csv: the file says its year is 2019.*--year 2023"):
+        LOADER.load(data, "ses.csv", catalogue, LoadOptions(year=2023))
+
+
+@pytest.mark.realdata
+def test_sniff_and_detect() -> None:
+    head = real(REAL)[:65536]
+    assert LOADER.sniff(REAL.name, head)
+    assert LOADER.sniff("download.csv", head)
+    assert registry.detect("download.csv", head).key == "ses-woa"
+
+
+HAND_BUILT = (
+    '"Perioden";"Wijken en buurten";"Regiocode (gemeente, wijk, buurt) (code)";'
+    f'"Particuliere huishoudens (Aantal)";"{SCORE}";"Financiële welvaart/Gemiddelde score (Getal)"\n'
+    '"2018";"Utrecht";"GM0344    ";"  170000";"   0.110";"   0.200"\n'
+    '"2019*";"Utrecht";"GM0344    ";"  171000";"   0.120";"   0.210"\n'
+    '"2019*";"Welgelegen, Den Hommel";"BU03440111";"     900";"       x";"   0.300"\n'
+)
+"""Hand-built: two periods of one release (the newest provisional), and a sub-score."""
+
+
+def test_several_periods_share_the_newest_boundary_year(catalogue: Catalogue) -> None:
+    batch = LOADER.load(HAND_BUILT.encode(), "ses.csv", catalogue, LoadOptions())
+    assert set(batch.regions["year"]) == {2019}
+    assert batch.provenance["periods"] == ["2018", "2019"]
+    gm = batch.observations[
+        (batch.observations["region_code"] == "GM0344")
+        & (batch.observations["indicator_id"] == "ses_woa_score")
+    ].set_index("period")
+    assert gm.loc["2018", "value"] == 0.11 and gm.loc["2018", "release"] == "definitief"
+    assert gm.loc["2019", "value"] == 0.12 and gm.loc["2019", "release"] == "voorlopig"
+    score, suppressed = value(batch, "BU03440111", "ses_woa_score")
+    assert math.isnan(score) and suppressed  # 'x' is CBS's secrecy symbol
+    # only the total score is an indicator; sub-scores are kept verbatim
+    assert "Financiële welvaart/Gemiddelde score (Getal)" in set(batch.unmatched["source_column"])
+
+
+def test_errors_name_file_line_and_remedy(catalogue: Catalogue) -> None:
+    twice = HAND_BUILT + '"2019*";"Utrecht";"GM0344    ";"1";"0.1";"0.2"\n'
+    with pytest.raises(SourceError, match=r"^ses\.csv, line 5: region GM0344 occurs twice"):
+        LOADER.load(twice.encode(), "ses.csv", catalogue, LoadOptions())
+    month = HAND_BUILT.replace('"2018"', '"2018MM03"')
+    with pytest.raises(SourceError, match=r"^ses\.csv, line 2: '2018MM03'.*not a year"):
+        LOADER.load(month.encode(), "ses.csv", catalogue, LoadOptions())
+    no_code = HAND_BUILT.replace("Regiocode (gemeente, wijk, buurt) (code)", "Regio")
+    with pytest.raises(SourceError, match=r"^ses\.csv: no column with region codes.*--mapping"):
+        LOADER.load(no_code.encode(), "ses.csv", catalogue, LoadOptions())
+    with pytest.raises(SourceError, match=r"^ses\.csv: release 'final'"):
+        LOADER.load(HAND_BUILT.encode(), "ses.csv", catalogue, LoadOptions(release="final"))
+
+
+def test_mapping_names_renamed_columns(catalogue: Catalogue) -> None:
+    renamed = HAND_BUILT.replace(SCORE, "ses_score").replace(
+        "Regiocode (gemeente, wijk, buurt) (code)", "gebied"
+    )
+    mapping = {"ses_score": "ses_woa_score", "gebied": "code"}
+    batch = LOADER.load(renamed.encode(), "ses.csv", catalogue, LoadOptions(mapping=mapping))
+    assert value(batch, "BU03440111", "households") == (900.0, False)
+    assert "ses_woa_score" in set(batch.observations["indicator_id"])
+    with pytest.raises(SourceError, match=r"'ses_score' to 'ses_total'.*neither"):
+        LOADER.load(
+            renamed.encode(), "ses.csv", catalogue, LoadOptions(mapping={"ses_score": "ses_total"})
+        )
+
+
+@pytest.mark.realdata
+@settings(max_examples=25, deadline=None)
+@given(
+    kind=st.sampled_from(["flip", "truncate", "delete", "insert"]),
+    position=st.integers(min_value=0, max_value=2**31),
+    byte=st.integers(min_value=0, max_value=255),
+)
+def test_mutated_real_file_fails_only_with_a_clear_error(
+    kind: str, position: int, byte: int
+) -> None:
+    catalogue = shared_catalogue()
+    data = real(REAL)
+    at = position % len(data)
+    data = {
+        "flip": data[:at] + bytes([byte]) + data[at + 1 :],
+        "truncate": data[:at],
+        "delete": data[:at] + data[at + 1 + byte :],
+        "insert": data[:at] + bytes([byte, 34]) + data[at:],
+    }[kind]
+    try:
+        batch = LOADER.load(data, REAL.name, catalogue, LoadOptions())
+    except WijkkompasError as exc:
+        assert REAL.name in str(exc)
+    else:
+        batch.validate()
