@@ -95,3 +95,27 @@ def test_a_missing_store_is_a_user_error(tmp_path: Path) -> None:
 def test_usage_errors_exit_2() -> None:
     assert wijkkompas("regions", "--format", "xml").returncode == 2
     assert wijkkompas("no-such-command").returncode == 2
+
+
+def test_catalogue_lists_every_indicator_with_its_tags() -> None:
+    result = wijkkompas("catalogue", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    ids = {r["id"] for r in rows}
+    assert {"population", "income_per_inhabitant", "low_income_households"} <= ids
+    assert {r["social_quality"] for r in rows} >= {
+        "socio_economic_security",
+        "social_inclusion",
+        "social_cohesion",
+        "social_empowerment",
+    }
+
+
+def test_show_prints_every_observation_of_a_region_with_its_source_column(store: Path) -> None:
+    result = wijkkompas("--store", str(store), "show", "BU99990101", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {"indicator", "source_column", "year", "value", "unit"} <= set(rows[0])
+    assert len({r["year"] for r in rows}) == 10
+    unknown = wijkkompas("--store", str(store), "show", "BU01230000")
+    assert unknown.returncode == 1 and "no region BU01230000" in " ".join(unknown.stderr.split())

@@ -178,6 +178,11 @@ class SourceOption(StrEnum):
     crosswalk = "crosswalk"
 
 
+class ReleaseOption(StrEnum):
+    voorlopig = "voorlopig"
+    definitief = "definitief"
+
+
 @app.command("import")
 def import_(
     ctx: typer.Context,
@@ -190,13 +195,32 @@ def import_(
         Path | None,
         typer.Option(help="CSV or TOML: column in the file -> indicator id or kwb name."),
     ] = None,
+    metadata: Annotated[
+        Path | None,
+        typer.Option(help="The StatLine table's DataProperties.json (labels, units, topics)."),
+    ] = None,
+    release: Annotated[
+        ReleaseOption | None,
+        typer.Option(help="Release status when the file does not say it."),
+    ] = None,
 ) -> None:
     """Import CBS and other open-data files into the store (all or nothing)."""
+    metadata_bytes = None
+    if metadata is not None:
+        try:
+            metadata_bytes = metadata.read_bytes()
+        except OSError as exc:
+            raise WijkkompasError(f"Cannot read the metadata file {metadata}: {exc}.") from exc
     from wijkkompas.sources.base import LoadOptions
     from wijkkompas.sources.importer import import_files
     from wijkkompas.sources.mapping import read_mapping
 
-    options = LoadOptions(year=year, mapping=read_mapping(mapping) if mapping else {})
+    options = LoadOptions(
+        year=year,
+        mapping=read_mapping(mapping) if mapping else {},
+        metadata=metadata_bytes,
+        release=release.value if release else None,
+    )
     store = _store(ctx)
     reports = _with_progress(
         "import",
@@ -285,6 +309,52 @@ def _print_frame(frame: pd.DataFrame, format: OutputFormat, title: str) -> None:
         for row in frame.itertuples(index=False):
             table.add_row(*("" if pd.isna(v) else str(v) for v in row))
         out.print(table)
+
+
+CATALOGUE_COLUMNS = [
+    "id",
+    "name_nl",
+    "name_en",
+    "unit",
+    "direction",
+    "dimension",
+    "social_quality",
+    "cumulation",
+    "kwb",
+    "statline",
+]
+
+
+@app.command("catalogue")
+def catalogue_(
+    file: Annotated[
+        Path | None, typer.Option("--catalogue", help="Another catalogue TOML file.")
+    ] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """List the indicators of the catalogue: ids, names, units, direction and tags."""
+    from wijkkompas.catalogue import load_catalogue
+
+    catalogue = load_catalogue(file)
+    rows = [
+        {
+            "id": i.id,
+            "name_nl": i.name_nl,
+            "name_en": i.name_en,
+            "unit": i.unit,
+            "direction": i.direction,
+            "dimension": i.dimension or "",
+            "social_quality": i.social_quality or "",
+            "cumulation": " ".join(i.cumulation),
+            "kwb": " ".join(i.kwb),
+            "statline": " ".join(i.statline),
+        }
+        for i in catalogue.indicators
+    ]
+    frame = pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
+    _print_frame(frame, format, title=f"catalogue {catalogue.version}: {len(frame)} indicators")
 
 
 @app.command()

@@ -36,6 +36,8 @@ class LoadOptions:
     """Column name in the file → catalogue indicator id or kwb short name (``--mapping``)."""
     release: str | None = None
     """``voorlopig`` or ``definitief`` when the file does not say."""
+    metadata: bytes | None = None
+    """A StatLine ``DataProperties.json`` for labels, units and parent topics (``--metadata``)."""
 
 
 class Loader(Protocol):

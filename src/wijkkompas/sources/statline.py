@@ -106,7 +106,13 @@ class StatlineLoader:
     ) -> ImportBatch:
         """Parse a StatLine file; ``metadata`` is the table's DataProperties.json, if at hand."""
         with as_source_error(name, "a StatLine table"):
-            return _load(data, name, catalogue, options, metadata)
+            return _load(
+                data,
+                name,
+                catalogue,
+                options,
+                metadata if metadata is not None else options.metadata,
+            )
 
 
 def load_with_metadata(

@@ -1,0 +1,276 @@
+"""`wijkkompas import` end to end: real files in, a summary out; bad files out, store unchanged.
+
+Every bad-input case must exit with code 1, name the file in a one-paragraph message (no
+traceback) and leave the store byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+UTRECHT_2023 = SHARED / "kwb" / "utrecht" / "CBS-Utrecht-kwb-2023.xlsx"
+AMSTERDAM_2019 = SHARED / "kwb" / "amsterdam" / "Kerncijfers_wijken_en_buurten_2019.csv"
+ROTTERDAM_JSON = SHARED / "kwb" / "rotterdam" / "ikgeoData.json"
+ROTTERDAM_GEOJSON = SHARED / "geo" / "rotterdam" / "rotterdam_buurten.geojson"
+
+needs_shared = pytest.mark.skipif(
+    not UTRECHT_2023.is_file(), reason="../shared/data (real CBS samples) is not available here"
+)
+
+
+def wijkkompas(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wijkkompas", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def store(tmp_path: Path, demo_store: Path) -> Path:
+    """A private copy of the demo store, so each test can check it stays unchanged."""
+    path = tmp_path / "store.duckdb"
+    path.write_bytes(demo_store.read_bytes())
+    return path
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], file_name: str) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    message = " ".join(result.stderr.split())
+    assert file_name in message
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.realdata
+@needs_shared
+def test_utrecht_kwb_file_imports_and_shows_with_its_source_columns(store: Path) -> None:
+    result = wijkkompas("--store", store, "import", UTRECHT_2023)
+    assert result.returncode == 0, result.stderr
+    summary = " ".join(result.stdout.split())
+    assert "10 wijk" in summary and "111 buurt" in summary and "1 gemeente" in summary
+    assert "indicators matched" in summary and "share missing" in summary
+
+    listed = wijkkompas(
+        "--store", store, "regions", "--gemeente", "GM0344", "--level", "buurt", "--format", "csv"
+    )
+    assert len(list(csv.DictReader(io.StringIO(listed.stdout)))) == 111
+
+    shown = wijkkompas("--store", store, "show", "GM0344", "--year", "2023", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(shown.stdout)))
+    assert {"indicator", "source_column", "year", "value", "unit"} <= set(rows[0])
+    population = [r for r in rows if r["indicator"] == "population"]
+    assert population and population[0]["source_column"] == "a_inw"
+    assert float(population[0]["value"]) == 367947
+
+
+@pytest.mark.realdata
+@needs_shared
+def test_rotterdam_json_with_its_boundaries_joins_all_92_buurten(store: Path) -> None:
+    result = wijkkompas(
+        "--store", store, "import", ROTTERDAM_JSON, ROTTERDAM_GEOJSON, "--year", "2017"
+    )
+    assert result.returncode == 0, result.stderr
+    summary = " ".join(result.stdout.split())
+    assert "boundaries joined: 92; not joined: 0" in summary
+
+
+@pytest.mark.realdata
+@needs_shared
+def test_amsterdam_r_resaved_csv_imports_all_buurten(store: Path) -> None:
+    result = wijkkompas("--store", store, "import", AMSTERDAM_2019)
+    assert result.returncode == 0, result.stderr
+    assert "479 buurt" in " ".join(result.stdout.split())
+
+
+def test_random_bytes_are_refused_and_the_store_is_unchanged(store: Path, tmp_path: Path) -> None:
+    before = digest(store)
+    bad = tmp_path / "kwb-2023.xlsx"
+    bad.write_bytes(os.urandom(4096))
+    assert_refused(wijkkompas("--store", store, "import", bad), "kwb-2023.xlsx")
+    assert digest(store) == before
+
+
+@pytest.mark.realdata
+@needs_shared
+def test_a_truncated_xlsx_is_refused(store: Path, tmp_path: Path) -> None:
+    before = digest(store)
+    bad = tmp_path / "kwb-2023.xlsx"
+    bad.write_bytes(UTRECHT_2023.read_bytes()[:20000])
+    assert_refused(wijkkompas("--store", store, "import", bad), "kwb-2023.xlsx")
+    assert digest(store) == before
+
+
+def test_a_file_of_unknown_columns_only_is_refused(store: Path, tmp_path: Path) -> None:
+    before = digest(store)
+    bad = tmp_path / "kwb-2023.csv"
+    bad.write_text("colour;taste\nred;sweet\nblue;sour\n", encoding="utf-8")
+    assert_refused(wijkkompas("--store", store, "import", bad, "--source", "kwb"), "kwb-2023.csv")
+    assert digest(store) == before
+
+
+def test_duplicate_region_codes_are_refused(store: Path, tmp_path: Path) -> None:
+    before = digest(store)
+    bad = tmp_path / "kwb-2023.csv"
+    bad.write_text(
+        "gwb_code_10;regio;gm_naam;recs;a_inw\n"
+        "GM0344;Utrecht;Utrecht;Gemeente;367947\n"
+        "BU03440111;Welgelegen;Utrecht;Buurt;1810\n"
+        "BU03440111;Welgelegen;Utrecht;Buurt;1811\n",
+        encoding="utf-8",
+    )
+    result = wijkkompas("--store", store, "import", bad)
+    assert_refused(result, "kwb-2023.csv")
+    assert "BU03440111" in result.stderr
+    assert digest(store) == before
+
+
+def test_a_year_that_cannot_be_determined_asks_for_year(store: Path, tmp_path: Path) -> None:
+    before = digest(store)
+    bad = tmp_path / "kerncijfers.csv"
+    bad.write_text(
+        "gwb_code_10;regio;gm_naam;recs;a_inw\nGM0344;Utrecht;Utrecht;Gemeente;367947\n",
+        encoding="utf-8",
+    )
+    result = wijkkompas("--store", store, "import", bad, "--source", "kwb")
+    assert_refused(result, "kerncijfers.csv")
+    assert "--year" in result.stderr
+    assert digest(store) == before
+
+
+def test_a_boundary_file_matching_no_region_is_refused(store: Path, tmp_path: Path) -> None:
+    before = digest(store)
+    bad = tmp_path / "buurten.geojson"
+    square = [[[5.0, 52.0], [5.01, 52.0], [5.01, 52.01], [5.0, 52.01], [5.0, 52.0]]]
+    bad.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"buurtcode": "BU01230001", "buurtnaam": "Nergens"},
+                        "geometry": {"type": "Polygon", "coordinates": square},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert_refused(wijkkompas("--store", store, "import", bad), "buurten.geojson")
+    assert digest(store) == before
+
+
+def test_a_wrong_encoding_is_read_or_refused_clearly(store: Path, tmp_path: Path) -> None:
+    """A cp1252 file with accented names must import; UTF-16 noise must be refused clearly."""
+    latin = tmp_path / "kwb-2023.csv"
+    latin.write_bytes(
+        "gwb_code_10;regio;gm_naam;recs;a_inw\nGM0344;Utrecht;Utrecht;Gemeente;367947\n"
+        "WK034401;Wijk 01 Weré;Utrecht;Wijk;29040\n".encode("cp1252")
+    )
+    result = wijkkompas("--store", store, "import", latin)
+    assert result.returncode == 0, result.stderr
+
+    before = digest(store)
+    noise = tmp_path / "kwb-2024.csv"
+    noise.write_bytes(b"\xff\xfe" + "gwb_code_10;a_inw\n".encode("utf-16-le") + os.urandom(64))
+    assert_refused(wijkkompas("--store", store, "import", noise, "--source", "kwb"), "kwb-2024.csv")
+    assert digest(store) == before
+
+
+def test_a_missing_file_is_a_user_error(store: Path, tmp_path: Path) -> None:
+    assert_refused(wijkkompas("--store", store, "import", tmp_path / "nope.csv"), "nope.csv")
+
+
+def test_when_one_of_two_files_is_bad_neither_is_imported(store: Path, tmp_path: Path) -> None:
+    before = digest(store)
+    good = tmp_path / "kwb-2023.csv"
+    good.write_text(
+        "gwb_code_10;regio;gm_naam;recs;a_inw\nGM0344;Utrecht;Utrecht;Gemeente;367947\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "kwb-2024.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    assert_refused(wijkkompas("--store", store, "import", good, bad), "kwb-2024.xlsx")
+    assert digest(store) == before
+
+
+AMSTERDAM_2024 = (
+    SHARED
+    / "kwb"
+    / "amsterdam"
+    / "tommasozf"
+    / "Kerncijfers_wijken_en_buurten_2024_without_income_data.csv"
+)
+AMSTERDAM_GEOJSON = SHARED / "geo" / "amsterdam" / "buurten.geojson"
+
+
+@pytest.mark.realdata
+@needs_shared
+def test_renamed_amsterdam_extract_with_a_mapping_joins_all_517_buurten(
+    store: Path, tmp_path: Path
+) -> None:
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text(
+        "column,indicator\nArea_Code,code\nDistrict_Type,name\nPopulation_Total,a_inw\n"
+        "Pct_Owner_Occupied,p_koopw\n",
+        encoding="utf-8",
+    )
+    result = wijkkompas(
+        "--store", store, "import", AMSTERDAM_2024, "--source", "statline", "--mapping", mapping
+    )
+    assert result.returncode == 0, result.stderr
+    assert "517 buurt" in " ".join(result.stdout.split())
+    joined = wijkkompas("--store", store, "import", AMSTERDAM_GEOJSON, "--year", "2024")
+    assert joined.returncode == 0, joined.stderr
+    summary = " ".join(joined.stdout.split())
+    # the municipal file has one buurt more than CBS (BU0363MK06): reported, not an error
+    assert "boundaries joined: 517; not joined: 1" in summary
+    assert "BU0363MK06" in summary
+
+
+@pytest.mark.realdata
+@needs_shared
+def test_a_kwb_xls_written_from_the_real_utrecht_file_imports_like_the_xlsx(
+    tmp_path: Path,
+) -> None:
+    """Fixture built by the test: the real Utrecht kwb-2023 rows written in the old .xls format."""
+    import pandas as pd
+    import xlwt
+
+    frame = pd.read_excel(UTRECHT_2023, engine="calamine", dtype=str)
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("kwb-2023")
+    for col, name in enumerate(frame.columns):
+        sheet.write(0, col, name)
+    for row, values in enumerate(frame.itertuples(index=False), start=1):
+        for col, value in enumerate(values):
+            sheet.write(row, col, None if pd.isna(value) else value)
+    xls = tmp_path / "kwb-2023.xls"
+    book.save(str(xls))
+
+    via_xls = tmp_path / "xls.duckdb"
+    via_xlsx = tmp_path / "xlsx.duckdb"
+    assert wijkkompas("--store", via_xls, "import", xls).returncode == 0
+    assert wijkkompas("--store", via_xlsx, "import", UTRECHT_2023).returncode == 0
+    shown = [
+        wijkkompas("--store", s, "show", "BU03440111", "--format", "csv").stdout
+        for s in (via_xls, via_xlsx)
+    ]
+    assert shown[0] == shown[1]
+    assert "a_inw" in shown[0]
