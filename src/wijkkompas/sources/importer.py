@@ -83,7 +83,9 @@ def attach_geometries(
         if geoms.empty:
             continue
         geoms = geoms.copy()
-        geoms["region_year"] = pd.to_numeric(geoms["region_year"], errors="coerce").astype("float64")
+        geoms["region_year"] = pd.to_numeric(geoms["region_year"], errors="coerce").astype(
+            "float64"
+        )
         no_year = geoms["region_year"].isna()
         if no_year.any():
             geoms.loc[no_year, "region_year"] = (
