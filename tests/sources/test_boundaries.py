@@ -129,7 +129,7 @@ def test_geopackage_in_rd_new_built_from_the_real_rotterdam_file_round_trips(
     )
     gpkg = path.read_bytes()
     assert LOADER.sniff("download.bin", gpkg[:65536])  # by the SQLite magic, not the name
-    assert registry.detect(path.name, gpkg[:65536]) is LOADER
+    assert registry.detect(path.name, gpkg[:65536]).inner is LOADER
     batch = LOADER.load(gpkg, path.name, catalogue, LoadOptions())
     layers = {layer["layer"]: layer for layer in batch.provenance["layers"]}
     assert layers["gemeenten"]["code_property"] == "gemeentecode"

@@ -172,7 +172,7 @@ def test_sniff(catalogue: Catalogue) -> None:
     assert LOADER.sniff("kwb-2024.xlsx", b"PK\x03\x04")
     assert LOADER.sniff("export.csv", SMALL_CSV.encode()[:200])
     assert not LOADER.sniff("Kerncijfers_wijken_en_buurten_2019.csv", b'"","Wijken.en.buurten"')
-    assert registry.get("kwb") is LOADER
+    assert registry.get("kwb").inner is LOADER
 
 
 def test_not_a_workbook_is_a_source_error(catalogue: Catalogue) -> None:

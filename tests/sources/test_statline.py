@@ -315,7 +315,7 @@ def test_csv_labels_through_supplied_metadata() -> None:
 def test_sniff_and_registry() -> None:
     assert LOADER.sniff("x.json", json.dumps(TYPED).encode()[:500])
     assert not LOADER.sniff("kwb-2023.xlsx", b"PK\x03\x04")
-    assert registry.get("statline") is LOADER
+    assert registry.get("statline").inner is LOADER
 
 
 # --- damaged files ------------------------------------------------------------------------------

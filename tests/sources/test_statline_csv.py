@@ -190,7 +190,7 @@ def test_renamed_extract_with_a_mapping_file(catalogue: Catalogue, tmp_path: Pat
         "Avg_Income_Per_Inhabitant_1000EUR,g_ink_pi\n"
     )
     mapping = parse_mapping(mapping_file.read_bytes(), mapping_file.name)
-    assert registry.detect(path.name, path.read_bytes()[:65536]) is LOADER
+    assert registry.detect(path.name, path.read_bytes()[:65536]).inner is LOADER
     batch = load(path.read_bytes(), path.name, catalogue, mapping=mapping)
     batch.validate()
     assert levels(batch) == {"gemeente": 1, "wijk": 110, "buurt": 517}

@@ -23,13 +23,20 @@ def parse_mapping(data: bytes, name: str) -> dict[str, str]:
         except tomllib.TOMLDecodeError as exc:
             raise SourceError(f"{name}: not valid TOML ({exc}).") from exc
         return {str(k): str(v) for k, v in table.items()}
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or not {"column", "indicator"} <= set(reader.fieldnames):
-        raise SourceError(
-            f"{name}: a mapping CSV needs the header 'column,indicator' (one row per column of "
-            "the data file, the indicator as a catalogue id or kwb short name)."
-        )
-    return {row["column"].strip(): row["indicator"].strip() for row in reader if row["column"]}
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if reader.fieldnames is None or not {"column", "indicator"} <= set(reader.fieldnames):
+            raise SourceError(
+                f"{name}: a mapping CSV needs the header 'column,indicator' (one row per column "
+                "of the data file, the indicator as a catalogue id or kwb short name)."
+            )
+        return {
+            row["column"].strip(): (row["indicator"] or "").strip()
+            for row in reader
+            if row["column"]
+        }
+    except csv.Error as exc:
+        raise SourceError(f"{name}: not a readable CSV file (line {reader.line_num}: {exc}).") from exc
 
 
 def read_mapping(path: Path) -> dict[str, str]:
