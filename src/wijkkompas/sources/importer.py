@@ -118,7 +118,7 @@ def report_for(path: Path, batch: ImportBatch, unjoined: list[str]) -> FileRepor
     return FileReport(
         file=path.name,
         source=batch.source,
-        regions_per_level={k: int(v) for k, v in levels.items()},
+        regions_per_level={str(k): int(v) for k, v in levels.items()},
         years=years,
         indicators=sorted(obs["indicator_id"].dropna().unique().tolist()),
         unmatched_columns=sorted(batch.unmatched["source_column"].dropna().unique().tolist()),
