@@ -1,0 +1,105 @@
+"""Aggregation: indicators → group scores → total, with exact additive contributions.
+
+A group score is the weighted mean of the group's *present* normalised values, the weights
+renormalised over what is present; the total is the weighted mean of the groups that have a
+score (OECD/JRC 2008 §6.2). ``arithmetic`` aggregation is fully compensatory (Leefbaarometer,
+Wijkprofiel). ``geometric`` aggregation averages the logarithms of positive levels (see
+``normalise.levels``) and exponentiates, so a very poor indicator is harder to offset (COINr
+``a_gmean``; the IMD's exponential transform serves the same purpose).
+
+Because both are weighted means of per-indicator terms, every score decomposes exactly:
+``score = Σ_i coef_i · a_i`` with ``a_i`` the normalised value (arithmetic) or its log-level
+(geometric, where the sum is ``log(score)``), with
+``coef[n, i] = present[n, i] · Σ_g W[i, g] · share[n, g] / den[n, g]`` (``share``: the group's
+weight in the row's total); ``Computed.coefficients`` evaluates it for the rows asked for.
+
+"Never invented": a group score needs ``min_coverage`` of its weight *observed* (imputed
+values fill in but do not count), and so does the total, over the catalogue's whole weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+
+@dataclass
+class Aggregated:
+    """Scores for N rows (region-years) and the quantities explanations need."""
+
+    means: np.ndarray
+    """(N, columns) weighted means (of values, or of log-levels for geometric)."""
+    present: np.ndarray
+    """(N, columns) whether the column has a score (coverage rule met)."""
+    denominator: np.ndarray
+    """(N, columns) present weight (Σ w over present indicators)."""
+    imputed_share: np.ndarray
+    """(N, columns) share of the present weight that was imputed."""
+    coverage: np.ndarray
+    """(N,) observed share of the catalogue weight of the total."""
+
+
+def sparse_mask(
+    mask: np.ndarray, values: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+) -> sparse.csr_array:
+    """A (rows × indicators) boolean mask as a sparse matrix, with ones or ``values(rows, cols)``.
+
+    Missing cells are few, so weights of what is *absent* are summed sparsely and subtracted
+    from the full weight: far cheaper than a dense product with a float copy of the mask.
+    """
+    flat = np.flatnonzero(mask)  # row-major order: the CSR layout needs no sort
+    rows, cols = np.divmod(flat, mask.shape[1])
+    indptr = np.zeros(mask.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=mask.shape[0]), out=indptr[1:])
+    data = np.ones(rows.size) if values is None else values(rows, cols)
+    return sparse.csr_array((data, cols, indptr), shape=mask.shape)
+
+
+def aggregate(
+    terms: np.ndarray,
+    absent: sparse.csr_array,
+    imputed: sparse.csr_array,
+    W: np.ndarray,
+    total_coef: np.ndarray,
+    min_coverage: float,
+) -> Aggregated:
+    """Weighted means of ``terms`` (N × K, zero where absent) for each column of ``W``.
+
+    ``absent`` and ``imputed`` are sparse masks (see :func:`sparse_mask`) of the cells without a
+    value and of the present cells that were imputed; ``total_coef`` (K,) is the catalogue
+    weight of each indicator in the total, for the coverage of the total.
+    """
+    num = (W.T @ terms.T).T  # same product; this orientation is faster in OpenBLAS for K ≫ C
+    Wc = np.column_stack([W, total_coef])
+    full = Wc.sum(axis=0)
+    den_c = full - absent @ Wc
+    obs_c = den_c - imputed @ Wc
+    den, obs, obs_total = den_c[:, :-1], obs_c[:, :-1], obs_c[:, -1]
+    full = full[:-1]
+    tiny = 1e-12 * np.maximum(full, 1e-300)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        has = (den > tiny) & (obs >= min_coverage * full - tiny) & (full > 0)
+        means = np.where(has, num / den, np.nan)
+        share_imputed = np.where(den > tiny, (den - obs) / den, np.nan)
+        coverage = obs_total / total_coef.sum() if total_coef.sum() > 0 else obs_total * np.nan
+    den[den <= tiny] = 0.0
+    return Aggregated(means, has, den, np.clip(share_imputed, 0.0, 1.0), coverage)
+
+
+def combine(
+    means: np.ndarray, present: np.ndarray, group_weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The total as the weighted mean of the groups that have a score.
+
+    Returns ``(total_mean, beta_total)`` where ``beta_total[n, g] = a_g / Σ a_present`` is each
+    group's share in row n's total (0 for absent groups).
+    """
+    a = np.where(present, group_weights[None, :], 0.0)
+    asum = a.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(asum[:, None] > 0, a / asum[:, None], 0.0)
+    total = np.where(asum > 0, np.nansum(np.where(present, means, 0.0) * share, axis=1), np.nan)
+    return total, share

@@ -1,0 +1,200 @@
+"""The panel: regions × years × indicators as one dense array.
+
+Whole-country scoring must stay under a second, which rules out pandas group-bys per region.
+So the long table (one row per region, year and indicator) is turned once into a dense
+``(years, regions, indicators)`` array with the hierarchy as integer index arrays; every later
+step is vectorised numpy over that array. Missing is NaN, never zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+LEVEL_DEPTH = {"gemeente": 0, "wijk": 1, "buurt": 2, "custom": 3}
+REGION_COLUMNS = ("region_code", "level", "gemeente_code", "wijk_code")
+
+
+@dataclass
+class Panel:
+    """Regions × years × indicators, with the gemeente > wijk > buurt hierarchy.
+
+    Attributes
+    ----------
+    regions
+        One row per region, in array order: ``region_code``, ``level``, ``gemeente_code``,
+        ``wijk_code``.
+    years
+        Sorted panel years.
+    indicators
+        Indicator ids along the last axis of ``values``.
+    values
+        ``(years, regions, indicators)`` float array; NaN is missing.
+    population
+        ``(years, regions)`` inhabitants, or None when unknown (then nothing is suppressed).
+    """
+
+    regions: pd.DataFrame
+    years: np.ndarray
+    indicators: tuple[str, ...]
+    values: np.ndarray
+    population: np.ndarray | None = None
+    parent: np.ndarray = field(init=False)
+    """Index of the nearest region above each region that is in the panel (-1: none)."""
+    gemeente_index: np.ndarray = field(init=False)
+    wijk_index: np.ndarray = field(init=False)
+    depth: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.regions = self.regions.reset_index(drop=True)
+        self.years = np.asarray(self.years, dtype=int)
+        self.indicators = tuple(self.indicators)
+        shape = (len(self.years), len(self.regions), len(self.indicators))
+        if self.values.shape != shape:
+            raise ValueError(f"values has shape {self.values.shape}, expected {shape}")
+        position = pd.Series(np.arange(len(self.regions)), index=self.regions["region_code"])
+        if position.index.has_duplicates:
+            raise ValueError("a region code occurs more than once in the panel's regions")
+
+        def lookup(codes: pd.Series) -> np.ndarray:
+            return position.reindex(codes.to_numpy()).fillna(-1).to_numpy(dtype=int)
+
+        self.gemeente_index = lookup(self.regions["gemeente_code"])
+        self.wijk_index = lookup(self.regions["wijk_code"])
+        self.depth = self.regions["level"].map(LEVEL_DEPTH).fillna(3).to_numpy(dtype=int)
+        own = np.arange(len(self.regions))
+        wijk = np.where((self.wijk_index >= 0) & (self.wijk_index != own), self.wijk_index, -1)
+        gemeente = np.where(self.gemeente_index != own, self.gemeente_index, -1)
+        self.parent = np.where(self.depth >= 2, np.where(wijk >= 0, wijk, gemeente), gemeente)
+        self.parent[self.depth == 0] = -1
+
+    @property
+    def codes(self) -> np.ndarray:
+        return self.regions["region_code"].to_numpy()
+
+    @property
+    def levels(self) -> np.ndarray:
+        return self.regions["level"].to_numpy()
+
+    def matrix(self, ids: Sequence[str]) -> np.ndarray:
+        """A fresh ``(years, regions, len(ids))`` array; indicators not in the panel are NaN."""
+        where = {ind: k for k, ind in enumerate(self.indicators)}
+        present = [(j, where[i]) for j, i in enumerate(ids) if i in where]
+        if len(present) == len(ids):  # the common case: one gather, no NaN fill
+            src = np.array([k for _, k in present], dtype=int)
+            if src.size and (np.diff(src) == 1).all():
+                return self.values[:, :, src[0] : src[-1] + 1].copy()
+            return np.take(self.values, src, axis=2)
+        out = np.full((len(self.years), len(self.regions), len(ids)), np.nan)
+        if present:
+            out[:, :, [j for j, _ in present]] = self.values[:, :, [k for _, k in present]]
+        return out
+
+    def select(
+        self, regions: np.ndarray | None = None, years: Sequence[int] | None = None
+    ) -> Panel:
+        """A sub-panel (a boolean or index array of regions, and/or a list of years)."""
+        r = np.arange(len(self.regions)) if regions is None else np.asarray(regions)
+        if r.dtype == bool:
+            r = np.flatnonzero(r)
+        y = (
+            np.arange(len(self.years))
+            if years is None
+            else np.flatnonzero(np.isin(self.years, list(years)))
+        )
+        pop = None if self.population is None else self.population[np.ix_(y, r)]
+        return Panel(
+            self.regions.iloc[r],
+            self.years[y],
+            self.indicators,
+            self.values[np.ix_(y, r, np.arange(len(self.indicators)))],
+            pop,
+        )
+
+    def to_long(self) -> pd.DataFrame:
+        """Back to the long format (rows with a value only)."""
+        y, r, k = np.nonzero(~np.isnan(self.values))
+        out = self.regions.iloc[r].reset_index(drop=True)
+        out["year"] = self.years[y]
+        out["indicator_id"] = np.asarray(self.indicators, dtype=object)[k]
+        out["value"] = self.values[y, r, k]
+        if self.population is not None:
+            out["population"] = self.population[y, r]
+        return out
+
+    @classmethod
+    def from_long(cls, frame: pd.DataFrame) -> Panel:
+        """Build from the long format: region columns, ``year``, ``indicator_id``, ``value``
+        and optionally ``population`` (else the ``population`` indicator is used)."""
+        missing = {"region_code", "year", "indicator_id", "value"} - set(frame.columns)
+        if missing:
+            raise ValueError(f"the panel lacks the column(s) {', '.join(sorted(missing))}")
+        regions = _regions_frame(frame.drop_duplicates("region_code"))
+        return _assemble(frame, regions)
+
+
+def build_panel(observations: pd.DataFrame, regions: pd.DataFrame) -> Panel:
+    """Join store observations to their regions and build the dense panel.
+
+    Parameters
+    ----------
+    observations
+        Long table with ``region_code``, ``year``, ``indicator_id``, ``value`` (NaN = missing)
+        and optionally ``population``.
+    regions
+        One row per region with ``region_code`` and optionally ``level``, ``gemeente_code``,
+        ``wijk_code`` (derived from the CBS code when absent). Regions without observations
+        are kept, so a buurt with no data still appears (and gets no score).
+
+    Returns
+    -------
+    Panel
+    """
+    known = set(regions["region_code"])
+    stray = sorted(set(observations["region_code"].unique()) - known)
+    if stray:
+        raise ValueError(
+            f"{len(stray)} observation region(s) are not in the regions table, e.g. {stray[:3]}"
+        )
+    return _assemble(observations, _regions_frame(regions.drop_duplicates("region_code")))
+
+
+def _regions_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    codes = frame["region_code"].astype(str).str.strip().str.upper()
+    out = pd.DataFrame({"region_code": codes.to_numpy()})
+    prefix = codes.str[:2].map({"GM": "gemeente", "WK": "wijk", "BU": "buurt"})
+    out["level"] = (
+        frame["level"].to_numpy() if "level" in frame else prefix.fillna("custom").to_numpy()
+    )
+    derived = {"gemeente_code": "GM" + codes.str[2:6], "wijk_code": "WK" + codes.str[2:8]}
+    for column, values in derived.items():
+        given = frame[column].to_numpy() if column in frame else np.full(len(frame), None)
+        out[column] = np.where(pd.isna(given), values.to_numpy(), given)
+    out.loc[out["level"] == "gemeente", "wijk_code"] = None
+    return out
+
+
+def _assemble(frame: pd.DataFrame, regions: pd.DataFrame) -> Panel:
+    codes = frame["region_code"].astype(str).str.strip().str.upper()
+    r = pd.Index(regions["region_code"]).get_indexer(codes)
+    years, y = np.unique(frame["year"].to_numpy(dtype=int), return_inverse=True)
+    k, indicators = pd.factorize(frame["indicator_id"], sort=True)
+    shape = (len(years), len(regions), len(indicators))
+    flat = (y * shape[1] + r) * shape[2] + k
+    if np.bincount(flat, minlength=int(np.prod(shape))).max(initial=0) > 1:
+        raise ValueError("the panel has more than one value for a region, year and indicator")
+    values = np.full(shape, np.nan)
+    values.reshape(-1)[flat] = frame["value"].to_numpy(dtype=float)
+    population = None
+    if "population" in frame and frame["population"].notna().any():
+        population = np.full(shape[:2], np.nan)
+        known = frame["population"].notna().to_numpy()
+        population.reshape(-1)[(y * shape[1] + r)[known]] = frame["population"].to_numpy(
+            dtype=float
+        )[known]
+    elif "population" in indicators:
+        population = values[:, :, list(indicators).index("population")].copy()
+    return Panel(regions, years, tuple(indicators), values, population)

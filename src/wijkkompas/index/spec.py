@@ -1,0 +1,157 @@
+"""The part of the catalogue the engine needs, as plain arrays.
+
+The engine reads a catalogue object, never the TOML file, and only through this spec: the
+scored indicators, which way each points, and the two taggings that group them (physical
+dimension or social-quality condition; cumulation domains). Anything with the same attributes as
+``wijkkompas.catalogue.Catalogue`` works, so a user can regroup indicators without code changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+GROUPS: tuple[str, ...] = (
+    "housing",
+    "physical_environment",
+    "amenities",
+    "safety",
+    "socioeconomic_security",
+    "social_inclusion",
+    "social_cohesion",
+    "social_empowerment",
+)
+"""Output score names: four physical dimensions, then the four social-quality conditions."""
+
+PHYSICAL: tuple[str, ...] = GROUPS[:4]
+SOCIAL_QUALITY: tuple[str, ...] = GROUPS[4:]
+
+DOMAINS: tuple[str, ...] = (
+    "growing_up_education",
+    "work_poverty_inclusion",
+    "safety_undermining",
+    "housing",
+    "health",
+)
+"""Cumulation domains (a second, independent tagging)."""
+
+_CATALOGUE_TO_GROUP = {
+    "housing": "housing",
+    "physical_environment": "physical_environment",
+    "amenities": "amenities",
+    "nuisance_safety": "safety",
+    "socio_economic_security": "socioeconomic_security",
+    "social_inclusion": "social_inclusion",
+    "social_cohesion": "social_cohesion",
+    "social_empowerment": "social_empowerment",
+}
+RATE_FACTORS = {"percent": 100.0, "per_1000": 1000.0}
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One scored indicator as the engine sees it."""
+
+    id: str
+    sign: float
+    """+1 when higher is better, -1 when higher is worse."""
+    groups: tuple[str, ...]
+    domains: tuple[str, ...]
+    unit: str
+    numerator: str | None = None
+    denominator: str | None = None
+    size: str | None = None
+    """The count a rate or share refers to (its denominator, else the catalogue ``weight``):
+    sampling variance for small areas, and the weight of custom-area roll-ups."""
+    weight: float = 1.0
+    """Expert weight within its groups (used by ``weighting="expert"`` only)."""
+
+    @property
+    def rate_factor(self) -> float | None:
+        """100 or 1000 for rates; None for anything that is not a rate."""
+        return RATE_FACTORS.get(self.unit)
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """The scored indicators of a catalogue, in a fixed order, plus the catalogue's identity."""
+
+    indicators: tuple[IndicatorSpec, ...]
+    catalogue_hash: str = ""
+    catalogue_version: str = ""
+
+    @classmethod
+    def from_catalogue(
+        cls, catalogue: Any, expert_weights: Mapping[str, float] | Iterable[tuple[str, float]] = ()
+    ) -> IndexSpec:
+        """Derive the spec from a catalogue object.
+
+        Parameters
+        ----------
+        catalogue
+            A ``wijkkompas.catalogue.Catalogue`` (or anything with ``indicators``, ``version``
+            and ``sha256``). ``context`` indicators are skipped: they are shown, never scored.
+        expert_weights
+            Per-indicator weights for ``weighting="expert"``; they override an ``index_weight``
+            attribute on catalogue indicators, which overrides the default of 1.
+        """
+        overrides = dict(expert_weights)
+        specs = []
+        for ind in catalogue.indicators:
+            if ind.direction == "context":
+                continue
+            groups = tuple(
+                _CATALOGUE_TO_GROUP[tag]
+                for tag in (ind.dimension, ind.social_quality)
+                if tag is not None
+            )
+            specs.append(
+                IndicatorSpec(
+                    id=ind.id,
+                    sign=1.0 if ind.direction == "higher_is_better" else -1.0,
+                    groups=groups,
+                    domains=tuple(ind.cumulation),
+                    unit=ind.unit,
+                    numerator=ind.numerator,
+                    denominator=ind.denominator,
+                    size=ind.denominator or getattr(ind, "weight", None),
+                    weight=float(overrides.get(ind.id, getattr(ind, "index_weight", 1.0))),
+                )
+            )
+        return cls(
+            tuple(specs),
+            catalogue_hash=str(getattr(catalogue, "sha256", "")),
+            catalogue_version=str(getattr(catalogue, "version", "")),
+        )
+
+    @cached_property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.indicators)
+
+    @cached_property
+    def signs(self) -> np.ndarray:
+        return np.array([i.sign for i in self.indicators], dtype=float)
+
+    @cached_property
+    def group_membership(self) -> np.ndarray:
+        """(indicators × GROUPS) boolean matrix."""
+        return np.array([[g in i.groups for g in GROUPS] for i in self.indicators], dtype=bool)
+
+    @cached_property
+    def domain_membership(self) -> np.ndarray:
+        """(indicators × DOMAINS) boolean matrix."""
+        return np.array([[d in i.domains for d in DOMAINS] for i in self.indicators], dtype=bool)
+
+    def position(self, indicator_id: str) -> int:
+        return self.ids.index(indicator_id)
+
+
+def as_spec(catalogue: Any, expert_weights: Iterable[tuple[str, float]] = ()) -> IndexSpec:
+    """Accept either a catalogue or an already derived spec."""
+    if isinstance(catalogue, IndexSpec):
+        return catalogue
+    return IndexSpec.from_catalogue(catalogue, expert_weights)
