@@ -92,6 +92,12 @@ def prepare() -> None:
     compile_messages()
     call_command("migrate", interactive=False, verbosity=0)
     collect_static()
+    from wijkkompas.web.apps.plans.demo import DEMO_GEMEENTE, prepare_demo
+    from wijkkompas.web.apps.plans.monitor import store_has_gemeente
+
+    # The demo plan and its accounts (with a published password) only on the demo data.
+    if store_has_gemeente(DEMO_GEMEENTE):
+        prepare_demo()
 
 
 def _server_environment(config: WebConfig, host: str) -> dict[str, str]:

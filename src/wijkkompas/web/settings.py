@@ -31,7 +31,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wijkkompas.web.apps.monitor",
+    "wijkkompas.web.apps.accounts",
+    "wijkkompas.web.apps.plans",
 ]
 
 MIDDLEWARE = [
@@ -40,9 +44,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wijkkompas.web.middleware.DutchFirstLocaleMiddleware",
+    "wijkkompas.web.api.middleware.ApiConventionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -61,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wijkkompas.web.apps.accounts.context_processors.navigation",
             ],
         },
     },
@@ -76,6 +83,16 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Accounts: username and password, then a TOTP code for those who switched it on (django-otp).
+# An OIDC/SAML login (e.g. mozilla-django-oidc for a gemeente's identity provider) would be one more
+# entry in AUTHENTICATION_BACKENDS and a view that ends in accounts.views._complete_login.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "plans:list"
+OTP_TOTP_ISSUER = "wijkkompas"
+SESSION_COOKIE_AGE = 60 * 60 * 8
+"""A working day: shared computers in community centres should not stay logged in for weeks."""
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

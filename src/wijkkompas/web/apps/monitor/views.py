@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from wijkkompas.errors import InvalidRegionCode, StoreError
 from wijkkompas.regions import parse_region_code
 from wijkkompas.store import AnalyticStore
+from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor import data
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def _requested_gemeente(request: HttpRequest) -> str | None:
     return code.code
 
 
+@permission("monitor.view")
 @require_safe
 def kaart(request: HttpRequest) -> HttpResponse:
     """The buurten of one gemeente on a map and in a table (the table is the map's alternative)."""
@@ -101,6 +103,7 @@ def kaart(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permission("monitor.view")
 @require_safe
 def buurten_geojson(request: HttpRequest, gemeente_code: str) -> HttpResponse:
     """The buurt boundaries of one gemeente (newest boundary year) as a GeoJSON FeatureCollection."""

@@ -1,0 +1,30 @@
+"""The plan domain: progress against targets, effects against comparison areas, plan areas.
+
+Pure functions and small protocols only (no Django, no HTTP): the web app's plans module stores
+plans and people's decisions, this package judges them against the monitor's own numbers. That
+keeps the honesty rules (when is a goal on track, when can the data not tell) testable without
+a database and reusable by reports and the API.
+"""
+
+from wijkkompas.plans.areas import AreaIndex, PlanArea
+from wijkkompas.plans.did import DidResult, difference_in_differences
+from wijkkompas.plans.progress import (
+    GoalMeasure,
+    MeasureNotAvailable,
+    ProgressSource,
+    StoreProgressSource,
+)
+from wijkkompas.plans.status import Assessment, assess
+
+__all__ = [
+    "AreaIndex",
+    "Assessment",
+    "DidResult",
+    "GoalMeasure",
+    "MeasureNotAvailable",
+    "PlanArea",
+    "ProgressSource",
+    "StoreProgressSource",
+    "assess",
+    "difference_in_differences",
+]

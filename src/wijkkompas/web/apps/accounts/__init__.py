@@ -1,0 +1,1 @@
+"""Accounts: people, organisations, roles and the one permission module every view goes through."""

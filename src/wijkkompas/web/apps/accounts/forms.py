@@ -1,0 +1,66 @@
+"""Login, two-factor and personal-data forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from wijkkompas.web.forms import AccessibleFormMixin
+
+
+class LoginForm(AccessibleFormMixin, AuthenticationForm):
+    """Django's login form: one message for a wrong name or password, never which one."""
+
+    error_messages = {
+        "invalid_login": _(
+            "De gebruikersnaam of het wachtwoord klopt niet. Let op hoofdletters en probeer "
+            "het opnieuw."
+        ),
+        "inactive": _("Dit account is gesloten. Neem contact op met de beheerder."),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Gebruikersnaam")
+        self.fields["password"].label = _("Wachtwoord")
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class TokenForm(AccessibleFormMixin, forms.Form):
+    token = forms.CharField(
+        label=_("Code uit uw app"),
+        min_length=6,
+        max_length=8,
+        help_text=_("De zes cijfers die uw authenticator-app nu toont."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+        error_messages={
+            "required": _("Vul de code uit uw app in."),
+            "min_length": _("De code heeft zes cijfers."),
+        },
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError(_("De code bestaat alleen uit cijfers."))
+        return token
+
+
+class PersonalDataForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        required=False,
+        error_messages={"invalid": _("Vul een e-mailadres in zoals naam@voorbeeld.nl.")},
+    )
+
+
+class EraseForm(AccessibleFormMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Ja, wis de persoonsgegevens en sluit het account"),
+        error_messages={"required": _("Vink aan dat u de gegevens echt wilt wissen.")},
+    )

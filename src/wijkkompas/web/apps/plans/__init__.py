@@ -1,0 +1,1 @@
+"""The integral, multi-year wijkaanpak: partners, agreements, goals, interventions, budgets."""

@@ -1,0 +1,54 @@
+"""Opening the monitor for the plans module: the store's regions and figures, the catalogue.
+
+One reader per request, like the monitor's pages, so a new import is seen without a restart. No
+store is not an error here: plans can still be read, only checks against the monitor (codes,
+baselines) and progress figures are unavailable, and the pages say so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+
+from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.errors import StoreError
+from wijkkompas.plans.progress import StoreProgressSource
+from wijkkompas.store import AnalyticStore
+from wijkkompas.web.apps.plans.checks import Monitor
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@contextmanager
+def open_monitor() -> Iterator[Monitor]:
+    """The monitor while the block runs; ``areas``/``source`` are None without a usable store."""
+    with ExitStack() as stack:
+        monitor = Monitor(areas=None, source=None, catalogue=catalogue())
+        try:
+            reader = stack.enter_context(AnalyticStore(Path(settings.WIJKKOMPAS_STORE)).reader())
+            source = StoreProgressSource(reader, monitor.catalogue)
+            monitor = Monitor(areas=source.areas, source=source, catalogue=monitor.catalogue)
+        except (StoreError, duckdb.Error) as exc:
+            log.warning("plans: no usable analytic store (%s)", type(exc).__name__)
+        yield monitor
+
+
+def store_has_gemeente(code: str, store: Path | None = None) -> bool:
+    """Whether the store holds regions of ``code`` (the demo guard)."""
+    path = Path(store or settings.WIJKKOMPAS_STORE)
+    try:
+        with AnalyticStore(path).reader() as reader:
+            return reader.latest_year(code) is not None
+    except (StoreError, duckdb.Error):
+        return False

@@ -1,0 +1,109 @@
+"""Progress per goal for the pages: the monitor's figures, the verdict and the comparison.
+
+The judgement itself lives in :mod:`wijkkompas.plans` (pure and tested there); this module only
+feeds it the plan's goals and keeps what a template needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wijkkompas.catalogue import Indicator, UnknownIndicator
+from wijkkompas.plans import (
+    Assessment,
+    DidResult,
+    GoalMeasure,
+    MeasureNotAvailable,
+    PlanArea,
+    assess,
+    difference_in_differences,
+)
+from wijkkompas.web.apps.plans.checks import Monitor
+from wijkkompas.web.apps.plans.labels import (
+    DIMENSION_LABELS,
+    SOCIAL_QUALITY_LABELS,
+    STATUS_LABELS,
+    UNIT_LABELS,
+)
+from wijkkompas.web.apps.plans.models import Goal, Plan
+
+
+@dataclass
+class GoalProgress:
+    goal: Goal
+    indicator: Indicator | None = None
+    series: list[tuple[int, float]] = field(default_factory=list)
+    """The area's figures from the baseline year on."""
+    assessment: Assessment | None = None
+    did: DidResult | None = None
+    missing: str = ""
+    """Why there is no verdict: ``no_store``, ``needs_index_run``, ``qualitative``, ``no_baseline``."""
+
+    @property
+    def status(self) -> str:
+        return self.assessment.status if self.assessment else "unknown"
+
+    @property
+    def latest(self) -> tuple[int, float] | None:
+        return self.series[-1] if self.series else None
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def unit(self) -> str:
+        return str(UNIT_LABELS.get(self.indicator.unit, "")) if self.indicator else ""
+
+    @property
+    def condition(self) -> str:
+        tag = self.goal.social_quality or self.goal.dimension
+        return str(SOCIAL_QUALITY_LABELS.get(tag) or DIMENSION_LABELS.get(tag) or "")
+
+
+def goal_progress(goal: Goal, plan: Plan, monitor: Monitor) -> GoalProgress:
+    progress = GoalProgress(goal)
+    if goal.kind == Goal.Kind.QUALITATIVE:
+        progress.missing = "qualitative"
+        return progress
+    if monitor.source is None:
+        progress.missing = "no_store"
+        return progress
+    if goal.kind != Goal.Kind.INDICATOR:
+        progress.missing = "needs_index_run"
+        return progress
+    try:
+        progress.indicator = monitor.catalogue.by_id(goal.indicator_id)
+        measure = GoalMeasure("indicator", goal.indicator_id)
+        area = PlanArea.of(plan.area_codes)
+        series = monitor.source.series(measure, area)
+        higher = monitor.source.higher_is_better(measure)
+        comparison = monitor.source.comparison(measure, area)
+    except (UnknownIndicator, MeasureNotAvailable):
+        progress.missing = "needs_index_run"
+        return progress
+    if goal.baseline_year is None or goal.baseline_value is None or goal.target_value is None:
+        progress.missing = "no_baseline"
+        return progress
+    progress.series = [(y, series[y]) for y in sorted(series) if y >= goal.baseline_year]
+    progress.assessment = assess(
+        baseline_year=goal.baseline_year,
+        baseline_value=goal.baseline_value,
+        target_year=goal.target_year,
+        target_value=goal.target_value,
+        actuals=series,
+        higher_is_better=higher,
+    )
+    desired_up = (
+        goal.target_value > goal.baseline_value
+        if goal.target_value != goal.baseline_value
+        else higher
+    )
+    progress.did = difference_in_differences(
+        series, comparison, plan.start_year, higher_is_better=desired_up
+    )
+    return progress
+
+
+def plan_progress(plan: Plan, monitor: Monitor) -> list[GoalProgress]:
+    return [goal_progress(goal, plan, monitor) for goal in plan.goals.all()]

@@ -1,0 +1,343 @@
+"""Every change to a plan, one function per action (house rule 10).
+
+Each function checks all its input first (raising :class:`InvalidInput` with every problem),
+then writes inside one transaction together with a :class:`HistoryEntry` holding the diff, so a
+change is either complete and recorded or not there at all. Views and the API call these and
+nothing else writes plan records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wijkkompas.web.apps.accounts.models import Organisation
+from wijkkompas.web.apps.accounts.services import pseudonym_of
+from wijkkompas.web.apps.plans import checks as c
+from wijkkompas.web.apps.plans import validation as v
+from wijkkompas.web.apps.plans.checks import Monitor
+from wijkkompas.web.apps.plans.history import created, diff, jsonable, record, snapshot
+from wijkkompas.web.apps.plans.models import (
+    Agreement,
+    AgreementStatus,
+    BudgetLine,
+    Goal,
+    Intervention,
+    Plan,
+    PlanPartner,
+    Spending,
+    TimelineEntry,
+)
+from wijkkompas.web.apps.plans.validation import InvalidInput, Problems
+
+__all__ = ["InvalidInput", "Monitor"]
+
+PLAN_FIELDS = ["title", "area_codes", "start_year", "end_year", "vision", "residents_goals"]
+
+
+@transaction.atomic
+def create_plan(*, user: Any, monitor: Monitor, **values: Any) -> Plan:
+    values["area_codes"] = v.parse_codes(values["area_codes"])
+    problems = Problems()
+    gemeente = c.check_plan(problems, values, monitor)
+    problems.raise_if_any()
+    assert monitor.areas is not None and gemeente is not None
+    year = int(monitor.areas.regions["year"].max())
+    plan = Plan.objects.create(gemeente_code=gemeente, boundary_year=year, **values)
+    record(plan=plan, user=user, action="plan.create", obj=plan, changes=created(values))
+    return plan
+
+
+@transaction.atomic
+def update_plan(*, user: Any, plan: Plan, monitor: Monitor, **changes: Any) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    before = snapshot(plan, PLAN_FIELDS)
+    values = {**before, **changes}
+    values["area_codes"] = v.parse_codes(values["area_codes"])
+    problems = Problems()
+    gemeente = c.check_plan(problems, values, monitor)
+    problems.raise_if_any()
+    for name in PLAN_FIELDS:
+        setattr(plan, name, values[name])
+    plan.gemeente_code = gemeente or plan.gemeente_code
+    plan.save()
+    changed = diff(before, snapshot(plan, PLAN_FIELDS))
+    if changed:
+        record(plan=plan, user=user, action="plan.edit", obj=plan, changes=changed)
+    return plan
+
+
+@transaction.atomic
+def add_partner(
+    *, user: Any, plan: Plan, organisation: Organisation, contribution: str = ""
+) -> PlanPartner:
+    problems = Problems()
+    if plan.partners.filter(organisation=organisation).exists():
+        problems.add(
+            "organisation", _("%(name)s is al partner in dit plan.") % {"name": organisation}
+        )
+    problems.raise_if_any()
+    partner = PlanPartner.objects.create(
+        plan=plan, organisation=organisation, contribution=contribution
+    )
+    changes = created({"organisation": organisation.name, "contribution": contribution})
+    record(plan=plan, user=user, action="plan.add_partner", obj=partner, changes=changes)
+    return partner
+
+
+@transaction.atomic
+def add_agreement(*, user: Any, plan: Plan, **values: Any) -> Agreement:
+    problems = Problems()
+    c.check_partners(problems, plan, "giver", values["giver"])
+    c.check_partners(problems, plan, "receiver", values["receiver"])
+    if values["giver"] == values["receiver"]:
+        problems.add(
+            "receiver", _("Een afspraak is wederkerig: kies een andere partij dan wie belooft.")
+        )
+    v.check_text(
+        problems, "commitment", values["commitment"], _("Beschrijf wat de partner belooft.")
+    )
+    v.check_text(
+        problems, "in_return", values["in_return"], _("Beschrijf wat daar tegenover staat.")
+    )
+    v.check_years(problems, values["start_year"], values["end_year"], "start_year", "end_year")
+    if values.get("quantity") is not None and values["quantity"] < 0:
+        problems.add("quantity", _("Een hoeveelheid kan niet negatief zijn. Vul 0 of meer in."))
+    if not problems.errors:
+        c.check_acting(problems, user, "agreement.add", "giver", values["giver"])
+    problems.raise_if_any()
+    agreement = Agreement.objects.create(plan=plan, **values)
+    record(plan=plan, user=user, action="agreement.add", obj=agreement, changes=created(values))
+    return agreement
+
+
+@transaction.atomic
+def record_agreement_status(
+    *, user: Any, agreement: Agreement, year: int, status: str, note: str = ""
+) -> AgreementStatus:
+    problems = Problems()
+    if year not in agreement.years:
+        problems.add(
+            "year",
+            _("Deze afspraak loopt van %(first)s tot en met %(last)s. Kies een jaar daarbinnen.")
+            % {"first": agreement.start_year, "last": agreement.end_year},
+        )
+    problems.raise_if_any()
+    entry = AgreementStatus.objects.create(
+        agreement=agreement, year=year, status=status, note=note, recorded_by=pseudonym_of(user)
+    )
+    changes: dict[str, list[Any]] = {
+        "year": [None, year],
+        "status": [None, status],
+        "note": [None, note],
+    }
+    record(
+        plan=agreement.plan, user=user, action="agreement.record_status", obj=entry, changes=changes
+    )
+    return entry
+
+
+@transaction.atomic
+def add_goal(*, user: Any, plan: Plan, monitor: Monitor, **values: Any) -> Goal:
+    """A goal; for a measured goal the baseline is read from the monitor, never typed in."""
+    problems = Problems()
+    baseline = c.check_goal(problems, plan, values, monitor)
+    problems.raise_if_any()
+    goal = Goal.objects.create(plan=plan, **{**values, **baseline})
+    fields = [*values, *baseline]
+    record(
+        plan=plan, user=user, action="goal.add", obj=goal, changes=created(snapshot(goal, fields))
+    )
+    return goal
+
+
+@transaction.atomic
+def update_goal(*, user: Any, goal: Goal, **changes: Any) -> Goal:
+    """Change a goal's wording or target; the baseline stays what the monitor said."""
+    fields = ["title", "target_year", "target_value", "resident_measure"]
+    before = snapshot(goal, fields)
+    problems = Problems()
+    values = {**before, **changes}
+    v.check_text(problems, "title", values["title"], _("Beschrijf het doel in gewone woorden."))
+    c.check_target_year(problems, values["target_year"], goal.baseline_year)
+    if goal.kind == Goal.Kind.INDICATOR and values["target_value"] is None:
+        problems.add("target_value", _("Vul de waarde in die u in het doeljaar wilt bereiken."))
+    problems.raise_if_any()
+    for name in fields:
+        setattr(goal, name, values[name])
+    goal.save()
+    changed = diff(before, snapshot(goal, fields))
+    if changed:
+        record(plan=goal.plan, user=user, action="goal.edit", obj=goal, changes=changed)
+    return goal
+
+
+@transaction.atomic
+def add_intervention(
+    *,
+    user: Any,
+    plan: Plan,
+    partners: Sequence[Organisation] = (),
+    goals: Sequence[Goal] = (),
+    budget: Sequence[tuple[Organisation, int, Decimal]] = (),
+    **values: Any,
+) -> Intervention:
+    """An intervention, optionally with its first budget lines, all or nothing."""
+    problems = Problems()
+    values["area_codes"] = v.parse_codes(values.get("area_codes") or [])
+    v.check_text(problems, "title", values["title"], _("Geef de interventie een naam."))
+    v.check_text(problems, "description", values["description"], _("Beschrijf wat er gebeurt."))
+    c.check_partners(problems, plan, "lead", values["lead"])
+    c.check_partners(problems, plan, "partners", *partners)
+    if values["area_codes"]:
+        v.check_within(problems, "area_codes", values["area_codes"], plan.area_codes)
+    c.check_dates(problems, values["start_date"], values.get("end_date"))
+    for goal in goals:
+        if goal.plan_id != plan.pk:
+            problems.add("goals", _("Kies alleen doelen van dit plan."))
+    for _organisation, year, amount in budget:
+        v.check_amount(problems, "budget_amount", amount)
+        v.check_in_plan_years(problems, "budget_year", year, plan.start_year, plan.end_year)
+    if not problems.errors:
+        c.check_acting(problems, user, "intervention.add", "lead", values["lead"])
+    problems.raise_if_any()
+    intervention = Intervention.objects.create(plan=plan, **values)
+    intervention.partners.set(partners)
+    intervention.goals.set(goals)
+    lines = [
+        BudgetLine.objects.create(intervention=intervention, organisation=o, year=y, amount=a)
+        for o, y, a in budget
+    ]
+    changes = created(
+        {
+            **values,
+            "lead": values["lead"].name,
+            "partners": [p.name for p in partners],
+            "goals": [g.title for g in goals],
+            "budget": [f"{line.organisation.name} {line.year}: {line.amount}" for line in lines],
+        }
+    )
+    record(plan=plan, user=user, action="intervention.add", obj=intervention, changes=changes)
+    return intervention
+
+
+@transaction.atomic
+def update_intervention(*, user: Any, intervention: Intervention, **changes: Any) -> Intervention:
+    fields = ["title", "description", "start_date", "end_date"]
+    before = {name: getattr(intervention, name) for name in fields}
+    values = {**before, **changes}
+    problems = Problems()
+    v.check_text(problems, "title", values["title"], _("Geef de interventie een naam."))
+    v.check_text(problems, "description", values["description"], _("Beschrijf wat er gebeurt."))
+    c.check_dates(problems, values["start_date"], values["end_date"])
+    problems.raise_if_any()
+    for name in fields:
+        setattr(intervention, name, values[name])
+    intervention.save()
+    changed = diff({k: jsonable(x) for k, x in before.items()}, snapshot(intervention, fields))
+    if changed:
+        record(
+            plan=intervention.plan,
+            user=user,
+            action="intervention.edit",
+            obj=intervention,
+            changes=changed,
+        )
+    return intervention
+
+
+@transaction.atomic
+def set_budget(
+    *, user: Any, intervention: Intervention, organisation: Organisation, year: int, amount: Decimal
+) -> BudgetLine:
+    """Set one partner's budget for one year; the old amount stays in the history."""
+    plan = intervention.plan
+    problems = Problems()
+    v.check_amount(problems, "amount", amount)
+    v.check_in_plan_years(problems, "year", year, plan.start_year, plan.end_year)
+    c.check_partners(problems, plan, "organisation", organisation)
+    if not problems.errors:
+        c.check_acting(problems, user, "intervention.set_budget", "organisation", organisation)
+    problems.raise_if_any()
+    line, new = BudgetLine.objects.select_for_update().get_or_create(
+        intervention=intervention, organisation=organisation, year=year, defaults={"amount": amount}
+    )
+    old = None if new else jsonable(line.amount)
+    if not new and line.amount != amount:
+        line.amount = amount
+        line.save(update_fields=["amount"])
+    if new or old != jsonable(amount):
+        changes = {
+            "organisation": [None, organisation.name],
+            "year": [None, year],
+            "amount": [old, jsonable(amount)],
+        }
+        record(plan=plan, user=user, action="intervention.set_budget", obj=line, changes=changes)
+    return line
+
+
+@transaction.atomic
+def record_spending(
+    *,
+    user: Any,
+    intervention: Intervention,
+    organisation: Organisation,
+    year: int,
+    amount: Decimal,
+    note: str = "",
+) -> Spending:
+    """Money spent; a correction is a negative amount and must say why."""
+    plan = intervention.plan
+    problems = Problems()
+    v.check_amount(problems, "amount", amount, allow_negative=bool(note.strip()))
+    v.check_in_plan_years(problems, "year", year, plan.start_year, plan.end_year)
+    c.check_partners(problems, plan, "organisation", organisation)
+    if not problems.errors:
+        c.check_acting(problems, user, "intervention.record_spending", "organisation", organisation)
+    problems.raise_if_any()
+    spending = Spending.objects.create(
+        intervention=intervention,
+        organisation=organisation,
+        year=year,
+        amount=amount,
+        note=note,
+        recorded_by=pseudonym_of(user),
+    )
+    changes = created(
+        {"organisation": organisation.name, "year": year, "amount": amount, "note": note}
+    )
+    record(
+        plan=plan, user=user, action="intervention.record_spending", obj=spending, changes=changes
+    )
+    return spending
+
+
+@transaction.atomic
+def add_timeline_entry(
+    *, user: Any, intervention: Intervention, date: date, status: str, note: str = ""
+) -> TimelineEntry:
+    problems = Problems()
+    if date.year > intervention.plan.end_year + 1 or date.year < intervention.plan.start_year - 1:
+        problems.add("date", _("Kies een datum binnen de looptijd van het plan."))
+    problems.raise_if_any()
+    entry = TimelineEntry.objects.create(
+        intervention=intervention,
+        date=date,
+        status=status,
+        note=note,
+        recorded_by=pseudonym_of(user),
+    )
+    changes = created({"date": date, "status": status, "note": note})
+    record(
+        plan=intervention.plan,
+        user=user,
+        action="intervention.add_timeline",
+        obj=entry,
+        changes=changes,
+    )
+    return entry

@@ -1,0 +1,1 @@
+"""The plans pages; each view names its permission (see accounts.permissions)."""

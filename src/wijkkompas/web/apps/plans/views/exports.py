@@ -1,0 +1,131 @@
+"""The plan as a tagged PDF (PDF/UA-1) and its budgets as CSV and Excel.
+
+All three are public, like the accountability page they mirror: they hold no personal data
+(history is not exported) and anyone should be able to check what was promised and spent.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from wijkkompas.web.apps.accounts.permissions import permission
+from wijkkompas.web.apps.plans.budget import BudgetRow, budget_rows
+from wijkkompas.web.apps.plans.labels import STATUS_LABELS
+from wijkkompas.web.apps.plans.models import Plan
+from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.apps.plans.overview import overview
+from wijkkompas.web.apps.plans.views.common import get_plan
+
+PDF_VARIANT = "pdf/ua-1"
+"""WeasyPrint ≥ 61 writes tagged PDF/UA-1 (structure tree, language, title): screen readers can
+read the report, as the Besluit digitale toegankelijkheid overheid asks of published PDFs."""
+
+
+def _filename(plan: Plan, suffix: str) -> str:
+    return f"{slugify(plan.title) or 'plan'}-{suffix}"
+
+
+def render_pdf(request: HttpRequest, plan: Plan) -> bytes:
+    from weasyprint import CSS, HTML
+
+    with open_monitor() as monitor:
+        view = overview(plan, monitor)
+    html = render_to_string(
+        "plans/pdf.html",
+        {"plan": plan, "view": view, "status_labels": STATUS_LABELS, "is_demo": plan.is_demo},
+        request=request,
+    )
+    stylesheet = finders.find("plans/pdf.css")
+    document = HTML(string=html, base_url=request.build_absolute_uri("/"))
+    return document.write_pdf(
+        stylesheets=[CSS(filename=stylesheet)] if stylesheet else None, pdf_variant=PDF_VARIANT
+    )
+
+
+@permission("plan.export")
+@require_safe
+def export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_plan(plan_id)
+    response = HttpResponse(render_pdf(request, plan), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "plan.pdf")}"'
+    return response
+
+
+def _header() -> list[str]:
+    return [
+        _("interventie"),
+        _("pijler"),
+        _("trekker"),
+        _("partner"),
+        _("jaar"),
+        _("begroot (euro)"),
+        _("uitgegeven (euro)"),
+    ]
+
+
+def _cells(row: BudgetRow) -> list[object]:
+    intervention = row.intervention
+    return [
+        intervention.title,
+        str(intervention.get_pillar_display()),
+        intervention.lead.name,
+        row.organisation,
+        row.year,
+        row.budget,
+        row.spent,
+    ]
+
+
+@permission("plan.export")
+@require_safe
+def export_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Comma-separated, decimal point, UTF-8: for programs (the Excel file is for people)."""
+    plan = get_plan(plan_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_header())
+    for row in budget_rows(plan):
+        writer.writerow([f"{c:.2f}" if isinstance(c, Decimal) else c for c in _cells(row)])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "begroting.csv")}"'
+    return response
+
+
+@permission("plan.export")
+@require_safe
+def export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    plan = get_plan(plan_id)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Begroting")[:31]
+    sheet.append(_header())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in budget_rows(plan):
+        sheet.append([float(c) if isinstance(c, Decimal) else c for c in _cells(row)])
+    for column in ("F", "G"):
+        for cell in sheet[column][1:]:
+            cell.number_format = "#,##0.00"
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFG", (40, 20, 30, 30, 8, 16, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "begroting.xlsx")}"'
+    return response
