@@ -7,7 +7,6 @@ prints the result.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -17,11 +16,10 @@ from typing import Annotated, TypeVar
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from wijkkompas import __version__
+from wijkkompas.cli_output import OutputFormat, err, out, print_frame
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.paths import default_store
 from wijkkompas.regions import parse_region_code
@@ -34,8 +32,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
-out = Console()
 
 T = TypeVar("T")
 
@@ -44,12 +40,6 @@ class LevelOption(StrEnum):
     gemeente = "gemeente"
     wijk = "wijk"
     buurt = "buurt"
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 REGION_CSV_COLUMNS = ["code", "name", "level", "year", "gemeente_code", "wijk_code"]
@@ -163,7 +153,7 @@ def regions(
         frame = reader.regions(
             level=level.value if level else None, gemeente=gemeente_code, year=year
         )
-    _print_frame(frame[REGION_CSV_COLUMNS], format, title=f"{len(frame)} regions")
+    print_frame(frame[REGION_CSV_COLUMNS], format, title=f"{len(frame)} regions")
 
 
 class SourceOption(StrEnum):
@@ -295,20 +285,7 @@ def show(
         unit=frame["indicator_id"].map(units),
         year=frame["region_year"],
     )[SHOW_COLUMNS]
-    _print_frame(frame, format, title=f"{region.code}: {len(frame)} observations")
-
-
-def _print_frame(frame: pd.DataFrame, format: OutputFormat, title: str) -> None:
-    if format is OutputFormat.csv:
-        sys.stdout.write(frame.to_csv(index=False))
-    elif format is OutputFormat.json:
-        records = json.loads(frame.to_json(orient="records"))
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
-    else:
-        table = Table(*frame.columns, title=title)
-        for row in frame.itertuples(index=False):
-            table.add_row(*("" if pd.isna(v) else str(v) for v in row))
-        out.print(table)
+    print_frame(frame, format, title=f"{region.code}: {len(frame)} observations")
 
 
 CATALOGUE_COLUMNS = [
@@ -354,7 +331,7 @@ def catalogue_(
         for i in catalogue.indicators
     ]
     frame = pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
-    _print_frame(frame, format, title=f"catalogue {catalogue.version}: {len(frame)} indicators")
+    print_frame(frame, format, title=f"catalogue {catalogue.version}: {len(frame)} indicators")
 
 
 @app.command()
@@ -371,8 +348,10 @@ def serve(
 
 def _mount_sub_apps() -> None:
     from wijkkompas.cli_fetch import fetch_app
+    from wijkkompas.cli_monitor import register
 
     app.add_typer(fetch_app, name="fetch", help="Download open data (CBS StatLine) into the store.")
+    register(app)
 
 
 _mount_sub_apps()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import duckdb
@@ -134,6 +135,31 @@ class StoreReader:
     def crosswalk(self) -> pd.DataFrame:
         """Code crosswalks between boundary years, as imported."""
         return self._frame("SELECT * EXCLUDE (import_id) FROM crosswalk ORDER BY 1, 2, 3, 4")
+
+    def index_runs(self) -> pd.DataFrame:
+        """Saved index runs, newest last (without their bulky reference)."""
+        return self._frame(
+            "SELECT run_id, created_at, label, catalogue_sha256, scope, manifest "
+            "FROM index_runs ORDER BY created_at"
+        )
+
+    def index_run_reference(self, run_id: str) -> str | None:
+        rows = self._con.execute(
+            "SELECT reference FROM index_runs WHERE run_id = ?", [run_id]
+        ).fetchall()
+        return str(rows[0][0]) if rows else None
+
+    def index_scores(self, run_id: str) -> pd.DataFrame:
+        """The scores of one saved run: code, level, year and one column per score."""
+        frame = self._frame(
+            "SELECT code, level, year, scores FROM index_scores WHERE run_id = ? "
+            "ORDER BY year, code",
+            [run_id],
+        )
+        if frame.empty:
+            return frame.drop(columns=["scores"])
+        details = pd.json_normalize([json.loads(s) for s in frame["scores"]])
+        return pd.concat([frame.drop(columns=["scores"]), details], axis=1)
 
     def imports(self) -> pd.DataFrame:
         """Provenance of every import, newest last."""

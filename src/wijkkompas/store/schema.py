@@ -96,6 +96,25 @@ TABLES: dict[str, str] = {
             import_id INTEGER NOT NULL,
             PRIMARY KEY (old_code, old_year, new_code, new_year, source)
         )""",
+    "index_runs": """
+        CREATE TABLE IF NOT EXISTS index_runs (
+            run_id VARCHAR PRIMARY KEY,
+            created_at TIMESTAMP NOT NULL,
+            label VARCHAR NOT NULL,
+            catalogue_sha256 VARCHAR NOT NULL,
+            scope VARCHAR NOT NULL,
+            manifest JSON NOT NULL,
+            reference JSON NOT NULL
+        )""",
+    "index_scores": """
+        CREATE TABLE IF NOT EXISTS index_scores (
+            run_id VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            level VARCHAR NOT NULL,
+            year INTEGER NOT NULL,
+            scores JSON NOT NULL,
+            PRIMARY KEY (run_id, code, year)
+        )""",
 }
 
 

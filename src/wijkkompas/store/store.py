@@ -122,6 +122,49 @@ class AnalyticStore:
         """Write one batch in one transaction; replace what the same source wrote for the same keys."""
         return self.import_batches([batch], progress=progress)[0]
 
+    def save_index_run(
+        self,
+        *,
+        run_id: str,
+        label: str,
+        catalogue_sha256: str,
+        scope: str,
+        manifest: dict[str, object],
+        reference_json: str,
+        scores: pd.DataFrame,
+    ) -> None:
+        """Keep an index run, so a plan's baseline can point at exactly the run it came from.
+
+        ``scores`` has ``code``, ``level``, ``year`` and any score columns; each row's scores are
+        kept as JSON, so new score columns need no schema change.
+        """
+        rows = scores.copy()
+        payload = rows.drop(columns=["code", "level", "year"]).to_json(orient="records")
+        frame = pd.DataFrame(
+            {
+                "run_id": run_id,
+                "code": rows["code"].astype(str).to_numpy(),
+                "level": rows["level"].astype(str).to_numpy(),
+                "year": rows["year"].astype("int64").to_numpy(),
+                "scores": [json.dumps(r) for r in json.loads(payload)],
+            }
+        )
+        with self.writing() as con:
+            con.execute(
+                "INSERT INTO index_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run_id,
+                    datetime.now(UTC).replace(tzinfo=None),
+                    label,
+                    catalogue_sha256,
+                    scope,
+                    json.dumps(manifest, default=str, sort_keys=True),
+                    reference_json,
+                ],
+            )
+            con.register("run_scores", _arrow(frame))
+            con.execute("INSERT INTO index_scores SELECT * FROM run_scores")
+
     def import_batches(
         self, batches: list[ImportBatch], progress: Progress | None = None
     ) -> list[ImportSummary]:

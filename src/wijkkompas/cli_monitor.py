@@ -1,0 +1,161 @@
+"""`wijkkompas index`, `explain` and `validate`: the monitor's scores on the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wijkkompas.cli_output import err, out, print_frame
+from wijkkompas.errors import WijkkompasError
+from wijkkompas.regions import parse_region_code
+from wijkkompas.store import AnalyticStore
+
+
+class Level(StrEnum):
+    buurt = "buurt"
+    wijk = "wijk"
+    gemeente = "gemeente"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class TextFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Against(StrEnum):
+    leefbaarometer = "leefbaarometer"
+
+
+def index_command(
+    ctx: typer.Context,
+    gemeente: Annotated[str | None, typer.Option(help="Only this gemeente (GM0344).")] = None,
+    level: Annotated[Level | None, typer.Option(help="Only this level.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only this year (default: every year).")] = None,
+    catalogue: Annotated[
+        Path | None, typer.Option("--catalogue", help="Another catalogue TOML file.")
+    ] = None,
+    draws: Annotated[
+        int, typer.Option(help="Monte Carlo draws for rank intervals (0 = skip).")
+    ] = 200,
+    format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+    save: Annotated[bool, typer.Option(help="Keep the run in the store (plans cite it).")] = True,
+) -> None:
+    """Score livability and the four conditions of social quality per region and year."""
+    from wijkkompas.catalogue import load_catalogue
+    from wijkkompas.monitor import EXTRA_COLUMNS, INDEX_COLUMNS, run_index
+
+    code = _gemeente(gemeente)
+    store = AnalyticStore(ctx.obj["store"])
+    run = run_index(
+        store,
+        gemeente=code,
+        catalogue=load_catalogue(catalogue) if catalogue else None,
+        draws=draws,
+        years=[year] if year else None,
+        save=save,
+    )
+    table = run.table
+    if year is not None and table.empty:
+        raise WijkkompasError(f"There are no scores for {year} in {run.scope}.")
+    if level is not None:
+        table = table[table["level"] == level.value]
+    columns = INDEX_COLUMNS + (EXTRA_COLUMNS if format is not TableFormat.table else [])
+    frame = table.sort_values(["year", "level", "code"])[columns]
+    if format is TableFormat.table:
+        frame = frame.round(3)
+    print_frame(frame, format.value, title=f"wijkkompas index · {run.scope}")
+    if save:
+        err.print(f"Saved as index run {run.run_id} ({'; '.join(run.notes)}).", highlight=False)
+
+
+def _gemeente(gemeente: str | None) -> str | None:
+    if gemeente is None:
+        return None
+    parsed = parse_region_code(gemeente)
+    if parsed.level != "gemeente":
+        raise WijkkompasError(f"--gemeente expects a gemeente code such as GM0344, not {gemeente}.")
+    return parsed.code
+
+
+def explain_command(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Region code: BU…, WK… or GM….")],
+    year: Annotated[int | None, typer.Option(help="Year (default: the newest).")] = None,
+    compare_year: Annotated[
+        int | None, typer.Option("--compare-year", help="Explain the change since this year.")
+    ] = None,
+    format: Annotated[TextFormat, typer.Option("--format")] = TextFormat.text,
+) -> None:
+    """Why a score is what it is: every indicator's contribution, largest first."""
+    from wijkkompas.monitor import explain_region
+
+    region = parse_region_code(code)
+    explanation, run = explain_region(
+        AnalyticStore(ctx.obj["store"]), region.code, year, compare_year
+    )
+    rows = explanation.indicators.reset_index()
+    rows = rows.reindex(rows["contribution"].abs().sort_values(ascending=False).index)
+    if format is TextFormat.json:
+        payload = {
+            "code": region.code,
+            "year": explanation.year,
+            "compare_year": explanation.compare_year,
+            "scores": explanation.scores,
+            "additive": explanation.additive,
+            "residual": explanation.residual,
+            "strengths": explanation.strengths,
+            "weaknesses": explanation.weaknesses,
+            "indicators": json.loads(rows.to_json(orient="records")),
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    names = {i.id: i.name_en for i in run.catalogue.indicators}
+    total = explanation.scores.get("total")
+    out.print(f"[bold]{region.code}[/] in {explanation.year}: total {total:+.3f}", highlight=False)
+    for group, value in explanation.scores.items():
+        if group != "total":
+            out.print(f"  {group:<24} {value:+.3f}", highlight=False)
+    out.print("Largest contributions to the total:", highlight=False)
+    for row in rows.head(12).itertuples():
+        indicator = str(row.indicator_id)
+        line = f"  {names.get(indicator, indicator):<48} {row.contribution:+.3f}"
+        if explanation.compare_year is not None:
+            line += f"   change since {explanation.compare_year}: {row.change:+.3f}"
+        out.print(line, highlight=False)
+    out.print(
+        f"Contributions sum to the total ({explanation.additive}); residual "
+        f"{explanation.residual:.1e}.",
+        highlight=False,
+    )
+
+
+def validate_command(
+    ctx: typer.Context,
+    against: Annotated[Against, typer.Option("--against", help="The external reference.")],
+) -> None:
+    """Compare our total with an external reference: Spearman ρ per level and year."""
+    from wijkkompas.monitor import validate_against_leefbaarometer
+
+    for a in validate_against_leefbaarometer(AnalyticStore(ctx.obj["store"])):
+        note = f" ({a.note})" if a.note else ""
+        out.print(
+            f"{a.level:<9} {a.their_year}: Spearman ρ = {a.rho:+.3f} over {a.n} regions{note}",
+            highlight=False,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("index")(index_command)
+    app.command("explain")(explain_command)
+    app.command("validate")(validate_command)
