@@ -20,5 +20,10 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from wijkkompas.demo import build_demo_batch
 
     path = tmp_path_factory.mktemp("demo-store") / "wijkkompas.duckdb"
-    AnalyticStore(path).import_batch(build_demo_batch(seed=DEMO_SEED))
+    from wijkkompas.monitor import run_index
+
+    store = AnalyticStore(path)
+    store.import_batch(build_demo_batch(seed=DEMO_SEED))
+    # pages and the API read the newest saved index run, as after `wijkkompas demo`
+    run_index(store, draws=50, save=True, label="demo")
     return path

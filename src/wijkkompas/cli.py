@@ -102,9 +102,14 @@ def demo(
     store = _store(ctx)
 
     def work(step: Callable[[str], None]) -> object:
+        from wijkkompas.monitor import run_index
+
         step("generating")
         batch = build_demo_batch(seed=seed)
-        return store.import_batch(batch, progress=step)
+        summary = store.import_batch(batch, progress=step)
+        step("scoring")
+        run_index(store, draws=200, save=True, label="demo")
+        return summary
 
     summary = _with_progress("Voorbeeldstad (fictief)", work)
     err.print(

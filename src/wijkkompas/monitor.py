@@ -253,3 +253,19 @@ def validate_against_leefbaarometer(store: AnalyticStore) -> list[Agreement]:
             "level and year). Import figures and Leefbaarometer scores for the same buurten."
         )
     return out
+
+
+def latest_run_scores(store: AnalyticStore, scope: str | None = None) -> pd.DataFrame | None:
+    """Scores of the newest saved index run (of one scope when given), or None if none exists.
+
+    Web pages and the API read saved runs: scoring on every request would be slow, and a page
+    must show the same numbers as the run a plan's baseline cites.
+    """
+    with store.reader() as reader:
+        runs = reader.index_runs()
+        if scope is not None:
+            runs = runs[runs["scope"] == scope]
+        if runs.empty:
+            return None
+        run_id = str(runs["run_id"].iloc[-1])
+        return reader.index_scores(run_id).assign(run_id=run_id)
