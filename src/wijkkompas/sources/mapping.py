@@ -36,7 +36,9 @@ def parse_mapping(data: bytes, name: str) -> dict[str, str]:
             if row["column"]
         }
     except csv.Error as exc:
-        raise SourceError(f"{name}: not a readable CSV file (line {reader.line_num}: {exc}).") from exc
+        raise SourceError(
+            f"{name}: not a readable CSV file (line {reader.line_num}: {exc})."
+        ) from exc
 
 
 def read_mapping(path: Path) -> dict[str, str]:

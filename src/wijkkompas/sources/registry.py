@@ -71,6 +71,7 @@ class GuardedLoader:
             ) from exc
         return batch
 
+
 # key -> module; each module exposes LOADER. Order matters for auto-detection: specific formats
 # (crime, SES-WOA, nabijheid, Leefbaarometer) are tried before the general KWB/StatLine ones.
 LOADER_MODULES: dict[str, str] = {
