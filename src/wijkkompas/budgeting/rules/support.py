@@ -1,0 +1,161 @@
+"""What each ballot is worth to each project, per Pabulib vote type.
+
+Every rule here reads ballots through :class:`Utilities`: a ballot's utility for a project is a
+positive integer *weight* times a per-project *unit*, so that the Method of Equal Shares can do
+its bookkeeping in integers and only the unit carries fractions:
+
+==============  =========================  ======================  =========================
+vote type       MES utility                weight x unit           greedy support (score)
+==============  =========================  ======================  =========================
+approval        project cost (Cost_Sat)    1 x cost                number of approvals
+choose-1        project cost (Cost_Sat)    1 x cost                number of votes
+cumulative      points (Additive_Cardinal) points*L x 1/L          total points
+scoring         points (Additive_Cardinal) points*L x 1/L          total points
+ordinal         positional points          points*L x 1/L          total positional points
+==============  =========================  ======================  =========================
+
+``L`` is the least common denominator of all points, 1 for integer points. Positional points come
+from :meth:`~wijkkompas.budgeting.model.Instance.positional_points`. Only positive utilities make
+a voter a supporter, as in pabutools.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from math import lcm
+
+from wijkkompas.budgeting.model import POINT_VOTE_TYPES, Ballot, Instance
+from wijkkompas.errors import WijkkompasError
+
+SUPPORT_LABELS = {
+    "approval": "approvals",
+    "choose-1": "votes",
+    "cumulative": "points",
+    "scoring": "points",
+    "ordinal": "positional points",
+}
+
+
+@dataclass(frozen=True)
+class Utilities:
+    """Ballots as ``(project index, weight)`` pairs; indices follow ``instance.projects``."""
+
+    project_ids: tuple[str, ...]
+    costs: tuple[Fraction, ...]
+    units: tuple[Fraction, ...]
+    ballots: tuple[tuple[tuple[int, int], ...], ...]
+    support: tuple[Fraction, ...]
+    support_label: str
+
+    @property
+    def num_ballots(self) -> int:
+        return len(self.ballots)
+
+    def support_order(self) -> list[int]:
+        """Projects by decreasing support, ties by id in plain string order (as pabutools)."""
+        return sorted(
+            range(len(self.project_ids)), key=lambda j: (-self.support[j], self.project_ids[j])
+        )
+
+    def total_weight(self) -> list[int]:
+        totals = [0] * len(self.project_ids)
+        for ballot in self.ballots:
+            for j, w in ballot:
+                totals[j] += w
+        return totals
+
+
+def utilities(instance: Instance) -> Utilities:
+    """The :class:`Utilities` of ``instance`` for its vote type (see the module table)."""
+    vote_type = instance.vote_type
+    index = {p.id: j for j, p in enumerate(instance.projects)}
+    costs = tuple(p.cost for p in instance.projects)
+    try:
+        ids = [[index[pid] for pid in ballot.projects] for ballot in instance.ballots]
+    except KeyError as exc:
+        raise WijkkompasError(
+            f"{instance.name}: a ballot votes for unknown project {exc}."
+        ) from None
+    if vote_type in ("approval", "choose-1"):
+        counts = [0] * len(costs)
+        for row in ids:
+            for j in row:
+                counts[j] += 1
+        return Utilities(
+            project_ids=tuple(p.id for p in instance.projects),
+            costs=costs,
+            units=costs,
+            ballots=tuple(tuple((j, 1) for j in row) for row in ids),
+            support=tuple(Fraction(c) for c in counts),
+            support_label=SUPPORT_LABELS[vote_type],
+        )
+    ranks: dict[int, Sequence[Fraction]] = {}
+    points = [_ballot_points(instance, b, ranks) for b in instance.ballots]
+    scale = lcm(1, *{v.denominator for row in points for v in row})
+    scaled = [[int(v * scale) for v in row] for row in points]
+    totals = [0] * len(costs)
+    for row, values in zip(ids, scaled, strict=True):
+        for j, v in zip(row, values, strict=True):
+            totals[j] += v
+    return Utilities(
+        project_ids=tuple(p.id for p in instance.projects),
+        costs=costs,
+        units=tuple(Fraction(1, scale) for _ in costs),
+        ballots=tuple(
+            tuple((j, v) for j, v in zip(row, values, strict=True) if v > 0)
+            for row, values in zip(ids, scaled, strict=True)
+        ),
+        support=tuple(Fraction(t, scale) for t in totals),
+        support_label=SUPPORT_LABELS[vote_type],
+    )
+
+
+def _ballot_points(
+    instance: Instance, ballot: Ballot, ranks: dict[int, Sequence[Fraction]]
+) -> Sequence[Fraction]:
+    if instance.vote_type in POINT_VOTE_TYPES:
+        if ballot.points is None or len(ballot.points) != len(ballot.projects):
+            raise WijkkompasError(
+                f"{instance.name}: voter {ballot.voter_id} lacks points for the projects voted for."
+            )
+        return ballot.points
+    length = len(ballot.projects)
+    if length not in ranks:
+        ranks[length] = instance.positional_points(length)
+    return ranks[length]
+
+
+class CategoryCaps:
+    """Money left per capped category while a rule selects projects.
+
+    A project fits when its cost fits every capped category it belongs to; projects without a
+    capped category are never blocked. With no caps every project fits.
+    """
+
+    def __init__(self, instance: Instance, enabled: bool) -> None:
+        self.caps = dict(instance.category_budgets) if enabled else {}
+        self.costs = [p.cost for p in instance.projects]
+        self.categories = [
+            tuple(c for c in p.categories if c in self.caps) for p in instance.projects
+        ]
+        self.spent = dict.fromkeys(self.caps, Fraction(0))
+
+    def copy(self) -> CategoryCaps:
+        clone = copy.copy(self)
+        clone.spent = dict(self.spent)
+        return clone
+
+    def blocking(self, j: int) -> tuple[str, Fraction] | None:
+        """The first capped category project ``j`` does not fit, with the money left in it."""
+        for category in self.categories[j]:
+            left = self.caps[category] - self.spent[category]
+            if self.costs[j] > left:
+                return category, left
+        return None
+
+    def add(self, j: int) -> None:
+        for category in self.categories[j]:
+            self.spent[category] += self.costs[j]
