@@ -167,3 +167,17 @@ def test_index_works_on_imported_utrecht_and_amsterdam_data(tmp_path: Path) -> N
             # Too little of the catalogue is observed, so the total stays empty, with a reason.
             assert all(r["total"] == "" for r in rows)
             assert all("coverage" in r["reason"] or "suppress" in r["reason"] for r in rows)
+
+
+def test_report_writes_a_tagged_pdf_for_a_wijk(store: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "wijk.pdf"
+    result = wijkkompas("--store", store, "report", "WK999901", "--out", pdf)
+    assert result.returncode == 0, result.stderr
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 10_000
+
+
+def test_report_on_an_unknown_code_is_a_user_error(store: Path, tmp_path: Path) -> None:
+    result = wijkkompas("--store", store, "report", "BU12345678", "--out", tmp_path / "x.pdf")
+    assert result.returncode == 1 and "BU12345678" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()

@@ -91,7 +91,10 @@ def buurten_overzicht(
     return BuurtenOverzicht(gemeente=chosen, buurten=buurten, gemeenten=all_gemeenten)
 
 
-def buurten_geojson(reader: StoreReader, code: str) -> dict[str, Any]:
+def buurten_geojson(reader: StoreReader, code: str, level: str = "buurt") -> dict[str, Any]:
+    """Boundaries of one level (buurt or wijk) of a gemeente, in its newest boundary year."""
     chosen = gemeente(reader, code)
-    frame = reader.geometries("buurt", gemeente=code, year=chosen.year, simplified=True)
+    frame = reader.geometries(
+        "wijk" if level == "wijk" else "buurt", gemeente=code, year=chosen.year, simplified=True
+    )
     return feature_collection(frame)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from wijkkompas.web.apps.monitor import views
+from wijkkompas.web.apps.monitor import views, views_pages, views_regio
 
 
 class GemeenteCodeConverter:
@@ -15,7 +15,14 @@ class GemeenteCodeConverter:
         return value
 
 
+class RegionCodeConverter(GemeenteCodeConverter):
+    """A CBS gemeente, wijk or buurt code; anything else is a 404 before any view runs."""
+
+    regex = r"GM[0-9]{4}|WK[0-9]{6}|BU[0-9]{8}"
+
+
 register_converter(GemeenteCodeConverter, "gemeente")
+register_converter(RegionCodeConverter, "regio")
 
 app_name = "monitor"
 urlpatterns = [
@@ -26,4 +33,14 @@ urlpatterns = [
         views.buurten_geojson,
         name="buurten_geojson",
     ),
+    path("regio/<regio:code>/", views_regio.profiel, name="profiel"),
+    path(
+        "regio/<regio:code>/waarnemingen.csv", views_regio.waarnemingen_csv, name="waarnemingen_csv"
+    ),
+    path("regio/<regio:code>/scores.csv", views_regio.scores_csv, name="scores_csv"),
+    path("regio/<regio:code>/gegevens.xlsx", views_regio.gegevens_xlsx, name="gegevens_xlsx"),
+    path("regio/<regio:code>/rapport.pdf", views_regio.rapport_pdf, name="rapport_pdf"),
+    path("signalen/", views_pages.signalen, name="signalen"),
+    path("vergelijk/", views_pages.vergelijk, name="vergelijk"),
+    path("toegankelijkheid/", views_pages.toegankelijkheid, name="toegankelijkheid"),
 ]

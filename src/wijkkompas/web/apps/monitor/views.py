@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -19,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from wijkkompas.errors import InvalidRegionCode, StoreError
+from wijkkompas.monitor import latest_run_scores
 from wijkkompas.regions import parse_region_code
+from wijkkompas.reports.measures import MEASURES, PALETTE
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts.permissions import permission
-from wijkkompas.web.apps.monitor import data
+from wijkkompas.web.apps.monitor import choropleth, data
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +80,36 @@ def kaart(request: HttpRequest) -> HttpResponse:
                 overzicht = data.buurten_overzicht(reader, code, available)
             except data.GemeenteNotFound:
                 raise Http404(f"No gemeente {code} in the store") from None
+            scores = latest_run_scores(_store())
     except (StoreError, duckdb.Error) as exc:
         return _no_data(request, exc)
 
     gemeente = overzicht.gemeente
+    try:
+        choice = choropleth.choose(
+            scores,
+            gemeente.code,
+            measure=request.GET.get("maat", ""),
+            level=request.GET.get("niveau", ""),
+            year=request.GET.get("jaar", ""),
+        )
+    except choropleth.BadChoice:
+        return render(request, "monitor/keuze_fout.html", status=400)
+    level = choice.level if choice else "buurt"
+    classes = {
+        row.code: {
+            "c": row.klass,
+            "l": row.label,
+            "u": reverse("monitor:profiel", args=[row.code]),
+        }
+        for row in (choice.rows if choice else [])
+    }
+    table_rows = _table_rows(overzicht, choice)
     kaart_config = {
-        "geojsonUrl": reverse("monitor:buurten_geojson", args=[gemeente.code]),
+        "geojsonUrl": reverse("monitor:buurten_geojson", args=[gemeente.code])
+        + ("?niveau=wijk" if level == "wijk" else ""),
+        "classes": classes,
+        "palette": {str(k): v for k, v in PALETTE.items()},
         "zoomIn": _("Inzoomen"),
         "zoomOut": _("Uitzoomen"),
         "attribution": _("Fictieve grenzen (demo)") if gemeente.is_demo else "",
@@ -99,8 +126,35 @@ def kaart(request: HttpRequest) -> HttpResponse:
             "gemeenten": overzicht.gemeenten,
             "is_demo": gemeente.is_demo,
             "kaart_config": kaart_config,
+            "choice": choice,
+            "level": level,
+            "table_rows": table_rows,
+            "measures": MEASURES,
+            "palette": sorted(PALETTE.items()),
+            "class_labels": choropleth.legend(),
         },
     )
+
+
+@dataclass(frozen=True)
+class TableRow:
+    code: str
+    name: str
+    wijk: str
+    row: choropleth.MapRow | None
+
+
+def _table_rows(
+    overzicht: data.BuurtenOverzicht, choice: choropleth.MapChoice | None
+) -> list[TableRow]:
+    """The map's alternative: every region shown, with its class and score when it has one."""
+    by_code = {row.code: row for row in choice.rows} if choice else {}
+    if choice is not None and choice.level == "wijk":
+        return [TableRow(r.code, r.name, "", r) for r in choice.rows]
+    return [
+        TableRow(b.code, b.name, b.wijk_name or b.wijk_code or "–", by_code.get(b.code))
+        for b in overzicht.buurten
+    ]
 
 
 @permission("monitor.view")
@@ -110,7 +164,8 @@ def buurten_geojson(request: HttpRequest, gemeente_code: str) -> HttpResponse:
     try:
         with _store().reader() as reader:
             try:
-                collection = data.buurten_geojson(reader, gemeente_code)
+                level = "wijk" if request.GET.get("niveau") == "wijk" else "buurt"
+                collection = data.buurten_geojson(reader, gemeente_code, level)
             except data.GemeenteNotFound:
                 return _problem(404, _("Onbekende gemeente"), gemeente_code)
     except (StoreError, duckdb.Error):

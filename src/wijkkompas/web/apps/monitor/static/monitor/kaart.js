@@ -30,7 +30,20 @@
   });
 
   var baseStyle = { color: "#154273", weight: 1.5, fillColor: "#3b7dbf", fillOpacity: 0.25 };
-  var hoverStyle = { weight: 3, fillOpacity: 0.45 };
+  var hoverStyle = { weight: 3, color: "#000000" };
+  var classes = config.classes || {};
+  var palette = config.palette || {};
+
+  // Coloured by class when the page chose a measure (the legend and table say the same in
+  // words); a region without a score stays pale grey.
+  function styleFor(feature) {
+    var info = classes[feature.properties.code];
+    if (!info) {
+      return baseStyle;
+    }
+    var colour = info.c ? palette[String(info.c)] : "#bdbdbd";
+    return { color: "#333333", weight: 1, fillColor: colour, fillOpacity: info.c ? 0.85 : 0.4 };
+  }
 
   var layers = [];
 
@@ -74,7 +87,7 @@
   }
 
   function setActive(layer, active) {
-    layer.setStyle(active ? hoverStyle : baseStyle);
+    layer.setStyle(active ? hoverStyle : styleFor(layer.feature));
     var element = layer.getTooltip() && layer.getTooltip().getElement();
     if (element) {
       element.classList.toggle("wk-kaart__label--active", active);
@@ -98,6 +111,13 @@
     layer.on("mouseout", function () {
       setActive(layer, false);
     });
+    var info = classes[feature.properties.code];
+    if (info && info.u) {
+      // The table's code links are the keyboard route to the same profile.
+      layer.on("click", function () {
+        window.location.href = info.u;
+      });
+    }
   }
 
   function fail() {
@@ -116,7 +136,7 @@
       return response.json();
     })
     .then(function (collection) {
-      var layer = L.geoJSON(collection, { style: baseStyle, onEachFeature: onEachFeature });
+      var layer = L.geoJSON(collection, { style: styleFor, onEachFeature: onEachFeature });
       layer.addTo(map);
       if (collection.features.length > 0) {
         map.fitBounds(layer.getBounds(), { padding: [12, 12] });

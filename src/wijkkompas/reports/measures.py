@@ -1,0 +1,98 @@
+"""What can be mapped and profiled: the total, the four dimensions, the four conditions.
+
+Only the total has a class in a saved run. Dimensions and conditions get classes here with the
+same fixed offsets (in standard deviations) around the mean of their earliest year, so a map of
+any measure reads the same way and stays comparable over years, as the total's classes do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from wijkkompas.index.classify import classify, cut_points
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str | Promise
+    group: str
+    """``total``, ``dimension`` or ``condition`` (social quality)."""
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("total", _("Leefbaarheid (totaal)"), "total"),
+    Measure("housing", _("Woningvoorraad"), "dimension"),
+    Measure("physical_environment", _("Fysieke omgeving"), "dimension"),
+    Measure("amenities", _("Voorzieningen"), "dimension"),
+    Measure("safety", _("Overlast en veiligheid"), "dimension"),
+    Measure("socioeconomic_security", _("Sociaaleconomische zekerheid"), "condition"),
+    Measure("social_inclusion", _("Sociale inclusie"), "condition"),
+    Measure("social_cohesion", _("Sociale samenhang"), "condition"),
+    Measure("social_empowerment", _("Sociale empowerment"), "condition"),
+)
+MEASURE_KEYS = tuple(m.key for m in MEASURES)
+BY_KEY = {m.key: m for m in MEASURES}
+
+PALETTE: dict[int, str] = {
+    1: "#a50026",
+    2: "#d73027",
+    3: "#f46d43",
+    4: "#fdae61",
+    5: "#fee090",
+    6: "#abd9e9",
+    7: "#74add1",
+    8: "#4575b4",
+    9: "#313695",
+}
+"""ColorBrewer RdYlBu without its pale middle: red (worst) to blue (best).
+
+Red–blue stays distinguishable for protan, deutan and tritan vision (ColorBrewer marks RdYlBu
+colour-blind safe), unlike the Leefbaarometer's red–green; the classes are also labelled in
+text in the legend and the table, so colour is never the only carrier."""
+
+CLASS_LABELS: dict[int, str | Promise] = {
+    1: _("zeer onvoldoende"),
+    2: _("ruim onvoldoende"),
+    3: _("onvoldoende"),
+    4: _("zwak"),
+    5: _("voldoende"),
+    6: _("ruim voldoende"),
+    7: _("goed"),
+    8: _("zeer goed"),
+    9: _("uitstekend"),
+}
+
+
+def class_label(value: object) -> str:
+    """The class's name in the active language, or an empty string without a class."""
+    number = _as_class(value)
+    return "" if number is None else str(CLASS_LABELS[number])
+
+
+def _as_class(value: object) -> int | None:
+    try:
+        number = int(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if number in CLASS_LABELS else None
+
+
+def with_classes(scores: pd.DataFrame, measure: str) -> pd.Series:
+    """Class 1–9 (NaN without a score) of ``measure`` for every row of ``scores``."""
+    if measure == "total":
+        return scores["class"].astype(float)
+    out = pd.Series(np.nan, index=scores.index)
+    for _level, rows in scores.groupby("level"):
+        first = rows[rows["year"] == rows["year"].min()][measure].astype(float).dropna()
+        if len(first) < 2 or not np.isfinite(first.std()) or first.std() == 0:
+            continue
+        cuts = cut_points(float(first.mean()), float(first.std()))
+        values = rows[measure].astype(float).to_numpy()
+        out.loc[rows.index] = classify(values, cuts)
+    return out

@@ -1,0 +1,243 @@
+"""Everything a region's profile shows, gathered once per request from the store.
+
+The web page, the PDF and the CLI report all render a :class:`Profile`, so they show the same
+numbers. Scores come from the newest saved run (what plans cite); the explanation re-scores the
+region's gemeente, which takes a fraction of a second and is done once per profile.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pandas as pd
+from django.utils.translation import get_language
+
+from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.errors import WijkkompasError
+from wijkkompas.monitor import explain_region, latest_run_scores
+from wijkkompas.reports.measures import MEASURES, Measure, class_label, with_classes
+from wijkkompas.store import AnalyticStore
+
+TOP_CONTRIBUTIONS = 5
+PEERS = 5
+
+
+class RegionNotFound(LookupError):
+    """The region has no scores in the newest run (an unknown code, or never scored)."""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    indicator_id: str
+    name: str
+    value: float | None
+    contribution: float
+
+
+@dataclass(frozen=True)
+class MeasureScore:
+    measure: Measure
+    score: float | None
+    klass: int | None
+    label: str
+    contributions: list[Contribution]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    total: float
+    se: float | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    role: str
+    code: str
+    name: str
+    level: str
+    scores: dict[str, float | None]
+    klass: int | None
+    label: str
+
+
+@dataclass
+class Profile:
+    code: str
+    name: str
+    level: str
+    year: int
+    run_id: str
+    row: dict[str, Any]
+    measures: list[MeasureScore]
+    trend: list[TrendPoint]
+    comparisons: list[Comparison]
+    observations: pd.DataFrame
+    """Every figure of the region with source, period and release (the downloads hold all)."""
+    latest_observations: pd.DataFrame
+    """The newest figure per indicator, as the page lists them."""
+    scores_history: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> MeasureScore:
+        return self.measures[0]
+
+    @property
+    def is_demo(self) -> bool:
+        return self.code[2:6] == "9999"
+
+
+@cache
+def _catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def indicator_name(indicator_id: str) -> str:
+    """The indicator's name in the active language; its id if the catalogue lacks it."""
+    try:
+        indicator = _catalogue().by_id(indicator_id)
+    except WijkkompasError:
+        return indicator_id
+    return indicator.name_en if (get_language() or "nl").startswith("en") else indicator.name_nl
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _klass(value: object) -> int | None:
+    number = _number(value)
+    return None if number is None else int(number)
+
+
+def _contributions(indicators: pd.DataFrame | None, measure: str) -> list[Contribution]:
+    """Largest contributions first: what pushes this score up or down most."""
+    if indicators is None:
+        return []
+    column = "contribution" if measure == "total" else measure
+    if column not in indicators:
+        return []
+    values = indicators[column].astype(float)
+    values = values[values.abs() > 1e-12]
+    order = values.abs().sort_values(ascending=False).index[:TOP_CONTRIBUTIONS]
+    return [
+        Contribution(
+            indicator_id=str(ind),
+            name=indicator_name(str(ind)),
+            value=_number(indicators.at[ind, "raw"]) if "raw" in indicators else None,
+            contribution=float(values[ind]),
+        )
+        for ind in order
+    ]
+
+
+def _comparison(role: str, row: pd.Series) -> Comparison:
+    return Comparison(
+        role=role,
+        code=str(row["code"]),
+        name=str(row["name"]),
+        level=str(row["level"]),
+        scores={m.key: _number(row.get(m.key)) for m in MEASURES},
+        klass=_klass(row.get("class")),
+        label=class_label(row.get("class")),
+    )
+
+
+def _peers(year_rows: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
+    """Same level and class first, then the nearest totals: the regions most like this one."""
+    others = year_rows[(year_rows["level"] == row["level"]) & (year_rows["code"] != row["code"])]
+    others = others.dropna(subset=["total"])
+    if _number(row["total"]) is None:
+        return others.head(0)
+    distance = (others["total"] - float(row["total"])).abs()
+    same_class = others["class"] != row["class"]
+    ranked = others.assign(_other_class=same_class, _distance=distance)
+    return ranked.sort_values(["_other_class", "_distance"]).head(PEERS)
+
+
+def build_profile(store: AnalyticStore, code: str) -> Profile:
+    """Read, score-explain and assemble one region's profile; RegionNotFound if unscored."""
+    scores = latest_run_scores(store)
+    if scores is None:
+        raise RegionNotFound(code)
+    mine = scores[scores["code"] == code].sort_values("year")
+    if mine.empty:
+        raise RegionNotFound(code)
+    row = mine.iloc[-1]
+    year = int(row["year"])
+    with store.reader() as reader:
+        regions = reader.all_regions()
+        observations = reader.observations(region_codes=[code])
+    known = regions[regions["code"] == code].sort_values("year")
+    parents = known.iloc[-1] if len(known) else None
+
+    notes: list[str] = []
+    indicators: pd.DataFrame | None = None
+    try:
+        explanation, _run = explain_region(store, code, year, None)
+        indicators = explanation.indicators
+    except WijkkompasError as exc:
+        notes.append(str(exc))
+
+    year_rows = scores[scores["year"] == year]
+    classes = {m.key: with_classes(scores, m.key) for m in MEASURES}
+    index = row.name
+    measures = [
+        MeasureScore(
+            measure=m,
+            score=_number(row.get(m.key)),
+            klass=_klass(classes[m.key].get(index)),
+            label=class_label(classes[m.key].get(index)),
+            contributions=_contributions(indicators, m.key),
+        )
+        for m in MEASURES
+    ]
+    trend = [
+        TrendPoint(int(r["year"]), float(r["total"]), _number(r.get("total_se")))
+        for _i, r in mine.iterrows()
+        if _number(r["total"]) is not None
+    ]
+    comparisons = [_comparison("self", row)]
+    if parents is not None:
+        for role, parent in (
+            ("wijk", parents["wijk_code"]),
+            ("gemeente", parents["gemeente_code"]),
+        ):
+            match = year_rows[year_rows["code"] == parent]
+            if isinstance(parent, str) and parent != code and len(match):
+                comparisons.append(_comparison(role, match.iloc[0]))
+    for _i, peer in _peers(year_rows, row).iterrows():
+        comparisons.append(_comparison("peer", peer))
+
+    latest = (
+        observations.sort_values(["region_year", "period"])
+        .drop_duplicates(["indicator_id"], keep="last")
+        .sort_values("indicator_id")
+        .assign(name=lambda f: [indicator_name(i) for i in f["indicator_id"]])
+    )
+    history_columns = ["year", "total", "total_se", "class", "class_label"]
+    history_columns += [m.key for m in MEASURES[1:]]
+    history_columns += ["cumulation_count", "structureel_onder_druk", "averages_hide", "trend"]
+    return Profile(
+        code=code,
+        name=str(row["name"]),
+        level=str(row["level"]),
+        year=year,
+        run_id=str(row.get("run_id", "")),
+        row={str(k): v for k, v in row.to_dict().items()},
+        measures=measures,
+        trend=trend,
+        comparisons=comparisons,
+        observations=observations,
+        latest_observations=latest,
+        scores_history=mine[[c for c in history_columns if c in mine]].reset_index(drop=True),
+        notes=notes,
+    )

@@ -1,0 +1,86 @@
+"""The list a council asks for: buurten under pressure, sliding, hiding problems, gaps growing.
+
+Inequality uses the pure functions of :mod:`wijkkompas.index` on the buurt totals per year.
+Totals are on a z-like scale with negative values, while Gini and S80/S20 need positive ones;
+the totals are therefore shifted by one fixed amount for all years (the lowest total ever seen
+minus a quarter standard deviation). The level of the Gini then depends on the shift, but its
+direction over the years — do gaps grow? — does not, and that is what the page reports. The
+spread between the 80th and 20th percentile needs no shift and is shown beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wijkkompas.index import gini, s80_s20
+
+
+@dataclass(frozen=True)
+class InequalityYear:
+    year: int
+    count: int
+    gini: float
+    s80_s20: float
+    p80_p20: float
+
+
+@dataclass(frozen=True)
+class Signals:
+    year: int | None
+    under_pressure: pd.DataFrame
+    sliding: pd.DataFrame
+    averages_hide: pd.DataFrame
+    inequality: list[InequalityYear]
+
+    @property
+    def gaps_grow(self) -> bool | None:
+        """Whether the spread (P80−P20) is larger in the last year than in the first."""
+        if len(self.inequality) < 2:
+            return None
+        return self.inequality[-1].p80_p20 > self.inequality[0].p80_p20
+
+
+def inequality_by_year(buurten: pd.DataFrame) -> list[InequalityYear]:
+    totals = buurten.dropna(subset=["total"])
+    if totals.empty:
+        return []
+    shift = float(totals["total"].min()) - 0.25 * float(totals["total"].std() or 1.0)
+    out = []
+    for year, rows in totals.groupby("year"):
+        values = rows["total"].to_numpy(dtype=float)
+        shifted = values - shift
+        p80, p20 = np.percentile(values, [80, 20])
+        out.append(
+            InequalityYear(
+                year=int(str(year)),
+                count=len(values),
+                gini=gini(shifted),
+                s80_s20=s80_s20(shifted),
+                p80_p20=float(p80 - p20),
+            )
+        )
+    return out
+
+
+def signals(scores: pd.DataFrame | None, gemeente_code: str) -> Signals:
+    """Signals of one gemeente in the newest year of the newest saved run."""
+    empty = pd.DataFrame(columns=["code", "name", "level", "total", "class", "trend"])
+    if scores is None:
+        return Signals(None, empty, empty, empty, [])
+    mine = scores[scores["code"].str[2:6] == gemeente_code[2:6]]
+    buurten = mine[mine["level"] == "buurt"]
+    if buurten.empty:
+        return Signals(None, empty, empty, empty, [])
+    year = int(buurten["year"].max())
+    latest = buurten[buurten["year"] == year].sort_values("total")
+    latest_wijken = mine[(mine["level"] == "wijk") & (mine["year"] == year)].sort_values("total")
+    return Signals(
+        year=year,
+        under_pressure=latest[latest["structureel_onder_druk"].fillna(False).astype(bool)],
+        sliding=latest[latest["trend"] == "sliding"].sort_values("change"),
+        averages_hide=latest_wijken[latest_wijken["averages_hide"].fillna(False).astype(bool)],
+        inequality=inequality_by_year(buurten),
+    )

@@ -1,0 +1,97 @@
+"""The monitor pages through Django's test client: Dutch and English, 400/404, downloads parse."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+BUURT = "BU99990000"
+
+
+@pytest.fixture(autouse=True)
+def _demo(site_on_demo: Path) -> None:
+    """Every test here reads the demo store."""
+
+
+def _html(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_the_map_colours_by_class_with_a_legend_and_profile_links(client: Client) -> None:
+    page = _html(client.get("/kaart/?maat=safety&jaar=2020&niveau=buurt"))
+    assert "zeer onvoldoende" in page and "uitstekend" in page
+    assert f'href="/regio/{BUURT}/"' in page
+    assert 'id="maat"' in page and 'value="safety" selected' in page
+
+
+def test_the_map_shows_wijken(client: Client) -> None:
+    page = _html(client.get("/kaart/?niveau=wijk"))
+    assert "Wijkcode" in page and 'href="/regio/WK999900/"' in page
+
+
+@pytest.mark.parametrize("query", ["maat=nope", "niveau=land", "jaar=1850", "jaar=x'--"])
+def test_bad_map_choices_are_a_400(client: Client, query: str) -> None:
+    assert client.get(f"/kaart/?{query}").status_code == 400
+
+
+@pytest.mark.parametrize("code", [BUURT, "WK999900", "GM9999"])
+def test_the_profile_of_every_level(client: Client, code: str) -> None:
+    page = _html(client.get(f"/regio/{code}/"))
+    assert "Scores en hun verklaring" in page
+    assert "<svg" in page and "<title" in page
+    assert "voorlopig" in page or "definitief" in page
+    assert "Stapeling van problemen" in page
+
+
+def test_the_profile_in_english(client: Client) -> None:
+    client.post("/taal/", {"language": "en", "next": "/"})
+    page = _html(client.get(f"/regio/{BUURT}/"))
+    assert '<html lang="en">' in page
+    assert "Scores and their explanation" in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/regio/BU99990999/", "/regio/XX1/", "/regio/BU99990999/rapport.pdf"]
+)
+def test_unknown_regions_are_404(client: Client, url: str) -> None:
+    assert client.get(url).status_code == 404
+
+
+def test_downloads_parse(client: Client) -> None:
+    from openpyxl import load_workbook
+
+    observations = client.get(f"/regio/{BUURT}/waarnemingen.csv")
+    rows = list(csv.DictReader(io.StringIO(observations.content.decode())))
+    assert rows and {"source", "period", "release"} <= set(rows[0])
+    scores = list(
+        csv.DictReader(io.StringIO(client.get(f"/regio/{BUURT}/scores.csv").content.decode()))
+    )
+    assert len(scores) >= 2 and "total" in scores[0]
+    workbook = load_workbook(io.BytesIO(client.get(f"/regio/{BUURT}/gegevens.xlsx").content))
+    assert workbook.sheetnames == ["scores", "waarnemingen"]
+
+
+def test_signals(client: Client) -> None:
+    page = _html(client.get("/signalen/"))
+    assert "Structureel onder druk" in page and "Gini" in page
+
+
+def test_compare_two_to_five(client: Client) -> None:
+    page = _html(client.get(f"/vergelijk/?codes={BUURT}&codes=WK999900"))
+    assert "Scores naast elkaar" in page
+    assert client.get(f"/vergelijk/?codes={BUURT}").status_code == 400
+    six = "&".join(f"codes=BU9999000{i}" for i in range(6))
+    assert client.get(f"/vergelijk/?{six}").status_code == 400
+    assert client.get(f"/vergelijk/?codes={BUURT}&codes=BU00000000").status_code == 400
+
+
+def test_accessibility_statement_is_linked_from_the_footer(client: Client) -> None:
+    assert 'href="/toegankelijkheid/"' in _html(client.get("/kaart/"))
+    assert "WCAG 2.1" in _html(client.get("/toegankelijkheid/"))
