@@ -62,6 +62,27 @@ def test_the_demo_plan_is_fully_worked(demo_plan: Plan) -> None:
     assert demo_plan.history.count() > 50
 
 
+def test_the_demo_plan_has_a_goal_on_a_condition_score_from_its_index_run(
+    demo_plan: Plan, demo_store: Path
+) -> None:
+    from wijkkompas.store import AnalyticStore
+    from wijkkompas.web.apps.plans.monitor import open_monitor
+    from wijkkompas.web.apps.plans.progress import goal_progress
+
+    goal = demo_plan.goals.get(kind="social_quality")
+    with AnalyticStore(demo_store).reader() as reader:
+        runs = reader.index_runs()
+    assert goal.social_quality == "social_cohesion"
+    assert goal.index_run_id == str(runs["run_id"].iloc[-1])
+    assert goal.baseline_year == 2020 and goal.baseline_value is not None
+    assert goal.target_value == pytest.approx(goal.baseline_value + 0.3, abs=0.01)
+    assert goal.interventions.exists()
+    with open_monitor() as monitor:
+        progress = goal_progress(goal, demo_plan, monitor)
+    assert progress.assessment is not None and progress.did is not None
+    assert progress.did.verdict not in ("too_few_years", "too_few_comparisons")
+
+
 def test_the_demo_is_idempotent_and_has_one_account_per_role(demo_plan: Plan) -> None:
     assert create_demo_plan() == demo_plan
     assert Plan.objects.filter(demo_key__isnull=False).count() == 1

@@ -186,6 +186,15 @@ OPS = [
         lambda w: {"datum": "2023-05-01", "status": "loopt", "toelichting": "Eerste flat klaar"},
         201,
     ),
+    # The monitor's open API: public and read-only, on the demo store.
+    Op("list_regions", "get", lambda w: "/api/v1/regios?niveau=wijk", EVERYONE),
+    Op("get_region", "get", lambda w: "/api/v1/regios/WK999900", EVERYONE),
+    Op("list_indicators", "get", lambda w: "/api/v1/indicatoren", EVERYONE),
+    Op("get_indicator", "get", lambda w: "/api/v1/indicatoren/woz_value", EVERYONE),
+    Op("list_observations", "get", lambda w: "/api/v1/regios/BU99990000/waarnemingen", EVERYONE),
+    Op("get_scores", "get", lambda w: "/api/v1/regios/BU99990000/scores", EVERYONE),
+    Op("get_explanation", "get", lambda w: "/api/v1/regios/BU99990000/verklaring", EVERYONE),
+    Op("get_geojson", "get", lambda w: "/api/v1/gemeenten/GM9999/geojson", EVERYONE),
 ]
 
 

@@ -10,9 +10,13 @@ from wijkkompas.plans.areas import AreaIndex, PlanArea
 from wijkkompas.plans.did import DidResult, difference_in_differences
 from wijkkompas.plans.progress import (
     GoalMeasure,
+    IndexRunProgressSource,
+    IndexRuns,
     MeasureNotAvailable,
+    NoIndexRun,
     ProgressSource,
     StoreProgressSource,
+    UnknownIndexRun,
 )
 from wijkkompas.plans.status import Assessment, assess
 
@@ -21,10 +25,14 @@ __all__ = [
     "Assessment",
     "DidResult",
     "GoalMeasure",
+    "IndexRunProgressSource",
+    "IndexRuns",
     "MeasureNotAvailable",
+    "NoIndexRun",
     "PlanArea",
     "ProgressSource",
     "StoreProgressSource",
+    "UnknownIndexRun",
     "assess",
     "difference_in_differences",
 ]

@@ -22,6 +22,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from wijkkompas.web.api.middleware import API_VERSION
+from wijkkompas.web.api.monitor import router as monitor_router
 from wijkkompas.web.api.problems import install
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.plans.api import organisations_router, plans_router
@@ -30,6 +31,15 @@ BASE_PATH = "/api/v1/"
 
 
 class WijkkompasAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        """Paths relative to the server URL ``/api/v1`` (NL API Design Rules: major version in
+        the server URL); ninja's default would repeat the prefix in every path."""
+        return super().get_openapi_schema(
+            path_prefix="/" if path_prefix is None else path_prefix, path_params=path_params
+        )
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """The function name: stable across refactors of modules, readable in generated clients."""
         return str(operation.view_func.__name__)
@@ -52,6 +62,7 @@ api = WijkkompasAPI(
 install(api)
 api.add_router("/plannen", plans_router)
 api.add_router("/organisaties", organisations_router)
+api.add_router("", monitor_router)
 
 
 @permission("api.schema")

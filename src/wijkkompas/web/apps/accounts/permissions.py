@@ -50,6 +50,7 @@ RULES: dict[str, Rule] = {
     # The monitor and the site itself: open to everyone.
     "site.view": PUBLIC,
     "monitor.view": PUBLIC,
+    "monitor.api": PUBLIC,
     "api.schema": PUBLIC,
     # Plans: the accountability side is public, the workspace is for people with a role.
     "plan.list": PUBLIC,

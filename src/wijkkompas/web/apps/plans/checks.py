@@ -8,9 +8,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from wijkkompas.catalogue import Catalogue, UnknownIndicator
+from wijkkompas.catalogue import DIMENSIONS, SOCIAL_QUALITY, Catalogue, UnknownIndicator
 from wijkkompas.plans.areas import AreaIndex, PlanArea
-from wijkkompas.plans.progress import GoalMeasure, MeasureNotAvailable, ProgressSource
+from wijkkompas.plans.progress import (
+    GoalMeasure,
+    IndexRuns,
+    MeasureNotAvailable,
+    ProgressSource,
+)
 from wijkkompas.web.apps.accounts.models import Organisation
 from wijkkompas.web.apps.accounts.permissions import acting_organisations
 from wijkkompas.web.apps.plans import validation as v
@@ -20,11 +25,13 @@ from wijkkompas.web.apps.plans.validation import Problems
 
 @dataclass(frozen=True)
 class Monitor:
-    """What the services need from the monitor: its regions, figures and catalogue."""
+    """What the services need from the monitor: its regions, figures, saved runs, catalogue."""
 
     areas: AreaIndex | None
     source: ProgressSource | None
     catalogue: Catalogue
+    index: IndexRuns | None = None
+    """Saved index runs (dimension and condition scores); None without a usable store."""
 
 
 def check_plan(problems: Problems, values: dict[str, Any], monitor: Monitor) -> str | None:
@@ -84,25 +91,30 @@ def check_target_year(problems: Problems, target: int, baseline: int | None) -> 
 
 
 def baseline(
-    problems: Problems, plan: Plan, measure: GoalMeasure, year: int | None, monitor: Monitor
+    problems: Problems,
+    plan: Plan,
+    measure: GoalMeasure,
+    year: int | None,
+    source: ProgressSource | None,
+    field: str = "indicator_id",
 ) -> tuple[int | None, float | None]:
     """The monitor's value for the plan area in ``year`` (default: the last year before the
     plan starts), or a message saying which years do have figures."""
-    if monitor.source is None:
+    if source is None:
         problems.add(
-            "indicator_id",
+            field,
             _(
                 "De monitor heeft nog geen gegevens, dus er is geen beginwaarde. Bouw eerst de gegevens."
             ),
         )
         return None, None
     try:
-        series = monitor.source.series(measure, PlanArea.of(plan.area_codes))
+        series = source.series(measure, PlanArea.of(plan.area_codes))
     except MeasureNotAvailable:
         problems.add(
-            "kind",
+            field,
             _(
-                "Voor een doel op een dimensie of conditie is een indexrun nodig; die is er nog niet. Kies een indicator met die conditie."
+                "De monitor kan dit niet meten voor het gebied van het plan. Kies een indicator, of een gebied binnen één gemeente."
             ),
         )
         return None, None
@@ -158,18 +170,15 @@ def check_goal(
                 )
             else:
                 measure = GoalMeasure("indicator", indicator.id)
-                year, value = baseline(problems, plan, measure, result["baseline_year"], monitor)
+                year, value = baseline(
+                    problems, plan, measure, result["baseline_year"], monitor.source
+                )
                 result["baseline_year"], result["baseline_value"] = year, value
                 result["baseline_source"] = monitor.source.source_id if monitor.source else ""
         if values.get("target_value") is None:
             problems.add("target_value", _("Vul de waarde in die u in het doeljaar wilt bereiken."))
     elif kind in (Goal.Kind.DIMENSION, Goal.Kind.SOCIAL_QUALITY):
-        measure = (
-            GoalMeasure("dimension", values.get("dimension") or "")
-            if kind == Goal.Kind.DIMENSION
-            else GoalMeasure("social_quality", values.get("social_quality") or "")
-        )
-        baseline(problems, plan, measure, result["baseline_year"], monitor)
+        result.update(check_score_goal(problems, plan, values, monitor, result["baseline_year"]))
     else:
         v.check_text(
             problems,
@@ -178,4 +187,59 @@ def check_goal(
             _("Beschrijf hoe bewoners beoordelen of het doel gehaald is."),
         )
     check_target_year(problems, values["target_year"], result["baseline_year"])
+    return result
+
+
+def check_score_goal(
+    problems: Problems,
+    plan: Plan,
+    values: dict[str, Any],
+    monitor: Monitor,
+    year: int | None,
+) -> dict[str, Any]:
+    """A goal on a dimension or condition score: its baseline comes from a named index run.
+
+    The run is named (not "whatever is newest when the page is viewed") because each run may
+    be scored against another reference: a baseline must stay traceable to the run it came from.
+    """
+    result: dict[str, Any] = {"baseline_year": year}
+    if values["kind"] == Goal.Kind.DIMENSION:
+        field, key, allowed = "dimension", values.get("dimension") or "", DIMENSIONS
+        measure = GoalMeasure("dimension", key)
+    else:
+        field, key, allowed = "social_quality", values.get("social_quality") or "", SOCIAL_QUALITY
+        measure = GoalMeasure("social_quality", key)
+    if key not in allowed:
+        problems.add(
+            field,
+            _("Kies een dimensie uit de lijst.")
+            if field == "dimension"
+            else _("Kies een conditie van sociale kwaliteit uit de lijst."),
+        )
+    if values.get("target_value") is None:
+        problems.add("target_value", _("Vul de score in die u in het doeljaar wilt bereiken."))
+    run_id = values.get("index_run") or None
+    runs = monitor.index
+    if runs is None or runs.newest is None:
+        problems.add(
+            "index_run",
+            _(
+                "Er is nog geen indexrun, dus er is geen beginwaarde voor een dimensie of conditie. Laat een analist eerst `wijkkompas index` draaien, of kies een doel op een indicator."
+            ),
+        )
+        return result
+    if run_id is not None and not runs.exists(run_id):
+        problems.add(
+            "index_run",
+            _("De monitor heeft geen indexrun '%(run)s'. Kies een indexrun uit de lijst.")
+            % {"run": run_id},
+        )
+        return result
+    if key not in allowed:
+        return result
+    source = runs.source(run_id)
+    result["baseline_year"], result["baseline_value"] = baseline(
+        problems, plan, measure, year, source, field="index_run"
+    )
+    result["baseline_source"] = source.source_id
     return result

@@ -2,7 +2,8 @@
 
 The plan is written through the same services as a person would, so its history, budgets and
 checks are real; it shows what a ten-year integral approach looks like when it is done: partners
-with reciprocal agreements, goals on three conditions of social quality measured by the monitor,
+with reciprocal agreements, goals on three conditions of social quality measured by the monitor
+(indicators, and the social-cohesion score of the demo's saved index run),
 interventions on all four pillars, a small resident initiative, money budgeted and spent.
 """
 
@@ -107,6 +108,9 @@ def _goals(user: Any, plan: Plan, monitor: Monitor) -> list[Goal]:
                 indicator_id=indicator, target_year=END, target_value=round(base + delta, 1),
             )
         )  # fmt: skip
+    cohesion = _cohesion_score_goal(user, plan, monitor)
+    if cohesion is not None:
+        goals.append(cohesion)
     goals.append(
         services.add_goal(
             user=user, plan=plan, monitor=monitor, kind=Goal.Kind.QUALITATIVE,
@@ -119,6 +123,33 @@ def _goals(user: Any, plan: Plan, monitor: Monitor) -> list[Goal]:
         )
     )  # fmt: skip
     return goals
+
+
+COHESION_GAIN = 0.3
+"""Target rise of the wijk's social-cohesion score over the plan: a modest step on the index
+scale, since cohesion moves slowly and ten years is one generation of neighbours."""
+
+
+def _cohesion_score_goal(user: Any, plan: Plan, monitor: Monitor) -> Goal | None:
+    """A goal on the social-cohesion score itself, its baseline from the demo's saved index
+    run; skipped (not faked) when the store has no run, e.g. a demo built without the index."""
+    if monitor.index is None or monitor.index.newest is None:
+        log.warning("demo plan: no saved index run, so no goal on the social-cohesion score")
+        return None
+    source = monitor.index.source()
+    series = source.series(
+        GoalMeasure("social_quality", "social_cohesion"), PlanArea.of(plan.area_codes)
+    )
+    earlier = [y for y in series if y < START]
+    if not earlier:
+        return None
+    base = series[max(earlier)]
+    return services.add_goal(
+        user=user, plan=plan, monitor=monitor, kind=Goal.Kind.SOCIAL_QUALITY,
+        title="Meer samenhang in de wijk: buren doen mee en voelen zich thuis",
+        social_quality="social_cohesion", index_run=source.run_id, target_year=END,
+        target_value=round(base + COHESION_GAIN, 2),
+    )  # fmt: skip
 
 
 def _agreements(user: Any, plan: Plan, orgs: dict[str, Organisation]) -> None:
@@ -144,14 +175,14 @@ def _agreements(user: Any, plan: Plan, orgs: dict[str, Organisation]) -> None:
 
 def _interventions(user: Any, plan: Plan, orgs: dict[str, Organisation], goals: list[Goal]) -> None:
     by_indicator = {g.indicator_id: g for g in goals}
-    cohesion = goals[-1]
+    cohesion = [g for g in goals if g.social_quality == "social_cohesion"]
     rows = [
-        ("Huiskamer van de wijk", Intervention.Pillar.SOCIAL_BASE, "welzijn", ["gemeente", "ggz"], "Een open huiskamer waar bewoners terechtkunnen met vragen over geld, zorg en opvoeding, en waar activiteiten ontstaan.", [cohesion], 120000, date(2021, 3, 1), False),
+        ("Huiskamer van de wijk", Intervention.Pillar.SOCIAL_BASE, "welzijn", ["gemeente", "ggz"], "Een open huiskamer waar bewoners terechtkunnen met vragen over geld, zorg en opvoeding, en waar activiteiten ontstaan.", cohesion, 120000, date(2021, 3, 1), False),
         ("Werk en schulden aan de keukentafel", Intervention.Pillar.SOCIAL_MOBILITY, "gemeente", ["welzijn"], "Werkcoaches en schuldhulp komen thuis, vroeg, voordat schulden oplopen.", [by_indicator["low_income_households"], by_indicator["labour_participation"]], 180000, date(2021, 9, 1), False),
         ("Brede school: verlengde schooldag", Intervention.Pillar.SOCIAL_MOBILITY, "onderwijs", ["welzijn"], "Huiswerkbegeleiding, sport en cultuur na schooltijd; ouders leren Nederlands op school.", [by_indicator["low_education_share"]], 90000, date(2022, 1, 10), False),
         ("Samen tegen ondermijning", Intervention.Pillar.SOCIAL_RECLAIM, "politie", ["gemeente", "woningcorporatie"], "Signalen van drugshandel en woonfraude worden gedeeld en opgevolgd; panden worden teruggewonnen voor bewoners.", [by_indicator["registered_crime_per_1000"]], 60000, date(2021, 6, 1), False),
-        ("Renovatie portiekflats", Intervention.Pillar.PHYSICAL, "woningcorporatie", ["gemeente"], "240 woningen worden gerenoveerd en verduurzaamd; de binnenterreinen worden groen en veilig.", [cohesion], 2400000, date(2022, 4, 1), False),
-        ("Moestuin achter de flats", Intervention.Pillar.SOCIAL_BASE, "bewonersorganisatie", [], "Bewoners beginnen een moestuin op een braakliggend stuk grond; de corporatie zorgt voor water en een hek.", [cohesion], 4000, date(2022, 5, 15), True),
+        ("Renovatie portiekflats", Intervention.Pillar.PHYSICAL, "woningcorporatie", ["gemeente"], "240 woningen worden gerenoveerd en verduurzaamd; de binnenterreinen worden groen en veilig.", cohesion, 2400000, date(2022, 4, 1), False),
+        ("Moestuin achter de flats", Intervention.Pillar.SOCIAL_BASE, "bewonersorganisatie", [], "Bewoners beginnen een moestuin op een braakliggend stuk grond; de corporatie zorgt voor water en een hek.", cohesion, 4000, date(2022, 5, 15), True),
     ]  # fmt: skip
     timeline = [
         (0, "gepland"), (1, "gestart"), (2, "loopt"), (3, "vertraagd"), (4, "loopt"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -187,6 +188,19 @@ class GoalForm(AccessibleFormMixin, forms.Form):
     social_quality = forms.ChoiceField(
         label=_("Conditie van sociale kwaliteit"), required=False, choices=()
     )
+    index_run = forms.ChoiceField(
+        label=_("Indexrun voor de beginwaarde"),
+        required=False,
+        choices=(),
+        help_text=_(
+            "Bij een doel op een dimensie of conditie: de opgeslagen indexrun van de monitor waar de beginwaarde uit komt."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "De monitor heeft deze indexrun niet. Kies een indexrun uit de lijst."
+            )
+        },
+    )
     baseline_year = _year(
         _("Basisjaar"),
         required=False,
@@ -208,8 +222,18 @@ class GoalForm(AccessibleFormMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, catalogue: Catalogue, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        catalogue: Catalogue,
+        runs: Sequence[tuple[str, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        """``runs``: the saved index runs as (run id, label), newest first (the default)."""
         super().__init__(*args, **kwargs)
+        self.fields["index_run"].choices = list(runs) or [("", "—")]
+        if runs:
+            self.fields["index_run"].initial = runs[0][0]
         self.fields["indicator_id"].choices = indicator_choices(catalogue)
         self.fields["dimension"].choices = [("", "—"), *DIMENSION_LABELS.items()]
         self.fields["social_quality"].choices = [("", "—")] + [

@@ -18,7 +18,7 @@ from django.conf import settings
 
 from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.errors import StoreError
-from wijkkompas.plans.progress import StoreProgressSource
+from wijkkompas.plans.progress import IndexRuns, StoreProgressSource
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.plans.checks import Monitor
 
@@ -36,9 +36,13 @@ def open_monitor() -> Iterator[Monitor]:
     with ExitStack() as stack:
         monitor = Monitor(areas=None, source=None, catalogue=catalogue())
         try:
-            reader = stack.enter_context(AnalyticStore(Path(settings.WIJKKOMPAS_STORE)).reader())
+            store = AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
+            reader = stack.enter_context(store.reader())
             source = StoreProgressSource(reader, monitor.catalogue)
-            monitor = Monitor(areas=source.areas, source=source, catalogue=monitor.catalogue)
+            index = IndexRuns(reader, monitor.catalogue, store, source.areas)
+            monitor = Monitor(
+                areas=source.areas, source=source, catalogue=monitor.catalogue, index=index
+            )
         except (StoreError, duckdb.Error) as exc:
             log.warning("plans: no usable analytic store (%s)", type(exc).__name__)
         yield monitor

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from wijkkompas.catalogue import Indicator, UnknownIndicator
 from wijkkompas.plans import (
     Assessment,
@@ -15,6 +17,7 @@ from wijkkompas.plans import (
     GoalMeasure,
     MeasureNotAvailable,
     PlanArea,
+    ProgressSource,
     assess,
     difference_in_differences,
 )
@@ -37,7 +40,10 @@ class GoalProgress:
     assessment: Assessment | None = None
     did: DidResult | None = None
     missing: str = ""
-    """Why there is no verdict: ``no_store``, ``needs_index_run``, ``qualitative``, ``no_baseline``."""
+    """Why there is no verdict: ``no_store``, ``needs_index_run``, ``run_gone``, ``qualitative``,
+    ``no_baseline``."""
+    source_label: str = ""
+    """Where the actual values were read (the store's import, or an index run)."""
 
     @property
     def status(self) -> str:
@@ -69,19 +75,58 @@ def goal_progress(goal: Goal, plan: Plan, monitor: Monitor) -> GoalProgress:
     if monitor.source is None:
         progress.missing = "no_store"
         return progress
-    if goal.kind != Goal.Kind.INDICATOR:
-        progress.missing = "needs_index_run"
-        return progress
+    area = PlanArea.of(plan.area_codes)
+    source: ProgressSource = monitor.source
     try:
-        progress.indicator = monitor.catalogue.by_id(goal.indicator_id)
-        measure = GoalMeasure("indicator", goal.indicator_id)
-        area = PlanArea.of(plan.area_codes)
-        series = monitor.source.series(measure, area)
-        higher = monitor.source.higher_is_better(measure)
-        comparison = monitor.source.comparison(measure, area)
+        if goal.kind == Goal.Kind.INDICATOR:
+            progress.indicator = monitor.catalogue.by_id(goal.indicator_id)
+            measure = GoalMeasure("indicator", goal.indicator_id)
+        else:
+            measure = GoalMeasure(
+                "dimension" if goal.kind == Goal.Kind.DIMENSION else "social_quality",
+                goal.dimension or goal.social_quality,
+            )
+            runs_source = _score_source(goal, monitor, progress)
+            if runs_source is None:
+                return progress
+            source = runs_source
+        series = source.series(measure, area)
+        higher = source.higher_is_better(measure)
+        comparison = source.comparison(measure, area)
     except (UnknownIndicator, MeasureNotAvailable):
         progress.missing = "needs_index_run"
         return progress
+    progress.source_label = source.label
+    return _judge(progress, plan, series, comparison, higher)
+
+
+def _score_source(goal: Goal, monitor: Monitor, progress: GoalProgress) -> ProgressSource | None:
+    """The run to read a score goal's actual values from, or None (with the reason set).
+
+    The newest run has the newest years, but its scores are only comparable with the baseline
+    when it was scored against the same reference as the goal's own run; otherwise the goal's
+    run is used, so status and comparison never mix two scales.
+    """
+    runs = monitor.index
+    if runs is None or runs.newest is None:
+        progress.missing = "needs_index_run"
+        return None
+    own = goal.index_run_id
+    if own is None or not runs.exists(own):
+        progress.missing = "run_gone"
+        return None
+    newest = runs.newest
+    return runs.source(newest if runs.comparable(own, newest) else own)
+
+
+def _judge(
+    progress: GoalProgress,
+    plan: Plan,
+    series: dict[int, float],
+    comparison: pd.DataFrame,
+    higher: bool | None,
+) -> GoalProgress:
+    goal = progress.goal
     if goal.baseline_year is None or goal.baseline_value is None or goal.target_value is None:
         progress.missing = "no_baseline"
         return progress

@@ -144,12 +144,17 @@ def record_agreement_status(
 
 @transaction.atomic
 def add_goal(*, user: Any, plan: Plan, monitor: Monitor, **values: Any) -> Goal:
-    """A goal; for a measured goal the baseline is read from the monitor, never typed in."""
+    """A goal; for a measured goal the baseline is read from the monitor, never typed in.
+
+    ``index_run`` names the saved index run a dimension or condition goal takes its baseline
+    from (default: the newest); the goal keeps it as its ``baseline_source``.
+    """
     problems = Problems()
     baseline = c.check_goal(problems, plan, values, monitor)
     problems.raise_if_any()
+    values.pop("index_run", None)
     goal = Goal.objects.create(plan=plan, **{**values, **baseline})
-    fields = [*values, *baseline]
+    fields = list(dict.fromkeys([*values, *baseline]))
     record(
         plan=plan, user=user, action="goal.add", obj=goal, changes=created(snapshot(goal, fields))
     )
@@ -165,7 +170,7 @@ def update_goal(*, user: Any, goal: Goal, **changes: Any) -> Goal:
     values = {**before, **changes}
     v.check_text(problems, "title", values["title"], _("Beschrijf het doel in gewone woorden."))
     c.check_target_year(problems, values["target_year"], goal.baseline_year)
-    if goal.kind == Goal.Kind.INDICATOR and values["target_value"] is None:
+    if goal.kind != Goal.Kind.QUALITATIVE and values["target_value"] is None:
         problems.add("target_value", _("Vul de waarde in die u in het doeljaar wilt bereiken."))
     problems.raise_if_any()
     for name in fields:

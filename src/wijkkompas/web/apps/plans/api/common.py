@@ -38,6 +38,7 @@ API_NAMES = {
     "indicator_id": "indicator",
     "dimension": "dimensie",
     "social_quality": "conditie",
+    "index_run": "indexrun",
     "baseline_year": "basisjaar",
     "target_year": "doeljaar",
     "target_value": "streefwaarde",

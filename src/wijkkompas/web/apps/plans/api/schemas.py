@@ -106,6 +106,7 @@ class DoelUit(Schema):
     basisjaar: int | None
     beginwaarde: float | None
     bron: str
+    indexrun: str | None = None
     doeljaar: int
     streefwaarde: float | None
     oordeelBewoners: str
@@ -117,6 +118,8 @@ class DoelIn(Schema):
     indicator: str | None = None
     dimensie: str | None = None
     conditie: str | None = None
+    indexrun: str | None = None
+    """Bij een dimensie of conditie: de indexrun voor de beginwaarde (leeg: de nieuwste)."""
     basisjaar: int | None = None
     doeljaar: int
     streefwaarde: float | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wijkkompas.plans.progress import run_id_of
 from wijkkompas.web.apps.accounts.models import Organisation
 from wijkkompas.web.apps.accounts.permissions import Scope
 from wijkkompas.web.apps.plans.models.history import AppendOnly
@@ -150,6 +151,11 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def index_run_id(self) -> str | None:
+        """The saved index run a dimension or condition goal's baseline came from."""
+        return run_id_of(self.baseline_source)
 
     def permission_scope(self) -> Scope:
         return self.plan.permission_scope()

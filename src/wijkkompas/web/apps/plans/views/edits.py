@@ -111,14 +111,16 @@ def goal_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_plan(plan_id)
     authorize(request, "goal.add", plan)
     with open_monitor() as monitor:
-        form = forms.GoalForm(posted(request), catalogue=monitor.catalogue)
+        runs = monitor.index.choices() if monitor.index else []
+        form = forms.GoalForm(posted(request), catalogue=monitor.catalogue, runs=runs)
         return form_page(
             request,
             form=form,
             title=_("Doel toevoegen"),
             intro=_(
                 "Een doel op een indicator krijgt zijn beginwaarde uit de monitor, voor het "
-                "gebied van het plan. U kiest de streefwaarde en het doeljaar."
+                "gebied van het plan. Een doel op een dimensie of conditie krijgt zijn "
+                "beginwaarde uit een opgeslagen indexrun. U kiest de streefwaarde en het doeljaar."
             ),
             plan=plan,
             save=lambda data: services.add_goal(

@@ -1,0 +1,440 @@
+"""The monitor's open API: regions, indicators, observations, scores, explanations and GeoJSON.
+
+Public and read-only. Every request opens its own read-only store reader, so an import that
+swaps the store file is picked up by the next request without a restart. What is expensive to
+compute (the saved run's score table, a gemeente's index for an explanation) is cached under
+the store file's identity (inode, mtime, size): a swapped or rewritten store is a new key, so
+a cache can never serve numbers from a store that is no longer there.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Path as PathParam
+from ninja import Query, Router
+from ninja.errors import HttpError
+
+from wijkkompas.catalogue import load_catalogue
+from wijkkompas.catalogue.schema import Catalogue, Indicator
+from wijkkompas.errors import StoreError, WijkkompasError
+from wijkkompas.index.explain import explain
+from wijkkompas.monitor import IndexRun, run_index
+from wijkkompas.regions import parse_region_code
+from wijkkompas.store import AnalyticStore, StoreReader
+from wijkkompas.web.api import monitor_schemas as s
+from wijkkompas.web.api.problems import InvalidParams
+from wijkkompas.web.apps.accounts.permissions import ApiPermission
+from wijkkompas.web.geojson import feature_collection
+
+router = Router(tags=["monitor"])
+READ = ApiPermission("monitor.api")
+MIN_YEAR, MAX_YEAR = 1990, 2100
+GEOJSON = "application/geo+json"
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+Code = PathParam(..., pattern=s.REGION_CODE_PATTERN, description="CBS-code: GM…, WK… of BU…")
+GemeenteCode = PathParam(..., pattern=s.GEMEENTE_CODE_PATTERN, description="CBS-gemeentecode")
+Jaar = Query(None, ge=MIN_YEAR, le=MAX_YEAR, description="Indelingsjaar (het nieuwste als leeg)")
+
+
+class _Lru(OrderedDict[Any, Any]):
+    """A tiny bounded cache: a store swap leaves old keys behind, so they must age out."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or_make(self, key: Any, make: Callable[[], V]) -> V:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = make()
+        self[key] = value
+        while len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+_scores_cache = _Lru(4)
+_runs_cache = _Lru(16)
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The packaged catalogue changes only with a release, so read it once per process."""
+    return load_catalogue()
+
+
+def _store() -> AnalyticStore:
+    return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
+
+
+def _identity(store: AnalyticStore) -> tuple[str, int, int, int]:
+    stat = os.stat(store.path)
+    return (str(store.path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@contextmanager
+def _reader() -> Iterator[tuple[AnalyticStore, StoreReader]]:
+    """A reader for this request; a missing or unreadable store is a 503, not a 500."""
+    store = _store()
+    try:
+        with store.reader() as reader:
+            yield store, reader
+    except (StoreError, duckdb.Error, FileNotFoundError) as exc:
+        raise HttpError(503, _("Er zijn nog geen gegevens om te tonen.")) from exc
+
+
+def _num(value: Any) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    number = float(value)
+    return None if math.isinf(number) else number
+
+
+def _int(value: Any) -> int | None:
+    number = _num(value)
+    return None if number is None else int(number)
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _not_found(what: str) -> HttpError:
+    return HttpError(404, what)
+
+
+def _region_row(row: Any) -> dict[str, Any]:
+    return {
+        "code": row.code,
+        "naam": row.name,
+        "niveau": row.level,
+        "jaar": int(row.year),
+        "gemeente": _str(row.gemeente_code),
+        "wijk": _str(row.wijk_code),
+    }
+
+
+_regions_cache = _Lru(4)
+
+
+def _region_index(store: AnalyticStore, reader: StoreReader) -> dict[str, dict[str, Any]]:
+    """Every code with its newest row and its years: one query per store file, not per request."""
+
+    def build() -> dict[str, dict[str, Any]]:
+        index: dict[str, dict[str, Any]] = {}
+        for row in reader.all_regions().itertuples(index=False):  # sorted by code, then year
+            record = _region_row(row)
+            entry = index.setdefault(record["code"], {"jaren": []})
+            entry.update(record)
+            entry["jaren"].append(record["jaar"])
+        return index
+
+    return _regions_cache.get_or_make(_identity(store), build)
+
+
+def _region(store: AnalyticStore, reader: StoreReader, code: str) -> dict[str, Any]:
+    """The region in its newest boundary year, with every year it exists; 404 if never."""
+    found = _region_index(store, reader).get(code)
+    if found is None:
+        raise _not_found(_("Regio %(code)s komt niet voor in de gegevens.") % {"code": code})
+    return {**found, "jaren": list(found["jaren"])}
+
+
+@router.get("/regios", response=s.RegioPagina, auth=READ, openapi_extra=s.errors(400))
+def list_regions(
+    request: HttpRequest,
+    gemeente: str | None = Query(None, pattern=s.GEMEENTE_CODE_PATTERN),
+    niveau: s.Niveau | None = None,
+    jaar: int | None = Jaar,
+    pagina: int = Query(1, ge=1, le=100_000),
+    paginaGrootte: int = Query(100, ge=1, le=1000),
+) -> dict[str, Any]:
+    """Gemeenten, wijken en buurten van één indelingsjaar, op code gesorteerd, per pagina."""
+    with _reader() as (_, reader):
+        frame = reader.regions(level=niveau, gemeente=gemeente, year=jaar)
+    start = (pagina - 1) * paginaGrootte
+    page = frame.iloc[start : start + paginaGrootte]
+    return {
+        "regios": [_region_row(row) for row in page.itertuples(index=False)],
+        "pagina": pagina,
+        "paginaGrootte": paginaGrootte,
+        "totaal": len(frame),
+        "aantalPaginas": max(1, math.ceil(len(frame) / paginaGrootte)),
+    }
+
+
+@router.get("/regios/{code}", response=s.RegioDetail, auth=READ, openapi_extra=s.errors(400, 404))
+def get_region(request: HttpRequest, code: str = Code) -> dict[str, Any]:
+    """Eén regio in haar nieuwste indelingsjaar, met alle jaren waarin de code voorkomt."""
+    with _reader() as (store, reader):
+        return _region(store, reader, code)
+
+
+def _tags(indicator: Indicator) -> list[str]:
+    """Dimension, condition and cumulation domains; a name may be both, so listed once."""
+    tags = [indicator.dimension, indicator.social_quality, *indicator.cumulation]
+    return list(dict.fromkeys(str(t) for t in tags if t))
+
+
+def _indicator(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "id": indicator.id,
+        "naamNl": indicator.name_nl,
+        "naamEn": indicator.name_en,
+        "eenheid": str(indicator.unit),
+        "richting": str(indicator.direction),
+        "tags": _tags(indicator),
+    }
+
+
+@router.get("/indicatoren", response=list[s.IndicatorUit], auth=READ)
+def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
+    """De indicatoren uit de catalogus: namen, eenheid, richting en de groepen waarin ze tellen."""
+    return [_indicator(i) for i in catalogue().indicators]
+
+
+def _find_indicator(indicator_id: str) -> Indicator | None:
+    return next((i for i in catalogue().indicators if i.id == indicator_id), None)
+
+
+@router.get(
+    "/indicatoren/{id}", response=s.IndicatorDetail, auth=READ, openapi_extra=s.errors(400, 404)
+)
+def get_indicator(
+    request: HttpRequest, id: str = PathParam(..., pattern=s.INDICATOR_ID_PATTERN)
+) -> dict[str, Any]:
+    """Eén indicator met omschrijving, dimensie, conditie en bronkolommen."""
+    indicator = _find_indicator(id)
+    if indicator is None:
+        raise _not_found(_("Indicator %(id)s staat niet in de catalogus.") % {"id": id})
+    return {
+        **_indicator(indicator),
+        "omschrijvingNl": indicator.description_nl,
+        "omschrijvingEn": indicator.description_en,
+        "dimensie": indicator.dimension,
+        "conditie": indicator.social_quality,
+        "referentie": indicator.reference,
+        "bronkolommen": [*indicator.kwb, *indicator.statline],
+    }
+
+
+@router.get(
+    "/regios/{code}/waarnemingen",
+    response=list[s.WaarnemingUit],
+    auth=READ,
+    openapi_extra=s.errors(400, 404),
+)
+def list_observations(
+    request: HttpRequest,
+    code: str = Code,
+    indicator: str | None = Query(None, pattern=s.INDICATOR_ID_PATTERN),
+    jaar: int | None = Jaar,
+) -> list[dict[str, Any]]:
+    """De cijfers van een regio per indicator en periode; onderdrukte cijfers zijn ``null``."""
+    if indicator is not None and _find_indicator(indicator) is None:
+        raise InvalidParams({"indicator": [_("Deze indicator staat niet in de catalogus.")]})
+    with _reader() as (store, reader):
+        _region(store, reader, code)
+        frame = reader.observations(
+            indicator_ids=[indicator] if indicator else None, region_codes=[code]
+        )
+    if jaar is not None:
+        frame = frame[frame["region_year"] == jaar]
+    return [
+        {
+            "indicator": row.indicator_id,
+            "bronkolom": _str(row.source_column),
+            "periode": str(row.period),
+            "regioJaar": int(str(row.region_year)),
+            "waarde": None if row.suppressed else _num(row.value),
+            "onderdrukt": bool(row.suppressed),
+            "bron": str(row.source),
+            "status": _str(row.release),
+        }
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def _run_scores(store: AnalyticStore, reader: StoreReader) -> pd.DataFrame:
+    """The newest saved run's scores, indexed by region code (cached per store file and run)."""
+    runs = reader.index_runs()
+    if runs.empty:
+        raise HttpError(503, _("Er is nog geen indexberekening opgeslagen."))
+    run_id = str(runs["run_id"].iloc[-1])
+
+    def load() -> pd.DataFrame:
+        return reader.index_scores(run_id).assign(run_id=run_id).set_index("code", drop=False)
+
+    return _scores_cache.get_or_make((*_identity(store), run_id), load)
+
+
+def _score_out(row: Any) -> dict[str, Any]:
+    return {
+        "jaar": int(row["year"]),
+        "run": str(row["run_id"]),
+        "scores": {name: _num(row.get(name)) for name in s.ScoreNaam.__args__},  # type: ignore[attr-defined]
+        "klasse": _int(row.get("class")),
+        "klasseLabel": _str(row.get("class_label")),
+        "deciel": _int(row.get("decile")),
+        "dekking": _num(row.get("coverage")),
+        "cumulatie": _int(row.get("cumulation_count")),
+        "trend": _str(row.get("trend")),
+        "rang": _num(row.get("rank")),
+        "rangP05": _num(row.get("rank_p05")),
+        "rangP95": _num(row.get("rank_p95")),
+        "reden": _str(row.get("reason")),
+    }
+
+
+@router.get(
+    "/regios/{code}/scores", response=s.ScoresUit, auth=READ, openapi_extra=s.errors(400, 404)
+)
+def get_scores(request: HttpRequest, code: str = Code) -> dict[str, Any]:
+    """Alle jaren van een regio uit de nieuwste opgeslagen indexberekening."""
+    with _reader() as (store, reader):
+        region = _region(store, reader, code)
+        scores = _run_scores(store, reader)
+    rows = scores.loc[[code]] if code in scores.index else scores.iloc[0:0]
+    return {
+        "code": code,
+        "naam": region["naam"],
+        "niveau": region["niveau"],
+        "scores": [_score_out(row) for _i, row in rows.sort_values("year").iterrows()],
+    }
+
+
+def _gemeente_run(store: AnalyticStore, gemeente: str) -> IndexRun:
+    """Scoring a gemeente takes about half a second: once per store file, not per request."""
+    key = (*_identity(store), gemeente)
+    return _runs_cache.get_or_make(
+        key, lambda: run_index(store, gemeente=gemeente, draws=0, save=False)
+    )
+
+
+def _contribution(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "indicator": str(record["indicator_id"]),
+        "ruw": _num(record.get("raw")),
+        "waarde": _num(record.get("value")),
+        "geimputeerd": bool(record.get("imputed", False)),
+        "genormaliseerd": _num(record.get("normalised")),
+        "gewicht": _num(record.get("coefficient")),
+        "bijdrage": _num(record.get("contribution")),
+        "waardeToen": _num(record.get("value_then")),
+        "bijdrageToen": _num(record.get("contribution_then")),
+        "verandering": _num(record.get("change")),
+    }
+
+
+@router.get(
+    "/regios/{code}/verklaring",
+    response=s.VerklaringUit,
+    auth=READ,
+    openapi_extra=s.errors(400, 404),
+)
+def get_explanation(
+    request: HttpRequest,
+    code: str = Code,
+    jaar: int | None = Jaar,
+    vergelijkjaar: int | None = Jaar,
+) -> dict[str, Any]:
+    """De scores van een regio ontleed in bijdragen per indicator; die tellen op tot het totaal."""
+    parsed = parse_region_code(code)
+    with _reader() as (store, reader):
+        _region(store, reader, code)
+        try:
+            run = _gemeente_run(store, parsed.gemeente_code)
+        except WijkkompasError as exc:
+            raise _not_found(str(exc)) from exc
+    scores = run.result.scores
+    available = sorted(int(str(y)) for y in scores.loc[scores["region_code"] == code, "year"])
+    if not available:
+        raise _not_found(_("Voor %(code)s zijn geen scores berekend.") % {"code": code})
+    year = jaar or available[-1]
+    for wanted in (year, vergelijkjaar):
+        if wanted is not None and wanted not in available:
+            raise _not_found(
+                _("%(code)s heeft geen score voor %(jaar)s; wel voor: %(jaren)s.")
+                % {"code": code, "jaar": wanted, "jaren": ", ".join(map(str, available))}
+            )
+    explanation = explain(run.result, code, year, vergelijkjaar).to_dict()
+    return {
+        "code": code,
+        "jaar": year,
+        "vergelijkjaar": vergelijkjaar,
+        "scores": {k: _num(v) for k, v in explanation["scores"].items()},
+        "optelling": explanation["additive"],
+        "rest": _num(explanation["residual"]),
+        "sterk": list(explanation["strengths"]),
+        "zwak": list(explanation["weaknesses"]),
+        "reden": explanation["reason"],
+        "bijdragen": [_contribution(r) for r in explanation["indicators"]],
+    }
+
+
+_GEOJSON_200 = {
+    "responses": {
+        "200": {
+            "description": "Een GeoJSON FeatureCollection (WGS84, 5 decimalen)",
+            "content": {GEOJSON: {"schema": {"type": "object"}}},
+        },
+        **s.errors(400, 404)["responses"],
+    }
+}
+
+
+@router.get("/gemeenten/{code}/geojson", auth=READ, openapi_extra=_GEOJSON_200)
+def get_geojson(
+    request: HttpRequest,
+    code: str = GemeenteCode,
+    niveau: s.Niveau = "buurt",
+    jaar: int | None = Jaar,
+    score: s.ScoreNaam = "total",
+) -> HttpResponse:
+    """De grenzen van de wijken of buurten van een gemeente met één score, voor een kaart."""
+    with _reader() as (store, reader):
+        year = jaar or reader.latest_year(code)
+        if year is None:
+            raise _not_found(_("Gemeente %(code)s komt niet voor in de gegevens.") % {"code": code})
+        frame = reader.geometries(niveau, gemeente=code, year=year, simplified=True)
+        if frame.empty:
+            raise _not_found(
+                _("Gemeente %(code)s heeft geen grenzen voor %(jaar)s.")
+                % {"code": code, "jaar": year}
+            )
+        runs = reader.index_runs()
+        scores = _run_scores(store, reader) if not runs.empty else None
+    values: dict[str, Any] = {}
+    classes: dict[str, Any] = {}
+    if scores is not None:
+        chosen = scores[(scores["year"] == year) & (scores["level"] == niveau)]
+        values = {c: _num(v) for c, v in zip(chosen["code"], chosen[score], strict=True)}
+        if score == "total":
+            classes = {c: _int(v) for c, v in zip(chosen["code"], chosen["class"], strict=True)}
+    codes = list(frame["code"])
+    frame = frame.assign(
+        score=pd.Series([values.get(c) for c in codes], index=frame.index, dtype=object),
+        klasse=pd.Series([classes.get(c) for c in codes], index=frame.index, dtype=object),
+    )
+    collection = feature_collection(frame, ("code", "name", "wijk_code", "score", "klasse"))
+    collection.update({"gemeente": code, "niveau": niveau, "jaar": int(year), "score": score})
+    body = json.dumps(collection, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return HttpResponse(body, content_type=GEOJSON)
