@@ -70,7 +70,8 @@ def run(service: Callable[..., T], **kwargs: Any) -> T:
 def get_or_404(model: type[M], **lookup: Any) -> M:
     try:
         return model.objects.get(**lookup)
-    except model.DoesNotExist:
+    except (model.DoesNotExist, OverflowError):
+        # an id beyond the database's integer range cannot exist either
         raise Http404(model.__name__) from None
 
 
@@ -82,7 +83,7 @@ def organisation(field: str, pk: int) -> Organisation:
     """A referenced organisation; an unknown id in the body is invalid input (400), not a 404."""
     try:
         return Organisation.objects.get(pk=pk)
-    except Organisation.DoesNotExist:
+    except (Organisation.DoesNotExist, OverflowError):
         raise InvalidParams(
             {field: [_("Er is geen organisatie met id %(id)s.") % {"id": pk}]}
         ) from None
