@@ -6,49 +6,22 @@ Same launch pattern as tests/web/test_browser.py; screenshots go to ``test-artif
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from wijkkompas.paths import project_root
+from browser_support import ARTIFACTS, assert_accessible, browse
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
-ARTIFACTS = (project_root() or Path.cwd()) / "test-artifacts"
 PASSWORD = "browser-test-password"
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = (
-        f"Debian's chromium is not installed at {CHROMIUM}; install it: apt-get install chromium"
-    )
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 @pytest.fixture
 def page(live_server, monkeypatch) -> Iterator[object]:
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     for username, role, area in (
         ("coordinator", roles.COORDINATOR, "GM9999"),
@@ -56,41 +29,17 @@ def page(live_server, monkeypatch) -> Iterator[object]:
     ):
         person = accounts.create_person(username=username, password=PASSWORD)
         accounts.grant_role(user=person.user, role=role, area_code=area)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-            tab = context.new_page()
-            tab.set_default_timeout(10_000)
-            tab.base_url = live_server.url  # type: ignore[attr-defined]
-            tab.errors = []  # type: ignore[attr-defined]
-            tab.foreign = []  # type: ignore[attr-defined]
-            tab.on("pageerror", lambda error: tab.errors.append(str(error)))
-            tab.on(
-                "console",
-                lambda m: tab.errors.append(m.text) if m.type == "error" else None,
-            )
-            tab.on(
-                "request",
-                lambda r: (
-                    None
-                    if r.url.startswith((live_server.url, "data:"))
-                    else tab.foreign.append(r.url)
-                ),
-            )
-            yield tab
-        finally:
-            browser.close()
+    with browse(live_server.url, locale="nl-NL") as session:
+        tab = session.page
+        tab.set_default_timeout(10_000)
+        tab.base_url = live_server.url
+        tab.errors = session.errors
+        tab.foreign = session.foreign_requests
+        yield tab
 
 
 def _accessible(page, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
-    )
-    assert results.violations_count == 0, f"axe on {name}:\n{results.generate_report()}"
+    assert_accessible(page, name)
     page.screenshot(path=str(ARTIFACTS / f"plan-{name}.png"), full_page=True)
 
 

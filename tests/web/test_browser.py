@@ -6,110 +6,40 @@ Screenshots go to ``<repo>/test-artifacts/`` for people to look at (CI keeps the
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from wijkkompas.paths import project_root
+from browser_support import ARTIFACTS, Browsing, assert_accessible, browse, require_chromium
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
-ARTIFACTS = (project_root() or Path.cwd()) / "test-artifacts"
-
-
-def _require_chromium() -> None:
-    """Missing chromium fails in CI (the check would silently vanish) and skips elsewhere."""
-    if CHROMIUM.exists():
-        return
-    message = (
-        f"Debian's chromium is not installed at {CHROMIUM}; install it: apt-get install chromium"
-    )
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 def test_a_missing_chromium_fails_in_ci_and_skips_elsewhere(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "none")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="apt-get install chromium"):
-        _require_chromium()
+        require_chromium(tmp_path / "none")
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
-        _require_chromium()
-
-
-@dataclass
-class Browsing:
-    page: object
-    base_url: str
-    foreign_requests: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+        require_chromium(tmp_path / "none")
 
 
 @pytest.fixture
 def browsing(live_server, settings, demo_store: Path, monkeypatch) -> Iterator[Browsing]:
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
     settings.WIJKKOMPAS_STORE = demo_store
     # Playwright's sync API keeps an event loop in this thread; the live server's database
     # teardown would otherwise refuse to run "from an async context".
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            # An English-language browser: the site must still open in Dutch.
-            context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            session = Browsing(page=page, base_url=live_server.url)
-            page.on(
-                "request",
-                lambda request: (
-                    None
-                    if request.url.startswith((live_server.url, "data:"))
-                    else session.foreign_requests.append(request.url)
-                ),
-            )
-            page.on(
-                "console",
-                lambda message: (
-                    session.errors.append(message.text) if message.type == "error" else None
-                ),
-            )
-            page.on("pageerror", lambda error: session.errors.append(str(error)))
-            yield session
-        finally:
-            browser.close()
+    with browse(live_server.url) as session:
+        yield session
 
 
 def _assert_accessible(page, language: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
-    )
-    assert results.violations_count == 0, (
-        f"axe-core found WCAG violations on the {language} page:\n{results.generate_report()}"
-    )
+    assert_accessible(page, language)
 
 
 def _wait_for_map(page, expected: int) -> None:

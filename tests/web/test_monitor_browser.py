@@ -3,104 +3,33 @@ languages, the PDF report downloads, no axe-core violations of WCAG 2.1 A/AA on 
 profile, the signals and the comparison, nothing loaded from another site.
 
 Screenshots go to ``<repo>/test-artifacts/`` for people to look at (CI keeps them).
-Launch and axe checks follow ``test_browser.py``.
+Launch and axe checks come from ``tests/browser_support.py``.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from wijkkompas.paths import project_root
+from browser_support import ARTIFACTS, Browsing, assert_accessible, browse
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
-ARTIFACTS = (project_root() or Path.cwd()) / "test-artifacts"
 COMPARISON = "/vergelijk/?codes=BU99990101&codes=BU99990102"
-
-
-def _require_chromium() -> None:
-    """Missing chromium fails in CI (the check would silently vanish) and skips elsewhere."""
-    if CHROMIUM.exists():
-        return
-    message = (
-        f"Debian's chromium is not installed at {CHROMIUM}; install it: apt-get install chromium"
-    )
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-@dataclass
-class Browsing:
-    page: object
-    base_url: str
-    foreign_requests: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
 def browsing(live_server, settings, demo_store: Path, monkeypatch) -> Iterator[Browsing]:
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
     settings.WIJKKOMPAS_STORE = demo_store
-    # Playwright's sync API keeps an event loop in this thread; the live server's database
-    # teardown would otherwise refuse to run "from an async context".
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            # An English-language browser: the site must still open in Dutch.
-            context = browser.new_context(
-                locale="en-GB", viewport={"width": 1280, "height": 900}, accept_downloads=True
-            )
-            page = context.new_page()
-            session = Browsing(page=page, base_url=live_server.url)
-            page.on(
-                "request",
-                lambda request: (
-                    None
-                    if request.url.startswith((live_server.url, "data:"))
-                    else session.foreign_requests.append(request.url)
-                ),
-            )
-            page.on(
-                "console",
-                lambda message: (
-                    session.errors.append(message.text) if message.type == "error" else None
-                ),
-            )
-            page.on("pageerror", lambda error: session.errors.append(str(error)))
-            yield session
-        finally:
-            browser.close()
+    with browse(live_server.url, accept_downloads=True) as session:
+        yield session
 
 
 def _assert_accessible(page, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
-    )
-    assert results.violations_count == 0, (
-        f"axe-core found WCAG violations on the {name} page:\n{results.generate_report()}"
-    )
+    assert_accessible(page, name)
 
 
 def test_from_the_map_to_a_profile_and_its_report(browsing: Browsing) -> None:
