@@ -16,6 +16,9 @@ RUN := $(VENV)/bin
 DEBIAN_RUNTIME := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 DEBIAN_TEST := chromium
 
+# Bytecode caches make every start after the first one fast (some machines switch them off).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: demo test install lint pytest serve prepare clean debian-runtime debian-test
 
 demo: install $(STORE) prepare
@@ -37,7 +40,7 @@ $(UV):
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 $(VENV)/.installed: $(UV) pyproject.toml uv.lock
-	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet
+	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -27,3 +27,20 @@ def test_anything_else_is_refused_with_an_example_of_a_good_code(raw: str) -> No
     assert not is_region_code(raw)
     with pytest.raises(InvalidRegionCode, match="GM0344"):
         parse_region_code(raw)
+
+
+@pytest.mark.parametrize(
+    ("code", "area", "inside"),
+    [
+        ("BU99990101", "WK999901", True),
+        ("BU99990101", "GM9999", True),
+        ("WK999901", "WK999901", True),
+        ("BU99990201", "WK999901", False),
+        ("GM9999", "WK999901", False),
+        ("bu99990101 ", "gm9999", True),
+    ],
+)
+def test_within_follows_the_code_hierarchy(code: str, area: str, inside: bool) -> None:
+    from wijkkompas.regions import within
+
+    assert within(code, area) is inside

@@ -71,3 +71,21 @@ def is_region_code(raw: str) -> bool:
 
 def level_of(code: str) -> Level:
     return parse_region_code(code).level
+
+
+_LEVEL_RANK = {"GM": 0, "WK": 1, "BU": 2}
+
+
+def within(code: str, area: str) -> bool:
+    """``BU99990101`` lies within ``WK999901`` and ``GM9999``; a code lies within itself.
+
+    Pure string logic on CBS codes, so permission checks can use it without loading any data.
+    """
+    code, area = code.strip().upper(), area.strip().upper()
+    if (
+        code[:2] not in _LEVEL_RANK
+        or area[:2] not in _LEVEL_RANK
+        or _LEVEL_RANK[code[:2]] < _LEVEL_RANK[area[:2]]
+    ):
+        return False
+    return code[2:].startswith(area[2:])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from wijkkompas.errors import InvalidRegionCode
-from wijkkompas.regions import parse_region_code
+from wijkkompas.regions import parse_region_code, within
 
 
 @dataclass(frozen=True)
@@ -29,20 +29,7 @@ class PlanArea:
 
     def covers(self, code: str) -> bool:
         """Whether a region lies inside this area by its code alone (CBS codes nest)."""
-        return any(_within(code, own) for own in self.codes)
-
-
-def _within(code: str, area: str) -> bool:
-    """``BU99990101`` lies within ``WK999901`` and ``GM9999``; a code lies within itself."""
-    rank = {"GM": 0, "WK": 1, "BU": 2}
-    if code[:2] not in rank or area[:2] not in rank or rank[code[:2]] < rank[area[:2]]:
-        return False
-    return code[2:].startswith(area[2:])
-
-
-def within(code: str, area: str) -> bool:
-    """Public form of the nesting rule, used by the permission scopes as well."""
-    return _within(code.upper(), area.upper())
+        return any(within(code, own) for own in self.codes)
 
 
 @dataclass(frozen=True)

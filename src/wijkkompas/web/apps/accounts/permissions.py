@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.utils import check_csrf
 
-from wijkkompas.plans.areas import within
+from wijkkompas.regions import within
 from wijkkompas.web.apps.accounts import roles as R
 from wijkkompas.web.apps.accounts.roles import SIGNED_IN_ROLES
 

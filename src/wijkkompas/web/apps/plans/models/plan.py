@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wijkkompas.plans.progress import run_id_of
 from wijkkompas.web.apps.accounts.models import Organisation
 from wijkkompas.web.apps.accounts.permissions import Scope
 from wijkkompas.web.apps.plans.models.history import AppendOnly
@@ -155,6 +154,10 @@ class Goal(models.Model):
     @property
     def index_run_id(self) -> str | None:
         """The saved index run a dimension or condition goal's baseline came from."""
+        # imported here: the progress module pulls in the monitor (pandas, scipy), which Django
+        # should not load just to know its models
+        from wijkkompas.plans.progress import run_id_of
+
         return run_id_of(self.baseline_source)
 
     def permission_scope(self) -> Scope:
