@@ -23,6 +23,8 @@ from wijkkompas.catalogue import Catalogue, Indicator
 from wijkkompas.errors import InvalidRegionCode
 from wijkkompas.regions import RegionCode, parse_region_code
 from wijkkompas.sources.base import MISSING_MARKERS, LoadOptions, SourceError, to_number
+from wijkkompas.sources.year import TableYear
+from wijkkompas.sources.year import resolve_year as resolve_table_year
 from wijkkompas.store.batch import OBSERVATION_COLUMNS, REGION_COLUMNS, UNMATCHED_COLUMNS
 
 SUPPRESSION_MARKERS = frozenset({".", "..", "x", "X", "?", "-"})
@@ -36,11 +38,8 @@ NON_TARGET_CODE = re.compile(r"^(NL|LD|PV|CR|RE|GG|LB|ZW|CO|TO|VR|RS|AR)[0-9A-Z]
 """National, landsdeel, provincie and other area codes CBS tables carry next to GM/WK/BU."""
 
 
-@dataclass(frozen=True)
-class Year:
-    year: int
-    how: str
-    """Where the year came from, for the provenance record."""
+Year = TableYear
+"""Where a figure's year came from; the same record the KWB loaders use."""
 
 
 def sha256(data: bytes) -> str:
@@ -58,21 +57,7 @@ def year_from_name(name: str) -> Year | None:
 
 def resolve_year(name: str, options: LoadOptions, *candidates: Year | None) -> Year:
     """Content first, then the file name, then ``--year``; a contradicting ``--year`` stops."""
-    found = next((c for c in candidates if c is not None), None)
-    if found is not None:
-        if options.year is not None and int(options.year) != found.year:
-            raise SourceError(
-                f"{name}: the file says its year is {found.year} (from its {found.how}), but "
-                f"--year {options.year} was given. Drop --year for this file, or import it "
-                "separately if it really belongs to another year."
-            )
-        return found
-    if options.year is not None:
-        return Year(int(options.year), "--year option")
-    raise SourceError(
-        f"{name}: cannot tell which year these figures belong to: neither the content nor the "
-        "file name says it. Pass the year with --year (for example --year 2020)."
-    )
+    return resolve_table_year(name, options, *candidates, noun="year")
 
 
 def resolve_release(name: str, options: LoadOptions, content: str | None = None) -> str:

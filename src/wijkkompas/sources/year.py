@@ -78,24 +78,35 @@ def year_from_table_id(table_id: str | None) -> TableYear | None:
     return None
 
 
-def resolve_year(name: str, options: LoadOptions, *candidates: TableYear | None) -> TableYear:
-    """The first candidate that says a year, checked against ``--year``; else ``--year``; else stop."""
+def resolve_year(
+    name: str, options: LoadOptions, *candidates: TableYear | None, noun: str = "table year"
+) -> TableYear:
+    """The first candidate that says a year, checked against ``--year``; else ``--year``; else stop.
+
+    One rule for every loader: the content wins, then the file name, then ``--year``; a
+    ``--year`` that contradicts the file stops the import rather than mislabel its figures.
+    """
     found = next((c for c in candidates if c is not None), None)
     if found is not None:
         if options.year is not None and int(options.year) != found.year:
             raise SourceError(
-                f"{name}: the file says its table year is {found.year} (from its {found.how}), "
+                f"{name}: the file says its {noun} is {found.year} (from its {found.how}), "
                 f"but --year {options.year} was given. Drop --year for this file, or import it "
                 "separately if the file really belongs to another year."
             )
         return found
     if options.year is not None:
         return TableYear(int(options.year), "--year option")
+    if noun == "table year":
+        raise SourceError(
+            f"{name}: cannot tell which year's table (gebiedsindeling) this file belongs to: "
+            "neither its content nor its name says it. Pass the table year with --year (for "
+            "example --year 2023 for 'Kerncijfers wijken en buurten 2023'), or keep the CBS "
+            "file name (kwb-2023.xlsx, Kerncijfers_wijken_en_buurten_2023.csv)."
+        )
     raise SourceError(
-        f"{name}: cannot tell which year's table (gebiedsindeling) this file belongs to: neither "
-        "its content nor its name says it. Pass the table year with --year (for example "
-        "--year 2023 for 'Kerncijfers wijken en buurten 2023'), or keep the CBS file name "
-        "(kwb-2023.xlsx, Kerncijfers_wijken_en_buurten_2023.csv)."
+        f"{name}: cannot tell which year these figures belong to: neither the content nor the "
+        "file name says it. Pass the year with --year (for example --year 2020)."
     )
 
 
