@@ -11,31 +11,35 @@ from __future__ import annotations
 
 import json
 import math
-import os
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import cache
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import duckdb
 import pandas as pd
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Path as PathParam
 from ninja import Query, Router
 from ninja.errors import HttpError
 
-from wijkkompas.catalogue import load_catalogue
-from wijkkompas.catalogue.schema import Catalogue, Indicator
-from wijkkompas.errors import StoreError, WijkkompasError
+from wijkkompas.catalogue.schema import Indicator
+from wijkkompas.errors import WijkkompasError
 from wijkkompas.index.explain import explain
 from wijkkompas.monitor import IndexRun, run_index
 from wijkkompas.regions import parse_region_code
 from wijkkompas.store import AnalyticStore, StoreReader
 from wijkkompas.web.api import monitor_schemas as s
+from wijkkompas.web.api.monitor_data import (
+    as_float,
+    as_int,
+    as_str,
+    catalogue,
+    not_found,
+    open_reader,
+    region_or_404,
+    region_row,
+    runs_cache,
+    scores_cache,
+    store_identity,
+)
 from wijkkompas.web.api.problems import InvalidParams
 from wijkkompas.web.apps.accounts.permissions import ApiPermission
 from wijkkompas.web.geojson import feature_collection
@@ -45,117 +49,9 @@ READ = ApiPermission("monitor.api")
 MIN_YEAR, MAX_YEAR = 1990, 2100
 GEOJSON = "application/geo+json"
 
-K = TypeVar("K")
-V = TypeVar("V")
-
 Code = PathParam(..., pattern=s.REGION_CODE_PATTERN, description="CBS-code: GM…, WK… of BU…")
 GemeenteCode = PathParam(..., pattern=s.GEMEENTE_CODE_PATTERN, description="CBS-gemeentecode")
 Jaar = Query(None, ge=MIN_YEAR, le=MAX_YEAR, description="Indelingsjaar (het nieuwste als leeg)")
-
-
-class _Lru(OrderedDict[Any, Any]):
-    """A tiny bounded cache: a store swap leaves old keys behind, so they must age out."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def get_or_make(self, key: Any, make: Callable[[], V]) -> V:
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        value = make()
-        self[key] = value
-        while len(self) > self.size:
-            self.popitem(last=False)
-        return value
-
-
-_scores_cache = _Lru(4)
-_runs_cache = _Lru(16)
-
-
-@cache
-def catalogue() -> Catalogue:
-    """The packaged catalogue changes only with a release, so read it once per process."""
-    return load_catalogue()
-
-
-def _store() -> AnalyticStore:
-    return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
-
-
-def _identity(store: AnalyticStore) -> tuple[str, int, int, int]:
-    stat = os.stat(store.path)
-    return (str(store.path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
-@contextmanager
-def _reader() -> Iterator[tuple[AnalyticStore, StoreReader]]:
-    """A reader for this request; a missing or unreadable store is a 503, not a 500."""
-    store = _store()
-    try:
-        with store.reader() as reader:
-            yield store, reader
-    except (StoreError, duckdb.Error, FileNotFoundError) as exc:
-        raise HttpError(503, _("Er zijn nog geen gegevens om te tonen.")) from exc
-
-
-def _num(value: Any) -> float | None:
-    if value is None or pd.isna(value):
-        return None
-    number = float(value)
-    return None if math.isinf(number) else number
-
-
-def _int(value: Any) -> int | None:
-    number = _num(value)
-    return None if number is None else int(number)
-
-
-def _str(value: Any) -> str | None:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def _not_found(what: str) -> HttpError:
-    return HttpError(404, what)
-
-
-def _region_row(row: Any) -> dict[str, Any]:
-    return {
-        "code": row.code,
-        "naam": row.name,
-        "niveau": row.level,
-        "jaar": int(row.year),
-        "gemeente": _str(row.gemeente_code),
-        "wijk": _str(row.wijk_code),
-    }
-
-
-_regions_cache = _Lru(4)
-
-
-def _region_index(store: AnalyticStore, reader: StoreReader) -> dict[str, dict[str, Any]]:
-    """Every code with its newest row and its years: one query per store file, not per request."""
-
-    def build() -> dict[str, dict[str, Any]]:
-        index: dict[str, dict[str, Any]] = {}
-        for row in reader.all_regions().itertuples(index=False):  # sorted by code, then year
-            record = _region_row(row)
-            entry = index.setdefault(record["code"], {"jaren": []})
-            entry.update(record)
-            entry["jaren"].append(record["jaar"])
-        return index
-
-    return _regions_cache.get_or_make(_identity(store), build)
-
-
-def _region(store: AnalyticStore, reader: StoreReader, code: str) -> dict[str, Any]:
-    """The region in its newest boundary year, with every year it exists; 404 if never."""
-    found = _region_index(store, reader).get(code)
-    if found is None:
-        raise _not_found(_("Regio %(code)s komt niet voor in de gegevens.") % {"code": code})
-    return {**found, "jaren": list(found["jaren"])}
 
 
 @router.get("/regios", response=s.RegioPagina, auth=READ, openapi_extra=s.errors(400))
@@ -168,12 +64,12 @@ def list_regions(
     paginaGrootte: int = Query(100, ge=1, le=1000),
 ) -> dict[str, Any]:
     """Gemeenten, wijken en buurten van één indelingsjaar, op code gesorteerd, per pagina."""
-    with _reader() as (_, reader):
+    with open_reader() as (_, reader):
         frame = reader.regions(level=niveau, gemeente=gemeente, year=jaar)
     start = (pagina - 1) * paginaGrootte
     page = frame.iloc[start : start + paginaGrootte]
     return {
-        "regios": [_region_row(row) for row in page.itertuples(index=False)],
+        "regios": [region_row(row) for row in page.itertuples(index=False)],
         "pagina": pagina,
         "paginaGrootte": paginaGrootte,
         "totaal": len(frame),
@@ -184,8 +80,8 @@ def list_regions(
 @router.get("/regios/{code}", response=s.RegioDetail, auth=READ, openapi_extra=s.errors(400, 404))
 def get_region(request: HttpRequest, code: str = Code) -> dict[str, Any]:
     """Eén regio in haar nieuwste indelingsjaar, met alle jaren waarin de code voorkomt."""
-    with _reader() as (store, reader):
-        return _region(store, reader, code)
+    with open_reader() as (store, reader):
+        return region_or_404(store, reader, code)
 
 
 def _tags(indicator: Indicator) -> list[str]:
@@ -224,7 +120,7 @@ def get_indicator(
     """Eén indicator met omschrijving, dimensie, conditie en bronkolommen."""
     indicator = _find_indicator(id)
     if indicator is None:
-        raise _not_found(_("Indicator %(id)s staat niet in de catalogus.") % {"id": id})
+        raise not_found(_("Indicator %(id)s staat niet in de catalogus.") % {"id": id})
     return {
         **_indicator(indicator),
         "omschrijvingNl": indicator.description_nl,
@@ -251,8 +147,8 @@ def list_observations(
     """De cijfers van een regio per indicator en periode; onderdrukte cijfers zijn ``null``."""
     if indicator is not None and _find_indicator(indicator) is None:
         raise InvalidParams({"indicator": [_("Deze indicator staat niet in de catalogus.")]})
-    with _reader() as (store, reader):
-        _region(store, reader, code)
+    with open_reader() as (store, reader):
+        region_or_404(store, reader, code)
         frame = reader.observations(
             indicator_ids=[indicator] if indicator else None, region_codes=[code]
         )
@@ -261,13 +157,13 @@ def list_observations(
     return [
         {
             "indicator": row.indicator_id,
-            "bronkolom": _str(row.source_column),
+            "bronkolom": as_str(row.source_column),
             "periode": str(row.period),
             "regioJaar": int(str(row.region_year)),
-            "waarde": None if row.suppressed else _num(row.value),
+            "waarde": None if row.suppressed else as_float(row.value),
             "onderdrukt": bool(row.suppressed),
             "bron": str(row.source),
-            "status": _str(row.release),
+            "status": as_str(row.release),
         }
         for row in frame.itertuples(index=False)
     ]
@@ -283,24 +179,24 @@ def _run_scores(store: AnalyticStore, reader: StoreReader) -> pd.DataFrame:
     def load() -> pd.DataFrame:
         return reader.index_scores(run_id).assign(run_id=run_id).set_index("code", drop=False)
 
-    return _scores_cache.get_or_make((*_identity(store), run_id), load)
+    return scores_cache.get_or_make((*store_identity(store), run_id), load)
 
 
 def _score_out(row: Any) -> dict[str, Any]:
     return {
         "jaar": int(row["year"]),
         "run": str(row["run_id"]),
-        "scores": {name: _num(row.get(name)) for name in s.ScoreNaam.__args__},  # type: ignore[attr-defined]
-        "klasse": _int(row.get("class")),
-        "klasseLabel": _str(row.get("class_label")),
-        "deciel": _int(row.get("decile")),
-        "dekking": _num(row.get("coverage")),
-        "cumulatie": _int(row.get("cumulation_count")),
-        "trend": _str(row.get("trend")),
-        "rang": _num(row.get("rank")),
-        "rangP05": _num(row.get("rank_p05")),
-        "rangP95": _num(row.get("rank_p95")),
-        "reden": _str(row.get("reason")),
+        "scores": {name: as_float(row.get(name)) for name in s.ScoreNaam.__args__},  # type: ignore[attr-defined]
+        "klasse": as_int(row.get("class")),
+        "klasseLabel": as_str(row.get("class_label")),
+        "deciel": as_int(row.get("decile")),
+        "dekking": as_float(row.get("coverage")),
+        "cumulatie": as_int(row.get("cumulation_count")),
+        "trend": as_str(row.get("trend")),
+        "rang": as_float(row.get("rank")),
+        "rangP05": as_float(row.get("rank_p05")),
+        "rangP95": as_float(row.get("rank_p95")),
+        "reden": as_str(row.get("reason")),
     }
 
 
@@ -309,8 +205,8 @@ def _score_out(row: Any) -> dict[str, Any]:
 )
 def get_scores(request: HttpRequest, code: str = Code) -> dict[str, Any]:
     """Alle jaren van een regio uit de nieuwste opgeslagen indexberekening."""
-    with _reader() as (store, reader):
-        region = _region(store, reader, code)
+    with open_reader() as (store, reader):
+        region = region_or_404(store, reader, code)
         scores = _run_scores(store, reader)
     rows = scores.loc[[code]] if code in scores.index else scores.iloc[0:0]
     return {
@@ -323,8 +219,8 @@ def get_scores(request: HttpRequest, code: str = Code) -> dict[str, Any]:
 
 def _gemeente_run(store: AnalyticStore, gemeente: str) -> IndexRun:
     """Scoring a gemeente takes about half a second: once per store file, not per request."""
-    key = (*_identity(store), gemeente)
-    return _runs_cache.get_or_make(
+    key = (*store_identity(store), gemeente)
+    return runs_cache.get_or_make(
         key, lambda: run_index(store, gemeente=gemeente, draws=0, save=False)
     )
 
@@ -332,15 +228,15 @@ def _gemeente_run(store: AnalyticStore, gemeente: str) -> IndexRun:
 def _contribution(record: dict[str, Any]) -> dict[str, Any]:
     return {
         "indicator": str(record["indicator_id"]),
-        "ruw": _num(record.get("raw")),
-        "waarde": _num(record.get("value")),
+        "ruw": as_float(record.get("raw")),
+        "waarde": as_float(record.get("value")),
         "geimputeerd": bool(record.get("imputed", False)),
-        "genormaliseerd": _num(record.get("normalised")),
-        "gewicht": _num(record.get("coefficient")),
-        "bijdrage": _num(record.get("contribution")),
-        "waardeToen": _num(record.get("value_then")),
-        "bijdrageToen": _num(record.get("contribution_then")),
-        "verandering": _num(record.get("change")),
+        "genormaliseerd": as_float(record.get("normalised")),
+        "gewicht": as_float(record.get("coefficient")),
+        "bijdrage": as_float(record.get("contribution")),
+        "waardeToen": as_float(record.get("value_then")),
+        "bijdrageToen": as_float(record.get("contribution_then")),
+        "verandering": as_float(record.get("change")),
     }
 
 
@@ -358,20 +254,20 @@ def get_explanation(
 ) -> dict[str, Any]:
     """De scores van een regio ontleed in bijdragen per indicator; die tellen op tot het totaal."""
     parsed = parse_region_code(code)
-    with _reader() as (store, reader):
-        _region(store, reader, code)
+    with open_reader() as (store, reader):
+        region_or_404(store, reader, code)
         try:
             run = _gemeente_run(store, parsed.gemeente_code)
         except WijkkompasError as exc:
-            raise _not_found(str(exc)) from exc
+            raise not_found(str(exc)) from exc
     scores = run.result.scores
     available = sorted(int(str(y)) for y in scores.loc[scores["region_code"] == code, "year"])
     if not available:
-        raise _not_found(_("Voor %(code)s zijn geen scores berekend.") % {"code": code})
+        raise not_found(_("Voor %(code)s zijn geen scores berekend.") % {"code": code})
     year = jaar or available[-1]
     for wanted in (year, vergelijkjaar):
         if wanted is not None and wanted not in available:
-            raise _not_found(
+            raise not_found(
                 _("%(code)s heeft geen score voor %(jaar)s; wel voor: %(jaren)s.")
                 % {"code": code, "jaar": wanted, "jaren": ", ".join(map(str, available))}
             )
@@ -380,9 +276,9 @@ def get_explanation(
         "code": code,
         "jaar": year,
         "vergelijkjaar": vergelijkjaar,
-        "scores": {k: _num(v) for k, v in explanation["scores"].items()},
+        "scores": {k: as_float(v) for k, v in explanation["scores"].items()},
         "optelling": explanation["additive"],
-        "rest": _num(explanation["residual"]),
+        "rest": as_float(explanation["residual"]),
         "sterk": list(explanation["strengths"]),
         "zwak": list(explanation["weaknesses"]),
         "reden": explanation["reason"],
@@ -410,13 +306,13 @@ def get_geojson(
     score: s.ScoreNaam = "total",
 ) -> HttpResponse:
     """De grenzen van de wijken of buurten van een gemeente met één score, voor een kaart."""
-    with _reader() as (store, reader):
+    with open_reader() as (store, reader):
         year = jaar or reader.latest_year(code)
         if year is None:
-            raise _not_found(_("Gemeente %(code)s komt niet voor in de gegevens.") % {"code": code})
+            raise not_found(_("Gemeente %(code)s komt niet voor in de gegevens.") % {"code": code})
         frame = reader.geometries(niveau, gemeente=code, year=year, simplified=True)
         if frame.empty:
-            raise _not_found(
+            raise not_found(
                 _("Gemeente %(code)s heeft geen grenzen voor %(jaar)s.")
                 % {"code": code, "jaar": year}
             )
@@ -426,9 +322,9 @@ def get_geojson(
     classes: dict[str, Any] = {}
     if scores is not None:
         chosen = scores[(scores["year"] == year) & (scores["level"] == niveau)]
-        values = {c: _num(v) for c, v in zip(chosen["code"], chosen[score], strict=True)}
+        values = {c: as_float(v) for c, v in zip(chosen["code"], chosen[score], strict=True)}
         if score == "total":
-            classes = {c: _int(v) for c, v in zip(chosen["code"], chosen["class"], strict=True)}
+            classes = {c: as_int(v) for c, v in zip(chosen["code"], chosen["class"], strict=True)}
     codes = list(frame["code"])
     frame = frame.assign(
         score=pd.Series([values.get(c) for c in codes], index=frame.index, dtype=object),
