@@ -8,10 +8,9 @@ a database and reusable by reports and the API.
 
 from wijkkompas.plans.areas import AreaIndex, PlanArea
 from wijkkompas.plans.did import DidResult, difference_in_differences
+from wijkkompas.plans.index_progress import IndexRunProgressSource, IndexRuns
 from wijkkompas.plans.progress import (
     GoalMeasure,
-    IndexRunProgressSource,
-    IndexRuns,
     MeasureNotAvailable,
     NoIndexRun,
     ProgressSource,

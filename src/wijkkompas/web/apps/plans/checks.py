@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from wijkkompas.catalogue import DIMENSIONS, SOCIAL_QUALITY, Catalogue, UnknownIndicator
 from wijkkompas.plans.areas import AreaIndex, PlanArea
+from wijkkompas.plans.index_progress import IndexRuns
 from wijkkompas.plans.progress import (
     GoalMeasure,
-    IndexRuns,
     MeasureNotAvailable,
     ProgressSource,
 )

@@ -156,7 +156,7 @@ class Goal(models.Model):
         """The saved index run a dimension or condition goal's baseline came from."""
         # imported here: the progress module pulls in the monitor (pandas, scipy), which Django
         # should not load just to know its models
-        from wijkkompas.plans.progress import run_id_of
+        from wijkkompas.plans.index_progress import run_id_of
 
         return run_id_of(self.baseline_source)
 
