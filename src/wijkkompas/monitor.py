@@ -6,9 +6,11 @@ app and the plans module call these functions rather than wiring the two themsel
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -186,12 +188,33 @@ def _with_rank_intervals(
     return merged
 
 
+def _store_identity(store: AnalyticStore) -> tuple[str, int, int, int]:
+    """A swapped or rewritten store file is a new identity, so caches never serve stale numbers."""
+    stat = os.stat(store.path)
+    return (str(store.path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _scored_gemeente(identity: tuple[str, int, int, int], gemeente: str) -> IndexRun:
+    return run_index(AnalyticStore(identity[0]), gemeente=gemeente, draws=0, save=False)
+
+
+def scored_gemeente(store: AnalyticStore, gemeente: str) -> IndexRun:
+    """One gemeente scored afresh (for explanations), once per store file rather than per call.
+
+    Treat the result as read-only: it is shared between callers.
+    """
+    if not store.exists():
+        return run_index(store, gemeente=gemeente, draws=0, save=False)  # raises a clear error
+    return _scored_gemeente(_store_identity(store), gemeente)
+
+
 def explain_region(
     store: AnalyticStore, code: str, year: int | None, compare_year: int | None
 ) -> tuple[Explanation, IndexRun]:
     """Scores of one region-year decomposed into per-indicator contributions."""
     gemeente = "GM" + code[2:6]
-    run = run_index(store, gemeente=gemeente, draws=0, save=False)
+    run = scored_gemeente(store, gemeente)
     available = sorted(run.result.scores.loc[run.result.scores["region_code"] == code, "year"])
     if not available:
         raise WijkkompasError(f"The store has no scores for {code}. Is the code right?")

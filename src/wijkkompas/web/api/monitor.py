@@ -23,7 +23,7 @@ from ninja.errors import HttpError
 from wijkkompas.catalogue.schema import Indicator
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.index.explain import explain
-from wijkkompas.monitor import IndexRun, run_index
+from wijkkompas.monitor import IndexRun, scored_gemeente
 from wijkkompas.regions import parse_region_code
 from wijkkompas.store import AnalyticStore, StoreReader
 from wijkkompas.web.api import monitor_schemas as s
@@ -36,7 +36,6 @@ from wijkkompas.web.api.monitor_data import (
     open_reader,
     region_or_404,
     region_row,
-    runs_cache,
     scores_cache,
     store_identity,
 )
@@ -219,10 +218,7 @@ def get_scores(request: HttpRequest, code: str = Code) -> dict[str, Any]:
 
 def _gemeente_run(store: AnalyticStore, gemeente: str) -> IndexRun:
     """Scoring a gemeente takes about half a second: once per store file, not per request."""
-    key = (*store_identity(store), gemeente)
-    return runs_cache.get_or_make(
-        key, lambda: run_index(store, gemeente=gemeente, draws=0, save=False)
-    )
+    return scored_gemeente(store, gemeente)
 
 
 def _contribution(record: dict[str, Any]) -> dict[str, Any]:

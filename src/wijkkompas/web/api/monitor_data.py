@@ -49,7 +49,6 @@ class Lru(OrderedDict[Any, Any]):
 
 
 scores_cache = Lru(4)
-runs_cache = Lru(16)
 
 
 @cache
