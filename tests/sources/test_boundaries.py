@@ -15,31 +15,22 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from real_data import SHARED_DATA
+from real_data import real_bytes as real
 from shapely.geometry import Polygon, box
 
 from wijkkompas import geo
-from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.boundaries import LOADER, read_boundaries
 from wijkkompas.sources.importer import attach_geometries
 from wijkkompas.store import AnalyticStore, ImportBatch
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED = SHARED_DATA
 ROTTERDAM = SHARED / "geo" / "rotterdam" / "rotterdam_buurten.geojson"
 AMSTERDAM_GEOJSON = SHARED / "geo" / "amsterdam" / "buurten.geojson"
 AMSTERDAM_CSV = SHARED / "geo" / "amsterdam" / "buurten.csv"
-
-
-def real(path: Path) -> bytes:
-    if not path.is_file():
-        pytest.skip(f"real sample {path} is absent (the shared data folder is not checked out)")
-    return path.read_bytes()
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
 
 
 def geometries_of(batch: ImportBatch, column: str = "wkb") -> dict[str, shapely.Geometry]:

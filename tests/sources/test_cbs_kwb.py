@@ -15,8 +15,9 @@ import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from real_data import SHARED_DATA, real_path, value
 
-from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
@@ -24,31 +25,16 @@ from wijkkompas.sources.cbs_kwb import LOADER
 from wijkkompas.store import AnalyticStore
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared" / "data"
+SHARED = SHARED_DATA
 UTRECHT = SHARED / "kwb" / "utrecht"
 
 
 def real_file(name: str) -> Path:
-    path = UTRECHT / name
-    if not path.is_file():
-        pytest.skip(f"real CBS sample {path} is absent (shared data not mounted next to the repo)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
+    return real_path(UTRECHT / name)
 
 
 def load(data: bytes, name: str, catalogue: Catalogue, **options: object):
     return LOADER.load(data, name, catalogue, LoadOptions(**options))  # type: ignore[arg-type]
-
-
-def value(batch, code: str, indicator: str) -> float:
-    obs = batch.observations
-    row = obs[(obs.region_code == code) & (obs.indicator_id == indicator)]
-    assert len(row) == 1, f"{code} {indicator}: {len(row)} rows"
-    return float(row["value"].iloc[0])
 
 
 SMALL_CSV = (

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from real_data import SHARED_DATA
+from real_data import real_bytes as real
 
-from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue import Catalogue
 from wijkkompas.crosswalk import BREAK_COLUMNS, carry_series
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError, to_number
@@ -20,20 +22,9 @@ from wijkkompas.sources.crosswalk import LOADER, read_crosswalk
 from wijkkompas.store import AnalyticStore, ImportBatch
 from wijkkompas.store.batch import CROSSWALK_COLUMNS
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED = SHARED_DATA
 AMSTERDAM_CSV = SHARED / "geo" / "amsterdam" / "buurten.csv"
 AMSTERDAM_KWB_2019 = SHARED / "kwb" / "amsterdam" / "Kerncijfers_wijken_en_buurten_2019.csv"
-
-
-def real(path: Path) -> bytes:
-    if not path.is_file():
-        pytest.skip(f"real sample {path} is absent (the shared data folder is not checked out)")
-    return path.read_bytes()
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
 
 
 # -- reading ----------------------------------------------------------------------------------------

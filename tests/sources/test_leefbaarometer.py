@@ -6,46 +6,29 @@ pinned values were read by hand from those files. CSVs marked "hand-built" are m
 
 from __future__ import annotations
 
-import functools
 import math
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from real_data import SHARED_DATA, shared_catalogue
+from real_data import real_bytes as real
 
-from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.leefbaarometer import LOADER
 from wijkkompas.store import AnalyticStore, ImportBatch
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "leefbaarometer"
+SHARED = SHARED_DATA / "leefbaarometer"
 GRONINGEN = SHARED / "groningen_testset" / "Leefbarometer_test_set.xlsx"
 UTRECHT = SHARED / "utrecht_provincie" / "buurten.csv"
 LBM_IDS = {
     "lbm_score", "lbm_deviation", "lbm_housing", "lbm_physical_environment", "lbm_amenities",
     "lbm_social_cohesion", "lbm_nuisance_insecurity",
 }  # fmt: skip
-
-
-def real(path: Path) -> bytes:
-    if not path.is_file():
-        pytest.skip(f"real sample {path} is absent (the shared data folder is not checked out)")
-    return path.read_bytes()
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return shared_catalogue()
-
-
-@functools.cache
-def shared_catalogue() -> Catalogue:
-    """One catalogue for all tests; hypothesis tests call it directly, so a failure report does
-    not print the whole catalogue as an argument."""
-    return load_catalogue()
 
 
 def figure(batch: ImportBatch, code: str, indicator: str, year: int) -> tuple[float, bool]:

@@ -7,7 +7,6 @@ pin one behaviour each.
 
 from __future__ import annotations
 
-import functools
 import math
 from pathlib import Path
 
@@ -15,15 +14,17 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from real_data import SHARED_DATA, shared_catalogue
+from real_data import real_bytes as real
 
-from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.nabijheid import LOADER
 from wijkkompas.store import AnalyticStore, ImportBatch
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nabijheid"
+SHARED = SHARED_DATA / "nabijheid"
 UTRECHT = SHARED / "CBS-Utrecht_Nabijheid_voorzieningen__buurt_2023_14102024_164034.csv"
 SIDEWAYS = (
     SHARED
@@ -32,24 +33,6 @@ SIDEWAYS = (
 AMS_2020 = SHARED / "amsterdam" / "proximity_to_facilities_2020.csv"
 AMS_2024 = SHARED / "amsterdam" / "proximity_to_facilities_2024.csv"
 AUTHOR_MAPPING = {"distance_to_primary_school": "distance_school"}
-
-
-def real(path: Path) -> bytes:
-    if not path.is_file():
-        pytest.skip(f"real sample {path} is absent (the shared data folder is not checked out)")
-    return path.read_bytes()
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return shared_catalogue()
-
-
-@functools.cache
-def shared_catalogue() -> Catalogue:
-    """One catalogue for all tests; hypothesis tests call it directly, so a failure report does
-    not print the whole catalogue as an argument."""
-    return load_catalogue()
 
 
 def value(batch: ImportBatch, code: str, indicator: str) -> tuple[float, bool]:

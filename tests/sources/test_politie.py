@@ -9,7 +9,6 @@ kwb/utrecht (GM0344, WK034401, BU03440111, BU03440112); the counts are made up.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from pathlib import Path
@@ -18,8 +17,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from real_data import shared_catalogue
 
-from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
@@ -72,18 +72,6 @@ LABEL_CSV = (
 )
 """Hand-built StatLine-style label download with a population column, a provisional year and
 a subtotal ("1.6.3 ..., totaal") that must not be added to the sum."""
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return shared_catalogue()
-
-
-@functools.cache
-def shared_catalogue() -> Catalogue:
-    """One catalogue for all tests; hypothesis tests call it directly, so a failure report does
-    not print the whole catalogue as an argument."""
-    return load_catalogue()
 
 
 def figure(

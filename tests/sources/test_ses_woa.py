@@ -6,42 +6,25 @@ pinned values were read by hand from that file. CSVs marked "hand-built" are mad
 
 from __future__ import annotations
 
-import functools
 import math
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from real_data import SHARED_DATA, shared_catalogue
+from real_data import real_bytes as real
 
-from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.ses_woa import LOADER
 from wijkkompas.store import AnalyticStore, ImportBatch
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ses_woa"
+SHARED = SHARED_DATA / "ses_woa"
 REAL = SHARED / "SES_WOA_scores_per_wijk_en_buurt_25042023_160857.csv"
 SCORE = "SES-WOA/Totaalscore/Gemiddelde score (Getal)"
-
-
-def real(path: Path) -> bytes:
-    if not path.is_file():
-        pytest.skip(f"real sample {path} is absent (the shared data folder is not checked out)")
-    return path.read_bytes()
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return shared_catalogue()
-
-
-@functools.cache
-def shared_catalogue() -> Catalogue:
-    """One catalogue for all tests; hypothesis tests call it directly, so a failure report does
-    not print the whole catalogue as an argument."""
-    return load_catalogue()
 
 
 def value(batch: ImportBatch, code: str, indicator: str) -> tuple[float, bool]:

@@ -13,43 +13,24 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from real_data import SHARED_DATA, levels, real_path, value
 
-from wijkkompas.catalogue import Catalogue, catalogue_from_dict, load_catalogue
+from wijkkompas.catalogue import Catalogue, catalogue_from_dict
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.statline import LOADER, load_with_metadata
 from wijkkompas.store import AnalyticStore
 
-REPO = Path(__file__).resolve().parents[2]
-KWB = REPO.parent / "shared" / "data" / "kwb"
+KWB = SHARED_DATA / "kwb"
 
 
 def real_file(relative: str) -> Path:
-    path = KWB / relative
-    if not path.is_file():
-        pytest.skip(f"real CBS sample {path} is absent (shared data not mounted next to the repo)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
+    return real_path(KWB / relative)
 
 
 def load(data: bytes, name: str, catalogue: Catalogue, **options: Any):
     return LOADER.load(data, name, catalogue, LoadOptions(**options))
-
-
-def value(batch, code: str, indicator: str) -> float:
-    obs = batch.observations
-    row = obs[(obs.region_code == code) & (obs.indicator_id == indicator)]
-    assert len(row) == 1, f"{code} {indicator}: {len(row)} rows"
-    return float(row["value"].iloc[0])
-
-
-def levels(batch) -> dict[str, int]:
-    return batch.regions["level"].value_counts().to_dict()
 
 
 # Hand-built in the documented OData v3 layout (opendata.cbs.nl/ODataApi/odata/85984NED/

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from real_data import SHARED_DATA, levels, real_path, value
 
-from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
@@ -22,35 +23,15 @@ from wijkkompas.sources.statline_labels import (
 )
 from wijkkompas.sources.year import year_from_name
 
-REPO = Path(__file__).resolve().parents[2]
-KWB = REPO.parent / "shared" / "data" / "kwb"
+KWB = SHARED_DATA / "kwb"
 
 
 def real_file(relative: str) -> Path:
-    path = KWB / relative
-    if not path.is_file():
-        pytest.skip(f"real CBS sample {path} is absent (shared data not mounted next to the repo)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
+    return real_path(KWB / relative)
 
 
 def load(data: bytes, name: str, catalogue: Catalogue, **options: Any):
     return LOADER.load(data, name, catalogue, LoadOptions(**options))
-
-
-def value(batch, code: str, indicator: str) -> float:
-    obs = batch.observations
-    row = obs[(obs.region_code == code) & (obs.indicator_id == indicator)]
-    assert len(row) == 1, f"{code} {indicator}: {len(row)} rows"
-    return float(row["value"].iloc[0])
-
-
-def levels(batch) -> dict[str, int]:
-    return batch.regions["level"].value_counts().to_dict()
 
 
 # --- CSV downloads ------------------------------------------------------------------------------
