@@ -98,6 +98,9 @@ def prepare() -> None:
     # The demo plan and its accounts (with a published password) only on the demo data.
     if store_has_gemeente(DEMO_GEMEENTE):
         prepare_demo()
+        from wijkkompas.web.apps.participation.demo import prepare_participation_demo
+
+        prepare_participation_demo()
 
 
 def _server_environment(config: WebConfig, host: str) -> dict[str, str]:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "wijkkompas.web.apps.monitor",
     "wijkkompas.web.apps.accounts",
     "wijkkompas.web.apps.plans",
+    "wijkkompas.web.apps.participation",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,12 @@ DATABASES = {
         conn_health_checks=_server_database,
     )
 }
+if not _server_database:
+    # One writer at a time, decided when a transaction starts, not half-way: a ballot and its
+    # vote mark are then written whole or not at all, even with many workers (Django 5.1+).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 30}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts: username and password, then a TOTP code for those who switched it on (django-otp).
@@ -116,6 +123,10 @@ LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 # under a vendor/ prefix, so nothing third-party is committed and nothing comes from a CDN.
 STATIC_URL = "/static/"
 STATIC_ROOT = CONFIG.static_root
+MEDIA_ROOT = CONFIG.var_dir / "media"
+"""Uploaded photos; served by the app's own views (with their permission rules), never directly."""
+MEDIA_URL = "/media-niet-direct/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 _NPM = CONFIG.node_modules
 STATICFILES_DIRS = [
     WEB_DIR / "static",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("taal/", permission("site.view")(set_language), name="set_language"),
     path("account/", include("wijkkompas.web.apps.accounts.urls")),
     path("plannen/", include("wijkkompas.web.apps.plans.urls")),
+    path("meedoen/", include("wijkkompas.web.apps.participation.urls")),
     path("api/v1/", api.urls()),
     path("", include("wijkkompas.web.apps.monitor.urls")),
 ]

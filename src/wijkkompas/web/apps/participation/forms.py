@@ -1,0 +1,117 @@
+"""Forms for residents (short, B1 language) and for organisers."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wijkkompas.web.apps.participation.models import Initiative, NeighbourhoodBudget
+from wijkkompas.web.forms import AccessibleFormMixin
+
+
+class CodeForm(AccessibleFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Uw persoonlijke code"),
+        max_length=40,
+        help_text=_("Deze code staat in de brief die u kreeg. Bijvoorbeeld: K7QM-3XWD-P9TA."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class InitiativeForm(AccessibleFormMixin, forms.Form):
+    title = forms.CharField(label=_("Wat is uw idee? (korte titel)"), max_length=140)
+    text = forms.CharField(
+        label=_("Vertel meer"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Wat wilt u doen, voor wie, en wie helpt er mee?"),
+    )
+    area_code = forms.ChoiceField(label=_("Voor welke buurt of wijk?"))
+    estimated_cost = forms.IntegerField(
+        label=_("Wat kost het ongeveer? (in euro)"),
+        min_value=0,
+        max_value=10_000_000,
+        required=False,
+    )
+    photo = forms.ImageField(label=_("Foto"), required=False)
+
+    def __init__(self, *args: object, areas: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area_code"].choices = areas
+
+
+class CommentForm(AccessibleFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Uw reactie"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StatusForm(AccessibleFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Nieuwe status"), choices=Initiative.Status.choices)
+    reason = forms.CharField(label=_("Uitleg voor de buurt"), max_length=500)
+
+
+class ModerationForm(AccessibleFormMixin, forms.Form):
+    hide = forms.BooleanField(label=_("Verbergen"), required=False)
+    reason = forms.CharField(label=_("Reden (wordt getoond)"), max_length=500, required=False)
+
+
+class ProjectForm(AccessibleFormMixin, forms.Form):
+    title = forms.CharField(label=_("Naam van het project"), max_length=140)
+    description = forms.CharField(
+        label=_("Wat gaat er gebeuren?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    cost = forms.IntegerField(label=_("Wat kost het? (in euro)"), min_value=1)
+    category = forms.CharField(label=_("Thema"), max_length=60, required=False)
+
+
+class FeasibilityForm(AccessibleFormMixin, forms.Form):
+    feasible = forms.TypedChoiceField(
+        label=_("Kan het project doorgaan?"),
+        choices=[("1", _("Ja, het kan op de stembrief")), ("0", _("Nee, het kan niet"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Uitleg"), max_length=500, required=False)
+
+
+class BudgetForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = NeighbourhoodBudget
+        fields = [
+            "name",
+            "description",
+            "area_code",
+            "year",
+            "amount",
+            "vote_type",
+            "rule",
+            "min_length",
+            "max_length",
+            "max_sum_cost",
+            "max_points",
+            "max_sum_points",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class PhaseForm(AccessibleFormMixin, forms.Form):
+    phase = forms.ChoiceField(label=_("Volgende fase"), choices=NeighbourhoodBudget.Phase.choices)
+
+
+class CodesForm(AccessibleFormMixin, forms.Form):
+    area_code = forms.CharField(label=_("Gebied (buurt- of wijkcode)"), max_length=10)
+    count = forms.IntegerField(label=_("Aantal codes"), min_value=1, max_value=50_000)
+    batch = forms.CharField(
+        label=_("Naam van de reeks"),
+        max_length=120,
+        help_text=_("Bijvoorbeeld: Brief begroting Oosterpark 2026."),
+    )
+
+
+class PaperBallotForm(AccessibleFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Code op het stembiljet"),
+        max_length=40,
+        help_text=_("De code van de bewoner; zo telt ook een papieren stem maar één keer."),
+    )

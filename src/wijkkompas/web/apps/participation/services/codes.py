@@ -1,0 +1,172 @@
+"""Resident codes: made for letters, stored as keyed hashes, redeemed for a resident session.
+
+A code is 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L), shown in groups
+of four: ``K7QM-3XWD-P9TA``. 32**12 ≈ 1.2e18 possible codes against a few thousand valid ones
+and a rate limit of a handful of tries per quarter hour: guessing one is hopeless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from wijkkompas.web.apps.accounts import roles
+from wijkkompas.web.apps.accounts.models import Person, RoleAssignment
+from wijkkompas.web.apps.accounts.services import pseudonym_of
+from wijkkompas.web.apps.participation.models import CodeAttempt, ResidentCode
+
+log = logging.getLogger(__name__)
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+MAX_FAILURES = 5
+"""Failed entries allowed per client per window; the next one waits for the window to end."""
+WINDOW = timedelta(minutes=15)
+
+
+def _key() -> bytes:
+    return ("wijkkompas-resident-code:" + settings.SECRET_KEY).encode()
+
+
+def normalise(code: str) -> str:
+    """What a person typed, as the code: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def code_hash(code: str) -> str:
+    return hmac.new(_key(), normalise(code).encode(), hashlib.sha256).hexdigest()
+
+
+def pretty(code: str) -> str:
+    plain = normalise(code)
+    return "-".join(plain[i : i + 4] for i in range(0, len(plain), 4))
+
+
+def new_code() -> str:
+    return pretty("".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)))
+
+
+@transaction.atomic
+def generate_codes(*, area_code: str, count: int, batch: str, is_demo: bool = False) -> list[str]:
+    """``count`` new codes for ``area_code``; the plain codes are returned once and never stored.
+
+    The organiser prints them on letters (one per eligible resident); afterwards only their
+    hashes exist, so a lost list cannot be recovered — only revoked and replaced.
+    """
+    if not 1 <= count <= 50_000:
+        raise ValueError("Make between 1 and 50,000 codes at a time.")
+    codes = [new_code() for _ in range(count)]
+    ResidentCode.objects.bulk_create(
+        ResidentCode(
+            code_hash=code_hash(code), area_code=area_code.upper(), batch=batch, is_demo=is_demo
+        )
+        for code in codes
+    )
+    log.info("%d resident codes made for %s (%s)", count, area_code, batch)
+    return codes
+
+
+@transaction.atomic
+def add_known_code(*, code: str, area_code: str, batch: str, is_demo: bool = False) -> ResidentCode:
+    """Register a code made elsewhere (imported from a mailing house); idempotent."""
+    found, _ = ResidentCode.objects.get_or_create(
+        code_hash=code_hash(code),
+        defaults={"area_code": area_code.upper(), "batch": batch, "is_demo": is_demo},
+    )
+    return found
+
+
+def client_key(request: Any) -> str:
+    """A keyed hash of the client's address: enough to count attempts, useless to identify."""
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    return hmac.new(_key(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def _window(now: datetime) -> datetime:
+    seconds = int(WINDOW.total_seconds())
+    start = int(now.timestamp()) // seconds * seconds
+    return datetime.fromtimestamp(start, tz=now.tzinfo)
+
+
+def is_rate_limited(client: str, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    attempt = CodeAttempt.objects.filter(client=client, window_start=_window(now)).first()
+    return attempt is not None and attempt.failures >= MAX_FAILURES
+
+
+def record_failure(client: str, now: datetime | None = None) -> None:
+    """Count one failed entry, atomically, whichever process handles the request."""
+    now = now or timezone.now()
+    window = _window(now)
+    updated = CodeAttempt.objects.filter(client=client, window_start=window).update(
+        failures=F("failures") + 1
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                CodeAttempt.objects.create(client=client, window_start=window, failures=1)
+        except IntegrityError:  # another process made the row first
+            CodeAttempt.objects.filter(client=client, window_start=window).update(
+                failures=F("failures") + 1
+            )
+    CodeAttempt.objects.filter(window_start__lt=window - WINDOW).delete()
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    code: ResidentCode
+    user: Any
+    first_time: bool
+
+
+def redeem(code: str) -> Redeemed | None:
+    """The resident account behind ``code`` (made on first use), or None for an unknown code."""
+    plain = normalise(code)
+    if len(plain) < 6:
+        return None
+    with transaction.atomic():
+        found = (
+            ResidentCode.objects.select_for_update()
+            .filter(code_hash=code_hash(plain), revoked_at__isnull=True)
+            .first()
+        )
+        if found is None:
+            return None
+        if found.user_id is not None and found.user.is_active:
+            return Redeemed(found, found.user, first_time=False)
+        user = get_user_model().objects.create_user(username=f"bewoner-{secrets.token_hex(6)}")
+        user.set_unusable_password()
+        user.save()
+        Person.objects.create(user=user, is_demo=found.is_demo)
+        RoleAssignment.objects.create(user=user, role=roles.RESIDENT, area_code=found.area_code)
+        found.user = user
+        found.save(update_fields=["user"])
+    log.info("resident code used by %s", pseudonym_of(user))
+    return Redeemed(found, user, first_time=True)
+
+
+def code_of(user: Any) -> ResidentCode | None:
+    """The code a resident signed in with, if the account is a resident's."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return ResidentCode.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+@transaction.atomic
+def revoke(code: ResidentCode) -> None:
+    """A lost or misused code stops working; what it already did stays (ballots are anonymous)."""
+    code.revoked_at = timezone.now()
+    code.save(update_fields=["revoked_at"])
+    if code.user_id is not None:
+        RoleAssignment.objects.filter(user_id=code.user_id, role=roles.RESIDENT).delete()

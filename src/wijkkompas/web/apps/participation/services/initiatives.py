@@ -1,0 +1,196 @@
+"""Bewonersinitiatieven: submit, support, comment, moderate, move along from idea to done."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from PIL import Image, UnidentifiedImageError
+
+from wijkkompas.regions import within
+from wijkkompas.web.apps.accounts.services import pseudonym_of
+from wijkkompas.web.apps.participation.models import (
+    Comment,
+    Initiative,
+    InitiativeEvent,
+    ResidentCode,
+    Support,
+)
+from wijkkompas.web.apps.plans.validation import InvalidInput
+
+log = logging.getLogger(__name__)
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTO_SIDE = 1600
+
+
+def _wijk_of(code: str) -> str:
+    return "WK" + code[2:8] if code[:2] in ("BU", "WK") and len(code) >= 8 else code
+
+
+def may_act_in(code: ResidentCode | None, area_code: str) -> bool:
+    """A resident acts anywhere in their own wijk: an initiative two streets away concerns them.
+
+    Staff (no code) act for residents, e.g. entering a paper form; their role's scope is checked
+    by the view.
+    """
+    if code is None:
+        return True
+    home = _wijk_of(code.area_code.upper())
+    return within(area_code, home) or within(code.area_code, area_code)
+
+
+def clean_photo(upload: UploadedFile) -> ContentFile:
+    """The photo re-encoded as JPEG, at most 1600 px: EXIF (GPS position!) never stored.
+
+    Re-encoding also means a file that only pretends to be an image is refused.
+    """
+    if upload.size and upload.size > MAX_PHOTO_BYTES:
+        raise InvalidInput({"photo": ["De foto is te groot: kies een foto van hoogstens 5 MB."]})
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            picture = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise InvalidInput(
+            {"photo": ["Dit bestand is geen foto (kies een JPEG of PNG)."]}
+        ) from None
+    picture.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=85)
+    return ContentFile(out.getvalue(), name="foto.jpg")
+
+
+@transaction.atomic
+def submit(
+    *,
+    user: Any,
+    code: ResidentCode | None,
+    title: str,
+    text: str,
+    area_code: str,
+    estimated_cost: int | None = None,
+    photo: UploadedFile | None = None,
+    goal: Any = None,
+    is_demo: bool = False,
+) -> Initiative:
+    if not may_act_in(code, area_code):
+        raise InvalidInput(
+            {"area_code": ["U kunt alleen een initiatief indienen voor uw eigen buurt of wijk."]}
+        )
+    initiative = Initiative(
+        title=title.strip(),
+        text=text.strip(),
+        area_code=area_code.upper(),
+        estimated_cost=estimated_cost,
+        author=user if getattr(user, "is_authenticated", False) else None,
+        goal=goal,
+        is_demo=is_demo,
+    )
+    if photo is not None:
+        initiative.photo.save("foto.jpg", clean_photo(photo), save=False)
+    initiative.save()
+    log.info("initiative %s submitted by %s", initiative.pk, pseudonym_of(user))
+    return initiative
+
+
+def support(*, initiative: Initiative, user: Any, code: ResidentCode | None) -> bool:
+    """Add the resident's support; False when they already supported it (no second count)."""
+    if initiative.is_hidden or not may_act_in(code, initiative.area_code):
+        raise InvalidInput({"__all__": ["U kunt dit initiatief niet steunen."]})
+    try:
+        with transaction.atomic():
+            Support.objects.create(initiative=initiative, user=user)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def withdraw_support(*, initiative: Initiative, user: Any) -> None:
+    Support.objects.filter(initiative=initiative, user=user).delete()
+
+
+@transaction.atomic
+def comment(*, initiative: Initiative, user: Any, code: ResidentCode | None, text: str) -> Comment:
+    if initiative.is_hidden or not may_act_in(code, initiative.area_code):
+        raise InvalidInput({"text": ["U kunt hier niet reageren."]})
+    if not text.strip():
+        raise InvalidInput({"text": ["Schrijf eerst een reactie."]})
+    return Comment.objects.create(initiative=initiative, author=user, text=text.strip())
+
+
+@transaction.atomic
+def set_status(*, initiative: Initiative, status: str, reason: str, actor: Any) -> None:
+    if status not in Initiative.Status.values:
+        raise InvalidInput({"status": ["Onbekende status."]})
+    if not reason.strip():
+        raise InvalidInput({"reason": ["Schrijf kort waarom: de indiener en de buurt lezen dit."]})
+    initiative.status = status
+    initiative.save(update_fields=["status"])
+    InitiativeEvent.objects.create(
+        initiative=initiative,
+        status=status,
+        action="status",
+        reason=reason.strip(),
+        by_pseudonym=pseudonym_of(actor),
+    )
+
+
+@transaction.atomic
+def moderate(*, initiative: Initiative, hide: bool, reason: str, actor: Any) -> None:
+    """Hide (with a reason everyone sees) or show again; nothing is deleted."""
+    if hide and not reason.strip():
+        raise InvalidInput(
+            {"reason": ["Geef de reden: die wordt getoond in plaats van het initiatief."]}
+        )
+    initiative.hidden_reason = reason.strip() if hide else ""
+    initiative.save(update_fields=["hidden_reason"])
+    InitiativeEvent.objects.create(
+        initiative=initiative,
+        action="hide" if hide else "show",
+        reason=reason.strip() or "-",
+        by_pseudonym=pseudonym_of(actor),
+    )
+
+
+@transaction.atomic
+def moderate_comment(*, comment: Comment, reason: str, actor: Any) -> None:
+    if not reason.strip():
+        raise InvalidInput(
+            {"reason": ["Geef de reden: die wordt getoond in plaats van de reactie."]}
+        )
+    comment.hidden_reason = reason.strip()
+    comment.save(update_fields=["hidden_reason"])
+    InitiativeEvent.objects.create(
+        initiative=comment.initiative,
+        action="comment_hidden",
+        reason=reason.strip(),
+        by_pseudonym=pseudonym_of(actor),
+    )
+
+
+@transaction.atomic
+def erase_resident(*, user: Any) -> None:
+    """A resident's erasure request: their words and supports go; anonymous ballots stay.
+
+    Initiatives stay for the neighbourhood (others support and discuss them) but lose their
+    author and photo; comments keep their place in the thread with the text removed.
+    """
+    from wijkkompas.web.apps.accounts.models import Person
+    from wijkkompas.web.apps.accounts.services import erase_person
+
+    Comment.objects.filter(author=user).update(text="", erased=True, author=None)
+    Support.objects.filter(user=user).delete()
+    for initiative in Initiative.objects.filter(author=user):
+        if initiative.photo:
+            initiative.photo.delete(save=False)
+        initiative.author = None
+        initiative.save(update_fields=["author", "photo"])
+    person, _ = Person.objects.get_or_create(user=user)
+    erase_person(person=person, actor=user)
+    ResidentCode.objects.filter(user=user).update(user=None)

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from wijkkompas.web.apps.participation.views import budgets, initiatives, residents
+
+app_name = "participation"
+urlpatterns = [
+    path("", residents.home, name="home"),
+    path("code/", residents.enter_code, name="code"),
+    path("mijn-gegevens/", residents.my_data, name="my_data"),
+    path("initiatieven/", initiatives.initiative_list, name="initiatives"),
+    path("initiatieven/nieuw/", initiatives.initiative_create, name="initiative_create"),
+    path("initiatieven/<int:initiative_id>/", initiatives.initiative_detail, name="initiative"),
+    path(
+        "initiatieven/<int:initiative_id>/steunen/",
+        initiatives.initiative_support,
+        name="initiative_support",
+    ),
+    path(
+        "initiatieven/<int:initiative_id>/reageren/",
+        initiatives.initiative_comment,
+        name="initiative_comment",
+    ),
+    path(
+        "initiatieven/<int:initiative_id>/beheer/",
+        initiatives.initiative_manage,
+        name="initiative_manage",
+    ),
+    path(
+        "initiatieven/<int:initiative_id>/foto.jpg",
+        initiatives.initiative_photo,
+        name="initiative_photo",
+    ),
+    path("begrotingen/", budgets.budget_list, name="budgets"),
+    path("begrotingen/nieuw/", budgets.budget_create, name="budget_create"),
+    path("begrotingen/<int:budget_id>/", budgets.budget_detail, name="budget"),
+    path("begrotingen/<int:budget_id>/indienen/", budgets.budget_propose, name="budget_propose"),
+    path("begrotingen/<int:budget_id>/stemmen/", budgets.budget_vote, name="budget_vote"),
+    path("begrotingen/<int:budget_id>/uitslag/", budgets.budget_result, name="budget_result"),
+    path("begrotingen/<int:budget_id>/stemmen.pb", budgets.budget_pabulib, name="budget_pabulib"),
+    path("begrotingen/<int:budget_id>/beheer/", budgets.budget_manage, name="budget_manage"),
+    path("begrotingen/<int:budget_id>/papier/", budgets.budget_paper, name="budget_paper"),
+    path("codes/", budgets.codes_manage, name="codes"),
+]

@@ -1,0 +1,438 @@
+"""Neighbourhood budgets: the ballot, proposals, the result; and the organiser's pages."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from wijkkompas.budgeting import write_pabulib
+from wijkkompas.web.apps.accounts.demo import demo_context
+from wijkkompas.web.apps.accounts.permissions import authorize, can, permission
+from wijkkompas.web.apps.participation.forms import (
+    BudgetForm,
+    FeasibilityForm,
+    PaperBallotForm,
+    PhaseForm,
+    ProjectForm,
+)
+from wijkkompas.web.apps.participation.models import (
+    BudgetProject,
+    NeighbourhoodBudget,
+    ResidentCode,
+)
+from wijkkompas.web.apps.participation.outcome_text import project_lines, share_spending
+from wijkkompas.web.apps.participation.services import budgets as service
+from wijkkompas.web.apps.participation.services import codes
+from wijkkompas.web.apps.participation.views.common import (
+    area_names,
+    euro,
+    resident_code,
+    violation_message,
+)
+from wijkkompas.web.apps.plans.validation import InvalidInput
+
+Phase = NeighbourhoodBudget.Phase
+
+
+def _budget(budget_id: int, request: HttpRequest) -> NeighbourhoodBudget:
+    budget = get_object_or_404(NeighbourhoodBudget, pk=budget_id)
+    if budget.phase == Phase.DRAFT and not can(request.user, "budget.manage", budget):
+        raise Http404
+    return budget
+
+
+def _context(request: HttpRequest, budget: NeighbourhoodBudget, **extra: Any) -> dict[str, Any]:
+    return {
+        "budget": budget,
+        "names": area_names(),
+        "code": resident_code(request),
+        "may_manage": can(request.user, "budget.manage", budget),
+        **demo_context(budget.is_demo),
+        **extra,
+    }
+
+
+@permission("participation.view")
+@require_safe
+def budget_list(request: HttpRequest) -> HttpResponse:
+    budgets = [
+        b
+        for b in NeighbourhoodBudget.objects.all()
+        if b.phase != Phase.DRAFT or can(request.user, "budget.manage", b)
+    ]
+    return render(
+        request,
+        "participation/budget_list.html",
+        {
+            "budgets": budgets,
+            "names": area_names(),
+            "may_create": can(request.user, "budget.create"),
+            **demo_context(any(b.is_demo for b in budgets)),
+        },
+    )
+
+
+@permission("participation.view")
+@require_safe
+def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
+    budget = _budget(budget_id, request)
+    code = resident_code(request)
+    projects = list(budget.projects.all())
+    if budget.phase in (Phase.VOTE, Phase.RESULT):
+        projects = [p for p in projects if p.feasible]
+    return render(
+        request,
+        "participation/budget_detail.html",
+        _context(
+            request,
+            budget,
+            projects=projects,
+            refused=[p for p in budget.projects.all() if p.feasible is False],
+            has_voted=service.has_voted(code, budget),
+            may_vote=code is not None and service.may_vote_in(code, budget),
+            amount=euro(budget.amount),
+            ballots=budget.ballots.count() if budget.phase == Phase.RESULT else None,
+        ),
+    )
+
+
+@permission("budget.create")
+@require_http_methods(["GET", "POST"])
+def budget_create(request: HttpRequest) -> HttpResponse:
+    form = BudgetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        budget = form.save(commit=False)
+        budget.area_code = budget.area_code.strip().upper()
+        authorize(request, "budget.create", budget)
+        try:
+            budget.ballot_rules()
+        except Exception as exc:
+            form.add_error(None, str(exc))
+        else:
+            budget.save()
+            messages.success(
+                request, _("Het budget is aangemaakt. Het staat nog in voorbereiding.")
+            )
+            return redirect("participation:budget_manage", budget_id=budget.pk)
+    return render(
+        request,
+        "participation/form.html",
+        {
+            "form": form,
+            "title": _("Nieuw buurtbudget"),
+            "submit": _("Aanmaken"),
+            "back": "/meedoen/begrotingen/",
+        },
+    )
+
+
+@permission("budget.propose")
+@require_http_methods(["GET", "POST"])
+def budget_propose(request: HttpRequest, budget_id: int) -> HttpResponse:
+    budget = _budget(budget_id, request)
+    code = resident_code(request)
+    if code is None or not service.may_vote_in(code, budget):
+        return _not_for_you(request, budget)
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.propose_project(budget=budget, user=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(
+                request, _("Dank u wel. Uw idee is ingediend. De gemeente bekijkt of het kan.")
+            )
+            return redirect("participation:budget", budget_id=budget.pk)
+    return render(
+        request,
+        "participation/form.html",
+        {
+            "form": form,
+            "title": _("Idee indienen voor %(naam)s") % {"naam": budget.name},
+            "intro": _("Beschrijf uw project kort. Zeg wat het kost. Het hele budget is %(a)s.")
+            % {"a": euro(budget.amount)},
+            "submit": _("Idee indienen"),
+            "back": f"/meedoen/begrotingen/{budget.pk}/",
+            **demo_context(budget.is_demo),
+        },
+    )
+
+
+def _not_for_you(request: HttpRequest, budget: NeighbourhoodBudget) -> HttpResponse:
+    return render(
+        request,
+        "participation/not_for_you.html",
+        _context(request, budget),
+        status=403,
+    )
+
+
+def _choice_from(
+    post: QueryDict, budget: NeighbourhoodBudget
+) -> tuple[service.Choice | None, list[str]]:
+    """Read the ballot form; anything that is not a whole number is an error, not a crash."""
+    kind = budget.vote_type
+    numbers = {str(p.number) for p in service.ballot_paper(budget)}
+    try:
+        if kind == "approval":
+            chosen = tuple(int(v) for v in post.getlist("project"))
+            return service.Choice(chosen), []
+        if kind == "cumulative":
+            pairs = [(int(n), int(post.get(f"points_{n}") or 0)) for n in sorted(numbers, key=int)]
+            pairs = [(n, pts) for n, pts in pairs if pts != 0]
+            return service.Choice(tuple(n for n, _p in pairs), tuple(p for _n, p in pairs)), []
+        ranks = [(int(post.get(f"rank_{n}") or 0), int(n)) for n in sorted(numbers, key=int)]
+        ranked = sorted((r, n) for r, n in ranks if r > 0)
+        if len({r for r, _n in ranked}) != len(ranked):
+            return None, [_("Geef elke plaats maar één keer.")]
+        return service.Choice(tuple(n for _r, n in ranked)), []
+    except ValueError:
+        return None, [_("Vul alleen hele getallen in.")]
+
+
+def _previous(post: QueryDict, budget: NeighbourhoodBudget) -> dict[str, Any]:
+    """What the voter filled in, to show again with the reasons it was refused."""
+    prefix = "points_" if budget.vote_type == "cumulative" else "rank_"
+    return {
+        "projects": post.getlist("project"),
+        "values": {k.removeprefix(prefix): v for k, v in post.items() if k.startswith(prefix)},
+    }
+
+
+def _ballot_problems(
+    budget: NeighbourhoodBudget, code: ResidentCode, post: QueryDict, channel: str
+) -> list[str]:
+    """Cast the ballot in ``post`` for ``code``; [] when counted, else the reasons why not."""
+    choice, problems = _choice_from(post, budget)
+    if choice is None:
+        return problems
+    try:
+        service.cast_ballot(budget=budget, code=code, choice=choice, channel=channel)
+    except service.BallotRefused as refused:
+        paper = {str(p.number): p for p in budget.projects.all()}
+        if refused.violations:
+            return [violation_message(v, paper) for v in refused.violations]
+        return [
+            {
+                "already_voted": _("Met deze code is al gestemd. Elke code telt één keer."),
+                "closed": _("Stemmen kan nu niet: het stemmen is nog niet begonnen of al voorbij."),
+                "not_eligible": _("Deze code hoort niet bij dit gebied."),
+                "revoked": _("Deze code is ingetrokken."),
+            }.get(refused.reason, _("Deze stem kon niet worden geteld."))
+        ]
+    return []
+
+
+@permission("budget.vote")
+@require_http_methods(["GET", "POST"])
+def budget_vote(request: HttpRequest, budget_id: int) -> HttpResponse:
+    budget = _budget(budget_id, request)
+    code = resident_code(request)
+    if code is None or not service.may_vote_in(code, budget):
+        return _not_for_you(request, budget)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        problems = _ballot_problems(budget, code, request.POST, "online")
+        if not problems:
+            messages.success(request, _("Uw stem is geteld. Dank u wel voor het meedoen!"))
+            return redirect("participation:budget", budget_id=budget.pk)
+        status = 409 if service.has_voted(code, budget) else 400
+    return render(
+        request,
+        "participation/vote.html",
+        _context(
+            request,
+            budget,
+            projects=service.ballot_paper(budget),
+            problems=problems,
+            has_voted=service.has_voted(code, budget),
+            previous=_previous(request.POST, budget),
+            rules=budget.ballot_rules(),
+            amount=euro(budget.amount),
+            max_sum_cost=euro(budget.max_sum_cost) if budget.max_sum_cost else None,
+            ranks=range(
+                1, (budget.max_length or budget.projects.filter(feasible=True).count()) + 1
+            ),
+        ),
+        status=status,
+    )
+
+
+@permission("participation.view")
+@require_safe
+def budget_result(request: HttpRequest, budget_id: int) -> HttpResponse:
+    budget = _budget(budget_id, request)
+    if budget.phase != Phase.RESULT:
+        raise Http404
+    outcome = service.outcome(budget)
+    return render(
+        request,
+        "participation/result.html",
+        _context(
+            request,
+            budget,
+            lines=project_lines(outcome),
+            spending=share_spending(outcome),
+            voters=len(outcome.instance.ballots),
+            happy=outcome.voters_with_a_winner,
+            total=euro(outcome.result.total_cost),
+            amount=euro(budget.amount),
+            rule=budget.rule,
+        ),
+    )
+
+
+@permission("participation.view")
+@require_safe
+def budget_pabulib(request: HttpRequest, budget_id: int) -> HttpResponse:
+    """All anonymous ballots in the Pabulib format, so anyone can recount (after the vote)."""
+    budget = _budget(budget_id, request)
+    if budget.phase != Phase.RESULT:
+        raise Http404
+    text = write_pabulib(service.instance_of(budget))
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="wijkkompas-begroting-{budget.pk}.pb"'
+    return response
+
+
+@permission("budget.manage")
+@require_http_methods(["GET", "POST"])
+def budget_manage(request: HttpRequest, budget_id: int) -> HttpResponse:
+    budget = get_object_or_404(NeighbourhoodBudget, pk=budget_id)
+    authorize(request, "budget.manage", budget)
+    phase_form = PhaseForm(request.POST if "phase" in request.POST else None)
+    feasibility_form = FeasibilityForm(request.POST if "project" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "phase" in request.POST and phase_form.is_valid():
+                service.set_phase(
+                    budget=budget, phase=phase_form.cleaned_data["phase"], actor=request.user
+                )
+                messages.success(request, _("De fase is veranderd."))
+                return redirect("participation:budget_manage", budget_id=budget.pk)
+            if "project" in request.POST and feasibility_form.is_valid():
+                project = get_object_or_404(
+                    BudgetProject, budget=budget, number=_int(request.POST.get("project"))
+                )
+                service.set_feasibility(
+                    project=project,
+                    feasible=feasibility_form.cleaned_data["feasible"],
+                    reason=feasibility_form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+                messages.success(request, _("Het oordeel over het project is opgeslagen."))
+                return redirect("participation:budget_manage", budget_id=budget.pk)
+        except InvalidInput as exc:
+            target = phase_form if "phase" in request.POST else feasibility_form
+            target.add_service_errors(exc.errors)
+    return render(
+        request,
+        "participation/budget_manage.html",
+        _context(
+            request,
+            budget,
+            projects=list(budget.projects.all()),
+            phase_form=phase_form,
+            feasibility_form=feasibility_form,
+            ballots=budget.ballots.count(),
+            paper_ballots=budget.ballots.filter(channel="paper").count(),
+        ),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+@permission("budget.paper_ballot")
+@require_http_methods(["GET", "POST"])
+def budget_paper(request: HttpRequest, budget_id: int) -> HttpResponse:
+    """A coordinator enters a paper ballot: the same rules, the code counted once, as paper."""
+    budget = get_object_or_404(NeighbourhoodBudget, pk=budget_id)
+    authorize(request, "budget.paper_ballot", budget)
+    form = PaperBallotForm(request.POST or None)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        code = ResidentCode.objects.filter(
+            code_hash=codes.code_hash(form.cleaned_data["code"]), revoked_at__isnull=True
+        ).first()
+        if code is None:
+            problems = [_("Deze code kennen we niet.")]
+        else:
+            problems = _ballot_problems(budget, code, request.POST, "paper")
+        if not problems:
+            messages.success(request, _("De papieren stem is geteld."))
+            return redirect("participation:budget_paper", budget_id=budget.pk)
+        status = 400
+    return render(
+        request,
+        "participation/paper.html",
+        _context(
+            request,
+            budget,
+            form=form,
+            projects=service.ballot_paper(budget),
+            problems=problems,
+            previous=_previous(request.POST, budget),
+            rules=budget.ballot_rules(),
+            ranks=range(
+                1, (budget.max_length or budget.projects.filter(feasible=True).count()) + 1
+            ),
+        ),
+        status=status,
+    )
+
+
+@permission("codes.manage")
+@require_http_methods(["GET", "POST"])
+def codes_manage(request: HttpRequest) -> HttpResponse:
+    """Make codes for letters: the CSV is the only place the plain codes ever appear."""
+    from wijkkompas.web.apps.participation.forms import CodesForm
+
+    form = CodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        area = form.cleaned_data["area_code"].strip().upper()
+        if area not in area_names():
+            form.add_error("area_code", _("Deze buurt- of wijkcode kent de monitor niet."))
+        else:
+            from wijkkompas.web.apps.accounts.permissions import Scope
+
+            authorize(request, "codes.manage", Scope(area=(area,)))
+            made = codes.generate_codes(
+                area_code=area, count=form.cleaned_data["count"], batch=form.cleaned_data["batch"]
+            )
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="codes-{area}.csv"'
+            writer = csv.writer(response)
+            writer.writerow(["code", "gebied", "reeks"])
+            writer.writerows([c, area, form.cleaned_data["batch"]] for c in made)
+            return response
+    return render(
+        request,
+        "participation/form.html",
+        {
+            "form": form,
+            "title": _("Codes maken voor brieven"),
+            "intro": _(
+                "Eén code per bewoner die mag meedoen (bijvoorbeeld iedereen van 16 jaar en ouder). "
+                "U krijgt een CSV-bestand met de codes voor de brieven. Wij bewaren de codes niet leesbaar: "
+                "bewaar het bestand zorgvuldig en gooi het weg na het versturen."
+            ),
+            "submit": _("Codes maken"),
+            "back": "/meedoen/",
+        },
+        status=400 if request.method == "POST" else 200,
+    )

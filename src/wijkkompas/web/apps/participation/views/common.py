@@ -1,0 +1,88 @@
+"""What the participation views share: the resident behind a request, area names, phrasing."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from wijkkompas.budgeting.ballot_rules import Violation
+from wijkkompas.budgeting.explain import money
+from wijkkompas.web.apps.participation.models import BudgetProject, ResidentCode
+from wijkkompas.web.apps.participation.services import codes
+from wijkkompas.web.apps.plans.monitor import open_monitor
+
+
+def resident_code(request: HttpRequest) -> ResidentCode | None:
+    """The code the visitor signed in with (cached per request); None for everyone else."""
+    if not hasattr(request, "_wk_code"):
+        request._wk_code = codes.code_of(request.user)
+    return request._wk_code
+
+
+def area_options() -> list[tuple[str, str, str]]:
+    with open_monitor() as monitor:
+        return monitor.areas.options() if monitor.areas else []
+
+
+def area_names() -> dict[str, str]:
+    return {code: name for code, name, _level in area_options()}
+
+
+def area_choices(code: ResidentCode | None) -> list[tuple[str, str]]:
+    """Areas a resident may act in: their own, the ones around it, the ones within it."""
+    from wijkkompas.web.apps.participation.services.initiatives import may_act_in
+
+    options = [o for o in area_options() if o[2] != "gemeente" and may_act_in(code, o[0])]
+    return [(c, f"{name} ({c})") for c, name, _level in options]
+
+
+def euro(value: Fraction | int) -> str:
+    return "€ " + _local(money(Fraction(value)))
+
+
+def violation_message(v: Violation, projects: dict[str, BudgetProject]) -> str:
+    """A broken ballot rule in plain words (B1), with the numbers the voter needs."""
+    name = projects[v.project].title if v.project in projects else (v.project or "")
+    messages: dict[str, Any] = {
+        "empty": lambda: _("U heeft nog niets gekozen."),
+        "unknown_project": lambda: (
+            _("Dit project staat niet op de stembrief: %(p)s.") % {"p": name}
+        ),
+        "duplicate_project": lambda: _("U koos een project twee keer: %(p)s.") % {"p": name},
+        "min_length": lambda: (
+            _("Kies minstens %(n)s projecten. U koos er %(a)s.") % {"n": v.limit, "a": v.actual}
+        ),
+        "max_length": lambda: (
+            _("Kies hoogstens %(n)s projecten. U koos er %(a)s.") % {"n": v.limit, "a": v.actual}
+        ),
+        "min_sum_cost": lambda: (
+            _("Kies projecten voor samen minstens %(n)s. Nu is het %(a)s.")
+            % {"n": euro(v.limit or 0), "a": euro(v.actual or 0)}
+        ),
+        "max_sum_cost": lambda: (
+            _(
+                "Uw projecten kosten samen %(a)s. Dat is meer dan %(n)s. Kies minder of goedkopere projecten."
+            )
+            % {"n": euro(v.limit or 0), "a": euro(v.actual or 0)}
+        ),
+        "min_points": lambda: _("Geef %(p)s minstens %(n)s punt.") % {"p": name, "n": v.limit},
+        "max_points": lambda: _("Geef %(p)s hoogstens %(n)s punten.") % {"p": name, "n": v.limit},
+        "min_sum_points": lambda: (
+            _("Verdeel minstens %(n)s punten. U gaf er %(a)s.") % {"n": v.limit, "a": v.actual}
+        ),
+        "max_sum_points": lambda: (
+            _("U kunt %(n)s punten verdelen. U gaf er %(a)s.") % {"n": v.limit, "a": v.actual}
+        ),
+        "points_missing": lambda: _("Geef elk gekozen project punten."),
+        "points_not_allowed": lambda: _("Bij deze stemming geeft u geen punten."),
+    }
+    return str(messages.get(v.rule, lambda: _("Deze stem volgt de regels niet."))())
+
+
+def _local(amount: str) -> str:
+    """``1 234.50`` as Dutch readers write it: ``1 234,50``."""
+    return amount.replace(".", ",") if (get_language() or "nl").startswith("nl") else amount

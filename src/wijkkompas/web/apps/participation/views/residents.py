@@ -1,0 +1,116 @@
+"""The front door: what residents can do here, entering a code, their own data."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from wijkkompas.web.apps.accounts.demo import demo_context
+from wijkkompas.web.apps.accounts.models import Person
+from wijkkompas.web.apps.accounts.permissions import permission
+from wijkkompas.web.apps.participation.forms import CodeForm
+from wijkkompas.web.apps.participation.models import Initiative, NeighbourhoodBudget, Survey
+from wijkkompas.web.apps.participation.services import codes, initiatives
+from wijkkompas.web.apps.participation.views.common import area_names, resident_code
+
+
+@permission("participation.view")
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    budgets = list(NeighbourhoodBudget.objects.exclude(phase="draft"))
+    recent = list(Initiative.objects.filter(hidden_reason="").order_by("-created_at", "-pk")[:6])
+    surveys = list(Survey.objects.filter(is_open=True))
+    is_demo = any(x.is_demo for x in [*budgets, *recent, *surveys])
+    return render(
+        request,
+        "participation/home.html",
+        {
+            "budgets": budgets,
+            "initiatives": recent,
+            "surveys": surveys,
+            "code": resident_code(request),
+            "names": area_names(),
+            "form": CodeForm(),
+            **demo_context(is_demo),
+        },
+    )
+
+
+@permission("resident.enter_code")
+@require_http_methods(["GET", "POST"])
+def enter_code(request: HttpRequest) -> HttpResponse:
+    """Sign in with the code from the letter; failures are counted in the database."""
+    client = codes.client_key(request)
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if codes.is_rate_limited(client):
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "U heeft te vaak een verkeerde code ingevuld. Probeer het over 15 minuten opnieuw."
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            redeemed = codes.redeem(form.cleaned_data["code"])
+            if redeemed is None:
+                codes.record_failure(client)
+                form.add_error(
+                    "code",
+                    _(
+                        "Deze code kennen we niet. Kijk of u de code goed heeft overgenomen uit de brief."
+                    ),
+                )
+                status = 400
+            else:
+                if request.user.is_authenticated:
+                    logout(request)
+                login(request, redeemed.user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Gelukt. U doet nu mee als bewoner."))
+                target = request.POST.get("next", "")
+                if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                    target = ""
+                return redirect(target or "participation:home")
+        else:
+            status = 400
+    return render(
+        request,
+        "participation/code.html",
+        {"form": form, "next": request.GET.get("next", request.POST.get("next", ""))},
+        status=status,
+    )
+
+
+@permission("resident.self")
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    """What we keep about the resident, and erasing it (AVG art. 15 and 17)."""
+    code = resident_code(request)
+    person, _created = Person.objects.get_or_create(user=request.user)
+    if request.method == "POST" and request.POST.get("erase") == "ja":
+        initiatives.erase_resident(user=request.user)
+        logout(request)
+        messages.success(
+            request,
+            _("Uw gegevens zijn gewist. Uw stem telt nog mee, maar is niet aan u te koppelen."),
+        )
+        return redirect("participation:home")
+    return render(
+        request,
+        "participation/my_data.html",
+        {
+            "code": code,
+            "person": person,
+            "names": area_names(),
+            "initiatives": list(request.user.initiatives.all()),
+            "comments": request.user.comments.count(),
+            "supports": request.user.supports.count(),
+        },
+    )
