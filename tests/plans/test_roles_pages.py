@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import get_resolver
 
+from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.plans.views import exports
 
 from .world import (
@@ -41,6 +42,21 @@ class Page:
 
 def _plan(w: World) -> int:
     return w.plan.pk
+
+
+def _ini(w: World) -> int:
+    return w.participation["initiative"].pk
+
+
+def _bud(w: World, which: str) -> int:
+    return w.participation[which].pk
+
+
+RESIDENTS = frozenset({roles.RESIDENT})
+ORGANISERS = EDITORS | {COORDINATOR_ELSEWHERE}
+"""Organising pages whose form is open to every coordinator; the area is checked on saving."""
+SUBMITTERS = RESIDENTS | ORGANISERS
+COMMENTERS = SUBMITTERS | {roles.FRONTLINE_WORKER}
 
 
 def _iv(w: World, suffix: str) -> str:
@@ -106,6 +122,73 @@ PAGES = [
     Page("plans:export_pdf", lambda w: f"/plannen/{_plan(w)}/plan.pdf", EVERYONE),
     Page("plans:export_csv", lambda w: f"/plannen/{_plan(w)}/begroting.csv", EVERYONE),
     Page("plans:export_xlsx", lambda w: f"/plannen/{_plan(w)}/begroting.xlsx", EVERYONE),
+    # Residents decide: reading is public, taking part needs a resident code.
+    Page("participation:home", lambda w: "/meedoen/", EVERYONE),
+    Page("participation:code", lambda w: "/meedoen/code/", EVERYONE),
+    Page("participation:my_data", lambda w: "/meedoen/mijn-gegevens/", RESIDENTS),
+    Page("participation:initiatives", lambda w: "/meedoen/initiatieven/", EVERYONE),
+    Page("participation:initiative_create", lambda w: "/meedoen/initiatieven/nieuw/", SUBMITTERS),
+    Page("participation:initiative", lambda w: f"/meedoen/initiatieven/{_ini(w)}/", EVERYONE),
+    Page(
+        "participation:initiative_support",
+        lambda w: f"/meedoen/initiatieven/{_ini(w)}/steunen/",
+        RESIDENTS,
+        method="post",
+        ok=302,
+    ),
+    Page(
+        "participation:initiative_comment",
+        lambda w: f"/meedoen/initiatieven/{_ini(w)}/reageren/",
+        COMMENTERS,
+        method="post",
+        ok=302,
+    ),
+    Page(
+        "participation:initiative_manage",
+        lambda w: f"/meedoen/initiatieven/{_ini(w)}/beheer/",
+        EDITORS,
+    ),
+    # No photo in the world: the rule lets everyone through to a 404.
+    Page(
+        "participation:initiative_photo",
+        lambda w: f"/meedoen/initiatieven/{_ini(w)}/foto.jpg",
+        EVERYONE,
+        ok=404,
+    ),
+    Page("participation:budgets", lambda w: "/meedoen/begrotingen/", EVERYONE),
+    Page("participation:budget_create", lambda w: "/meedoen/begrotingen/nieuw/", ORGANISERS),
+    Page("participation:budget", lambda w: f"/meedoen/begrotingen/{_bud(w, 'vote')}/", EVERYONE),
+    Page(
+        "participation:budget_propose",
+        lambda w: f"/meedoen/begrotingen/{_bud(w, 'vote')}/indienen/",
+        RESIDENTS,
+    ),
+    Page(
+        "participation:budget_vote",
+        lambda w: f"/meedoen/begrotingen/{_bud(w, 'vote')}/stemmen/",
+        RESIDENTS,
+    ),
+    Page(
+        "participation:budget_result",
+        lambda w: f"/meedoen/begrotingen/{_bud(w, 'result')}/uitslag/",
+        EVERYONE,
+    ),
+    Page(
+        "participation:budget_pabulib",
+        lambda w: f"/meedoen/begrotingen/{_bud(w, 'result')}/stemmen.pb",
+        EVERYONE,
+    ),
+    Page(
+        "participation:budget_manage",
+        lambda w: f"/meedoen/begrotingen/{_bud(w, 'vote')}/beheer/",
+        EDITORS,
+    ),
+    Page(
+        "participation:budget_paper",
+        lambda w: f"/meedoen/begrotingen/{_bud(w, 'vote')}/papier/",
+        EDITORS,
+    ),
+    Page("participation:codes", lambda w: "/meedoen/codes/", ORGANISERS),
 ]
 
 

@@ -55,6 +55,7 @@ class World:
     agreement: Agreement | None = None
     goal: Goal | None = None
     intervention: Intervention | None = None
+    participation: dict[str, Any] = field(default_factory=dict)
 
 
 def _person(username: str, role: str | None, **grant: Any) -> Any:
@@ -138,4 +139,48 @@ def build_world() -> World:
         resident_initiative=False,
         budget=[(orgs["corporatie"], 2022, Decimal(100000))],
     )
-    return World(plan, orgs, users, agreement, goal, intervention)
+    world = World(plan, orgs, users, agreement, goal, intervention)
+    world.participation = build_participation(users)
+    return world
+
+
+RESIDENT_CODE = "TEST-CODE-0001"
+"""The world's resident signed in with this code (area: the wijk)."""
+
+
+def build_participation(users: dict[str, Any]) -> dict[str, Any]:
+    """An initiative, a budget open for voting and one with its result, for the role tests."""
+    from wijkkompas.web.apps.participation.services import budgets, codes, initiatives
+
+    code = codes.add_known_code(code=RESIDENT_CODE, area_code=AREA, batch="test")
+    code.user = users[roles.RESIDENT]
+    code.save(update_fields=["user"])
+    voters = [
+        codes.add_known_code(code=f"TEST-VOTE-{n:04d}", area_code=AREA, batch="test")
+        for n in range(5)
+    ]
+    initiative = initiatives.submit(
+        user=users[roles.RESIDENT], code=code, title="Moestuin", text="Samen tuinieren.",
+        area_code=AREA, estimated_cost=500,
+    )  # fmt: skip
+    made = {}
+    for phase in ("vote", "result"):
+        budget = budgets.NeighbourhoodBudget.objects.create(
+            name=f"Budget {phase}", area_code=AREA, year=2026, amount=10_000, phase="submit",
+            max_sum_cost=10_000,
+        )  # fmt: skip
+        for title, cost in (("Bankjes", 4_000), ("Speeltuin", 7_000), ("Feest", 1_000)):
+            project = budgets.propose_project(
+                budget=budget, user=None, title=title, description=title, cost=cost
+            )
+            budgets.set_feasibility(project=project, feasible=True, reason="", actor=None)
+        budgets.set_phase(budget=budget, phase="vote", actor=None)
+        if phase == "result":
+            for n, voter in enumerate(voters):
+                chosen = (1, 3) if n % 2 else (2,)
+                budgets.cast_ballot(
+                    budget=budget, code=voter, choice=budgets.Choice(chosen), channel="online"
+                )
+            budgets.set_phase(budget=budget, phase="result", actor=None)
+        made[phase] = budget
+    return {"code": code, "initiative": initiative, "vote": made["vote"], "result": made["result"]}
