@@ -12,9 +12,10 @@ UV := .tools/bin/uv
 VENV := .venv
 RUN := $(VENV)/bin
 
-# Debian packages: msgfmt for translations, the Pango stack for PDF reports; chromium for browser tests.
+# Debian packages: msgfmt for translations, the Pango stack for PDF reports; chromium for browser
+# tests, PostgreSQL for the ballot-integrity test (it starts a private server of its own).
 DEBIAN_RUNTIME := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-DEBIAN_TEST := chromium
+DEBIAN_TEST := chromium postgresql
 
 # Bytecode caches make every start after the first one fast (some machines switch them off).
 unexport PYTHONDONTWRITEBYTECODE
@@ -39,8 +40,8 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-$(VENV)/.installed: $(UV) pyproject.toml uv.lock
-	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet --compile-bytecode
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock Makefile
+	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet --compile-bytecode --extra postgres
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
