@@ -1,0 +1,74 @@
+"""Ballot rules from Pabulib's META: every real ballot follows its file's rules, and a ballot
+that breaks one is refused with the rule, the limit and what was found."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from wijkkompas.budgeting.ballot_rules import BallotRules, Violation, check_ballot
+from wijkkompas.errors import WijkkompasError
+
+from .conftest import STORED, real
+
+COSTS = {"1": Fraction(4000), "2": Fraction(7000), "3": Fraction(1000)}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", STORED)
+def test_every_real_ballot_follows_the_rules_in_its_own_file(name: str) -> None:
+    instance = real(name)
+    if instance.vote_type not in ("approval", "cumulative", "ordinal"):
+        pytest.skip(f"{instance.vote_type} ballots are imported, not offered online")
+    rules = BallotRules.from_meta(instance.meta)
+    costs = {p.id: p.cost for p in instance.projects}
+    for ballot in instance.ballots:
+        points = [int(p) for p in ballot.points] if rules.vote_type == "cumulative" else None
+        assert check_ballot(rules, costs, ballot.projects, points) == [], ballot.voter_id
+
+
+def test_the_rules_are_written_back_as_the_meta_they_came_from() -> None:
+    meta = {
+        "vote_type": "approval",
+        "min_length": "1",
+        "max_length": "15",
+        "max_sum_cost": "250000",
+    }
+    assert BallotRules.from_meta(meta).to_meta() == meta
+
+
+def test_approval_limits_on_number_and_cost() -> None:
+    rules = BallotRules("approval", min_length=2, max_length=2, max_sum_cost=Fraction(10_000))
+    assert check_ballot(rules, COSTS, ["1", "3"]) == []
+    assert check_ballot(rules, COSTS, ["1", "2"]) == [
+        Violation("max_sum_cost", Fraction(10_000), Fraction(11_000))
+    ]
+    assert check_ballot(rules, COSTS, ["3"]) == [Violation("min_length", 2, 1)]
+
+
+def test_unknown_and_repeated_projects_and_empty_ballots() -> None:
+    rules = BallotRules("approval")
+    assert check_ballot(rules, COSTS, ["9"]) == [Violation("unknown_project", project="9")]
+    assert check_ballot(rules, COSTS, ["1", "1"]) == [Violation("duplicate_project", project="1")]
+    assert check_ballot(rules, COSTS, []) == [Violation("empty")]
+
+
+def test_cumulative_points_per_project_and_in_total() -> None:
+    rules = BallotRules("cumulative", max_points=6, max_sum_points=Fraction(10))
+    assert check_ballot(rules, COSTS, ["1", "2"], [6, 4]) == []
+    assert {v.rule for v in check_ballot(rules, COSTS, ["1", "2"], [7, 4])} == {
+        "max_points",
+        "max_sum_points",
+    }
+    assert check_ballot(rules, COSTS, ["1"], [0]) == [Violation("min_points", 1, 0, "1")]
+    assert check_ballot(rules, COSTS, ["1"], None) == [Violation("points_missing")]
+
+
+def test_inconsistent_rules_are_refused_before_anyone_votes() -> None:
+    with pytest.raises(WijkkompasError, match="minimum"):
+        BallotRules("approval", min_length=3, max_length=2)
+    with pytest.raises(WijkkompasError, match="max_sum_points"):
+        BallotRules("cumulative")
+    with pytest.raises(WijkkompasError, match="ballot type"):
+        BallotRules("choose-1")
