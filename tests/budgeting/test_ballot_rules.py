@@ -16,11 +16,10 @@ COSTS = {"1": Fraction(4000), "2": Fraction(7000), "3": Fraction(1000)}
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("name", STORED)
+@pytest.mark.parametrize("name", [n for n in STORED if n != "Netherlands_Amsterdam_643.pb"])
 def test_every_real_ballot_follows_the_rules_in_its_own_file(name: str) -> None:
+    """(Amsterdam 643 is choose-1: such files are read and recounted, not offered as a ballot.)"""
     instance = real(name)
-    if instance.vote_type not in ("approval", "cumulative", "ordinal"):
-        pytest.skip(f"{instance.vote_type} ballots are imported, not offered online")
     rules = BallotRules.from_meta(instance.meta)
     costs = {p.id: p.cost for p in instance.projects}
     for ballot in instance.ballots:
