@@ -166,3 +166,24 @@ def test_a_resident_votes_through_the_web_and_is_told_why_a_ballot_is_refused() 
     again = client.post(url, {"project": ["2"]})
     assert again.status_code == 409
     assert Ballot.objects.filter(budget=budget).count() == 1
+
+
+def test_a_coordinator_enters_a_paper_ballot_under_the_same_rules() -> None:
+    from wijkkompas.web.apps.accounts import roles
+    from wijkkompas.web.apps.accounts import services as accounts
+
+    budget = _budget(max_sum_cost=10_000)
+    code = _code()
+    coordinator = accounts.create_person(username="coord", password="x-Long-password-1").user
+    accounts.grant_role(user=coordinator, role=roles.COORDINATOR, area_code="GM9999")
+    client = Client()
+    client.force_login(coordinator)
+    url = f"/meedoen/begrotingen/{budget.pk}/papier/"
+    assert client.post(url, {"code": "ONBEKEND-0000", "project": ["1"]}).status_code == 400
+    too_much = client.post(url, {"code": "CODE-TEST-0000", "project": ["1", "2"]})
+    assert too_much.status_code == 400 and "€ 11 000" in too_much.content.decode()
+    assert client.post(url, {"code": "code test 0000", "project": ["1"]}).status_code == 302
+    assert Ballot.objects.get(budget=budget).channel == "paper"
+    assert VoteMark.objects.filter(code=code).count() == 1
+    twice = client.post(url, {"code": "CODE-TEST-0000", "project": ["3"]})
+    assert twice.status_code == 400 and "al gestemd" in twice.content.decode()
