@@ -90,6 +90,7 @@ RULES: dict[str, Rule] = {
     "survey.answer": PUBLIC,
     "survey.manage": _rule(*EDITORS),
     "survey.publish": _rule(R.COORDINATOR, R.ANALYST, R.ADMIN),
+    "participation.publish": _rule(R.COORDINATOR, R.ANALYST, R.ADMIN, scoped=False),
     # Accounts.
     "account.login": PUBLIC,
     "account.self": Rule(signed_in=True),

@@ -115,3 +115,11 @@ class PaperBallotForm(AccessibleFormMixin, forms.Form):
         max_length=40,
         help_text=_("De code van de bewoner; zo telt ook een papieren stem maar één keer."),
     )
+
+
+class SurveyForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        from wijkkompas.web.apps.participation.models import Survey
+
+        model = Survey
+        fields = ["title", "area_code", "year", "is_open", "open_link"]

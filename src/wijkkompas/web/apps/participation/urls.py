@@ -1,6 +1,12 @@
 from django.urls import path
 
-from wijkkompas.web.apps.participation.views import budgets, initiatives, residents
+from wijkkompas.web.apps.participation.views import (
+    budgets,
+    figures,
+    initiatives,
+    residents,
+    surveys,
+)
 
 app_name = "participation"
 urlpatterns = [
@@ -40,4 +46,20 @@ urlpatterns = [
     path("begrotingen/<int:budget_id>/beheer/", budgets.budget_manage, name="budget_manage"),
     path("begrotingen/<int:budget_id>/papier/", budgets.budget_paper, name="budget_paper"),
     path("codes/", budgets.codes_manage, name="codes"),
+    path("enquetes/", surveys.survey_list, name="surveys"),
+    path("enquetes/nieuw/", surveys.survey_create, name="survey_create"),
+    path("enquetes/<int:survey_id>/", surveys.survey_answer, name="survey"),
+    path("enquetes/<int:survey_id>/beheer/", surveys.survey_manage, name="survey_manage"),
+    path(
+        "enquetes/<int:survey_id>/open/<str:token>/", surveys.survey_answer_open, name="survey_open"
+    ),
+    path("enquetes/<int:survey_id>/resultaten/", surveys.survey_results, name="survey_results"),
+    path(
+        "enquetes/<int:survey_id>/resultaten.csv",
+        surveys.survey_results_csv,
+        name="survey_results_csv",
+    ),
+    path("enquetes/<int:survey_id>/naar-monitor/", surveys.survey_publish, name="survey_publish"),
+    path("deelname/", figures.participation_figures, name="figures"),
+    path("deelname/naar-monitor/", figures.participation_publish, name="figures_publish"),
 ]

@@ -1,0 +1,106 @@
+"""Participation as figures for the monitor: initiatives and participants per buurt.
+
+Taking part is itself a sign of social empowerment. Counts come from what residents did here
+(initiatives, supports, comments, votes, survey answers) in one year, counted per distinct
+participant — pseudonyms that are made here and never leave: the published figures are counts,
+suppressed below ten people. Votes and survey answers count through the code's "has voted"
+mark, never through the ballot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+from wijkkompas.store import AnalyticStore
+from wijkkompas.survey.estimates import write_results_csv
+from wijkkompas.survey.participation import ParticipationEvent, participation_estimates
+from wijkkompas.survey.population import population_from_store
+from wijkkompas.survey.result import SurveyEstimate, ancestors
+from wijkkompas.web.apps.participation.models import (
+    Comment,
+    Initiative,
+    ResidentCode,
+    Support,
+    SurveyMark,
+    VoteMark,
+)
+
+SOURCE = "participatie"
+
+
+def _who(kind: str, key: object) -> str:
+    """An opaque participant id, the same for one account or code, unreadable outside."""
+    raw = f"{settings.SECRET_KEY}:{kind}:{key}".encode()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def events(year: int) -> list[ParticipationEvent]:
+    """What residents did in ``year``, each tied to the buurt or wijk it was about."""
+    out: list[ParticipationEvent] = []
+    user_code = {
+        c.user_id: c.id for c in ResidentCode.objects.filter(user__isnull=False).only("user_id")
+    }
+
+    def participant(user_id: int | None) -> str:
+        # A resident is one participant whether they commented or voted: key on their code.
+        return _who("code", user_code[user_id]) if user_id in user_code else _who("user", user_id)
+
+    for i in Initiative.objects.filter(created_at__year=year, author__isnull=False):
+        out.append(ParticipationEvent(i.area_code, "initiative", participant(i.author_id)))
+    for s in Support.objects.filter(initiative__created_at__year=year).select_related("initiative"):
+        out.append(ParticipationEvent(s.initiative.area_code, "support", participant(s.user_id)))
+    for c in Comment.objects.filter(created_at__year=year, author__isnull=False).select_related(
+        "initiative"
+    ):
+        out.append(ParticipationEvent(c.initiative.area_code, "comment", participant(c.author_id)))
+    for m in VoteMark.objects.filter(budget__year=year).select_related("code"):
+        out.append(ParticipationEvent(m.code.area_code, "ballot", _who("code", m.code_id)))
+    for m in SurveyMark.objects.filter(survey__year=year).select_related("code"):
+        out.append(ParticipationEvent(m.code.area_code, "survey", _who("code", m.code_id)))
+    return [e for e in out if e.area_code[:2] in ("BU", "WK")]
+
+
+def _store() -> AnalyticStore:
+    return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
+
+
+def figures(year: int) -> tuple[list[SurveyEstimate], int]:
+    """The suppressed counts per area and the boundary year they are filed under."""
+    happened = events(year)
+    codes = sorted({c for e in happened for c in ancestors(e.area_code)})
+    store = _store()
+    boundary = year
+    population: dict[str, float] = {}
+    if store.exists() and codes:
+        with store.reader() as reader:
+            latest = reader.latest_year("GM" + codes[0][2:6])
+            boundary = min(year, latest) if latest else year
+            population = population_from_store(reader, codes, boundary)
+    return participation_estimates(happened, str(year), population=population), boundary
+
+
+def figures_csv(year: int) -> str:
+    estimates, boundary = figures(year)
+    out = io.StringIO()
+    write_results_csv(estimates, out, source_name=SOURCE, region_year=boundary)
+    return out.getvalue()
+
+
+def publish_to_monitor(year: int) -> int:
+    """Import the year's participation figures into the analytic store, like any source."""
+    from wijkkompas.errors import WijkkompasError
+    from wijkkompas.sources.importer import import_files
+
+    if not events(year):
+        raise WijkkompasError(f"Er is in {year} nog niets om te tellen.")
+    text = figures_csv(year)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"participatie-{year}.csv"
+        path.write_text(text, encoding="utf-8")
+        import_files(_store(), [path])
+    return sum(1 for e in figures(year)[0] if not e.suppressed)
