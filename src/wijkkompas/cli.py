@@ -171,6 +171,7 @@ class SourceOption(StrEnum):
     crime = "crime"
     leefbaarometer = "leefbaarometer"
     crosswalk = "crosswalk"
+    survey = "survey"
 
 
 class ReleaseOption(StrEnum):

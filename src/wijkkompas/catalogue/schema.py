@@ -327,7 +327,5 @@ class Catalogue(BaseModel):
         for indicator in content["indicators"]:
             if not indicator["tags"]:  # added later: untagged catalogues keep their old hash
                 del indicator["tags"]
-        canonical = json.dumps(
-            content, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -93,9 +93,7 @@ def felt_vs_measured(
         than three regions have both values.
     """
     codes = sorted(
-        c
-        for c in set(felt) & set(measured)
-        if _finite(felt[c]) and _finite(measured[c])
+        c for c in set(felt) & set(measured) if _finite(felt[c]) and _finite(measured[c])
     )
     if len(codes) < MIN_REGIONS:
         return []

@@ -164,9 +164,7 @@ def estimate(
         adults = population[code].adults if code in population else math.nan
         fpc_total = adults if finite_population_correction else math.nan
         for question in questions:
-            results.append(
-                _one(code, question, group, weights, weighted, str(period), fpc_total)
-            )
+            results.append(_one(code, question, group, weights, weighted, str(period), fpc_total))
     results = [suppress_small(e, min_respondents) for e in results]
     return complementary_suppression(results)
 

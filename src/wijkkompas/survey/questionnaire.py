@@ -193,7 +193,9 @@ def validate_answers(answers: Mapping[str, int | None]) -> dict[str, int | None]
             continue
         clean[question.id] = value
     if problems:
-        raise InvalidAnswers("These answers do not fit the questionnaire: " + "; ".join(problems) + ".")
+        raise InvalidAnswers(
+            "These answers do not fit the questionnaire: " + "; ".join(problems) + "."
+        )
     return clean
 
 
