@@ -41,7 +41,7 @@ class SurveyResultsLoader:
     def sniff(self, name: str, head: bytes) -> bool:
         line = reading.first_line(head)
         columns = {c.strip().strip('"').lower() for c in line.split(",")}
-        return _SIGNATURE <= columns
+        return columns >= _SIGNATURE
 
     def load(
         self, data: bytes, name: str, catalogue: Catalogue, options: LoadOptions
