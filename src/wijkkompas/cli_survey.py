@@ -28,7 +28,9 @@ def _read(path: Path) -> str:
     except OSError as exc:
         raise WijkkompasError(f"Cannot read {path}: {exc.strerror or exc}.") from None
     except UnicodeDecodeError:
-        raise WijkkompasError(f"{path.name}: the file is not UTF-8 text. Save it as CSV (UTF-8).") from None
+        raise WijkkompasError(
+            f"{path.name}: the file is not UTF-8 text. Save it as CSV (UTF-8)."
+        ) from None
 
 
 def _boundary_year(reader: object, period: str, year: int | None) -> int | None:
@@ -121,9 +123,7 @@ def participation_command(
             region_year = _boundary_year(reader, period, year)
             if region_year is not None:
                 population = population_from_store(reader, codes, region_year)
-    estimates = participation_estimates(
-        parsed, period, min_count=min_count, population=population
-    )
+    estimates = participation_estimates(parsed, period, min_count=min_count, population=population)
     _write(estimates, out, source, region_year)
     hidden = sum(e.suppressed for e in estimates)
     err.print(

@@ -9,7 +9,9 @@ from wijkkompas.survey import ParticipationEvent, felt_vs_measured, participatio
 BUURT_A, BUURT_B, WIJK, GEMEENTE = "BU99990101", "BU99990102", "WK999901", "GM9999"
 
 
-def events(area: str, people: int, initiatives: int = 0, prefix: str = "p") -> list[ParticipationEvent]:
+def events(
+    area: str, people: int, initiatives: int = 0, prefix: str = "p"
+) -> list[ParticipationEvent]:
     out = [ParticipationEvent(area, "support", f"{prefix}{k}") for k in range(people)]
     out += [ParticipationEvent(area, "initiative", f"{prefix}{k}") for k in range(initiatives)]
     return out

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from wijkkompas.survey.weighting import Margin, kish_effective_n, rake
 
 
-
 @settings(max_examples=60, deadline=None)
 @given(
     data=st.data(),
