@@ -7,14 +7,18 @@ recognises. Nothing is written to the store here; importing stays a separate, at
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from wijkkompas.cli_output import err
 from wijkkompas.errors import WijkkompasError
-from wijkkompas.store import AnalyticStore
+from wijkkompas.store import AnalyticStore, StoreReader
+
+if TYPE_CHECKING:
+    from wijkkompas.survey.result import SurveyEstimate
 
 survey_app = typer.Typer(
     help="Resident survey and participation: estimate, then `wijkkompas import` the result.",
@@ -33,8 +37,15 @@ def _read(path: Path) -> str:
         ) from None
 
 
-def _boundary_year(reader: object, period: str, year: int | None) -> int | None:
-    years: list[int] = reader.years()  # type: ignore[attr-defined]
+def _check_period(period: str) -> None:
+    from wijkkompas.survey.estimates import PERIOD
+
+    if not PERIOD.match(period):
+        raise WijkkompasError(f"--period '{period}' is not a year such as 2025.")
+
+
+def _boundary_year(reader: StoreReader, period: str, year: int | None) -> int | None:
+    years = reader.years()
     if year is not None:
         if year not in years:
             raise WijkkompasError(
@@ -47,7 +58,9 @@ def _boundary_year(reader: object, period: str, year: int | None) -> int | None:
     return max(earlier) if earlier else (max(years) if years else None)
 
 
-def _write(estimates: list, out: Path, source: str, region_year: int | None) -> None:  # type: ignore[type-arg]
+def _write(
+    estimates: Sequence[SurveyEstimate], out: Path, source: str, region_year: int | None
+) -> None:
     from wijkkompas.survey.estimates import write_results_csv
 
     try:
@@ -75,6 +88,7 @@ def estimate_command(
     from wijkkompas.survey.responses import read_responses
     from wijkkompas.survey.result import ancestors
 
+    _check_period(period)
     parsed = read_responses(_read(responses), responses.name)
     codes = sorted({c for r in parsed for c in ancestors(r.area_code)})
     store = AnalyticStore(ctx.obj["store"])
@@ -114,6 +128,7 @@ def participation_command(
     from wijkkompas.survey.responses import read_events
     from wijkkompas.survey.result import ancestors
 
+    _check_period(period)
     parsed = read_events(_read(events), events.name)
     codes = sorted({c for e in parsed for c in ancestors(e.area_code)})
     store = AnalyticStore(ctx.obj["store"])

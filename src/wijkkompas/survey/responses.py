@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import cast
 
 from wijkkompas.errors import InvalidRegionCode
 from wijkkompas.regions import parse_region_code
 from wijkkompas.survey.estimates import Response
-from wijkkompas.survey.participation import EVENT_KINDS, ParticipationEvent
+from wijkkompas.survey.participation import EVENT_KINDS, EventKind, ParticipationEvent
 from wijkkompas.survey.questionnaire import AGE_GROUPS, QUESTIONS, SEXES, InvalidAnswers
 
 BACKGROUND = ("area_code", "age_group", "sex")
@@ -123,7 +124,6 @@ def read_events(text: str, name: str = "events") -> list[ParticipationEvent]:
             raise InvalidAnswers(f"{where}: kind '{kind}' is not one of {', '.join(EVENT_KINDS)}.")
         if not cell["participant"]:
             raise InvalidAnswers(f"{where}: the participant pseudonym is empty.")
-        events.append(
-            ParticipationEvent(_area(cell["area_code"], where), kind, cell["participant"])
-        )  # type: ignore[arg-type]
+        area = _area(cell["area_code"], where)
+        events.append(ParticipationEvent(area, cast(EventKind, kind), cell["participant"]))
     return events
