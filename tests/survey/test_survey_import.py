@@ -91,7 +91,7 @@ def test_responses_to_results_to_store_to_show(store: Path, tmp_path: Path) -> N
     assert "suppressed" in made.stderr and "weighted for" in made.stderr
     imported = wijkkompas("--store", store, "import", results)
     assert imported.returncode == 0, imported.stderr
-    assert "(enquete)" in imported.stdout
+    assert "(enquete)" in imported.stdout and "years: [2024]" in imported.stdout
     shown = wijkkompas("--store", store, "show", codes[0], "--year", "2024", "--format", "csv")
     assert shown.returncode == 0, shown.stderr
     rows = [r for r in csv.DictReader(io.StringIO(shown.stdout)) if r["source"] == "enquete"]
