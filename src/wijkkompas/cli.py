@@ -171,6 +171,7 @@ class SourceOption(StrEnum):
     crime = "crime"
     leefbaarometer = "leefbaarometer"
     crosswalk = "crosswalk"
+    survey = "survey"
 
 
 class ReleaseOption(StrEnum):
@@ -356,11 +357,13 @@ def _mount_sub_apps() -> None:
     from wijkkompas.cli_monitor import register
     from wijkkompas.cli_pb import pb_command
     from wijkkompas.cli_report import report_command
+    from wijkkompas.cli_survey import survey_app
 
     app.add_typer(fetch_app, name="fetch", help="Download open data (CBS StatLine) into the store.")
     register(app)
     app.command("pb")(pb_command)
     app.command("report")(report_command)
+    app.add_typer(survey_app, name="survey")
 
 
 _mount_sub_apps()

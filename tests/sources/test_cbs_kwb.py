@@ -38,7 +38,7 @@ def load(data: bytes, name: str, catalogue: Catalogue, **options: object):
 
 
 SMALL_CSV = (
-    "gwb_code_10;regio;gm_naam;recs;ind_wbi;a_inw;g_ink_pi;a_man;p_koopw\n"
+    "gwb_code_10;regio;gm_naam;recs;ind_wbi;a_inw;g_ink_pi;a_gehuwd;p_koopw\n"
     "NL00;Nederland;Nederland;Land;.;17942942;32,1;8920768;57\n"
     "GM9990;Proefstad;Proefstad;Gemeente;1;2000;29,5;990;40\n"
     "WK999000;Wijk 00;Proefstad;Wijk;1;2000;29,5;990;40\n"
@@ -81,7 +81,7 @@ def test_small_csv_regions_values_and_suppression(catalogue: Catalogue) -> None:
 def test_small_csv_unmatched_and_identification(catalogue: Catalogue) -> None:
     batch = load(SMALL_CSV.encode("utf-8"), "kwb-2023.csv", catalogue)
     unmatched = batch.unmatched
-    assert set(unmatched["source_column"]) == {"a_man"}
+    assert set(unmatched["source_column"]) == {"a_gehuwd"}
     assert unmatched.set_index("region_code").loc["BU99900001", "value_text"] == "390"
     assert not {"regio", "gm_naam", "recs", "gwb_code_10", "ind_wbi"} & set(
         batch.observations["source_column"]
@@ -227,7 +227,7 @@ def test_utrecht_unmatched_columns_are_kept_verbatim(catalogue: Catalogue) -> No
     path = real_file("CBS-Utrecht-kwb-2023.xlsx")
     batch = load(path.read_bytes(), path.name, catalogue)
     unmatched = batch.unmatched.set_index(["region_code", "source_column"])["value_text"]
-    assert unmatched.loc[("BU03440111", "a_man")] == "845"
+    assert unmatched.loc[("BU03440111", "a_gehuwd")] == "350"
     assert unmatched.loc[("GM0344", "g_hhgro")] == "1.9"
     assert unmatched.loc[("GM0344", "g_ele")] == "."
     columns = set(batch.unmatched["source_column"])

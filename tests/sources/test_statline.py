@@ -48,7 +48,7 @@ TYPED = {
             "IndelingswijzigingGemeenteWijkBuurt_4": None,
             "AantalInwoners_5": 17942942,
             "GemiddeldInkomenPerInwoner_83": None,
-            "Mannen_6": 8920768,
+            "Gehuwd_14": 8920768,
         },
         {
             "ID": 1,
@@ -59,7 +59,7 @@ TYPED = {
             "IndelingswijzigingGemeenteWijkBuurt_4": "1",
             "AantalInwoners_5": 2000,
             "GemiddeldInkomenPerInwoner_83": 29.5,
-            "Mannen_6": 990,
+            "Gehuwd_14": 990,
         },
         {
             "ID": 2,
@@ -70,7 +70,7 @@ TYPED = {
             "IndelingswijzigingGemeenteWijkBuurt_4": "2",
             "AantalInwoners_5": 1200,
             "GemiddeldInkomenPerInwoner_83": None,
-            "Mannen_6": 600,
+            "Gehuwd_14": 600,
         },
     ],
 }
@@ -110,7 +110,7 @@ def test_typed_dataset(catalogue: Catalogue) -> None:
         ("BU99900000", "income_per_inhabitant")
     ]
     assert math.isnan(null["value"]) and bool(null["suppressed"]) is False
-    assert set(batch.unmatched["source_column"]) == {"Mannen_6"}
+    assert set(batch.unmatched["source_column"]) == {"Gehuwd_14"}
     assert batch.boundary_changes.set_index("region_code")["change_code"].to_dict() == {
         "GM9990": 1,
         "BU99900000": 2,
@@ -181,7 +181,10 @@ def test_rotterdam_keyed_by_id(catalogue: Catalogue, tmp_path: Path) -> None:
     income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
     assert set(income["period"]) == {str(2017 - lag)}
     assert set(income["source_column"]) == {"GemiddeldInkomenPerInwoner_66"}
-    assert "k_0Tot15Jaar_8" in set(batch.unmatched["source_column"])
+    assert "k_0Tot15Jaar_8" in set(
+        batch.observations.query("indicator_id == 'age_00_14'")["source_column"]
+    )
+    assert "Bevolkingsdichtheid_33" not in set(batch.unmatched["source_column"])
     assert "ID" not in set(batch.unmatched["source_column"])
     assert AnalyticStore(tmp_path / "store.duckdb").import_batch(batch).regions == 115
 

@@ -40,7 +40,7 @@ STATLINE_CSV = (
     '\ufeff"Wijken en buurten";"Regioaanduiding/Gemeentenaam (naam)";'
     '"Regioaanduiding/Soort regio (omschrijving)";"Regioaanduiding/Codering (code)";'
     '"Bevolking/Aantal inwoners (aantal)";"Inkomen/Inkomen van personen/Gemiddeld inkomen per '
-    'inwoner  (x 1 000 euro)";"Bevolking/Geslacht/Mannen (aantal)"\r\n'
+    'inwoner  (x 1 000 euro)";"Bevolking/Burgerlijke staat/Gehuwd (aantal)"\r\n'
     '"Proefstad";"Proefstad   ";"Gemeente  ";"GM9990    ";2000;"29,5";990\r\n'
     '"Oud Centrum";"Proefstad   ";"Buurt     ";"BU99900000";1200;".";600\r\n'
     '"Nieuwbouw";"Proefstad   ";"Buurt     ";"BU99900001";800;"31,0";390\r\n'
@@ -53,7 +53,7 @@ def test_statline_csv_labels(catalogue: Catalogue) -> None:
     assert value(batch, "BU99900001", "income_per_inhabitant") == pytest.approx(31.0)
     assert value(batch, "GM9990", "population") == 2000
     assert batch.regions.set_index("code").loc["BU99900000", "name"] == "Oud Centrum"
-    assert set(batch.unmatched["source_column"]) == {"Bevolking/Geslacht/Mannen (aantal)"}
+    assert set(batch.unmatched["source_column"]) == {"Bevolking/Burgerlijke staat/Gehuwd (aantal)"}
 
 
 def test_statline_csv_with_title_units_row_and_footer(catalogue: Catalogue) -> None:

@@ -26,6 +26,11 @@ Dimension = Literal["housing", "physical_environment", "amenities", "nuisance_sa
 SocialQuality = Literal[
     "socio_economic_security", "social_inclusion", "social_cohesion", "social_empowerment"
 ]
+Tag = Literal["survey", "participation"]
+"""Where a figure comes from when it is not a register: residents' answers to the survey
+(felt livability) or counts from the participation app. Tagged indicators are shown with their
+condition or dimension but are not scored by default (see ``IndexSpec.from_catalogue``)."""
+TAGS: tuple[str, ...] = ("survey", "participation")
 CumulationDomain = Literal[
     "growing_up_education", "work_poverty_inclusion", "safety_undermining", "housing", "health"
 ]
@@ -129,6 +134,8 @@ class Indicator(BaseModel):
     dimension: Dimension | None = None
     social_quality: SocialQuality | None = None
     cumulation: list[CumulationDomain] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
+    """``survey`` or ``participation`` for figures from residents rather than registers."""
     plausible_range: tuple[float, float]
     """National plausible bounds: loaders flag values outside, the demo draws within."""
     reference_lag_years: int = Field(ge=0, le=5)
@@ -181,6 +188,11 @@ class Indicator(BaseModel):
     @property
     def scored(self) -> bool:
         return self.direction != "context"
+
+    @property
+    def felt(self) -> bool:
+        """True for survey and participation indicators (from residents, not registers)."""
+        return bool(self.tags)
 
     @property
     def rate_factor(self) -> float:
@@ -311,7 +323,9 @@ class Catalogue(BaseModel):
     def sha256(self) -> str:
         """Hash of the canonical content: two catalogues with the same meaning hash alike,
         whatever the TOML's formatting or comments."""
-        canonical = json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        content = self.model_dump(mode="json")
+        for indicator in content["indicators"]:
+            if not indicator["tags"]:  # added later: untagged catalogues keep their old hash
+                del indicator["tags"]
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

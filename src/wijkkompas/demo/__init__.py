@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 SOURCE = "demo"
-UNMATCHED_KWB = ("a_man", "a_vrouw", "ste_mvs")
+UNMATCHED_KWB = ("ste_mvs",)
 """Columns a real kwb file has that the catalogue does not use: kept, as a loader keeps them."""
 
 
@@ -73,10 +73,11 @@ def build_demo(seed: int = 2024, catalogue: Catalogue | None = None) -> DemoMuni
     """Voorbeeldstad with its story (:class:`DemoNarrative`) and its map, for tests and pages."""
     if catalogue is None:
         catalogue = load_catalogue()
+    registers = _registers(catalogue)
     rng = np.random.default_rng(seed)
     town = build_town(rng, seed)
-    figures = buurt_figures(rng, town, catalogue)
-    observations = _observations(town, catalogue, figures)
+    figures = buurt_figures(rng, town, registers)
+    observations = _observations(town, registers, figures)
     batch = ImportBatch(
         source=SOURCE,
         description=(
@@ -104,6 +105,14 @@ def build_demo(seed: int = 2024, catalogue: Catalogue | None = None) -> DemoMuni
     )
     batch.validate()
     return DemoMunicipality(batch, town.narrative, town)
+
+
+def _registers(catalogue: Catalogue) -> Catalogue:
+    """The catalogue without survey and participation indicators: the demo plays a KWB-like
+    register, and felt livability only exists where residents were asked."""
+    return Catalogue(
+        version=catalogue.version, indicators=[i for i in catalogue.indicators if not i.tags]
+    )
 
 
 def _region_rows(town: Town, year: int) -> list[tuple[str, str, str, str | None, list[Buurt]]]:
@@ -164,7 +173,7 @@ def _observations(town: Town, catalogue: Catalogue, figures: BuurtFigures) -> pd
 
 
 def _unmatched(town: Town, figures: BuurtFigures) -> pd.DataFrame:
-    """Sex and urbanity columns, as text the way a kwb file has them ('.' when secret)."""
+    """The urbanity column, as text the way a kwb file has it ('5' when secret)."""
     records: list[tuple[str, int, str, str, str]] = []
     for year in YEARS:
         population = figures.values[year]["population"].to_dict()
@@ -172,14 +181,9 @@ def _unmatched(town: Town, figures: BuurtFigures) -> pd.DataFrame:
             people = float(sum(population[b.code] for b in buurten))
             area = sum(b.area_km2 for b in buurten)
             secret = len(buurten) == 1 and buurten[0].code in town.narrative.tiny
-            men = int(5 * round(people * 0.494 / 5))
             density = people / area
             urbanity = 1 if density > 7500 else 2 if density > 4500 else 3 if density > 3000 else 4
-            texts = {
-                "a_man": "." if secret else str(men),
-                "a_vrouw": "." if secret else str(int(people) - men),
-                "ste_mvs": "5" if secret else str(urbanity),
-            }
+            texts = {"ste_mvs": "5" if secret else str(urbanity)}
             records.extend((code, year, str(year), col, texts[col]) for col in UNMATCHED_KWB)
     return pd.DataFrame.from_records(records, columns=UNMATCHED_COLUMNS)
 

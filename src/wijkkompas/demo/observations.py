@@ -32,6 +32,12 @@ DOMAINS: tuple[str, ...] = (
     "health",
 )
 SHARE_OF_15_TO_75 = 0.72
+AGE_BANDS = ("age_00_14", "age_15_24", "age_25_44", "age_45_64", "age_65_plus")
+SEXES = ("men", "women")
+DEMOGRAPHY = frozenset(AGE_BANDS + SEXES)
+"""Structure counts derived from the population without drawing (so adding them to the
+catalogue left every other demo figure as it was)."""
+SHARE_OF_MEN = 0.494
 
 
 @dataclass
@@ -78,7 +84,11 @@ def _latents(rng: np.random.Generator, town: Town, catalogue: Catalogue) -> dict
             level=float(level),
             trend=float(trend),
             domain={d: float(rng.normal(0, spread)) for d in DOMAINS},
-            idio={i.id: float(rng.normal(0, 0.3)) for i in catalogue.indicators},
+            idio={
+                i.id: float(rng.normal(0, 0.3))
+                for i in catalogue.indicators
+                if i.id not in DEMOGRAPHY
+            },
         )
         density = 6_500 * (1.0 - 0.7 * min(buurt.radial, 1.0)) * rng.lognormal(0, 0.25)
         latent.pop0 = float(np.clip(buurt.area_km2 * density, 400, 9_000))
@@ -155,6 +165,7 @@ def _year(
             "population_density": round(population / buurt.area_km2),
             "cars_per_km2": round(population * latent.cars_per_inhabitant / buurt.area_km2),
         }
+        row |= _demography(population, _centrality(buurt), latent.household_size, s)
         rows[buurt.code] = _counts_and_rates(catalogue, row, z["general"], buurt)
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -163,7 +174,7 @@ def _counts_and_rates(
     catalogue: Catalogue, row: dict[str, float], z: float, buurt: Buurt
 ) -> dict[str, float]:
     """Derive counts from the drawn rates, then the published rates from the rounded counts."""
-    structural = set(TINY_PUBLISHED) | {"cars_per_km2"}
+    structural = set(TINY_PUBLISHED) | {"cars_per_km2"} | DEMOGRAPHY
     rates = [i for i in catalogue.indicators if i.numerator and i.denominator]
     for rate in rates:
         assert rate.numerator is not None and rate.denominator is not None
@@ -211,6 +222,24 @@ def _counts_and_rates(
         row["lbm_deviation"] = round(sum(row[d] for d in LBM_DIMENSIONS), 3)
         row["lbm_score"] = round(LBM_BASELINE + row["lbm_deviation"], 3)
     return row
+
+
+def _demography(
+    population: float, centrality: float, household_size: float, years_since: int
+) -> dict[str, float]:
+    """Age bands and sexes that add up to the population: a centre has more people aged 25-44
+    and fewer children, big households mean children, and the town slowly grows older."""
+    children = 0.16 - 0.04 * centrality + 0.10 * (household_size - 2.1)
+    shares = [
+        children,
+        0.12 + 0.03 * centrality,
+        0.27 + 0.07 * centrality - 0.002 * years_since,
+        0.26 - 0.03 * centrality,
+    ]
+    counts = [_round_to(population * max(share, 0.02), 5) for share in shares]
+    counts.append(max(population - sum(counts), 0.0))  # 65+: the rest, so the bands add up
+    men = _round_to(population * SHARE_OF_MEN, 5)
+    return dict(zip(AGE_BANDS, counts, strict=True)) | {"men": men, "women": population - men}
 
 
 def _tell_the_story(town: Town, catalogue: Catalogue, frame: pd.DataFrame) -> None:

@@ -86,7 +86,11 @@ class IndexSpec:
 
     @classmethod
     def from_catalogue(
-        cls, catalogue: Any, expert_weights: Mapping[str, float] | Iterable[tuple[str, float]] = ()
+        cls,
+        catalogue: Any,
+        expert_weights: Mapping[str, float] | Iterable[tuple[str, float]] = (),
+        *,
+        include_tags: Iterable[str] = (),
     ) -> IndexSpec:
         """Derive the spec from a catalogue object.
 
@@ -98,11 +102,19 @@ class IndexSpec:
         expert_weights
             Per-indicator weights for ``weighting="expert"``; they override an ``index_weight``
             attribute on catalogue indicators, which overrides the default of 1.
+        include_tags
+            Tagged indicators (``survey``, ``participation``: felt livability, measured for a
+            few areas only) are left out unless their tag is named here. The default index is
+            measured livability; felt livability is set beside it, not mixed in, and indicators
+            that only some buurten have would otherwise lower every other buurt's coverage.
         """
         overrides = dict(expert_weights)
+        included = set(include_tags)
         specs = []
         for ind in catalogue.indicators:
             if ind.direction == "context":
+                continue
+            if not set(getattr(ind, "tags", ())) <= included:
                 continue
             groups = tuple(
                 _CATALOGUE_TO_GROUP[tag]

@@ -114,7 +114,10 @@ def report_for(path: Path, batch: ImportBatch, unjoined: list[str]) -> FileRepor
     levels = (
         batch.regions.groupby("level")["code"].nunique().to_dict() if len(batch.regions) else {}
     )
-    years = sorted({int(y) for y in batch.regions["year"].dropna()}) if len(batch.regions) else []
+    # A file of figures only (survey results) names no regions of its own: its years are the
+    # boundary years of its figures.
+    year_column = batch.regions["year"] if len(batch.regions) else obs["region_year"]
+    years = sorted({int(y) for y in year_column.dropna()})
     return FileReport(
         file=path.name,
         source=batch.source,

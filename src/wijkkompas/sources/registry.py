@@ -74,7 +74,9 @@ class GuardedLoader:
 
 # key -> module; each module exposes LOADER. Order matters for auto-detection: specific formats
 # (crime, SES-WOA, nabijheid, Leefbaarometer) are tried before the general KWB/StatLine ones.
+# Survey results go first: their header is unmistakable and a file name may say anything.
 LOADER_MODULES: dict[str, str] = {
+    "survey": "wijkkompas.sources.survey",
     "boundaries": "wijkkompas.sources.boundaries",
     "crosswalk": "wijkkompas.sources.crosswalk",
     "crime": "wijkkompas.sources.politie",
@@ -116,6 +118,7 @@ def detect(name: str, head: bytes) -> GuardedLoader:
             return loader
     raise SourceError(
         f"{name}: wijkkompas does not recognise this file. Is it a CBS export (KWB, StatLine "
-        "CSV/JSON, boundaries, nabijheid, SES-WOA, crime) or a Leefbaarometer file? If it is, "
+        "CSV/JSON, boundaries, nabijheid, SES-WOA, crime), a Leefbaarometer file or survey "
+        "results from `wijkkompas survey estimate`? If it is, "
         "name the source with --source; if its columns were renamed, add --mapping FILE."
     )

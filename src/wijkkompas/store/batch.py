@@ -38,6 +38,20 @@ income figures have period ``"2021"`` or ``"2022"``. ``value`` is NaN when the f
 or suppressed (``suppressed`` then says which); missing is never zero.
 """
 
+MARGIN_COLUMNS = [
+    "region_code",
+    "region_year",
+    "indicator_id",
+    "period",
+    "release",
+    "margin_of_error",
+    "respondents",
+    "effective_n",
+]
+"""Sampling precision of an observation (same key): the 95% margin of error in the unit of the
+value, the number of respondents and the Kish effective sample size. Only sample-based sources
+(the resident survey) have them; a register figure has no row here."""
+
 UNMATCHED_COLUMNS = ["region_code", "region_year", "period", "source_column", "value_text"]
 """Columns of a source that match no catalogue indicator: kept verbatim, never dropped."""
 
@@ -69,6 +83,7 @@ class ImportBatch:
     geometries: pd.DataFrame = field(default_factory=lambda: _empty(GEOMETRY_COLUMNS))
     boundary_changes: pd.DataFrame = field(default_factory=lambda: _empty(BOUNDARY_CHANGE_COLUMNS))
     crosswalk: pd.DataFrame = field(default_factory=lambda: _empty(CROSSWALK_COLUMNS))
+    margins: pd.DataFrame = field(default_factory=lambda: _empty(MARGIN_COLUMNS))
     provenance: dict[str, Any] = field(default_factory=dict)
     """File name, sha256, table id, retrieval date, anything a reader needs to trace a figure."""
 
@@ -81,6 +96,7 @@ class ImportBatch:
             ("geometries", self.geometries, GEOMETRY_COLUMNS),
             ("boundary_changes", self.boundary_changes, BOUNDARY_CHANGE_COLUMNS),
             ("crosswalk", self.crosswalk, CROSSWALK_COLUMNS),
+            ("margins", self.margins, MARGIN_COLUMNS),
         ):
             missing = [c for c in columns if c not in frame.columns]
             if missing:

@@ -118,6 +118,41 @@ class StoreReader:
                   ORDER BY o.indicator_id, o.region_code, o.region_year, o.period"""
         return self._frame(sql, params)
 
+    def margins(
+        self,
+        indicator_ids: Sequence[str] | None = None,
+        region_codes: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Margins of error, respondents and effective sample sizes of survey figures.
+
+        Keyed like observations (region, boundary year, indicator, period, source, release).
+        A store written before schema version 3 has none: the frame is then empty.
+        """
+        columns = [
+            "region_code", "region_year", "indicator_id", "period", "source", "release",
+            "margin_of_error", "respondents", "effective_n",
+        ]  # fmt: skip
+        (exists,) = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = "
+            "'observation_margins'"
+        ).fetchall()
+        if not exists[0]:
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+        clauses: list[str] = []
+        params: list[object] = []
+        if indicator_ids:
+            clauses.append("indicator_id IN (SELECT unnest(?))")
+            params.append(list(indicator_ids))
+        if region_codes:
+            clauses.append("region_code IN (SELECT unnest(?))")
+            params.append(list(region_codes))
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        return self._frame(
+            f"SELECT {', '.join(columns)} FROM observation_margins{where} "
+            "ORDER BY indicator_id, region_code, region_year, period",
+            params,
+        )
+
     def unmatched(self, source: str | None = None) -> pd.DataFrame:
         """Source columns that matched no catalogue indicator, kept verbatim."""
         sql = "SELECT * EXCLUDE (import_id) FROM unmatched_observations"

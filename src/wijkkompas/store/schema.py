@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+"""3: ``observation_margins`` (margins of error of survey figures). Each version only adds
+tables, created on the next write (``CREATE TABLE IF NOT EXISTS``), so an older store stays
+readable and gains the new tables when it is next imported into."""
 
 OBSERVATION_KEY = ("region_code", "region_year", "indicator_id", "period", "source", "release")
 """Unique per observation. Enforced by the writer (delete, then insert) rather than by a primary
@@ -56,6 +59,19 @@ TABLES: dict[str, str] = {
             source VARCHAR NOT NULL,
             source_column VARCHAR,
             release VARCHAR NOT NULL CHECK (release IN ('voorlopig', 'definitief')),
+            import_id INTEGER NOT NULL
+        )""",
+    "observation_margins": """
+        CREATE TABLE IF NOT EXISTS observation_margins (
+            region_code VARCHAR NOT NULL,
+            region_year INTEGER NOT NULL,
+            indicator_id VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            release VARCHAR NOT NULL,
+            margin_of_error DOUBLE,
+            respondents INTEGER NOT NULL,
+            effective_n DOUBLE,
             import_id INTEGER NOT NULL
         )""",
     "unmatched_observations": """

@@ -197,6 +197,7 @@ def _write_batch(
     _write_boundary_changes(con, batch, import_id)
     _write_unmatched(con, batch, import_id)
     _write_crosswalk(con, batch, import_id)
+    _write_margins(con, batch, import_id)
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -281,6 +282,8 @@ def _write_observations(con: duckdb.DuckDBPyConnection, batch: ImportBatch, impo
             "Each region, indicator and period may occur once per file; nothing was written."
         )
     con.execute(f"DELETE FROM observations o USING batch_observations b WHERE {key}")
+    # A figure replaced loses its margin too (the new one, if any, is written next).
+    con.execute(f"DELETE FROM observation_margins o USING batch_observations b WHERE {key}")
     con.execute(
         """INSERT INTO observations
            SELECT region_code, CAST(region_year AS INTEGER), indicator_id, period,
@@ -344,6 +347,28 @@ def _write_unmatched(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_
            FROM batch_unmatched"""
     )
     con.unregister("batch_unmatched")
+
+
+def _write_margins(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
+    if batch.margins.empty:
+        return
+    frame = batch.margins.assign(import_id=import_id, source=batch.source)
+    frame["region_year"] = frame["region_year"].astype("int64")
+    frame["period"] = frame["period"].astype(str)
+    for column in ("margin_of_error", "effective_n"):
+        frame[column] = pd.to_numeric(frame[column], errors="raise").astype("float64")
+    frame["respondents"] = frame["respondents"].astype("int64")
+    con.register("batch_margins", _arrow(frame))
+    con.execute(
+        """INSERT INTO observation_margins
+           SELECT region_code, CAST(region_year AS INTEGER), indicator_id, period, source,
+                  release, CASE WHEN isnan(margin_of_error) THEN NULL ELSE margin_of_error END,
+                  CAST(respondents AS INTEGER),
+                  CASE WHEN isnan(effective_n) THEN NULL ELSE effective_n END,
+                  CAST(import_id AS INTEGER)
+           FROM batch_margins"""
+    )
+    con.unregister("batch_margins")
 
 
 def _write_crosswalk(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
