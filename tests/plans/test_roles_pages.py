@@ -12,6 +12,7 @@ import pytest
 from django.urls import get_resolver
 
 from wijkkompas.web.apps.accounts import roles
+from wijkkompas.web.apps.participation.services import participation_figures, surveys
 from wijkkompas.web.apps.plans.views import exports
 
 from .world import (
@@ -38,6 +39,8 @@ class Page:
     allowed: frozenset[str]
     method: str = "get"
     ok: int = 200
+    ok_for: tuple[tuple[str, int], ...] = ()
+    """Roles for which another status is the right answer (e.g. a form instead of a redirect)."""
 
 
 def _plan(w: World) -> int:
@@ -48,6 +51,10 @@ def _ini(w: World) -> int:
     return w.participation["initiative"].pk
 
 
+def _srv(w: World) -> int:
+    return w.participation["survey"].pk
+
+
 def _bud(w: World, which: str) -> int:
     return w.participation[which].pk
 
@@ -56,6 +63,8 @@ RESIDENTS = frozenset({roles.RESIDENT})
 ORGANISERS = EDITORS | {COORDINATOR_ELSEWHERE}
 """Organising pages whose form is open to every coordinator; the area is checked on saving."""
 SUBMITTERS = RESIDENTS | ORGANISERS
+PUBLISHERS = frozenset({roles.COORDINATOR, roles.ANALYST, roles.ADMIN})
+DATA_MANAGERS = frozenset({roles.ANALYST, roles.ADMIN})
 COMMENTERS = SUBMITTERS | {roles.FRONTLINE_WORKER}
 
 
@@ -189,6 +198,52 @@ PAGES = [
         EDITORS,
     ),
     Page("participation:codes", lambda w: "/meedoen/codes/", ORGANISERS),
+    Page("participation:surveys", lambda w: "/meedoen/enquetes/", EVERYONE),
+    Page("participation:survey_create", lambda w: "/meedoen/enquetes/nieuw/", ORGANISERS),
+    # The survey is for residents with a code: others are sent to enter one (a redirect).
+    Page(
+        "participation:survey",
+        lambda w: f"/meedoen/enquetes/{_srv(w)}/",
+        EVERYONE,
+        ok=302,
+        ok_for=((roles.RESIDENT, 200),),
+    ),
+    Page(
+        "participation:survey_open",
+        lambda w: f"/meedoen/enquetes/{_srv(w)}/open/{w.participation['survey'].link_token}/",
+        EVERYONE,
+    ),
+    Page("participation:survey_manage", lambda w: f"/meedoen/enquetes/{_srv(w)}/beheer/", EDITORS),
+    Page(
+        "participation:survey_results",
+        lambda w: f"/meedoen/enquetes/{_srv(w)}/resultaten/",
+        EVERYONE,
+    ),
+    Page(
+        "participation:survey_results_csv",
+        lambda w: f"/meedoen/enquetes/{_srv(w)}/resultaten.csv",
+        PUBLISHERS,
+    ),
+    Page(
+        "participation:survey_publish",
+        lambda w: f"/meedoen/enquetes/{_srv(w)}/naar-monitor/",
+        PUBLISHERS,
+        method="post",
+        ok=302,
+    ),
+    Page("participation:figures", lambda w: "/meedoen/deelname/?jaar=2026", EVERYONE),
+    Page(
+        "participation:figures_publish",
+        lambda w: "/meedoen/deelname/naar-monitor/",
+        DATA_MANAGERS,
+        method="post",
+        ok=302,
+    ),
+    Page(
+        "participation:felt_measured",
+        lambda w: "/meedoen/gevoeld-en-gemeten/?gemeente=GM9999",
+        EVERYONE,
+    ),
 ]
 
 
@@ -216,10 +271,14 @@ def test_every_page_is_in_the_role_table() -> None:
 def test_page_for_role(page: Page, role: str, world: World, as_role, monkeypatch) -> None:
     # The PDF's permission is what is tested here; rendering it is tested once, elsewhere.
     monkeypatch.setattr(exports, "render_pdf", lambda request, plan: b"%PDF-1.7 test")
+    # Likewise publishing to the monitor: the shared demo store must not change under other tests.
+    monkeypatch.setattr(surveys, "publish_to_monitor", lambda survey, actor: 0)
+    monkeypatch.setattr(participation_figures, "publish_to_monitor", lambda year: 0)
     client = as_role(role)
     response = getattr(client, page.method)(page.url(world))
     if role in page.allowed:
-        assert response.status_code == page.ok, response.content[:300]
+        expected = dict(page.ok_for).get(role, page.ok)
+        assert response.status_code == expected, response.content[:300]
     elif role == ANONYMOUS:
         assert response.status_code == 302
         assert response["Location"].startswith("/account/inloggen/?next=")

@@ -183,4 +183,15 @@ def build_participation(users: dict[str, Any]) -> dict[str, Any]:
                 )
             budgets.set_phase(budget=budget, phase="result", actor=None)
         made[phase] = budget
-    return {"code": code, "initiative": initiative, "vote": made["vote"], "result": made["result"]}
+    from wijkkompas.web.apps.participation.models import Survey
+
+    survey = Survey.objects.create(
+        title="Enquête", area_code=AREA, year=2026, is_open=True, open_link=True
+    )
+    return {
+        "code": code,
+        "initiative": initiative,
+        "vote": made["vote"],
+        "result": made["result"],
+        "survey": survey,
+    }

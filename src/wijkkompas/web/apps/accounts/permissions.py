@@ -90,7 +90,8 @@ RULES: dict[str, Rule] = {
     "survey.answer": PUBLIC,
     "survey.manage": _rule(*EDITORS),
     "survey.publish": _rule(R.COORDINATOR, R.ANALYST, R.ADMIN),
-    "participation.publish": _rule(R.COORDINATOR, R.ANALYST, R.ADMIN, scoped=False),
+    # Participation counts of all areas at once: a data-management step, like any import.
+    "participation.publish": _rule(R.ANALYST, R.ADMIN, scoped=False),
     # Accounts.
     "account.login": PUBLIC,
     "account.self": Rule(signed_in=True),

@@ -163,7 +163,7 @@ def _create(plan: Plan) -> None:
     _initiatives(plan, wijk, buurten, rng)
     _budget_2025(wijk, hidden[:120], rng)
     _budget_2026(wijk, hidden[120:], rng)
-    _survey(wijk, buurten, hidden, rng)
+    _survey(wijk, buurten, rng)
     log.info("demo participation created for %s", wijk)
 
 
@@ -318,8 +318,8 @@ def _budget_2026(wijk: str, voters: list[ResidentCode], rng: random.Random) -> N
         )  # fmt: skip
 
 
-def _survey(wijk: str, buurten: list[str], voters: list[ResidentCode], rng: random.Random) -> None:
-    """A survey round with answers from 150 demo residents, concentrated in three buurten so
+def _survey(wijk: str, buurten: list[str], rng: random.Random) -> None:
+    """A survey round with answers from 150 demo residents (through the open link), concentrated in three buurten so
     that some buurten pass the threshold of ten respondents and others stay hidden."""
     from wijkkompas.survey.questionnaire import AGE_GROUPS, SEXES, STANDARD
     from wijkkompas.web.apps.participation.models import Survey
@@ -330,14 +330,17 @@ def _survey(wijk: str, buurten: list[str], voters: list[ResidentCode], rng: rand
         is_demo=True,
     )  # fmt: skip
     busy = buurten[:3]
-    for n, code in enumerate(voters[:150]):
+    for n in range(150):
         area = busy[n % 3] if n < 132 else rng.choice(buurten)
         mood = {busy[0]: 1, busy[1]: 0, busy[2]: -1}.get(area, 0)
         answers: dict[str, int | None] = {}
         for q in STANDARD:
             values = q.scale.values
-            middle = len(values) // 2 + mood
-            pick = min(max(int(rng.gauss(middle, len(values) / 4)), 0), len(values) - 1)
+            if len(values) == 2:  # yes/no: about a third did something for their buurt
+                pick = int(rng.random() < 0.3 + 0.1 * mood)
+            else:
+                middle = (len(values) - 1) / 2 + mood * len(values) / 10
+                pick = round(min(max(rng.gauss(middle, len(values) / 5), 0), len(values) - 1))
             answers[q.id] = None if rng.random() < 0.05 else values[pick]
         surveys.answer(
             survey=survey, code=None, area_code=area,

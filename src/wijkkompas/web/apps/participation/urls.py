@@ -62,4 +62,5 @@ urlpatterns = [
     path("enquetes/<int:survey_id>/naar-monitor/", surveys.survey_publish, name="survey_publish"),
     path("deelname/", figures.participation_figures, name="figures"),
     path("deelname/naar-monitor/", figures.participation_publish, name="figures_publish"),
+    path("gevoeld-en-gemeten/", figures.felt_measured, name="felt_measured"),
 ]

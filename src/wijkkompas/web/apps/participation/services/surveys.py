@@ -28,7 +28,12 @@ from wijkkompas.survey.questionnaire import (
     validate_background,
 )
 from wijkkompas.survey.result import SurveyEstimate, ancestors
-from wijkkompas.web.apps.participation.models import ResidentCode, Survey, SurveyMark, SurveyResponse
+from wijkkompas.web.apps.participation.models import (
+    ResidentCode,
+    Survey,
+    SurveyMark,
+    SurveyResponse,
+)
 
 log = logging.getLogger(__name__)
 SOURCE = "enquete"
@@ -118,9 +123,7 @@ def results(survey: Survey) -> list[SurveyEstimate]:
 
 def results_csv(survey: Survey) -> str:
     out = io.StringIO()
-    write_results_csv(
-        results(survey), out, source_name=SOURCE, region_year=boundary_year(survey)
-    )
+    write_results_csv(results(survey), out, source_name=SOURCE, region_year=boundary_year(survey))
     return out.getvalue()
 
 

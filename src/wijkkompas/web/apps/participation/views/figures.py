@@ -32,7 +32,9 @@ def participation_figures(request: HttpRequest) -> HttpResponse:
     names = area_names()
     by_area: dict[str, dict[str, object]] = {}
     for e in estimates:
-        row = by_area.setdefault(e.region_code, {"code": e.region_code, "name": names.get(e.region_code, e.region_code)})
+        row = by_area.setdefault(
+            e.region_code, {"code": e.region_code, "name": names.get(e.region_code, e.region_code)}
+        )
         row[e.indicator_id] = None if e.suppressed else e.value
         row["suppressed"] = e.suppressed
     return render(
@@ -41,7 +43,11 @@ def participation_figures(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "rows": sorted(by_area.values(), key=lambda r: str(r["code"])),
-            "keys": {"initiatives": INITIATIVES, "participants": PARTICIPANTS, "per_1000": PER_1000},
+            "keys": {
+                "initiatives": INITIATIVES,
+                "participants": PARTICIPANTS,
+                "per_1000": PER_1000,
+            },
             "may_publish": can(request.user, "participation.publish"),
         },
     )
@@ -58,3 +64,38 @@ def participation_publish(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("%(n)s cijfers staan nu in de monitor.") % {"n": n})
     return redirect(f"/meedoen/deelname/?jaar={year}")
+
+
+@permission("participation.view")
+@require_safe
+def felt_measured(request: HttpRequest) -> HttpResponse:
+    """Where residents' own mark for their buurt and the measured index disagree."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    from wijkkompas.store import AnalyticStore
+    from wijkkompas.survey.felt import felt_and_measured
+
+    gemeente = request.GET.get("gemeente", "").strip().upper()
+    names = area_names()
+    if not gemeente:
+        gemeente = next((c for c in names if c.startswith("GM")), "")
+    if gemeente not in names:
+        raise Http404
+    result = felt_and_measured(AnalyticStore(Path(settings.WIJKKOMPAS_STORE)), gemeente)
+    english = (get_language() or "nl").startswith("en")
+    rows = [
+        {
+            "d": d,
+            "name": names.get(d.region_code, d.region_code),
+            "reason": d.reason_en if english else d.reason_nl,
+        }
+        for d in result.divergences
+    ]
+    return render(
+        request,
+        "participation/felt_measured.html",
+        {"gemeente": gemeente, "gemeente_name": names[gemeente], "result": result, "rows": rows},
+    )

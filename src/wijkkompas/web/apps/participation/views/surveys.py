@@ -39,7 +39,9 @@ def _questions() -> list[dict[str, Any]]:
             "id": q.id,
             "text": q.text_en if english else q.text_nl,
             "options": list(
-                zip(q.scale.values, q.scale.labels_en if english else q.scale.labels_nl, strict=True)
+                zip(
+                    q.scale.values, q.scale.labels_en if english else q.scale.labels_nl, strict=True
+                )
             ),
         }
         for q in STANDARD
@@ -59,13 +61,20 @@ def _answer_page(request: HttpRequest, survey: Survey, *, open_link: bool) -> Ht
     if not open_link and code is None:
         return redirect(f"/meedoen/code/?next={request.path}")
     if code is not None and not within(code.area_code, survey.area_code):
-        return render(request, "participation/survey_closed.html", {"survey": survey, "elsewhere": True}, status=403)
+        return render(
+            request,
+            "participation/survey_closed.html",
+            {"survey": survey, "elsewhere": True},
+            status=403,
+        )
     buurten = _buurten(survey)
     fixed_area = code.area_code if code is not None and code.area_code.startswith("BU") else None
     errors: list[str] = []
     status = 200
     if service.has_answered(survey, code):
-        return render(request, "participation/survey_closed.html", {"survey": survey, "answered": True})
+        return render(
+            request, "participation/survey_closed.html", {"survey": survey, "answered": True}
+        )
     if request.method == "POST":
         post = request.POST
         area = fixed_area or post.get("area_code", "")
@@ -82,12 +91,16 @@ def _answer_page(request: HttpRequest, survey: Survey, *, open_link: bool) -> Ht
                     age_group=post.get("age_group") or None, sex=post.get("sex") or None,
                     answers=answers,
                 )  # fmt: skip
-                messages.success(request, _("Dank u wel! Uw antwoorden zijn opgeslagen, zonder uw naam of code."))
+                messages.success(
+                    request, _("Dank u wel! Uw antwoorden zijn opgeslagen, zonder uw naam of code.")
+                )
                 return redirect("participation:survey_results", survey_id=survey.pk)
         except service.AlreadyAnswered:
             errors.append(_("Met deze code is de enquête al ingevuld."))
         except WijkkompasError:
-            errors.append(_("Een antwoord past niet bij de vraag. Kies bij elke vraag één van de antwoorden."))
+            errors.append(
+                _("Een antwoord past niet bij de vraag. Kies bij elke vraag één van de antwoorden.")
+            )
         status = 400
     return render(
         request,
@@ -134,10 +147,14 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
         {
             "area": names.get(e.region_code, e.region_code),
             "code": e.region_code,
-            "question": (questions[e.indicator_id].text_en if english else questions[e.indicator_id].text_nl)
+            "question": (
+                questions[e.indicator_id].text_en if english else questions[e.indicator_id].text_nl
+            )
             if e.indicator_id in questions
             else e.indicator_id,
             "estimate": e,
+            "percent": e.indicator_id in questions
+            and questions[e.indicator_id].scale.favourable is not None,
         }
         for e in service.results(survey)
     ]
@@ -161,7 +178,9 @@ def survey_results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=survey_id)
     authorize(request, "survey.publish", survey)
     response = HttpResponse(service.results_csv(survey), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="enquete-{survey.area_code}-{survey.year}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="enquete-{survey.area_code}-{survey.year}.csv"'
+    )
     return response
 
 
@@ -199,7 +218,12 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "participation/form.html",
-        {"form": form, "title": _("Nieuwe enquête"), "submit": _("Aanmaken"), "back": "/meedoen/enquetes/"},
+        {
+            "form": form,
+            "title": _("Nieuwe enquête"),
+            "submit": _("Aanmaken"),
+            "back": "/meedoen/enquetes/",
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -213,11 +237,17 @@ def survey_manage(request: HttpRequest, survey_id: int) -> HttpResponse:
     if request.method == "POST":
         survey.is_open = request.POST.get("is_open") == "1"
         survey.save(update_fields=["is_open"])
-        messages.success(request, _("De enquête is open.") if survey.is_open else _("De enquête is gesloten."))
+        messages.success(
+            request, _("De enquête is open.") if survey.is_open else _("De enquête is gesloten.")
+        )
         return redirect("participation:survey_manage", survey_id=survey.pk)
     link = request.build_absolute_uri(f"/meedoen/enquetes/{survey.pk}/open/{survey.link_token}/")
     return render(
         request,
         "participation/survey_manage.html",
-        {"survey": survey, "link": link if survey.open_link else None, "respondents": survey.responses.count()},
+        {
+            "survey": survey,
+            "link": link if survey.open_link else None,
+            "respondents": survey.responses.count(),
+        },
     )
