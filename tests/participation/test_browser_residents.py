@@ -1,6 +1,6 @@
 """The issue's "done when", in Debian's chromium on the demo: a resident enters the code from
 their letter, supports an initiative, votes in the demo budget; the coordinator closes the vote;
-everyone sees the explained result. axe-core finds no WCAG 2.1 A/AA violations on the way.
+everyone sees the explained result; they answer the survey. axe-core finds no WCAG 2.1 A/AA violations on the way.
 """
 
 from __future__ import annotations
@@ -57,6 +57,22 @@ def test_a_resident_supports_votes_and_reads_the_explained_result(page) -> None:
     assert "U steunt dit initiatief" in page.locator("main").inner_text()
     assert page.locator("#steun-kop").inner_text() != before
     _checked(page, "initiatief")
+
+    # The survey: B1 questions, radio buttons by keyboard, anonymous, results weighted.
+    page.goto(page.base_url + "/meedoen/enquetes/")
+    page.get_by_role("link", name="invullen").first.click()
+    _checked(page, "enquete")
+    safe = page.get_by_role("group", name=re.compile("Ik voel me veilig in mijn buurt"))
+    safe.get_by_label("eens", exact=True).check()
+    page.get_by_label("10 (heel goed)").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Versturen").click()
+    assert "Uw antwoorden zijn opgeslagen" in page.locator("main").inner_text()
+    _checked(page, "enquete-uitkomsten")
+    page.get_by_role("link", name="Gevoeld en gemeten").click()
+    _checked(page, "gevoeld-gemeten")
+    page.goto(page.base_url + "/meedoen/deelname/?jaar=2026")
+    _checked(page, "deelname")
 
     page.goto(page.base_url + "/meedoen/begrotingen/")
     page.get_by_role("link", name="Buurtbudget 2026").click()
