@@ -122,3 +122,42 @@ def test_erasure_removes_a_residents_words_but_not_their_anonymous_ballot() -> N
     assert not user.is_active
     with pytest.raises(budgets.BallotRefused, match="already_voted"):
         budgets.cast_ballot(budget=budget, code=code, choice=budgets.Choice((1,)), channel="online")
+
+
+def test_the_organiser_moves_an_initiative_along_and_links_it_to_a_plan_goal(demo_store) -> None:
+    from wijkkompas.web.apps.plans.demo import create_demo_plan
+
+    plan = create_demo_plan()
+    assert plan is not None
+    code, user = _resident()
+    initiative = initiatives.submit(
+        user=user, code=code, title="T", text="T", area_code="BU99990101"
+    )
+    coordinator = accounts.create_person(username="coord", password="x-Long-password-1").user
+    accounts.grant_role(user=coordinator, role=roles.COORDINATOR, area_code="GM9999")
+    client = Client()
+    client.force_login(coordinator)
+    url = f"/meedoen/initiatieven/{initiative.pk}/beheer/"
+    goal = plan.goals.first()
+    assert f'value="{goal.pk}"' in client.get(url).content.decode()
+    done = client.post(
+        url,
+        {"action": "status", "status": "in_progress", "reason": "Gemeente helpt", "goal": goal.pk},
+    )
+    assert done.status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.status == "in_progress" and initiative.goal == goal
+    page = Client().get(f"/meedoen/initiatieven/{initiative.pk}/").content.decode()
+    assert "Gemeente helpt" in page and goal.title in page
+
+
+def test_a_resident_may_leave_an_email_address_and_take_it_back() -> None:
+    from wijkkompas.web.apps.accounts.models import Person
+
+    _code, user = _resident()
+    client = Client()
+    client.force_login(user)
+    assert client.post("/meedoen/mijn-gegevens/", {"email": "ik@example.org"}).status_code == 302
+    assert Person.objects.get(user=user).email == "ik@example.org"
+    assert client.post("/meedoen/mijn-gegevens/", {"email": ""}).status_code == 302
+    assert Person.objects.get(user=user).email == ""

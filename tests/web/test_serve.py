@@ -104,6 +104,9 @@ def test_serve_prepares_and_serves_the_demo(demo_store: Path, tmp_path: Path) ->
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+    log = server.stdout.read()  # type: ignore[union-attr]
+    assert '"GET /kaart/GM9999/buurten.geojson HTTP/1.1" 200' in log
+    assert "127.0.0.1 - " not in log and "Mozilla" not in log  # who asked is not logged
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wijkkompas.web.apps.participation.models import Initiative, NeighbourhoodBudget
+from wijkkompas.web.apps.plans.models import Goal
 from wijkkompas.web.forms import AccessibleFormMixin
 
 
@@ -15,6 +16,16 @@ class CodeForm(AccessibleFormMixin, forms.Form):
         max_length=40,
         help_text=_("Deze code staat in de brief die u kreeg. Bijvoorbeeld: K7QM-3XWD-P9TA."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class EmailForm(AccessibleFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        required=False,
+        help_text=_(
+            "Niet verplicht. Alleen om u te laten weten wat er met uw idee gebeurt. Laat leeg om het te wissen."
+        ),
     )
 
 
@@ -49,6 +60,18 @@ class CommentForm(AccessibleFormMixin, forms.Form):
 class StatusForm(AccessibleFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Nieuwe status"), choices=Initiative.Status.choices)
     reason = forms.CharField(label=_("Uitleg voor de buurt"), max_length=500)
+    goal = forms.ModelChoiceField(
+        label=_("Hoort bij doel in de wijkaanpak"),
+        queryset=Goal.objects.none(),
+        required=False,
+        help_text=_("Zo telt het initiatief mee in de voortgang van het plan voor dit gebied."),
+    )
+
+    def __init__(self, *args: object, goals: list[int] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["goal"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Goal.objects.filter(pk__in=goals or []).select_related("plan")
 
 
 class ModerationForm(AccessibleFormMixin, forms.Form):

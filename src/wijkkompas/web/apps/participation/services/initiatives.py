@@ -125,13 +125,18 @@ def comment(*, initiative: Initiative, user: Any, code: ResidentCode | None, tex
 
 
 @transaction.atomic
-def set_status(*, initiative: Initiative, status: str, reason: str, actor: Any) -> None:
+def set_status(
+    *, initiative: Initiative, status: str, reason: str, actor: Any, goal: Any = None
+) -> None:
+    """Move the initiative along (with a reason everyone reads) and link it to a plan goal."""
     if status not in Initiative.Status.values:
         raise InvalidInput({"status": ["Onbekende status."]})
     if not reason.strip():
         raise InvalidInput({"reason": ["Schrijf kort waarom: de indiener en de buurt lezen dit."]})
     initiative.status = status
-    initiative.save(update_fields=["status"])
+    if goal is not None:
+        initiative.goal = goal
+    initiative.save(update_fields=["status", "goal"])
     InitiativeEvent.objects.create(
         initiative=initiative,
         status=status,

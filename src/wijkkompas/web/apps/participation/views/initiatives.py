@@ -160,7 +160,11 @@ def initiative_manage(request: HttpRequest, initiative_id: int) -> HttpResponse:
     initiative = _initiative(initiative_id)
     authorize(request, "initiative.moderate", initiative)
     action = request.POST.get("action", "")
-    status_form = StatusForm(request.POST if action == "status" else None)
+    status_form = StatusForm(
+        request.POST if action == "status" else None,
+        goals=_goals_for(initiative),
+        initial={"status": initiative.status, "goal": initiative.goal_id},
+    )
     moderation_form = ModerationForm(request.POST if action == "moderate" else None)
     if request.method == "POST":
         try:
@@ -199,6 +203,17 @@ def initiative_manage(request: HttpRequest, initiative_id: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _goals_for(initiative: Initiative) -> list[int]:
+    """Goals of the plans whose area covers the initiative: those it can contribute to."""
+    from wijkkompas.web.apps.plans.models import Goal
+
+    return [
+        g.pk
+        for g in Goal.objects.select_related("plan")
+        if any(within(initiative.area_code, area) for area in g.plan.area_codes)
+    ]
 
 
 def _int(value: object) -> int:

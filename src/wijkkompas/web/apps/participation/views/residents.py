@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from wijkkompas.web.apps.accounts.demo import demo_context
 from wijkkompas.web.apps.accounts.models import Person
 from wijkkompas.web.apps.accounts.permissions import permission
-from wijkkompas.web.apps.participation.forms import CodeForm
+from wijkkompas.web.apps.accounts.services import update_personal_data
+from wijkkompas.web.apps.participation.forms import CodeForm, EmailForm
 from wijkkompas.web.apps.participation.models import Initiative, NeighbourhoodBudget, Survey
 from wijkkompas.web.apps.participation.services import codes, initiatives
 from wijkkompas.web.apps.participation.views.common import area_names, resident_code
@@ -94,6 +95,18 @@ def my_data(request: HttpRequest) -> HttpResponse:
     """What we keep about the resident, and erasing it (AVG art. 15 and 17)."""
     code = resident_code(request)
     person, _created = Person.objects.get_or_create(user=request.user)
+    form = EmailForm(
+        request.POST if "email" in request.POST else None, initial={"email": person.email}
+    )
+    if form.is_bound and form.is_valid():
+        update_personal_data(person=person, name=person.name, email=form.cleaned_data["email"])
+        messages.success(
+            request,
+            _("Uw e-mailadres is opgeslagen.")
+            if form.cleaned_data["email"]
+            else _("Uw e-mailadres is gewist."),
+        )
+        return redirect("participation:my_data")
     if request.method == "POST" and request.POST.get("erase") == "ja":
         initiatives.erase_resident(user=request.user)
         logout(request)
@@ -108,6 +121,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         {
             "code": code,
             "person": person,
+            "form": form,
             "names": area_names(),
             "initiatives": list(request.user.initiatives.all()),
             "comments": request.user.comments.count(),
