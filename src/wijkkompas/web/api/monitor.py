@@ -25,19 +25,19 @@ from wijkkompas.errors import WijkkompasError
 from wijkkompas.index.explain import explain
 from wijkkompas.monitor import IndexRun, scored_gemeente
 from wijkkompas.regions import parse_region_code
-from wijkkompas.store import AnalyticStore, StoreReader
+from wijkkompas.store import AnalyticStore
 from wijkkompas.web.api import monitor_schemas as s
 from wijkkompas.web.api.monitor_data import (
     as_float,
     as_int,
     as_str,
     catalogue,
+    live_store,
     not_found,
     open_reader,
     region_or_404,
     region_row,
-    scores_cache,
-    store_identity,
+    run_scores,
 )
 from wijkkompas.web.api.problems import InvalidParams
 from wijkkompas.web.apps.accounts.permissions import ApiPermission
@@ -79,8 +79,7 @@ def list_regions(
 @router.get("/regios/{code}", response=s.RegioDetail, auth=READ, openapi_extra=s.errors(400, 404))
 def get_region(request: HttpRequest, code: str = Code) -> dict[str, Any]:
     """Eén regio in haar nieuwste indelingsjaar, met alle jaren waarin de code voorkomt."""
-    with open_reader() as (store, reader):
-        return region_or_404(store, reader, code)
+    return region_or_404(live_store(), code)
 
 
 def _tags(indicator: Indicator) -> list[str]:
@@ -146,8 +145,8 @@ def list_observations(
     """De cijfers van een regio per indicator en periode; onderdrukte cijfers zijn ``null``."""
     if indicator is not None and _find_indicator(indicator) is None:
         raise InvalidParams({"indicator": [_("Deze indicator staat niet in de catalogus.")]})
-    with open_reader() as (store, reader):
-        region_or_404(store, reader, code)
+    region_or_404(live_store(), code)
+    with open_reader() as (_store, reader):
         frame = reader.observations(
             indicator_ids=[indicator] if indicator else None, region_codes=[code]
         )
@@ -168,17 +167,12 @@ def list_observations(
     ]
 
 
-def _run_scores(store: AnalyticStore, reader: StoreReader) -> pd.DataFrame:
-    """The newest saved run's scores, indexed by region code (cached per store file and run)."""
-    runs = reader.index_runs()
-    if runs.empty:
+def _run_scores(store: AnalyticStore) -> pd.DataFrame:
+    """The newest saved run's scores, indexed by region code; 503 before the first run."""
+    scores = run_scores(store)
+    if scores is None:
         raise HttpError(503, _("Er is nog geen indexberekening opgeslagen."))
-    run_id = str(runs["run_id"].iloc[-1])
-
-    def load() -> pd.DataFrame:
-        return reader.index_scores(run_id).assign(run_id=run_id).set_index("code", drop=False)
-
-    return scores_cache.get_or_make((*store_identity(store), run_id), load)
+    return scores
 
 
 def _score_out(row: Any) -> dict[str, Any]:
@@ -204,9 +198,9 @@ def _score_out(row: Any) -> dict[str, Any]:
 )
 def get_scores(request: HttpRequest, code: str = Code) -> dict[str, Any]:
     """Alle jaren van een regio uit de nieuwste opgeslagen indexberekening."""
-    with open_reader() as (store, reader):
-        region = region_or_404(store, reader, code)
-        scores = _run_scores(store, reader)
+    store = live_store()
+    region = region_or_404(store, code)
+    scores = _run_scores(store)
     rows = scores.loc[[code]] if code in scores.index else scores.iloc[0:0]
     return {
         "code": code,
@@ -250,12 +244,12 @@ def get_explanation(
 ) -> dict[str, Any]:
     """De scores van een regio ontleed in bijdragen per indicator; die tellen op tot het totaal."""
     parsed = parse_region_code(code)
-    with open_reader() as (store, reader):
-        region_or_404(store, reader, code)
-        try:
-            run = _gemeente_run(store, parsed.gemeente_code)
-        except WijkkompasError as exc:
-            raise not_found(str(exc)) from exc
+    store = live_store()
+    region_or_404(store, code)
+    try:
+        run = _gemeente_run(store, parsed.gemeente_code)
+    except WijkkompasError as exc:
+        raise not_found(str(exc)) from exc
     scores = run.result.scores
     available = sorted(int(str(y)) for y in scores.loc[scores["region_code"] == code, "year"])
     if not available:
@@ -312,8 +306,7 @@ def get_geojson(
                 _("Gemeente %(code)s heeft geen grenzen voor %(jaar)s.")
                 % {"code": code, "jaar": year}
             )
-        runs = reader.index_runs()
-        scores = _run_scores(store, reader) if not runs.empty else None
+    scores = run_scores(store)
     values: dict[str, Any] = {}
     classes: dict[str, Any] = {}
     if scores is not None:
