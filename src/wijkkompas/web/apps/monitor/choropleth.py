@@ -117,4 +117,13 @@ def choose(
     return MapChoice(BY_KEY[measure], level, chosen_year, years, rows)
 
 
-__all__ = ["LEVELS", "MEASURES", "BadChoice", "LegendEntry", "MapChoice", "MapRow", "choose", "legend"]
+__all__ = [
+    "LEVELS",
+    "MEASURES",
+    "BadChoice",
+    "LegendEntry",
+    "MapChoice",
+    "MapRow",
+    "choose",
+    "legend",
+]

@@ -44,7 +44,8 @@ SEQUENTIAL: dict[int, str] = {
 vision; the lightest classes get a dark outline on the map and a border in the legend."""
 
 
-def _label(indicator: Indicator) -> str:
+def label(indicator: Indicator) -> str:
+    """The indicator's name in the active language."""
     english = (get_language() or "nl").startswith("en")
     return indicator.name_en if english else indicator.name_nl
 
@@ -103,7 +104,7 @@ def choose_indicator(
         for code, value, k in zip(shown["region_code"], values, klass, strict=True)
     ]
     rows.sort(key=lambda r: r.name)
-    measure = Measure(indicator.id, _label(indicator), "indicator")
+    measure = Measure(indicator.id, label(indicator), "indicator")
     return MapChoice(
         measure=measure,
         level=level,

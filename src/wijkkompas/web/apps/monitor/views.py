@@ -25,7 +25,7 @@ from wijkkompas.regions import parse_region_code
 from wijkkompas.reports.measures import MEASURES, PALETTE
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts.permissions import permission
-from wijkkompas.web.apps.monitor import choropleth, data
+from wijkkompas.web.apps.monitor import choropleth, data, indicator_map
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,15 @@ def _requested_gemeente(request: HttpRequest) -> str | None:
 @permission("monitor.view")
 @require_safe
 def kaart(request: HttpRequest) -> HttpResponse:
-    """The buurten of one gemeente on a map and in a table (the table is the map's alternative)."""
+    """The buurten of one gemeente on a map and in a table (the table is the map's alternative).
+
+    The map shows a score (total, dimension, condition) or any catalogue indicator that has
+    figures for this gemeente (``maat`` is a score key or an indicator id).
+    """
     requested = _requested_gemeente(request)
+    measure = request.GET.get("maat", "")
+    level_choice = request.GET.get("niveau", "")
+    year_choice = request.GET.get("jaar", "")
     try:
         with _store().reader() as reader:
             available = data.gemeenten(reader)
@@ -80,22 +87,36 @@ def kaart(request: HttpRequest) -> HttpResponse:
                 overzicht = data.buurten_overzicht(reader, code, available)
             except data.GemeenteNotFound:
                 raise Http404(f"No gemeente {code} in the store") from None
-            scores = latest_run_scores(_store())
+            mapped = data.mapped_indicators(_store(), reader, code)
+            indicator = None
+            if measure and measure not in choropleth.BY_KEY:
+                indicator = mapped.get(measure)
+                if indicator is None:
+                    return render(request, "monitor/keuze_fout.html", status=400)
+                figures = reader.observations(indicator_ids=[indicator.id], gemeente=code)
+        scores = None if indicator else latest_run_scores(_store())
     except (StoreError, duckdb.Error) as exc:
         return _no_data(request, exc)
 
     gemeente = overzicht.gemeente
     try:
-        choice = choropleth.choose(
-            scores,
-            gemeente.code,
-            measure=request.GET.get("maat", ""),
-            level=request.GET.get("niveau", ""),
-            year=request.GET.get("jaar", ""),
-        )
+        if level_choice and level_choice not in choropleth.LEVELS:
+            raise choropleth.BadChoice(f"unknown level {level_choice!r}")
+        if indicator is not None:
+            choice = indicator_map.choose_indicator(
+                figures,
+                data.region_names(overzicht),
+                indicator,
+                level_choice or "buurt",
+                year_choice,
+            )
+        else:
+            choice = choropleth.choose(
+                scores, gemeente.code, measure=measure, level=level_choice, year=year_choice
+            )
     except choropleth.BadChoice:
         return render(request, "monitor/keuze_fout.html", status=400)
-    level = choice.level if choice else "buurt"
+    level = choice.level if choice else (level_choice or "buurt")
     classes = {
         row.code: {
             "c": row.klass,
@@ -105,11 +126,12 @@ def kaart(request: HttpRequest) -> HttpResponse:
         for row in (choice.rows if choice else [])
     }
     table_rows = _table_rows(overzicht, choice)
+    palette = choice.palette if choice else PALETTE
     kaart_config = {
         "geojsonUrl": reverse("monitor:buurten_geojson", args=[gemeente.code])
         + ("?niveau=wijk" if level == "wijk" else ""),
         "classes": classes,
-        "palette": {str(k): v for k, v in PALETTE.items()},
+        "palette": {str(k): v for k, v in palette.items()},
         "zoomIn": _("Inzoomen"),
         "zoomOut": _("Uitzoomen"),
         "attribution": _("Fictieve grenzen (demo)") if gemeente.is_demo else "",
@@ -127,11 +149,14 @@ def kaart(request: HttpRequest) -> HttpResponse:
             "is_demo": gemeente.is_demo,
             "kaart_config": kaart_config,
             "choice": choice,
+            "chosen_key": choice.measure.key if choice else (measure or "total"),
             "level": level,
             "table_rows": table_rows,
             "measures": MEASURES,
-            "palette": sorted(PALETTE.items()),
-            "class_labels": choropleth.legend(),
+            "indicators": sorted(
+                ((i.id, indicator_map.label(i)) for i in mapped.values()),
+                key=lambda pair: pair[1].lower(),
+            ),
         },
     )
 

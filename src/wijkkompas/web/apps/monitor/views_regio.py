@@ -20,6 +20,7 @@ from wijkkompas.reports.context import profile_context
 from wijkkompas.reports.pdf import render_report
 from wijkkompas.reports.profile import Profile
 from wijkkompas.web.apps.accounts.permissions import permission
+from wijkkompas.web.apps.monitor.geopackage import GEOPACKAGE, NoBoundaries, region_geopackage
 from wijkkompas.web.apps.monitor.views import _store
 
 OBSERVATION_COLUMNS = [
@@ -127,3 +128,15 @@ def rapport_pdf(request: HttpRequest, code: str) -> HttpResponse:
     except RegionNotFound:
         raise Http404(f"No scores for {code}") from None
     return _attachment(pdf, "application/pdf", f"{code}-rapport.pdf")
+
+
+@permission("monitor.view")
+@require_safe
+def geopackage(request: HttpRequest, code: str) -> HttpResponse:
+    """The region and the regions in it, with boundaries and scores, for a GIS (QGIS, ArcGIS)."""
+    profile = _profile(code)
+    try:
+        body = region_geopackage(_store(), profile)
+    except NoBoundaries:
+        raise Http404(f"No boundaries for {code}") from None
+    return _attachment(body, GEOPACKAGE, f"{code}-kaart.gpkg")
