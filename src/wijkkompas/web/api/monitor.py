@@ -41,6 +41,7 @@ from wijkkompas.web.api.monitor_data import (
 )
 from wijkkompas.web.api.problems import InvalidParams
 from wijkkompas.web.apps.accounts.permissions import ApiPermission
+from wijkkompas.web.apps.monitor import search
 from wijkkompas.web.geojson import feature_collection
 
 router = Router(tags=["monitor"])
@@ -73,6 +74,41 @@ def list_regions(
         "paginaGrootte": paginaGrootte,
         "totaal": len(frame),
         "aantalPaginas": max(1, math.ceil(len(frame) / paginaGrootte)),
+    }
+
+
+@router.get("/zoeken", response=s.ZoekResultaat, auth=READ, openapi_extra=s.errors(400))
+def search_regions(
+    request: HttpRequest,
+    q: str = Query(
+        ...,
+        min_length=1,
+        max_length=search.MAX_QUERY,
+        description="Naam, CBS-code (GM…, WK…, BU…) of postcode (1012 of 1012 AB)",
+    ),
+) -> dict[str, Any]:
+    """Regio's op naam, code of meest voorkomende postcode (KWB), de beste treffers eerst."""
+    try:
+        hits = search.search(live_store(), q)
+    except search.BadQuery as exc:
+        message = _("Geen naam, code of postcode: %(reden)s.") % {"reden": exc}
+        raise InvalidParams({"q": [message]}) from exc
+    return {
+        "q": q.strip(),
+        "treffers": [
+            {
+                "code": h.entry.code,
+                "naam": h.entry.name,
+                "niveau": h.entry.level,
+                "jaar": h.entry.year,
+                "gemeente": h.entry.gemeente_code,
+                "wijk": h.entry.wijk_code,
+                "gemeenteNaam": h.entry.gemeente_name,
+                "postcode": h.entry.postcode,
+                "treffer": h.match,
+            }
+            for h in hits
+        ],
     }
 
 

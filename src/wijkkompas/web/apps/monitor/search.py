@@ -36,6 +36,7 @@ class Entry:
     year: int
     gemeente_code: str
     gemeente_name: str
+    wijk_code: str | None
     wijk_name: str | None
     postcode: str | None
     folded: str
@@ -97,6 +98,7 @@ def _build(store: AnalyticStore) -> list[Entry]:
             year=int(row.year),
             gemeente_code=str(row.gemeente_code),
             gemeente_name=names.get(str(row.gemeente_code), str(row.gemeente_code)),
+            wijk_code=row.wijk_code if isinstance(row.wijk_code, str) else None,
             wijk_name=names.get(row.wijk_code) if isinstance(row.wijk_code, str) else None,
             postcode=known.get(str(row.code)),
             folded=fold(str(row.name)),
