@@ -195,7 +195,10 @@ def _build_profile(store: AnalyticStore, code: str) -> Profile:
     mine = scores[scores["code"] == code].sort_values("year")
     if mine.empty:
         raise RegionNotFound(code)
-    row = mine.iloc[-1]
+    # The newest year with a total: a code that lives on in a later boundary year without
+    # figures (an old buurt code after a re-division) should show its last real score.
+    with_total = mine[mine["total"].notna()]
+    row = with_total.iloc[-1] if len(with_total) else mine.iloc[-1]
     year = int(row["year"])
     with store.reader() as reader:
         regions = reader.all_regions()

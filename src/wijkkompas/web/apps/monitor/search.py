@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 
@@ -60,9 +62,9 @@ def clean_query(raw: str) -> str:
     """The query stripped; BadQuery when too long or carrying control characters."""
     query = raw.strip()
     if len(query) > MAX_QUERY:
-        raise BadQuery(f"at most {MAX_QUERY} characters")
+        raise BadQuery(_("hoogstens %(aantal)s tekens") % {"aantal": MAX_QUERY})
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in query):
-        raise BadQuery("control characters")
+        raise BadQuery(_("stuurtekens en onzichtbare tekens kunnen niet"))
     return query
 
 

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from wijkkompas.errors import InvalidRegionCode, StoreError
@@ -184,8 +185,13 @@ def _table_rows(
 
 @permission("monitor.view")
 @require_safe
+@gzip_page
 def buurten_geojson(request: HttpRequest, gemeente_code: str) -> HttpResponse:
-    """The buurt boundaries of one gemeente (newest boundary year) as a GeoJSON FeatureCollection."""
+    """The buurt boundaries of one gemeente (newest boundary year) as a GeoJSON FeatureCollection.
+
+    Gzipped for clients that accept it (every browser): coordinates compress about 3.5 times,
+    which keeps a 500-buurt city well under 300 KB on the wire. Only this JSON is compressed,
+    never an HTML page with a CSRF token (BREACH)."""
     try:
         with _store().reader() as reader:
             try:
