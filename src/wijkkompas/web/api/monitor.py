@@ -28,6 +28,7 @@ from wijkkompas.index.explain import explain
 from wijkkompas.monitor import IndexRun, scored_gemeente
 from wijkkompas.regions import parse_region_code
 from wijkkompas.store import AnalyticStore
+from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.api import monitor_schemas as s
 from wijkkompas.web.api.monitor_data import (
     as_float,
@@ -299,6 +300,19 @@ def get_explanation(
                 _("%(code)s heeft geen score voor %(jaar)s; wel voor: %(jaren)s.")
                 % {"code": code, "jaar": wanted, "jaren": ", ".join(map(str, available))}
             )
+    key = (store_identity(store), code, year, vergelijkjaar)
+    return explanations_cache.get_or_make(
+        key, lambda: _explanation_out(run, code, year, vergelijkjaar)
+    )
+
+
+explanations_cache = Lru(256)
+"""Explaining one region-year takes 10-20 ms of pandas; its answer changes only with the store."""
+
+
+def _explanation_out(
+    run: IndexRun, code: str, year: int, vergelijkjaar: int | None
+) -> dict[str, Any]:
     explanation = explain(run.result, code, year, vergelijkjaar).to_dict()
     return {
         "code": code,
@@ -337,8 +351,22 @@ def get_geojson(
     """De grenzen van de wijken of buurten van een gemeente met één score, voor een kaart.
 
     Gzip-gecomprimeerd voor clients die dat accepteren (alle browsers): de 517 buurten van
-    Amsterdam zijn ongecomprimeerd ongeveer 380 KB, gecomprimeerd ongeveer 110 KB."""
-    with open_reader() as (store, reader):
+    Amsterdam zijn ongecomprimeerd ongeveer 380 KB, gecomprimeerd ongeveer 75 KB."""
+    store = live_store()
+    key = (store_identity(store), code, niveau, jaar, score)
+    body = geojson_cache.get_or_make(key, lambda: _geojson_body(store, code, niveau, jaar, score))
+    return HttpResponse(body, content_type=GEOJSON)
+
+
+geojson_cache = Lru(32)
+"""Reading, rounding and serialising a city's boundaries takes tens of milliseconds; the bytes
+only change with the store file, so they are kept per store file and choice."""
+
+
+def _geojson_body(
+    store: AnalyticStore, code: str, niveau: s.Niveau, jaar: int | None, score: str
+) -> bytes:
+    with open_reader() as (_store, reader):
         year = jaar or reader.latest_year(code)
         if year is None:
             raise not_found(_("Gemeente %(code)s komt niet voor in de gegevens.") % {"code": code})
@@ -363,5 +391,5 @@ def get_geojson(
     )
     collection = feature_collection(frame, ("code", "name", "wijk_code", "score", "klasse"))
     collection.update({"gemeente": code, "niveau": niveau, "jaar": int(year), "score": score})
-    body = json.dumps(collection, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return HttpResponse(body, content_type=GEOJSON)
+    text = json.dumps(collection, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return text.encode()

@@ -97,7 +97,7 @@ def _build(store: AnalyticStore) -> list[Entry]:
             code=str(row.code),
             name=str(row.name),
             level=str(row.level),
-            year=int(row.year),
+            year=int(str(row.year)),
             gemeente_code=str(row.gemeente_code),
             gemeente_name=names.get(str(row.gemeente_code), str(row.gemeente_code)),
             wijk_code=row.wijk_code if isinstance(row.wijk_code, str) else None,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from wijkkompas.monitor import latest_run_scores
 from wijkkompas.regions import parse_region_code
 from wijkkompas.reports.measures import MEASURES, PALETTE
 from wijkkompas.store import AnalyticStore
+from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor import choropleth, data, indicator_map
 
@@ -192,20 +193,28 @@ def buurten_geojson(request: HttpRequest, gemeente_code: str) -> HttpResponse:
     Gzipped for clients that accept it (every browser): coordinates compress about 3.5 times,
     which keeps a 500-buurt city well under 300 KB on the wire. Only this JSON is compressed,
     never an HTML page with a CSRF token (BREACH)."""
+    level = "wijk" if request.GET.get("niveau") == "wijk" else "buurt"
+    store = _store()
     try:
-        with _store().reader() as reader:
-            try:
-                level = "wijk" if request.GET.get("niveau") == "wijk" else "buurt"
-                collection = data.buurten_geojson(reader, gemeente_code, level)
-            except data.GemeenteNotFound:
-                return _problem(404, _("Onbekende gemeente"), gemeente_code)
-    except (StoreError, duckdb.Error):
+        body = _geojson_cache.get_or_make(
+            (store_identity(store), gemeente_code, level),
+            lambda: _geojson_body(store, gemeente_code, level),
+        )
+    except data.GemeenteNotFound:
+        return _problem(404, _("Onbekende gemeente"), gemeente_code)
+    except (StoreError, duckdb.Error, FileNotFoundError):
         return _problem(503, _("Nog geen gegevens"), _("Voer `wijkkompas demo` uit."))
-    return JsonResponse(
-        collection,
-        content_type="application/geo+json",
-        json_dumps_params={"separators": (",", ":"), "ensure_ascii": False},
-    )
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+_geojson_cache = Lru(32)
+"""Boundaries change only with the store file: kept as bytes per store file, gemeente, level."""
+
+
+def _geojson_body(store: AnalyticStore, gemeente_code: str, level: str) -> bytes:
+    with store.reader() as reader:
+        collection = data.buurten_geojson(reader, gemeente_code, level)
+    return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _problem(status: int, title: str, detail: str) -> HttpResponse:
