@@ -83,7 +83,7 @@ def test_the_map_page_carries_the_search_form(client: Client) -> None:
 
 def test_the_search_api_answers_with_the_postcode_and_why(client: Client) -> None:
     postcode = demo_postcode(BUURT)
-    response = client.get("/api/v1/zoeken", {"q": postcode})
+    response = client.get("/api/v1/regios/zoeken", {"q": postcode})
     assert response.status_code == 200
     hits = response.json()["treffers"]
     assert {h["treffer"] for h in hits} == {"postcode"}
@@ -93,7 +93,7 @@ def test_the_search_api_answers_with_the_postcode_and_why(client: Client) -> Non
 
 @pytest.mark.parametrize("query", ["", "x" * 101, "a\x07b"])
 def test_bad_search_api_input_is_problem_json(client: Client, query: str) -> None:
-    response = client.get("/api/v1/zoeken", {"q": query})
+    response = client.get("/api/v1/regios/zoeken", {"q": query})
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["invalidParams"][0]["name"] == "q"
@@ -195,4 +195,4 @@ def test_the_site_keeps_serving_while_an_import_swaps_the_store_and_then_shows_t
     writer.join()
     assert not errors and statuses <= {200}
     assert "Hernoemde Buurt" in client.get(f"/regio/{BUURT}/").content.decode()
-    assert client.get("/api/v1/zoeken", {"q": "Hernoemde"}).json()["treffers"][0]["code"] == BUURT
+    assert client.get("/api/v1/regios/zoeken", {"q": "Hernoemde"}).json()["treffers"][0]["code"] == BUURT

@@ -80,7 +80,7 @@ def list_regions(
     }
 
 
-@router.get("/zoeken", response=s.ZoekResultaat, auth=READ, openapi_extra=s.errors(400))
+@router.get("/regios/zoeken", response=s.ZoekResultaat, auth=READ, openapi_extra=s.errors(400))
 def search_regions(
     request: HttpRequest,
     q: str = Query(

@@ -1,4 +1,4 @@
-"""Find a region by name, CBS code or postcode: the map's search box and ``/api/v1/zoeken``.
+"""Find a region by name, CBS code or postcode: the map's search box and ``/api/v1/regios/zoeken``.
 
 The postcode is the KWB's most common postcode (PC4) per region, so "1012" finds the buurten
 whose most common postcode it is, not every buurt that has an address in it; a full address
