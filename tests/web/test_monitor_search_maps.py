@@ -195,4 +195,7 @@ def test_the_site_keeps_serving_while_an_import_swaps_the_store_and_then_shows_t
     writer.join()
     assert not errors and statuses <= {200}
     assert "Hernoemde Buurt" in client.get(f"/regio/{BUURT}/").content.decode()
-    assert client.get("/api/v1/regios/zoeken", {"q": "Hernoemde"}).json()["treffers"][0]["code"] == BUURT
+    assert (
+        client.get("/api/v1/regios/zoeken", {"q": "Hernoemde"}).json()["treffers"][0]["code"]
+        == BUURT
+    )
