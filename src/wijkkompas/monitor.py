@@ -6,7 +6,6 @@ app and the plans module call these functions rather than wiring the two themsel
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from wijkkompas.index import (
     uncertainty,
 )
 from wijkkompas.store import AnalyticStore
+from wijkkompas.store.identity import Lru, StoreIdentity, store_identity
 
 INDEX_COLUMNS = [
     "code",
@@ -188,14 +188,8 @@ def _with_rank_intervals(
     return merged
 
 
-def _store_identity(store: AnalyticStore) -> tuple[str, int, int, int]:
-    """A swapped or rewritten store file is a new identity, so caches never serve stale numbers."""
-    stat = os.stat(store.path)
-    return (str(store.path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
 @lru_cache(maxsize=16)
-def _scored_gemeente(identity: tuple[str, int, int, int], gemeente: str) -> IndexRun:
+def _scored_gemeente(identity: StoreIdentity, gemeente: str) -> IndexRun:
     return run_index(AnalyticStore(identity[0]), gemeente=gemeente, draws=0, save=False)
 
 
@@ -206,7 +200,7 @@ def scored_gemeente(store: AnalyticStore, gemeente: str) -> IndexRun:
     """
     if not store.exists():
         return run_index(store, gemeente=gemeente, draws=0, save=False)  # raises a clear error
-    return _scored_gemeente(_store_identity(store), gemeente)
+    return _scored_gemeente(store_identity(store), gemeente)
 
 
 def explain_region(
@@ -278,12 +272,25 @@ def validate_against_leefbaarometer(store: AnalyticStore) -> list[Agreement]:
     return out
 
 
+_run_scores_cache = Lru(8)
+
+
 def latest_run_scores(store: AnalyticStore, scope: str | None = None) -> pd.DataFrame | None:
     """Scores of the newest saved index run (of one scope when given), or None if none exists.
 
     Web pages and the API read saved runs: scoring on every request would be slow, and a page
-    must show the same numbers as the run a plan's baseline cites.
+    must show the same numbers as the run a plan's baseline cites. Parsing a run's JSON rows
+    takes tens of milliseconds, so the table is kept per store file (a swapped file is a new
+    key). Treat the result as read-only: it is shared between callers.
     """
+    if not store.exists():
+        return _read_latest_run_scores(store, scope)  # raises the store's own clear error
+    return _run_scores_cache.get_or_make(
+        (store_identity(store), scope), lambda: _read_latest_run_scores(store, scope)
+    )
+
+
+def _read_latest_run_scores(store: AnalyticStore, scope: str | None) -> pd.DataFrame | None:
     with store.reader() as reader:
         runs = reader.index_runs()
         if scope is not None:

@@ -189,6 +189,7 @@ OPS = [
     # The monitor's open API: public and read-only, on the demo store.
     Op("list_regions", "get", lambda w: "/api/v1/regios?niveau=wijk", EVERYONE),
     Op("get_region", "get", lambda w: "/api/v1/regios/WK999900", EVERYONE),
+    Op("search_regions", "get", lambda w: "/api/v1/regios/zoeken?q=7901", EVERYONE),
     Op("list_indicators", "get", lambda w: "/api/v1/indicatoren", EVERYONE),
     Op("get_indicator", "get", lambda w: "/api/v1/indicatoren/woz_value", EVERYONE),
     Op("list_observations", "get", lambda w: "/api/v1/regios/BU99990000/waarnemingen", EVERYONE),

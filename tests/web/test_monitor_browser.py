@@ -89,3 +89,44 @@ def test_the_signals_and_the_comparison_are_accessible(browsing: Browsing) -> No
 
     assert browsing.foreign_requests == [], "a page loaded something from another site"
     assert browsing.errors == [], "the browser console reported errors"
+
+
+def test_search_by_keyboard_and_an_indicator_map_are_accessible(browsing: Browsing) -> None:
+    """The search form works from the keyboard alone; an indicator map passes axe like a score
+    map does (its legend swatches and table carry the same classes)."""
+    page = browsing.page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(browsing.base_url + "/kaart/?maat=population")
+    page.wait_for_selector("#kaart[data-state=ready]", timeout=15_000)
+    assert "Aantal inwoners" in page.locator("#legenda-titel").inner_text()
+    _assert_accessible(page, "indicator map")
+    page.screenshot(path=str(ARTIFACTS / "monitor-kaart-indicator-nl.png"), full_page=True)
+
+    page.get_by_role("searchbox", name="Zoek een buurt, wijk of gemeente").focus()
+    page.keyboard.type("7901")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/zoek/?q=7901" in page.url
+    assert "resultaten voor" in page.locator("main").inner_text()
+    _assert_accessible(page, "search results")
+    page.screenshot(path=str(ARTIFACTS / "monitor-zoek-nl.png"), full_page=True)
+
+    # Tab from the search box to the first result and follow it, keyboard only.
+    page.get_by_role("searchbox", name="Zoek een buurt, wijk of gemeente").focus()
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if (page.evaluate("document.activeElement.getAttribute('href')") or "").startswith(
+            "/regio/"
+        ):
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/regio/BU9999" in page.url
+
+    response = page.goto(browsing.base_url + "/zoek/?q=" + "x" * 101)
+    assert response is not None and response.status == 400
+    _assert_accessible(page, "search refused")
+
+    assert browsing.foreign_requests == [], "a page loaded something from another site"
+    # the one console error is the deliberate 400 above
+    assert [e for e in browsing.errors if "400 (Bad Request)" not in e] == []

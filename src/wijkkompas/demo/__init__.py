@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 SOURCE = "demo"
-UNMATCHED_KWB = ("ste_mvs",)
+UNMATCHED_KWB = ("ste_mvs", "pst_mvp")
 """Columns a real kwb file has that the catalogue does not use: kept, as a loader keeps them."""
 
 
@@ -173,7 +173,11 @@ def _observations(town: Town, catalogue: Catalogue, figures: BuurtFigures) -> pd
 
 
 def _unmatched(town: Town, figures: BuurtFigures) -> pd.DataFrame:
-    """The urbanity column, as text the way a kwb file has it ('5' when secret)."""
+    """Urbanity and postcode columns, as text the way a kwb file has them ('.' when secret).
+
+    ``pst_mvp`` is the kwb's most common postcode (PC4) of a region: the map's search finds a
+    buurt by it. A wijk or the gemeente takes the postcode of its most populous buurt.
+    """
     records: list[tuple[str, int, str, str, str]] = []
     for year in YEARS:
         population = figures.values[year]["population"].to_dict()
@@ -183,9 +187,19 @@ def _unmatched(town: Town, figures: BuurtFigures) -> pd.DataFrame:
             secret = len(buurten) == 1 and buurten[0].code in town.narrative.tiny
             density = people / area
             urbanity = 1 if density > 7500 else 2 if density > 4500 else 3 if density > 3000 else 4
-            texts = {"ste_mvs": "5" if secret else str(urbanity)}
+            texts = {
+                "ste_mvs": "5" if secret else str(urbanity),
+                "pst_mvp": demo_postcode(max(buurten, key=lambda b: population[b.code]).code),
+            }
             records.extend((code, year, str(year), col, texts[col]) for col in UNMATCHED_KWB)
     return pd.DataFrame.from_records(records, columns=UNMATCHED_COLUMNS)
+
+
+def demo_postcode(buurt_code: str) -> str:
+    """A fictional but plausible PC4 for a demo buurt: neighbouring buurten share one, as in
+    real towns (about four buurten per postcode, numbered by wijk)."""
+    wijk, buurt = int(buurt_code[6:8]), int(buurt_code[8:10])
+    return str(7900 + 10 * wijk + buurt // 4)
 
 
 def _wkb(geometry: BaseGeometry) -> bytes:

@@ -20,6 +20,7 @@ from wijkkompas.errors import WijkkompasError
 from wijkkompas.monitor import explain_region, latest_run_scores
 from wijkkompas.reports.measures import MEASURES, Measure, class_label, with_classes
 from wijkkompas.store import AnalyticStore
+from wijkkompas.store.identity import Lru, store_identity
 
 TOP_CONTRIBUTIONS = 5
 PEERS = 5
@@ -163,15 +164,41 @@ def _peers(year_rows: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     return ranked.sort_values(["_other_class", "_distance"]).head(PEERS)
 
 
+_profiles = Lru(256)
+_classes = Lru(8)
+
+
 def build_profile(store: AnalyticStore, code: str) -> Profile:
-    """Read, score-explain and assemble one region's profile; RegionNotFound if unscored."""
+    """Read, score-explain and assemble one region's profile; RegionNotFound if unscored.
+
+    Kept per store file, region and language (names and class labels are translated): a
+    profile page is the monitor's most visited page, and reading and explaining a region
+    costs far more than the page may take. Treat the result as read-only; it is shared.
+    """
+    if not store.exists():
+        return _build_profile(store, code)  # raises the store's own clear error
+    key = (store_identity(store), code, get_language() or "nl")
+    return _profiles.get_or_make(key, lambda: _build_profile(store, code))
+
+
+def _measure_classes(store: AnalyticStore, scores: pd.DataFrame) -> dict[str, pd.Series]:
+    """Classes 1-9 of every measure for every row of the run: once per store file."""
+    return _classes.get_or_make(
+        store_identity(store), lambda: {m.key: with_classes(scores, m.key) for m in MEASURES}
+    )
+
+
+def _build_profile(store: AnalyticStore, code: str) -> Profile:
     scores = latest_run_scores(store)
     if scores is None:
         raise RegionNotFound(code)
     mine = scores[scores["code"] == code].sort_values("year")
     if mine.empty:
         raise RegionNotFound(code)
-    row = mine.iloc[-1]
+    # The newest year with a total: a code that lives on in a later boundary year without
+    # figures (an old buurt code after a re-division) should show its last real score.
+    with_total = mine[mine["total"].notna()]
+    row = with_total.iloc[-1] if len(with_total) else mine.iloc[-1]
     year = int(row["year"])
     with store.reader() as reader:
         regions = reader.all_regions()
@@ -188,7 +215,7 @@ def build_profile(store: AnalyticStore, code: str) -> Profile:
         notes.append(str(exc))
 
     year_rows = scores[scores["year"] == year]
-    classes = {m.key: with_classes(scores, m.key) for m in MEASURES}
+    classes = _measure_classes(store, scores)
     index = row.name
     measures = [
         MeasureScore(

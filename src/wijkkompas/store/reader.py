@@ -153,6 +153,17 @@ class StoreReader:
             params,
         )
 
+    def indicator_ids(self, gemeente: str | None = None) -> set[str]:
+        """Indicators with at least one known figure (in one gemeente when given)."""
+        sql = """SELECT DISTINCT o.indicator_id FROM observations o
+                 JOIN regions r ON r.code = o.region_code AND r.year = o.region_year
+                 WHERE o.value IS NOT NULL"""
+        params: list[object] = []
+        if gemeente:
+            sql += " AND r.gemeente_code = ?"
+            params.append(gemeente)
+        return {str(row[0]) for row in self._con.execute(sql, params).fetchall()}
+
     def unmatched(self, source: str | None = None) -> pd.DataFrame:
         """Source columns that matched no catalogue indicator, kept verbatim."""
         sql = "SELECT * EXCLUDE (import_id) FROM unmatched_observations"
@@ -161,6 +172,26 @@ class StoreReader:
             sql += " WHERE source = ?"
             params.append(source)
         return self._frame(sql + " ORDER BY source_column, region_code, region_year", params)
+
+    def postcodes(self) -> pd.DataFrame:
+        """Each region-year's most common postcode as its source wrote it (``region_code``,
+        ``region_year``, ``postcode``), from the newest import that had one.
+
+        The KWB's "meest voorkomende postcode" is text, not a figure, so loaders keep it
+        verbatim among the unmatched columns (ADR 0006): ``pst_mvp`` in the kwb files,
+        ``MeestVoorkomendePostcode_NNN`` in OData and "Meest voorkomende postcode" in StatLine
+        label exports. Missing markers ('.') are left to the caller.
+        """
+        return self._frame(
+            """SELECT region_code, region_year, trim(value_text) AS postcode
+               FROM unmatched_observations
+               WHERE value_text IS NOT NULL
+                 AND (lower(source_column) = 'pst_mvp'
+                      OR regexp_matches(lower(source_column), 'meest.?voorkomende.?postcode'))
+               QUALIFY row_number() OVER (
+                   PARTITION BY region_code, region_year ORDER BY import_id DESC) = 1
+               ORDER BY region_code, region_year"""
+        )
 
     def boundary_changes(self) -> pd.DataFrame:
         return self._frame(

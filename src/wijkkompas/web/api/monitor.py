@@ -16,8 +16,10 @@ from typing import Any
 import pandas as pd
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from ninja import Path as PathParam
 from ninja import Query, Router
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from wijkkompas.catalogue.schema import Indicator
@@ -25,22 +27,24 @@ from wijkkompas.errors import WijkkompasError
 from wijkkompas.index.explain import explain
 from wijkkompas.monitor import IndexRun, scored_gemeente
 from wijkkompas.regions import parse_region_code
-from wijkkompas.store import AnalyticStore, StoreReader
+from wijkkompas.store import AnalyticStore
+from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.api import monitor_schemas as s
 from wijkkompas.web.api.monitor_data import (
     as_float,
     as_int,
     as_str,
     catalogue,
+    live_store,
     not_found,
     open_reader,
     region_or_404,
     region_row,
-    scores_cache,
-    store_identity,
+    run_scores,
 )
 from wijkkompas.web.api.problems import InvalidParams
 from wijkkompas.web.apps.accounts.permissions import ApiPermission
+from wijkkompas.web.apps.monitor import search
 from wijkkompas.web.geojson import feature_collection
 
 router = Router(tags=["monitor"])
@@ -76,11 +80,45 @@ def list_regions(
     }
 
 
+@router.get("/regios/zoeken", response=s.ZoekResultaat, auth=READ, openapi_extra=s.errors(400))
+def search_regions(
+    request: HttpRequest,
+    q: str = Query(
+        ...,
+        min_length=1,
+        max_length=search.MAX_QUERY,
+        description="Naam, CBS-code (GM…, WK…, BU…) of postcode (1012 of 1012 AB)",
+    ),
+) -> dict[str, Any]:
+    """Regio's op naam, code of meest voorkomende postcode (KWB), de beste treffers eerst."""
+    try:
+        hits = search.search(live_store(), q)
+    except search.BadQuery as exc:
+        message = _("Geen naam, code of postcode: %(reden)s.") % {"reden": exc}
+        raise InvalidParams({"q": [message]}) from exc
+    return {
+        "q": q.strip(),
+        "treffers": [
+            {
+                "code": h.entry.code,
+                "naam": h.entry.name,
+                "niveau": h.entry.level,
+                "jaar": h.entry.year,
+                "gemeente": h.entry.gemeente_code,
+                "wijk": h.entry.wijk_code,
+                "gemeenteNaam": h.entry.gemeente_name,
+                "postcode": h.entry.postcode,
+                "treffer": h.match,
+            }
+            for h in hits
+        ],
+    }
+
+
 @router.get("/regios/{code}", response=s.RegioDetail, auth=READ, openapi_extra=s.errors(400, 404))
 def get_region(request: HttpRequest, code: str = Code) -> dict[str, Any]:
     """Eén regio in haar nieuwste indelingsjaar, met alle jaren waarin de code voorkomt."""
-    with open_reader() as (store, reader):
-        return region_or_404(store, reader, code)
+    return region_or_404(live_store(), code)
 
 
 def _tags(indicator: Indicator) -> list[str]:
@@ -146,8 +184,8 @@ def list_observations(
     """De cijfers van een regio per indicator en periode; onderdrukte cijfers zijn ``null``."""
     if indicator is not None and _find_indicator(indicator) is None:
         raise InvalidParams({"indicator": [_("Deze indicator staat niet in de catalogus.")]})
-    with open_reader() as (store, reader):
-        region_or_404(store, reader, code)
+    region_or_404(live_store(), code)
+    with open_reader() as (_store, reader):
         frame = reader.observations(
             indicator_ids=[indicator] if indicator else None, region_codes=[code]
         )
@@ -168,17 +206,12 @@ def list_observations(
     ]
 
 
-def _run_scores(store: AnalyticStore, reader: StoreReader) -> pd.DataFrame:
-    """The newest saved run's scores, indexed by region code (cached per store file and run)."""
-    runs = reader.index_runs()
-    if runs.empty:
+def _run_scores(store: AnalyticStore) -> pd.DataFrame:
+    """The newest saved run's scores, indexed by region code; 503 before the first run."""
+    scores = run_scores(store)
+    if scores is None:
         raise HttpError(503, _("Er is nog geen indexberekening opgeslagen."))
-    run_id = str(runs["run_id"].iloc[-1])
-
-    def load() -> pd.DataFrame:
-        return reader.index_scores(run_id).assign(run_id=run_id).set_index("code", drop=False)
-
-    return scores_cache.get_or_make((*store_identity(store), run_id), load)
+    return scores
 
 
 def _score_out(row: Any) -> dict[str, Any]:
@@ -204,9 +237,9 @@ def _score_out(row: Any) -> dict[str, Any]:
 )
 def get_scores(request: HttpRequest, code: str = Code) -> dict[str, Any]:
     """Alle jaren van een regio uit de nieuwste opgeslagen indexberekening."""
-    with open_reader() as (store, reader):
-        region = region_or_404(store, reader, code)
-        scores = _run_scores(store, reader)
+    store = live_store()
+    region = region_or_404(store, code)
+    scores = _run_scores(store)
     rows = scores.loc[[code]] if code in scores.index else scores.iloc[0:0]
     return {
         "code": code,
@@ -250,12 +283,12 @@ def get_explanation(
 ) -> dict[str, Any]:
     """De scores van een regio ontleed in bijdragen per indicator; die tellen op tot het totaal."""
     parsed = parse_region_code(code)
-    with open_reader() as (store, reader):
-        region_or_404(store, reader, code)
-        try:
-            run = _gemeente_run(store, parsed.gemeente_code)
-        except WijkkompasError as exc:
-            raise not_found(str(exc)) from exc
+    store = live_store()
+    region_or_404(store, code)
+    try:
+        run = _gemeente_run(store, parsed.gemeente_code)
+    except WijkkompasError as exc:
+        raise not_found(str(exc)) from exc
     scores = run.result.scores
     available = sorted(int(str(y)) for y in scores.loc[scores["region_code"] == code, "year"])
     if not available:
@@ -267,6 +300,19 @@ def get_explanation(
                 _("%(code)s heeft geen score voor %(jaar)s; wel voor: %(jaren)s.")
                 % {"code": code, "jaar": wanted, "jaren": ", ".join(map(str, available))}
             )
+    key = (store_identity(store), code, year, vergelijkjaar)
+    return explanations_cache.get_or_make(
+        key, lambda: _explanation_out(run, code, year, vergelijkjaar)
+    )
+
+
+explanations_cache = Lru(256)
+"""Explaining one region-year takes 10-20 ms of pandas; its answer changes only with the store."""
+
+
+def _explanation_out(
+    run: IndexRun, code: str, year: int, vergelijkjaar: int | None
+) -> dict[str, Any]:
     explanation = explain(run.result, code, year, vergelijkjaar).to_dict()
     return {
         "code": code,
@@ -294,6 +340,7 @@ _GEOJSON_200 = {
 
 
 @router.get("/gemeenten/{code}/geojson", auth=READ, openapi_extra=_GEOJSON_200)
+@decorate_view(gzip_page)
 def get_geojson(
     request: HttpRequest,
     code: str = GemeenteCode,
@@ -301,8 +348,25 @@ def get_geojson(
     jaar: int | None = Jaar,
     score: s.ScoreNaam = "total",
 ) -> HttpResponse:
-    """De grenzen van de wijken of buurten van een gemeente met één score, voor een kaart."""
-    with open_reader() as (store, reader):
+    """De grenzen van de wijken of buurten van een gemeente met één score, voor een kaart.
+
+    Gzip-gecomprimeerd voor clients die dat accepteren (alle browsers): de 517 buurten van
+    Amsterdam zijn ongecomprimeerd ongeveer 380 KB, gecomprimeerd ongeveer 75 KB."""
+    store = live_store()
+    key = (store_identity(store), code, niveau, jaar, score)
+    body = geojson_cache.get_or_make(key, lambda: _geojson_body(store, code, niveau, jaar, score))
+    return HttpResponse(body, content_type=GEOJSON)
+
+
+geojson_cache = Lru(32)
+"""Reading, rounding and serialising a city's boundaries takes tens of milliseconds; the bytes
+only change with the store file, so they are kept per store file and choice."""
+
+
+def _geojson_body(
+    store: AnalyticStore, code: str, niveau: s.Niveau, jaar: int | None, score: str
+) -> bytes:
+    with open_reader() as (_store, reader):
         year = jaar or reader.latest_year(code)
         if year is None:
             raise not_found(_("Gemeente %(code)s komt niet voor in de gegevens.") % {"code": code})
@@ -312,8 +376,7 @@ def get_geojson(
                 _("Gemeente %(code)s heeft geen grenzen voor %(jaar)s.")
                 % {"code": code, "jaar": year}
             )
-        runs = reader.index_runs()
-        scores = _run_scores(store, reader) if not runs.empty else None
+    scores = run_scores(store)
     values: dict[str, Any] = {}
     classes: dict[str, Any] = {}
     if scores is not None:
@@ -328,5 +391,5 @@ def get_geojson(
     )
     collection = feature_collection(frame, ("code", "name", "wijk_code", "score", "klasse"))
     collection.update({"gemeente": code, "niveau": niveau, "jaar": int(year), "score": score})
-    body = json.dumps(collection, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return HttpResponse(body, content_type=GEOJSON)
+    text = json.dumps(collection, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return text.encode()

@@ -8,8 +8,6 @@ is no longer there.
 from __future__ import annotations
 
 import math
-import os
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -25,29 +23,11 @@ from ninja.errors import HttpError
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.catalogue.schema import Catalogue
 from wijkkompas.errors import StoreError
+from wijkkompas.monitor import latest_run_scores
 from wijkkompas.store import AnalyticStore, StoreReader
+from wijkkompas.store.identity import Lru, store_identity
 
 V = TypeVar("V")
-
-
-class Lru(OrderedDict[Any, Any]):
-    """A tiny bounded cache: a store swap leaves old keys behind, so they must age out."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def get_or_make(self, key: Any, make: Callable[[], V]) -> V:
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        value = make()
-        self[key] = value
-        while len(self) > self.size:
-            self.popitem(last=False)
-        return value
-
-
 scores_cache = Lru(4)
 
 
@@ -59,11 +39,6 @@ def catalogue() -> Catalogue:
 
 def current_store() -> AnalyticStore:
     return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
-
-
-def store_identity(store: AnalyticStore) -> tuple[str, int, int, int]:
-    stat = os.stat(store.path)
-    return (str(store.path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 @contextmanager
@@ -111,24 +86,52 @@ def region_row(row: Any) -> dict[str, Any]:
 regions_cache = Lru(4)
 
 
-def region_index(store: AnalyticStore, reader: StoreReader) -> dict[str, dict[str, Any]]:
+def live_store() -> AnalyticStore:
+    """The store for this request, or a 503 when there is none yet (never a 500)."""
+    store = current_store()
+    if not store.exists():
+        raise HttpError(503, _("Er zijn nog geen gegevens om te tonen."))
+    return store
+
+
+def _cached(store: AnalyticStore, cache: Lru, make: Callable[[], V]) -> V:
+    """``make`` once per store file; an unreadable or vanished store is a 503."""
+    try:
+        return cache.get_or_make(store_identity(store), make)
+    except (StoreError, duckdb.Error, FileNotFoundError) as exc:
+        raise HttpError(503, _("Er zijn nog geen gegevens om te tonen.")) from exc
+
+
+def region_index(store: AnalyticStore) -> dict[str, dict[str, Any]]:
     """Every code with its newest row and its years: one query per store file, not per request."""
 
     def build() -> dict[str, dict[str, Any]]:
         index: dict[str, dict[str, Any]] = {}
-        for row in reader.all_regions().itertuples(index=False):  # sorted by code, then year
+        with store.reader() as reader:
+            frame = reader.all_regions()  # sorted by code, then year
+        for row in frame.itertuples(index=False):
             record = region_row(row)
             entry = index.setdefault(record["code"], {"jaren": []})
             entry.update(record)
             entry["jaren"].append(record["jaar"])
         return index
 
-    return regions_cache.get_or_make(store_identity(store), build)
+    return _cached(store, regions_cache, build)
 
 
-def region_or_404(store: AnalyticStore, reader: StoreReader, code: str) -> dict[str, Any]:
+def region_or_404(store: AnalyticStore, code: str) -> dict[str, Any]:
     """The region in its newest boundary year, with every year it exists; 404 if never."""
-    found = region_index(store, reader).get(code)
+    found = region_index(store).get(code)
     if found is None:
         raise not_found(_("Regio %(code)s komt niet voor in de gegevens.") % {"code": code})
     return {**found, "jaren": list(found["jaren"])}
+
+
+def run_scores(store: AnalyticStore) -> pd.DataFrame | None:
+    """The newest saved run's scores indexed by region code (None before the first run)."""
+
+    def load() -> pd.DataFrame | None:
+        scores = latest_run_scores(store)
+        return None if scores is None else scores.set_index("code", drop=False)
+
+    return _cached(store, scores_cache, load)

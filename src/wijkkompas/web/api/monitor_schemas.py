@@ -90,6 +90,19 @@ class RegioPagina(Schema):
     aantalPaginas: int
 
 
+class ZoekTreffer(RegioUit):
+    gemeenteNaam: str
+    postcode: str | None
+    """The KWB's most common postcode (PC4) of the region, where an import had it."""
+    treffer: Literal["code", "postcode", "naam"]
+    """Why the region was found."""
+
+
+class ZoekResultaat(Schema):
+    q: str
+    treffers: list[ZoekTreffer]
+
+
 class RegioDetail(RegioUit):
     jaren: list[int]
     """Every boundary year in which this code exists (codes can disappear and come back)."""

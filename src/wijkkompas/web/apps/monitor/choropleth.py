@@ -7,7 +7,7 @@ report agree. Choices arrive in the query string and are validated here: a bad o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -38,12 +38,31 @@ class MapRow:
 
 
 @dataclass(frozen=True)
+class LegendEntry:
+    klass: int
+    colour: str
+    label: str
+
+
+def legend() -> list[LegendEntry]:
+    """Class, colour and name, worst first: the legend and the table use the same words."""
+    return [LegendEntry(k, colour, class_label(k)) for k, colour in sorted(PALETTE.items())]
+
+
+@dataclass(frozen=True)
 class MapChoice:
+    """What the map, its legend and its table show; scores and indicators alike."""
+
     measure: Measure
     level: str
     year: int
     years: list[int]
     rows: list[MapRow]
+    legend: list[LegendEntry] = field(default_factory=legend)
+    palette: dict[int, str] = field(default_factory=lambda: dict(PALETTE))
+    swatch: str = "wk-klasse-"
+    """CSS class prefix of the legend's and the table's colour swatches."""
+    explanation: str = ""
 
 
 def _gemeente_rows(scores: pd.DataFrame, gemeente_code: str) -> pd.DataFrame:
@@ -98,9 +117,13 @@ def choose(
     return MapChoice(BY_KEY[measure], level, chosen_year, years, rows)
 
 
-def legend() -> list[tuple[int, str, str]]:
-    """Class, colour and name, worst first: the legend and the table use the same words."""
-    return [(k, colour, class_label(k)) for k, colour in sorted(PALETTE.items())]
-
-
-__all__ = ["LEVELS", "MEASURES", "BadChoice", "MapChoice", "MapRow", "choose"]
+__all__ = [
+    "LEVELS",
+    "MEASURES",
+    "BadChoice",
+    "LegendEntry",
+    "MapChoice",
+    "MapRow",
+    "choose",
+    "legend",
+]

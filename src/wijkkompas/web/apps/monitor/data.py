@@ -6,13 +6,22 @@ Kept apart from the views so the queries can be tested (and reused by the API) w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from wijkkompas.store import StoreReader
+from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue.schema import Indicator
+from wijkkompas.store import AnalyticStore, StoreReader
+from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.geojson import feature_collection
 
 DEMO_GEMEENTE_CODE = "GM9999"
 """The fictional demo municipality Voorbeeldstad; not a real CBS code, so it cannot clash."""
+
+
+@cache
+def _catalogue() -> Catalogue:
+    return load_catalogue()
 
 
 class GemeenteNotFound(LookupError):
@@ -89,6 +98,31 @@ def buurten_overzicht(
     if all_gemeenten is None:
         all_gemeenten = gemeenten(reader)
     return BuurtenOverzicht(gemeente=chosen, buurten=buurten, gemeenten=all_gemeenten)
+
+
+_mapped = Lru(16)
+
+
+def mapped_indicators(
+    store: AnalyticStore, reader: StoreReader, gemeente_code: str
+) -> dict[str, Indicator]:
+    """Catalogue indicators with at least one figure in this gemeente (what the map offers).
+
+    One query per store file and gemeente: the answer changes only with an import.
+    """
+
+    def find() -> dict[str, Indicator]:
+        present = reader.indicator_ids(gemeente_code)
+        return {i.id: i for i in _catalogue().indicators if i.id in present}
+
+    return _mapped.get_or_make((store_identity(store), gemeente_code), find)
+
+
+def region_names(overzicht: BuurtenOverzicht) -> dict[str, str]:
+    """Code to name for the buurten and wijken of one overview."""
+    names = {b.wijk_code: b.wijk_name for b in overzicht.buurten if b.wijk_code and b.wijk_name}
+    names.update({b.code: b.name for b in overzicht.buurten})
+    return names
 
 
 def buurten_geojson(reader: StoreReader, code: str, level: str = "buurt") -> dict[str, Any]:

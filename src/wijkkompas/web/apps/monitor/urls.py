@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from wijkkompas.web.apps.monitor import views, views_pages, views_regio
+from wijkkompas.web.apps.monitor import views, views_pages, views_regio, views_zoek
 
 
 class GemeenteCodeConverter:
@@ -18,7 +18,7 @@ class GemeenteCodeConverter:
 class RegionCodeConverter(GemeenteCodeConverter):
     """A CBS gemeente, wijk or buurt code; anything else is a 404 before any view runs."""
 
-    regex = r"GM[0-9]{4}|WK[0-9]{6}|BU[0-9]{8}"
+    regex = r"GM[0-9]{4}|WK[0-9]{4}[0-9A-Z]{2}|BU[0-9]{4}[0-9A-Z]{4}"
 
 
 register_converter(GemeenteCodeConverter, "gemeente")
@@ -39,7 +39,9 @@ urlpatterns = [
     ),
     path("regio/<regio:code>/scores.csv", views_regio.scores_csv, name="scores_csv"),
     path("regio/<regio:code>/gegevens.xlsx", views_regio.gegevens_xlsx, name="gegevens_xlsx"),
+    path("regio/<regio:code>/kaart.gpkg", views_regio.geopackage, name="geopackage"),
     path("regio/<regio:code>/rapport.pdf", views_regio.rapport_pdf, name="rapport_pdf"),
+    path("zoek/", views_zoek.zoek, name="zoek"),
     path("signalen/", views_pages.signalen, name="signalen"),
     path("vergelijk/", views_pages.vergelijk, name="vergelijk"),
     path("toegankelijkheid/", views_pages.toegankelijkheid, name="toegankelijkheid"),

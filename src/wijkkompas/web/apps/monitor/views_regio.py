@@ -12,14 +12,18 @@ from collections.abc import Iterable
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from wijkkompas.reports import RegionNotFound, build_profile
-from wijkkompas.reports.context import profile_context
+from wijkkompas.reports.context import level_label, profile_context
 from wijkkompas.reports.pdf import render_report
 from wijkkompas.reports.profile import Profile
+from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
+from wijkkompas.web.apps.monitor.geopackage import GEOPACKAGE, NoBoundaries, region_geopackage
 from wijkkompas.web.apps.monitor.views import _store
 
 OBSERVATION_COLUMNS = [
@@ -45,8 +49,31 @@ def _profile(code: str) -> Profile:
 @permission("monitor.view")
 @require_safe
 def profiel(request: HttpRequest, code: str) -> HttpResponse:
-    """Scores with their explanation, trend, cumulation, comparison, sources and downloads."""
-    return render(request, "monitor/profiel.html", profile_context(_profile(code)))
+    """Scores with their explanation, trend, cumulation, comparison, sources and downloads.
+
+    The page's body is the same for every visitor, so it is rendered once per store file,
+    region and language; only the frame around it (header, language switch, CSRF token) is
+    rendered per request.
+    """
+    profile = _profile(code)
+    store = _store()
+    key = (store_identity(store), code, get_language() or "nl")
+    body = _bodies.get_or_make(
+        key,
+        lambda: mark_safe(
+            render_to_string("monitor/_profiel_inhoud.html", profile_context(profile))
+        ),
+    )
+    context = {
+        "profile": profile,
+        "is_demo": profile.is_demo,
+        "level_label": level_label(profile.level),
+        "inhoud": body,
+    }
+    return render(request, "monitor/profiel.html", context)
+
+
+_bodies = Lru(256)
 
 
 def _attachment(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -127,3 +154,15 @@ def rapport_pdf(request: HttpRequest, code: str) -> HttpResponse:
     except RegionNotFound:
         raise Http404(f"No scores for {code}") from None
     return _attachment(pdf, "application/pdf", f"{code}-rapport.pdf")
+
+
+@permission("monitor.view")
+@require_safe
+def geopackage(request: HttpRequest, code: str) -> HttpResponse:
+    """The region and the regions in it, with boundaries and scores, for a GIS (QGIS, ArcGIS)."""
+    profile = _profile(code)
+    try:
+        body = region_geopackage(_store(), profile)
+    except NoBoundaries:
+        raise Http404(f"No boundaries for {code}") from None
+    return _attachment(body, GEOPACKAGE, f"{code}-kaart.gpkg")

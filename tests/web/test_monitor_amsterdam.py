@@ -1,0 +1,113 @@
+"""The monitor on real Amsterdam data: imported with the CLI as a person would, then every page.
+
+KWB 2017 and 2019 (StatLine CSV, old buurt codes, with the most common postcode), the KWB 2024
+extract with renamed columns (imported with a mapping, new codes such as BU0363AA01, letters
+included) and the municipal buurt boundaries joined to 2024; then an index run. Skips, saying
+which file is missing, when ../shared/data is absent.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
+
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+"""As in tests/sources/real_data.py: beside the repository, never copied into it."""
+
+KWB = SHARED_DATA / "kwb" / "amsterdam"
+FILES = {
+    "kwb2017": KWB / "Kerncijfers_wijken_en_buurten_2017.csv",
+    "kwb2019": KWB / "Kerncijfers_wijken_en_buurten_2019.csv",
+    "kwb2024": KWB / "tommasozf" / "Kerncijfers_wijken_en_buurten_2024_without_income_data.csv",
+    "boundaries": SHARED_DATA / "geo" / "amsterdam" / "buurten.geojson",
+}
+MAPPING = """column,indicator
+Area_Code,code
+District_Type,name
+Population_Total,a_inw
+Pct_Owner_Occupied,p_koopw
+Avg_Property_Value_1000EUR,g_wozbag
+Pct_Unoccupied_Homes,p_leegsw
+"""
+BUURT_2024 = "BU0363AA01"  # Planciusbuurt-Noord: a code with letters
+BUURT_2019 = "BU03630000"  # Kop Zeedijk, postcode 1012
+
+
+def _wijkkompas(store: Path, *args: str | Path) -> None:
+    argv = [sys.executable, "-m", "wijkkompas", "--store", str(store), *map(str, args)]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def amsterdam_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    missing = [str(path) for path in FILES.values() if not path.is_file()]
+    if missing:
+        pytest.skip(f"real Amsterdam samples absent: {', '.join(missing)}")
+    folder = tmp_path_factory.mktemp("amsterdam")
+    store = folder / "wijkkompas.duckdb"
+    mapping = folder / "mapping.csv"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    _wijkkompas(store, "import", FILES["kwb2017"], FILES["kwb2019"])
+    _wijkkompas(store, "import", FILES["kwb2024"], "--source", "statline", "--mapping", mapping)
+    _wijkkompas(store, "import", FILES["boundaries"], "--year", "2024")
+    _wijkkompas(store, "index", "--draws", "20")
+    return store
+
+
+@pytest.fixture
+def site(settings, amsterdam_store: Path) -> Path:
+    settings.WIJKKOMPAS_STORE = amsterdam_store
+    return amsterdam_store
+
+
+def _page(client: Client, url: str, *texts: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    page = response.content.decode()
+    for text in texts:
+        assert text in page, (url, text)
+    return page
+
+
+def test_the_map_of_amsterdam_with_its_517_buurten(site: Path, client: Client) -> None:
+    _page(client, "/kaart/?gemeente=GM0363", "Amsterdam", "517 buurten", BUURT_2024)
+    _page(client, "/kaart/?gemeente=GM0363&maat=woz_value", "Gemiddelde WOZ-waarde")
+    _page(client, "/kaart/?gemeente=GM0363&niveau=wijk", "WK0363AA")
+    geojson = client.get("/kaart/GM0363/buurten.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    assert geojson.status_code == 200 and len(geojson.content) < 300 * 1024
+
+
+def test_the_profile_of_a_buurt_with_a_letter_code(site: Path, client: Client) -> None:
+    _page(
+        client,
+        f"/regio/{BUURT_2024}/",
+        "Planciusbuurt-Noord",
+        "Gemiddelde WOZ-waarde",
+        "Bronnen van de cijfers",
+    )
+    assert client.get(f"/regio/{BUURT_2024}/kaart.gpkg").status_code == 200
+
+
+def test_the_profile_of_an_older_buurt_with_a_trend(site: Path, client: Client) -> None:
+    page = _page(client, f"/regio/{BUURT_2019}/", "Ontwikkeling", "<svg")
+    assert "klasse" in page
+
+
+def test_search_by_postcode_finds_the_old_city_centre(site: Path, client: Client) -> None:
+    page = _page(client, "/zoek/?q=1012", "postcode 1012")
+    assert f'href="/regio/{BUURT_2019}/"' in page
+    assert client.get(f"/zoek/?q={BUURT_2024}")["Location"] == f"/regio/{BUURT_2024}/"
+
+
+def test_compare_signals_and_report(site: Path, client: Client) -> None:
+    _page(client, f"/vergelijk/?codes={BUURT_2024}&codes=BU0363AA02", "Planciusbuurt-Noord")
+    _page(client, "/signalen/?gemeente=GM0363", "Amsterdam")
+    report = client.get(f"/regio/{BUURT_2019}/rapport.pdf")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF")
