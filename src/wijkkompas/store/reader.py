@@ -178,7 +178,7 @@ class StoreReader:
         ``region_year``, ``postcode``), from the newest import that had one.
 
         The KWB's "meest voorkomende postcode" is text, not a figure, so loaders keep it
-        verbatim among the unmatched columns (ADR 0006): ``pst_mvp`` in the kwb files,
+        verbatim among the unmatched columns (ADR 0008): ``pst_mvp`` in the kwb files,
         ``MeestVoorkomendePostcode_NNN`` in OData and "Meest voorkomende postcode" in StatLine
         label exports. Missing markers ('.') are left to the caller.
         """
