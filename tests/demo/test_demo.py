@@ -316,7 +316,7 @@ def test_a_buurt_is_split_in_two(demo: DemoMunicipality) -> None:
 
 def test_columns_the_catalogue_does_not_know_are_kept(demo: DemoMunicipality) -> None:
     unmatched = demo.batch.unmatched
-    assert set(unmatched["source_column"]) == {"ste_mvs"}
+    assert set(unmatched["source_column"]) == {"ste_mvs", "pst_mvp"}
     assert (unmatched["value_text"].str.len() > 0).all()
     tiny = unmatched[unmatched["region_code"].isin(demo.narrative.tiny)]
     assert set(tiny.query("source_column == 'ste_mvs'")["value_text"]) == {"5"}
