@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from wijkkompas.budgeting import write_pabulib
+from wijkkompas.errors import WijkkompasError
 from wijkkompas.web.apps.accounts.demo import demo_context
 from wijkkompas.web.apps.accounts.permissions import authorize, can, permission
 from wijkkompas.web.apps.participation.forms import (
@@ -34,6 +35,7 @@ from wijkkompas.web.apps.participation.views.common import (
     euro,
     resident_code,
     violation_message,
+    whole_number,
 )
 from wijkkompas.web.apps.plans.validation import InvalidInput
 
@@ -112,7 +114,7 @@ def budget_create(request: HttpRequest) -> HttpResponse:
         authorize(request, "budget.create", budget)
         try:
             budget.ballot_rules()
-        except Exception as exc:
+        except WijkkompasError as exc:  # the ballot rules' own consistency checks
             form.add_error(None, str(exc))
         else:
             budget.save()
@@ -320,7 +322,7 @@ def budget_manage(request: HttpRequest, budget_id: int) -> HttpResponse:
                 return redirect("participation:budget_manage", budget_id=budget.pk)
             if "project" in request.POST and feasibility_form.is_valid():
                 project = get_object_or_404(
-                    BudgetProject, budget=budget, number=_int(request.POST.get("project"))
+                    BudgetProject, budget=budget, number=whole_number(request.POST.get("project"))
                 )
                 service.set_feasibility(
                     project=project,
@@ -347,13 +349,6 @@ def budget_manage(request: HttpRequest, budget_id: int) -> HttpResponse:
         ),
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 @permission("budget.paper_ballot")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -86,3 +86,11 @@ def violation_message(v: Violation, projects: dict[str, BudgetProject]) -> str:
 def _local(amount: str) -> str:
     """``1 234.50`` as Dutch readers write it: ``1 234,50``."""
     return amount.replace(".", ",") if (get_language() or "nl").startswith("nl") else amount
+
+
+def whole_number(value: object) -> int:
+    """A number from a form or URL; anything else is a page that does not exist (404)."""
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Http404 from None

@@ -20,7 +20,12 @@ from wijkkompas.web.apps.participation.forms import (
 )
 from wijkkompas.web.apps.participation.models import Comment, Initiative, Support
 from wijkkompas.web.apps.participation.services import initiatives as service
-from wijkkompas.web.apps.participation.views.common import area_choices, area_names, resident_code
+from wijkkompas.web.apps.participation.views.common import (
+    area_choices,
+    area_names,
+    resident_code,
+    whole_number,
+)
 from wijkkompas.web.apps.plans.validation import InvalidInput
 
 
@@ -182,7 +187,7 @@ def initiative_manage(request: HttpRequest, initiative_id: int) -> HttpResponse:
                 return redirect("participation:initiative", initiative_id=initiative.pk)
             if action == "comment":
                 comment = get_object_or_404(
-                    Comment, initiative=initiative, pk=_int(request.POST.get("comment"))
+                    Comment, initiative=initiative, pk=whole_number(request.POST.get("comment"))
                 )
                 service.moderate_comment(
                     comment=comment, reason=request.POST.get("reason", ""), actor=request.user
@@ -214,13 +219,6 @@ def _goals_for(initiative: Initiative) -> list[int]:
         for g in Goal.objects.select_related("plan")
         if any(within(initiative.area_code, area) for area in g.plan.area_codes)
     ]
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 @permission("participation.view")
