@@ -47,3 +47,14 @@ def test_wrong_codes_are_limited_per_client_in_the_database() -> None:
     other = Client(REMOTE_ADDR="192.0.2.8")
     assert other.post("/meedoen/code/", {"code": good}).status_code == 302
     assert not CodeAttempt.objects.filter(client__contains="192.0.2").exists()  # no raw address
+
+
+def test_code_entry_and_ballots_need_the_csrf_token() -> None:
+    [good] = codes.generate_codes(area_code="BU99990101", count=1, batch="b")
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/meedoen/code/", {"code": good}).status_code == 403
+    page = client.get("/meedoen/code/").content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    answer = client.post("/meedoen/code/", {"code": good, "csrfmiddlewaretoken": token})
+    assert answer.status_code == 302
+    assert client.post("/meedoen/mijn-gegevens/", {"erase": "ja"}).status_code == 403
