@@ -10,14 +10,10 @@ mark, never through the ballot.
 from __future__ import annotations
 
 import hashlib
-import io
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
 
-from wijkkompas.store import AnalyticStore
-from wijkkompas.survey.estimates import write_results_csv
+from wijkkompas.errors import WijkkompasError
 from wijkkompas.survey.participation import ParticipationEvent, participation_estimates
 from wijkkompas.survey.population import population_from_store
 from wijkkompas.survey.result import SurveyEstimate, ancestors
@@ -29,6 +25,7 @@ from wijkkompas.web.apps.participation.models import (
     SurveyMark,
     VoteMark,
 )
+from wijkkompas.web.apps.participation.services import monitor_store
 
 SOURCE = "participatie"
 
@@ -65,42 +62,31 @@ def events(year: int) -> list[ParticipationEvent]:
     return [e for e in out if e.area_code[:2] in ("BU", "WK")]
 
 
-def _store() -> AnalyticStore:
-    return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
-
-
 def figures(year: int) -> tuple[list[SurveyEstimate], int]:
     """The suppressed counts per area and the boundary year they are filed under."""
     happened = events(year)
     codes = sorted({c for e in happened for c in ancestors(e.area_code)})
-    store = _store()
-    boundary = year
+    if not codes:
+        return [], year
+    boundary = monitor_store.boundary_year(codes[0], year)
     population: dict[str, float] = {}
-    if store.exists() and codes:
+    store = monitor_store.analytic_store()
+    if store.exists():
         with store.reader() as reader:
-            latest = reader.latest_year("GM" + codes[0][2:6])
-            boundary = min(year, latest) if latest else year
             population = population_from_store(reader, codes, boundary)
     return participation_estimates(happened, str(year), population=population), boundary
 
 
 def figures_csv(year: int) -> str:
     estimates, boundary = figures(year)
-    out = io.StringIO()
-    write_results_csv(estimates, out, source_name=SOURCE, region_year=boundary)
-    return out.getvalue()
+    return monitor_store.results_csv(estimates, source=SOURCE, region_year=boundary)
 
 
 def publish_to_monitor(year: int) -> int:
     """Import the year's participation figures into the analytic store, like any source."""
-    from wijkkompas.errors import WijkkompasError
-    from wijkkompas.sources.importer import import_files
-
-    if not events(year):
+    estimates, boundary = figures(year)
+    if not estimates:
         raise WijkkompasError(f"Er is in {year} nog niets om te tellen.")
-    text = figures_csv(year)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"participatie-{year}.csv"
-        path.write_text(text, encoding="utf-8")
-        import_files(_store(), [path])
-    return sum(1 for e in figures(year)[0] if not e.suppressed)
+    return monitor_store.import_figures(
+        estimates, source=SOURCE, region_year=boundary, filename=f"participatie-{year}.csv"
+    )

@@ -8,18 +8,13 @@ analytic store through the same importer as every other source.
 
 from __future__ import annotations
 
-import io
 import logging
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from wijkkompas.store import AnalyticStore
-from wijkkompas.survey.estimates import PopulationMargins, Response, estimate, write_results_csv
+from wijkkompas.survey.estimates import PopulationMargins, Response, estimate
 from wijkkompas.survey.population import margins_from_store
 from wijkkompas.survey.questionnaire import (
     AGE_GROUPS,
@@ -28,12 +23,14 @@ from wijkkompas.survey.questionnaire import (
     validate_background,
 )
 from wijkkompas.survey.result import SurveyEstimate, ancestors
+from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.participation.models import (
     ResidentCode,
     Survey,
     SurveyMark,
     SurveyResponse,
 )
+from wijkkompas.web.apps.participation.services import monitor_store
 
 log = logging.getLogger(__name__)
 SOURCE = "enquete"
@@ -87,26 +84,12 @@ def _responses(survey: Survey) -> list[Response]:
     ]
 
 
-def _store() -> AnalyticStore:
-    return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
-
-
 def boundary_year(survey: Survey) -> int:
-    """The newest boundary year the store has for the survey's gemeente, up to its year.
-
-    A 2026 survey is filed on the newest boundaries there are (say 2024): its buurten are
-    those the residents were asked about.
-    """
-    store = _store()
-    if not store.exists():
-        return survey.year
-    with store.reader() as reader:
-        latest = reader.latest_year("GM" + survey.area_code[2:6])
-    return min(survey.year, latest) if latest else survey.year
+    return monitor_store.boundary_year(survey.area_code, survey.year)
 
 
 def _population(codes: list[str], year: int) -> dict[str, PopulationMargins]:
-    store = _store()
+    store = monitor_store.analytic_store()
     if not store.exists():
         return {}
     with store.reader() as reader:
@@ -122,22 +105,21 @@ def results(survey: Survey) -> list[SurveyEstimate]:
 
 
 def results_csv(survey: Survey) -> str:
-    out = io.StringIO()
-    write_results_csv(results(survey), out, source_name=SOURCE, region_year=boundary_year(survey))
-    return out.getvalue()
+    return monitor_store.results_csv(
+        results(survey), source=SOURCE, region_year=boundary_year(survey)
+    )
 
 
 def publish_to_monitor(survey: Survey, actor: Any) -> int:
-    """Import the results into the analytic store; returns the number of figures written."""
-    from wijkkompas.sources.importer import import_files
-
-    text = results_csv(survey)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"enquete-{survey.area_code}-{survey.year}.csv"
-        path.write_text(text, encoding="utf-8")
-        import_files(_store(), [path])
-    log.info("survey %s published to the monitor", survey.pk)
-    return sum(1 for e in results(survey) if not e.suppressed)
+    """Import the results into the analytic store; returns the number of figures published."""
+    published = monitor_store.import_figures(
+        results(survey),
+        source=SOURCE,
+        region_year=boundary_year(survey),
+        filename=f"enquete-{survey.area_code}-{survey.year}.csv",
+    )
+    log.info("survey %s published to the monitor by %s", survey.pk, pseudonym_of(actor))
+    return published
 
 
 __all__ = ["AGE_GROUPS", "SEXES", "AlreadyAnswered", "answer", "has_answered", "results"]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.survey.participation import INITIATIVES, PARTICIPANTS, PER_1000
 from wijkkompas.web.apps.accounts.permissions import can, permission
+from wijkkompas.web.apps.participation.services import monitor_store
 from wijkkompas.web.apps.participation.services import participation_figures as service
 from wijkkompas.web.apps.participation.views.common import area_names
 
@@ -70,12 +71,8 @@ def participation_publish(request: HttpRequest) -> HttpResponse:
 @require_safe
 def felt_measured(request: HttpRequest) -> HttpResponse:
     """Where residents' own mark for their buurt and the measured index disagree."""
-    from pathlib import Path
-
-    from django.conf import settings
     from django.utils.translation import get_language
 
-    from wijkkompas.store import AnalyticStore
     from wijkkompas.survey.felt import felt_and_measured
 
     gemeente = request.GET.get("gemeente", "").strip().upper()
@@ -84,7 +81,7 @@ def felt_measured(request: HttpRequest) -> HttpResponse:
         gemeente = next((c for c in names if c.startswith("GM")), "")
     if gemeente not in names:
         raise Http404
-    result = felt_and_measured(AnalyticStore(Path(settings.WIJKKOMPAS_STORE)), gemeente)
+    result = felt_and_measured(monitor_store.analytic_store(), gemeente)
     english = (get_language() or "nl").startswith("en")
     rows = [
         {
