@@ -236,6 +236,11 @@ def import_(
                 f"  columns not matched (kept as they are): {len(report.unmatched_columns)}",
                 highlight=False,
             )
+        if report.national_figures:
+            out.print(
+                f"  figures for Nederland (NL00), kept for comparison: {report.national_figures}",
+                highlight=False,
+            )
         out.print(f"  share missing: {report.missing_share:.1%}", highlight=False)
         if report.geometries or report.unjoined_codes:
             out.print(

@@ -6,6 +6,7 @@ import hashlib
 import math
 import tomllib
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from wijkkompas.demo import DemoMunicipality, build_demo, build_demo_batch
 from wijkkompas.demo.observations import TINY_PUBLISHED
 from wijkkompas.demo.priors import prior_for
 from wijkkompas.regions import parse_region_code
+from wijkkompas.store import AnalyticStore
 from wijkkompas.store.batch import ImportBatch
 
 YEARS = list(range(2015, 2025))
@@ -141,7 +143,7 @@ def test_periods_releases_and_source_columns(demo: DemoMunicipality, catalogue: 
 
 def test_same_seed_gives_the_same_bytes(demo: DemoMunicipality) -> None:
     again = build_demo_batch(seed=2024)
-    for name in ("regions", "observations", "unmatched", "boundary_changes"):
+    for name in ("regions", "observations", "unmatched", "boundary_changes", "national"):
         assert _frame_digest(getattr(again, name)) == _frame_digest(getattr(demo.batch, name))
     assert again.geometries["wkb"].tolist() == demo.batch.geometries["wkb"].tolist()
     assert again.geometries["wkb_web"].tolist() == demo.batch.geometries["wkb_web"].tolist()
@@ -374,3 +376,58 @@ def test_another_seed_and_an_extended_catalogue_give_another_plausible_town(
         demo.batch.observations, on=["region_code", "region_year", "indicator_id"], how="inner"
     )
     assert (shared["value_x"] != shared["value_y"]).mean() > 0.5
+
+
+def test_the_country_has_fictional_figures_for_every_table_year(
+    demo: DemoMunicipality, catalogue: Catalogue
+) -> None:
+    national = demo.batch.national
+    assert "Nederland (NL00) too" in demo.batch.provenance["note"]
+    assert not national.duplicated(["indicator_id", "period", "table_year"]).any()
+    assert set(national["table_year"]) == set(YEARS)
+    per_year = national.groupby("table_year")["indicator_id"].agg(set)
+    assert len(set(map(frozenset, per_year))) == 1  # the same indicators every year
+    ids = per_year.iloc[0]
+    assert {"income_per_inhabitant", "low_income_households", "woz_value", "distance_gp"} <= ids
+    # no country totals are made up from a buurt's prior
+    assert not {i for i in ids if catalogue.by_id(i).unit == "count"}
+    assert not {i for i in ids if i.startswith(("survey_", "participation_"))}
+    assert not national["suppressed"].any() and national["value"].notna().all()
+    for row in national.itertuples():
+        low, high = catalogue.by_id(row.indicator_id).plausible_range
+        assert low <= row.value <= high, row
+
+
+def test_national_figures_line_up_with_the_towns_figures(demo: DemoMunicipality) -> None:
+    national = demo.batch.national
+    gemeente = demo.batch.observations.query("region_code == 'GM9999'")
+    keys = ["indicator_id", "table_year", "period", "source_column", "release"]
+    joined = national.merge(
+        gemeente.rename(columns={"region_year": "table_year"}),
+        on=keys,
+        how="left",
+        indicator=True,
+    )
+    assert (joined["_merge"] == "both").all(), joined.loc[joined["_merge"] != "both", keys]
+
+
+def test_national_figures_follow_the_priors_trend(demo: DemoMunicipality) -> None:
+    national = demo.batch.national.set_index(["indicator_id", "table_year"])["value"]
+    first, last = YEARS[0], YEARS[-1]
+    prior = prior_for(load_catalogue().by_id("income_per_inhabitant"))
+    assert national[("income_per_inhabitant", first)] == prior.mean
+    assert national[("income_per_inhabitant", last)] > national[("income_per_inhabitant", first)]
+    # the town lies around the country: its buurten are on both sides of the national income
+    buurten = demo.batch.observations.query(
+        "indicator_id == 'income_per_inhabitant' and region_year == @last "
+        "and region_code.str.startswith('BU') and not suppressed"
+    )["value"]
+    assert buurten.min() < national[("income_per_inhabitant", last)] < buurten.max()
+
+
+def test_the_demo_store_can_compare_a_buurt_with_the_country(demo_store: Path) -> None:
+    with AnalyticStore(demo_store).reader() as r:
+        national = r.national_observations(["income_per_inhabitant"])
+    assert national["table_year"].tolist() == YEARS
+    assert set(national["source"]) == {"demo"}
+    assert national.set_index("table_year").loc[YEARS[-1], "release"] == "voorlopig"

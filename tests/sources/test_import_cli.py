@@ -95,7 +95,9 @@ def test_rotterdam_json_with_its_boundaries_joins_all_92_buurten(store: Path) ->
 def test_amsterdam_r_resaved_csv_imports_all_buurten(store: Path) -> None:
     result = wijkkompas("--store", store, "import", AMSTERDAM_2019)
     assert result.returncode == 0, result.stderr
-    assert "479 buurt" in " ".join(result.stdout.split())
+    summary = " ".join(result.stdout.split())
+    assert "479 buurt" in summary
+    assert "figures for Nederland (NL00), kept for comparison: 34" in summary
 
 
 def test_random_bytes_are_refused_and_the_store_is_unchanged(store: Path, tmp_path: Path) -> None:

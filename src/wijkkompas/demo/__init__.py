@@ -21,6 +21,7 @@ from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.demo.aggregate import Aggregator
 from wijkkompas.demo.geography import simplify_coverage, to_wgs84
 from wijkkompas.demo.names import GEMEENTE_NAME
+from wijkkompas.demo.national import national_figures
 from wijkkompas.demo.observations import BuurtFigures, buurt_figures
 from wijkkompas.demo.town import (
     CHANGE_BOUNDARY,
@@ -30,6 +31,7 @@ from wijkkompas.demo.town import (
     DemoNarrative,
     Town,
     build_town,
+    release_of,
 )
 from wijkkompas.store.batch import (
     BOUNDARY_CHANGE_COLUMNS,
@@ -90,6 +92,7 @@ def build_demo(seed: int = 2024, catalogue: Catalogue | None = None) -> DemoMuni
         unmatched=_unmatched(town, figures),
         geometries=_geometries(town),
         boundary_changes=_boundary_changes(town),
+        national=national_figures(registers),
         provenance={
             "fictional": True,
             "name": GEMEENTE_NAME,
@@ -100,7 +103,10 @@ def build_demo(seed: int = 2024, catalogue: Catalogue | None = None) -> DemoMuni
             "catalogue_version": catalogue.version,
             "catalogue_sha256": catalogue.sha256,
             "narrative": asdict(town.narrative),
-            "note": "Voorbeeldstad is FICTIONAL: every figure and boundary is generated.",
+            "note": (
+                "Voorbeeldstad is FICTIONAL: every figure and boundary is generated, the "
+                "figures for Nederland (NL00) too."
+            ),
         },
     )
     batch.validate()
@@ -150,7 +156,7 @@ def _observations(town: Town, catalogue: Catalogue, figures: BuurtFigures) -> pd
         row_of = {code: k for k, code in enumerate(frame.index)}
         areas = np.array([town.buurt(code).area_km2 for code in frame.index])
         periods = [i.period_label(year) for i in catalogue.indicators]
-        release = "voorlopig" if year == YEARS[-1] else "definitief"
+        release = release_of(year)
         for code, _, level, _, buurten in _region_rows(town, year):
             rows = [row_of[b.code] for b in buurten]
             if level == "buurt":

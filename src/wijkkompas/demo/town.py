@@ -20,12 +20,19 @@ from wijkkompas.demo.geography import (
     radial_of,
     split_in_two,
 )
+from wijkkompas.store.batch import Release
 
 GEMEENTE_CODE = "GM9999"
 YEARS: tuple[int, ...] = tuple(range(2015, 2025))
 SPLIT_YEAR = 2020
 CHANGE_BOUNDARY = 3
 """KWB indelingswijziging: 1 unchanged, 2 new code only, 3 new boundary (possibly new code)."""
+
+
+def release_of(year: int) -> Release:
+    """The newest table is voorlopig, as the newest KWB is when it appears; older ones are
+    definitief. One rule for the town's and the country's figures, so they match."""
+    return "voorlopig" if year == YEARS[-1] else "definitief"
 
 
 @dataclass(frozen=True)

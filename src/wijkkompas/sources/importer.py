@@ -33,6 +33,8 @@ class FileReport:
     missing_share: float
     geometries: int = 0
     unjoined_codes: list[str] = field(default_factory=list)
+    national_figures: int = 0
+    """Figures for the whole country (the NL00 row), kept apart from the regions' figures."""
 
 
 def read_batches(
@@ -128,6 +130,7 @@ def report_for(path: Path, batch: ImportBatch, unjoined: list[str]) -> FileRepor
         missing_share=missing_share(pd.to_numeric(obs["value"], errors="coerce")),
         geometries=len(batch.geometries),
         unjoined_codes=unjoined,
+        national_figures=len(batch.national),
     )
 
 

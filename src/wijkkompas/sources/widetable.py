@@ -24,6 +24,7 @@ from wijkkompas.sources.base import SourceError
 from wijkkompas.sources.cells import cell_text, parse_cells
 from wijkkompas.store.batch import (
     BOUNDARY_CHANGE_COLUMNS,
+    NATIONAL_COLUMNS,
     OBSERVATION_COLUMNS,
     REGION_COLUMNS,
     UNMATCHED_COLUMNS,
@@ -32,6 +33,9 @@ from wijkkompas.store.batch import (
 
 MAPPING_CODE = "code"
 MAPPING_NAME = "name"
+COUNTRY_CODE = "NL00"
+"""The whole country ("Nederland", soort regio "Land"): its figures are kept as national figures,
+to compare regions with. Other national-looking codes are skipped like any non-region row."""
 
 
 @dataclass
@@ -124,20 +128,23 @@ def build_batch(
             "renamed, pass --mapping with a row that maps the code column to 'code'."
         )
     rows = np.asarray(row_numbers)
-    codes, keep, skipped = _region_rows(frame[roles.code], rows)
+    codes, keep, country, skipped = _region_rows(frame[roles.code], rows)
     if not keep.any():
         raise SourceError(
             f"{info.file_name}: column '{roles.code}' holds no gemeente, wijk or buurt code "
             f"(GM0344, WK034401, BU03440111); first values: {_shown(skipped['examples'])}. "
             "Check that this is a CBS regional table, or map the right column to 'code'."
         )
+    _refuse_duplicates(codes[keep | country], rows[keep | country], info.file_name, roles.code)
+    national, national_unparseable = _national(frame.loc[country], roles, info)
     frame = frame.loc[keep].reset_index(drop=True)
     codes = codes[keep]
     rows = rows[keep]
-    _refuse_duplicates(codes, rows, info.file_name, roles.code)
 
     regions = _regions(codes, frame, roles, info.table_year)
     observations, unparseable = _observations(codes, frame, roles, info)
+    for column, count in national_unparseable.items():
+        unparseable[column] = unparseable.get(column, 0) + count
     unmatched = _unmatched(codes, frame, roles, info)
     changes = _boundary_changes(codes, frame, roles, info.table_year)
     provenance: dict[str, Any] = {
@@ -154,6 +161,7 @@ def build_batch(
         "matched_columns": {c: i.id for c, i in roles.matched.items()},
         "unmatched_columns": list(roles.unmatched),
         "skipped_rows": skipped,
+        "n_national": len(national),
         "n_unparseable": int(sum(unparseable.values())),
         "unparseable_by_column": unparseable,
         **roles.notes,
@@ -166,6 +174,7 @@ def build_batch(
         observations=observations,
         unmatched=unmatched,
         boundary_changes=changes,
+        national=national,
         provenance=provenance,
     )
 
@@ -175,15 +184,24 @@ def _shown(items: list[Any], limit: int = 12) -> str:
     return shown + (f" … ({len(items)} in all)" if len(items) > limit else "")
 
 
-def _region_rows(raw: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-    """Stripped codes and which rows are regions; national totals and blank rows are skipped."""
+def _region_rows(
+    raw: pd.Series, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+    """Stripped codes, which rows are regions and which row is the country (NL00).
+
+    National rows are never regions: ``skipped_rows["national"]`` counts them all, as it always
+    has, and ``skipped_rows["national_kept"]`` says how many of them (the NL00 row) went to the
+    national figures instead. Blank rows and other codes are skipped.
+    """
     text = raw.astype("string").str.strip().str.upper().fillna("")
     codes = text.to_numpy(dtype=object)
     keep = np.zeros(len(codes), dtype=bool)
+    country = np.zeros(len(codes), dtype=bool)
     national, blank, invalid = 0, 0, []
     for position, code in enumerate(codes):
         if code.startswith("NL") and len(code) <= 4:
             national += 1
+            country[position] = code == COUNTRY_CODE
         elif code == "":
             blank += 1
         else:
@@ -193,9 +211,14 @@ def _region_rows(raw: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarr
                 invalid.append(f"row {rows[position]}: {code[:20]!r}")
             else:
                 keep[position] = True
-    skipped: dict[str, Any] = {"national": national, "blank": blank, "not_a_code": len(invalid)}
+    skipped: dict[str, Any] = {
+        "national": national,
+        "national_kept": int(country.sum()),
+        "blank": blank,
+        "not_a_code": len(invalid),
+    }
     skipped["examples"] = invalid[:5]
-    return codes, keep, skipped
+    return codes, keep, country, skipped
 
 
 def _refuse_duplicates(codes: np.ndarray, rows: np.ndarray, name: str, column: str) -> None:
@@ -265,6 +288,18 @@ def _observations(
         columns=OBSERVATION_COLUMNS,
     )
     return observations, unparseable
+
+
+def _national(
+    frame: pd.DataFrame, roles: ColumnRoles, info: TableInfo
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The country row's figures, parsed exactly as a region's: the same matched columns,
+    periods (income lag included), release and missing markers, so a buurt and the country
+    can be compared figure by figure."""
+    codes = np.full(len(frame), COUNTRY_CODE, dtype=object)
+    observations, unparseable = _observations(codes, frame.reset_index(drop=True), roles, info)
+    national = observations.rename(columns={"region_year": "table_year"})[NATIONAL_COLUMNS]
+    return national, unparseable
 
 
 def _objects(values: np.ndarray) -> pd.Series:

@@ -38,6 +38,25 @@ income figures have period ``"2021"`` or ``"2022"``. ``value`` is NaN when the f
 or suppressed (``suppressed`` then says which); missing is never zero.
 """
 
+NATIONAL_COLUMNS = [
+    "indicator_id",
+    "period",
+    "value",
+    "suppressed",
+    "source_column",
+    "release",
+    "table_year",
+]
+"""Figures for the whole country (the KWB row ``NL00`` "Nederland"), one row per indicator and
+reference period of one table.
+
+The country is no region: it has no boundary and no place in the gemeente-wijk-buurt
+hierarchy, so its figures would break every query that joins observations to regions. They are
+kept apart, for comparing a region with the country. ``table_year`` is the table (boundary)
+year of the file, as ``region_year`` is for observations; ``period``, ``value``,
+``suppressed`` and ``release`` mean what they mean there.
+"""
+
 MARGIN_COLUMNS = [
     "region_code",
     "region_year",
@@ -84,6 +103,8 @@ class ImportBatch:
     boundary_changes: pd.DataFrame = field(default_factory=lambda: _empty(BOUNDARY_CHANGE_COLUMNS))
     crosswalk: pd.DataFrame = field(default_factory=lambda: _empty(CROSSWALK_COLUMNS))
     margins: pd.DataFrame = field(default_factory=lambda: _empty(MARGIN_COLUMNS))
+    national: pd.DataFrame = field(default_factory=lambda: _empty(NATIONAL_COLUMNS))
+    """Figures for the whole country (see :data:`NATIONAL_COLUMNS`); most sources have none."""
     provenance: dict[str, Any] = field(default_factory=dict)
     """File name, sha256, table id, retrieval date, anything a reader needs to trace a figure."""
 
@@ -97,6 +118,7 @@ class ImportBatch:
             ("boundary_changes", self.boundary_changes, BOUNDARY_CHANGE_COLUMNS),
             ("crosswalk", self.crosswalk, CROSSWALK_COLUMNS),
             ("margins", self.margins, MARGIN_COLUMNS),
+            ("national", self.national, NATIONAL_COLUMNS),
         ):
             missing = [c for c in columns if c not in frame.columns]
             if missing:
@@ -105,7 +127,9 @@ class ImportBatch:
                     f"column(s) {', '.join(missing)}; nothing was written. This is a defect in "
                     "the loader: please report it with the file you imported."
                 )
-        releases = set(self.observations["release"].dropna().unique())
+        releases = set(self.observations["release"].dropna().unique()) | set(
+            self.national["release"].dropna().unique()
+        )
         if not releases <= {"voorlopig", "definitief"}:
             raise WijkkompasError(
                 f"The import from '{self.source}' has release values {sorted(releases)}; "

@@ -11,6 +11,17 @@ import pandas as pd
 from wijkkompas.regions import Level
 
 _REGION_SELECT = "r.code, r.name, r.level, r.year, r.gemeente_code, r.wijk_code"
+NATIONAL_READ_COLUMNS = [
+    "indicator_id",
+    "period",
+    "value",
+    "suppressed",
+    "source",
+    "source_column",
+    "release",
+    "table_year",
+]
+"""What :meth:`StoreReader.national_observations` returns, in this order."""
 
 
 class StoreReader:
@@ -118,6 +129,34 @@ class StoreReader:
                   ORDER BY o.indicator_id, o.region_code, o.region_year, o.period"""
         return self._frame(sql, params)
 
+    def national_observations(self, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """The country's figures (the KWB row NL00 "Nederland"), to compare a region with.
+
+        One row per indicator, period, source and table year, sorted by indicator and period;
+        as in :meth:`observations`, a definitief figure hides its voorlopig one. A store written
+        before schema version 4 has none: the frame is then empty (with these columns).
+        """
+        if not self._has_table("national_observations"):
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in NATIONAL_READ_COLUMNS})
+        where = ""
+        params: list[object] = []
+        if indicator_ids:
+            where = " WHERE indicator_id IN (SELECT unnest(?))"
+            params.append(list(indicator_ids))
+        sql = f"""SELECT {", ".join(NATIONAL_READ_COLUMNS)} FROM national_observations{where}
+                  QUALIFY row_number() OVER (
+                      PARTITION BY indicator_id, period, source, table_year
+                      ORDER BY release = 'definitief' DESC) = 1
+                  ORDER BY indicator_id, period, table_year, source"""
+        return self._frame(sql, params)
+
+    def _has_table(self, name: str) -> bool:
+        """Whether the store has a table: an older store lacks the ones added after it."""
+        (exists,) = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchall()
+        return bool(exists[0])
+
     def margins(
         self,
         indicator_ids: Sequence[str] | None = None,
@@ -132,11 +171,7 @@ class StoreReader:
             "region_code", "region_year", "indicator_id", "period", "source", "release",
             "margin_of_error", "respondents", "effective_n",
         ]  # fmt: skip
-        (exists,) = self._con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = "
-            "'observation_margins'"
-        ).fetchall()
-        if not exists[0]:
+        if not self._has_table("observation_margins"):
             return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
         clauses: list[str] = []
         params: list[object] = []

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = "3"
-"""3: ``observation_margins`` (margins of error of survey figures). Each version only adds
-tables, created on the next write (``CREATE TABLE IF NOT EXISTS``), so an older store stays
-readable and gains the new tables when it is next imported into."""
+SCHEMA_VERSION = "4"
+"""3: ``observation_margins`` (margins of error of survey figures). 4: ``national_observations``
+(the country's figures, the KWB row NL00 "Nederland"). Each version only adds tables, created on
+the next write (``CREATE TABLE IF NOT EXISTS``), so an older store stays readable (readers check
+for a newer table and return an empty frame without it) and gains the new tables when it is next
+imported into."""
 
 OBSERVATION_KEY = ("region_code", "region_year", "indicator_id", "period", "source", "release")
 """Unique per observation. Enforced by the writer (delete, then insert) rather than by a primary
 key: DuckDB's index makes bulk inserts of a whole-country file ten times slower."""
+
+NATIONAL_KEY = ("indicator_id", "period", "source", "release", "table_year")
+"""Unique per national figure, enforced by the writer like :data:`OBSERVATION_KEY`."""
 
 TABLES: dict[str, str] = {
     "meta": """
@@ -72,6 +77,18 @@ TABLES: dict[str, str] = {
             margin_of_error DOUBLE,
             respondents INTEGER NOT NULL,
             effective_n DOUBLE,
+            import_id INTEGER NOT NULL
+        )""",
+    "national_observations": """
+        CREATE TABLE IF NOT EXISTS national_observations (
+            indicator_id VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            value DOUBLE,
+            suppressed BOOLEAN NOT NULL,
+            source_column VARCHAR,
+            release VARCHAR NOT NULL CHECK (release IN ('voorlopig', 'definitief')),
+            table_year INTEGER NOT NULL,
+            source VARCHAR NOT NULL,
             import_id INTEGER NOT NULL
         )""",
     "unmatched_observations": """

@@ -29,7 +29,7 @@ from wijkkompas import __version__
 from wijkkompas.errors import StoreError, WijkkompasError
 from wijkkompas.store.batch import ImportBatch
 from wijkkompas.store.reader import StoreReader
-from wijkkompas.store.schema import OBSERVATION_KEY, ensure_schema
+from wijkkompas.store.schema import NATIONAL_KEY, OBSERVATION_KEY, ensure_schema
 
 Progress = Callable[[str], None]
 
@@ -45,6 +45,8 @@ class ImportSummary:
     unmatched: int
     geometries: int
     seconds: float
+    national: int = 0
+    """Figures for the whole country (``national_observations``)."""
 
 
 class AnalyticStore:
@@ -192,6 +194,7 @@ def _write_batch(
     _write_regions(con, batch, import_id)
     step(f"{batch.source}: observations")
     _write_observations(con, batch, import_id)
+    _write_national(con, batch, import_id)
     step(f"{batch.source}: geometries")
     _write_geometries(con, batch, import_id)
     _write_boundary_changes(con, batch, import_id)
@@ -222,6 +225,7 @@ def _write_batch(
         unmatched=len(batch.unmatched),
         geometries=len(batch.geometries),
         seconds=time.perf_counter() - clock,
+        national=len(batch.national),
     )
 
 
@@ -292,6 +296,39 @@ def _write_observations(con: duckdb.DuckDBPyConnection, batch: ImportBatch, impo
            FROM batch_observations"""
     )
     con.unregister("batch_observations")
+
+
+def _write_national(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
+    """The country's figures, replacing what the same source wrote for the same key, so
+    importing a file again updates its national figures instead of doubling them."""
+    if batch.national.empty:
+        return
+    frame = batch.national.assign(import_id=import_id, source=batch.source)
+    frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
+    frame["table_year"] = frame["table_year"].astype("int64")
+    frame["period"] = frame["period"].astype(str)
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    con.register("batch_national", _arrow(frame))
+    duplicates = con.execute(
+        f"""SELECT {", ".join(NATIONAL_KEY)}, count(*) FROM batch_national
+            GROUP BY ALL HAVING count(*) > 1 LIMIT 3"""
+    ).fetchall()
+    if duplicates:
+        shown = "; ".join(f"{d[0]} {d[1]} (table {d[4]})" for d in duplicates)
+        raise WijkkompasError(
+            f"The import from '{batch.source}' has the same national figure more than once: "
+            f"{shown}. Each indicator and period may occur once per table; nothing was written."
+        )
+    key = " AND ".join(f"n.{c} = b.{c}" for c in NATIONAL_KEY)
+    con.execute(f"DELETE FROM national_observations n USING batch_national b WHERE {key}")
+    con.execute(
+        """INSERT INTO national_observations
+           SELECT indicator_id, period, CASE WHEN isnan(value) THEN NULL ELSE value END,
+                  suppressed, source_column, release, CAST(table_year AS INTEGER), source,
+                  CAST(import_id AS INTEGER)
+           FROM batch_national"""
+    )
+    con.unregister("batch_national")
 
 
 def _write_geometries(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:

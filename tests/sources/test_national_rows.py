@@ -1,0 +1,205 @@
+"""The country row of a wide CBS table (NL00 "Nederland", soort regio "Land") is kept as the
+country's figures, parsed exactly like a region's row, and never becomes a region."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pytest
+from real_data import SHARED_DATA, real_path
+
+from wijkkompas.catalogue import Catalogue
+from wijkkompas.sources.base import LoadOptions, SourceError
+from wijkkompas.sources.cbs_kwb import LOADER as KWB
+from wijkkompas.sources.importer import import_files
+from wijkkompas.sources.statline import LOADER as STATLINE
+from wijkkompas.store import AnalyticStore, ImportBatch
+from wijkkompas.store.batch import NATIONAL_COLUMNS
+
+AMSTERDAM = SHARED_DATA / "kwb" / "amsterdam"
+
+KWB_CSV = (
+    "gwb_code_10;regio;gm_naam;recs;ind_wbi;a_inw;g_ink_pi;p_koopw;a_gehuwd\n"
+    "NL00;Nederland;Nederland;Land;.;17942942;32,1;57;8920768\n"
+    "GM9990;Proefstad;Proefstad;Gemeente;1;2000;29,5;40;990\n"
+    "WK999000;Wijk 00;Proefstad;Wijk;1;2000;29,5;40;990\n"
+    "BU99900000;Oud Centrum;Proefstad;Buurt;1;1200;.;x;600\n"
+    "BU99900001;Nieuwbouw;Proefstad;Buurt;2;800;31,0;;390\n"
+)
+
+
+def kwb(text: str, catalogue: Catalogue, name: str = "kwb-2023.csv") -> ImportBatch:
+    return KWB.load(text.encode(), name, catalogue, LoadOptions())
+
+
+def national_value(batch: ImportBatch, indicator: str) -> float:
+    """The one national figure a batch holds for an indicator (fails if there are more)."""
+    rows = batch.national[batch.national["indicator_id"] == indicator]
+    assert len(rows) == 1, f"{indicator}: {len(rows)} national rows"
+    return float(rows["value"].iloc[0])
+
+
+# --- hand-built files (always run) ------------------------------------------------------------
+
+
+def test_the_country_row_becomes_national_figures_not_a_region(catalogue: Catalogue) -> None:
+    batch = kwb(KWB_CSV, catalogue)
+    batch.validate()
+    assert list(batch.national.columns) == NATIONAL_COLUMNS
+    assert national_value(batch, "population") == 17942942
+    assert national_value(batch, "income_per_inhabitant") == pytest.approx(32.1)
+    assert national_value(batch, "owner_occupied_share") == 57
+    assert "NL00" not in set(batch.regions["code"])
+    assert "NL00" not in set(batch.observations["region_code"])
+    assert "NL00" not in set(batch.unmatched["region_code"])
+    assert "NL00" not in set(batch.boundary_changes["region_code"])
+
+
+def test_national_figures_share_periods_release_and_columns_with_the_regions(
+    catalogue: Catalogue,
+) -> None:
+    batch = kwb(KWB_CSV, catalogue)
+    national = batch.national.set_index("indicator_id")
+    regional = batch.observations[batch.observations["region_code"] == "GM9990"]
+    regional = regional.set_index("indicator_id")
+    assert sorted(national.index) == sorted(regional.index)
+    for column in ("period", "source_column", "release"):
+        assert national[column].to_dict() == regional[column].to_dict(), column
+    income = catalogue.by_id("income_per_inhabitant")
+    assert national.loc["income_per_inhabitant", "period"] == str(2023 - income.reference_lag_years)
+    assert set(batch.national["table_year"]) == {2023}
+
+
+def test_a_secret_national_cell_is_suppressed_not_zero(catalogue: Catalogue) -> None:
+    batch = kwb(
+        KWB_CSV.replace(
+            "NL00;Nederland;Nederland;Land;.;17942942;32,1;",
+            "NL00;Nederland;Nederland;Land;.;17942942;.;",
+        ),
+        catalogue,
+    )
+    income = batch.national.set_index("indicator_id").loc["income_per_inhabitant"]
+    assert math.isnan(income["value"]) and bool(income["suppressed"])
+
+
+def test_the_provenance_counts_the_national_row_and_where_it_went(catalogue: Catalogue) -> None:
+    batch = kwb(KWB_CSV, catalogue)
+    skipped = batch.provenance["skipped_rows"]
+    assert (skipped["national"], skipped["national_kept"]) == (1, 1)
+    assert batch.provenance["n_national"] == len(batch.national) == 3
+
+
+def test_only_nl00_is_the_country(catalogue: Catalogue) -> None:
+    text = KWB_CSV.replace("NL00;Nederland", "NL01;Noord-Nederland")
+    batch = kwb(text, catalogue)
+    assert batch.national.empty
+    assert batch.provenance["skipped_rows"]["national"] == 1
+    assert batch.provenance["skipped_rows"]["national_kept"] == 0
+    assert "NL01" not in set(batch.regions["code"])
+
+
+def test_a_table_without_a_country_row_has_no_national_figures(catalogue: Catalogue) -> None:
+    text = "\n".join(line for line in KWB_CSV.splitlines() if not line.startswith("NL00"))
+    batch = kwb(text + "\n", catalogue)
+    assert batch.national.empty and list(batch.national.columns) == NATIONAL_COLUMNS
+    assert len(batch.observations) > 0
+
+
+def test_two_country_rows_are_refused_like_a_duplicate_region(catalogue: Catalogue) -> None:
+    first = KWB_CSV.splitlines()[1]
+    with pytest.raises(SourceError, match=r"NL00.*more than once"):
+        kwb(KWB_CSV + first + "\n", catalogue)
+
+
+def test_a_statline_csv_keeps_its_country_row_too(catalogue: Catalogue) -> None:
+    text = (
+        '"Wijken en buurten";"Regioaanduiding/Soort regio (omschrijving)";'
+        '"Regioaanduiding/Codering (code)";"Bevolking/Aantal inwoners (aantal)"\r\n'
+        '"Nederland";"Land      ";"NL00      ";17942942\r\n'
+        '"Proefstad";"Gemeente  ";"GM9990    ";2000\r\n'
+    )
+    batch = STATLINE.load(
+        text.encode(), "Kerncijfers_wijken_en_buurten_2024.csv", catalogue, LoadOptions()
+    )
+    assert national_value(batch, "population") == 17942942
+    assert batch.national["period"].tolist() == ["2024-01-01"]
+    assert list(batch.regions["code"]) == ["GM9990"]
+
+
+def test_the_country_lands_in_the_store_beside_the_regions(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = tmp_path / "kwb-2023.csv"
+    path.write_text(KWB_CSV)
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    [report] = import_files(store, [path], catalogue=catalogue)
+    assert report.national_figures == 3
+    import_files(store, [path], catalogue=catalogue)  # again: replaced, not doubled
+    with store.reader() as r:
+        national = r.national_observations()
+    assert national["indicator_id"].tolist() == [
+        "income_per_inhabitant",
+        "owner_occupied_share",
+        "population",
+    ]
+    assert set(national["source"]) == {"kwb"} and set(national["table_year"]) == {2023}
+
+
+# --- real CBS samples ---------------------------------------------------------------------------
+
+
+def nl00_cell(path: Path, column: str) -> float:
+    """The NL00 row's cell of ``column``, read straight from the file (decimal comma)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Regioaanduiding.Codering..code."].strip() == "NL00":
+                return float(row[column].strip().replace(",", "."))
+    raise AssertionError(f"{path.name} has no NL00 row")
+
+
+@pytest.mark.realdata
+def test_amsterdam_2019_keeps_the_figures_of_the_netherlands(catalogue: Catalogue) -> None:
+    path = real_path(AMSTERDAM / "Kerncijfers_wijken_en_buurten_2019.csv")
+    batch = STATLINE.load(path.read_bytes(), path.name, catalogue, LoadOptions())
+    batch.validate()
+    national = batch.national.set_index("indicator_id")
+    assert national.loc["population", "value"] == 17282163
+    assert national.loc["population", "period"] == "2019-01-01"
+    owner = "Wonen.Woningen.naar.eigendom.Koopwoningen...."
+    assert national.loc["owner_occupied_share", "source_column"] == owner
+    assert national.loc["owner_occupied_share", "value"] == nl00_cell(path, owner)
+    income = "Inkomen.Inkomen.van.personen.Gemiddeld.inkomen.per.inwoner...x.1.000.euro."
+    assert national.loc["income_per_inhabitant", "value"] == pytest.approx(nl00_cell(path, income))
+    assert national.loc["income_per_inhabitant", "period"] == "2017"  # income lags two years
+    assert set(batch.national["table_year"]) == {2019}
+    assert len(batch.regions) == 579  # 580 rows minus NL00
+    assert batch.provenance["skipped_rows"]["national_kept"] == 1
+
+
+@pytest.mark.realdata
+def test_amsterdam_2017_and_2019_give_the_country_two_table_years_in_the_store(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    paths = [
+        real_path(AMSTERDAM / f"Kerncijfers_wijken_en_buurten_{year}.csv") for year in (2017, 2019)
+    ]
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    import_files(store, paths, catalogue=catalogue)
+    with store.reader() as r:
+        population = r.national_observations(["population"])
+    assert population[["period", "value", "table_year"]].values.tolist() == [
+        ["2017-01-01", 17081507.0, 2017],
+        ["2019-01-01", 17282163.0, 2019],
+    ]
+
+
+@pytest.mark.realdata
+def test_the_whole_country_table_2024_keeps_its_country_row(catalogue: Catalogue) -> None:
+    path = real_path(
+        SHARED_DATA / "kwb/nederland/Kerncijfers_wijken_en_buurten_2024_geslachten.csv"
+    )
+    batch = STATLINE.load(path.read_bytes(), path.name, catalogue, LoadOptions())
+    assert national_value(batch, "population") == 17942942
+    assert national_value(batch, "men") + national_value(batch, "women") == 17942942
