@@ -193,6 +193,7 @@ OPS = [
     Op("list_indicators", "get", lambda w: "/api/v1/indicatoren", EVERYONE),
     Op("get_indicator", "get", lambda w: "/api/v1/indicatoren/woz_value", EVERYONE),
     Op("list_observations", "get", lambda w: "/api/v1/regios/BU99990000/waarnemingen", EVERYONE),
+    Op("list_national_observations", "get", lambda w: "/api/v1/landen/NL00/waarnemingen", EVERYONE),
     Op("get_scores", "get", lambda w: "/api/v1/regios/BU99990000/scores", EVERYONE),
     Op("get_explanation", "get", lambda w: "/api/v1/regios/BU99990000/verklaring", EVERYONE),
     Op("get_geojson", "get", lambda w: "/api/v1/gemeenten/GM9999/geojson", EVERYONE),

@@ -58,7 +58,14 @@ def test_paths_have_no_trailing_slash_and_dutch_plural_names() -> None:
     for path in document["paths"]:
         assert not path.endswith("/"), path
     first_segments = {path.split("/")[3] for path in document["paths"]}
-    assert first_segments == {"plannen", "organisaties", "regios", "indicatoren", "gemeenten"}
+    assert first_segments == {
+        "plannen",
+        "organisaties",
+        "regios",
+        "indicatoren",
+        "gemeenten",
+        "landen",
+    }
 
 
 def test_every_api_response_carries_the_version(client: Client) -> None:

@@ -116,6 +116,19 @@ def test_observations_filtered(api: Client) -> None:
     assert len(get(api, f"/regios/{BUURT}/waarnemingen")) > 100
 
 
+def test_the_countrys_figures_are_open_for_comparison(api: Client) -> None:
+    rows = get(api, "/landen/NL00/waarnemingen?indicator=income_per_inhabitant")
+    assert rows and {r["indicator"] for r in rows} == {"income_per_inhabitant"}
+    assert sorted({r["tabelJaar"] for r in rows}) == list(range(2015, 2025))
+    assert all(r["waarde"] > 0 and r["periode"] == str(r["tabelJaar"] - 2) for r in rows)
+    everything = get(api, "/landen/NL00/waarnemingen")
+    assert "population" not in {r["indicator"] for r in everything}  # no invented totals
+    problem = get(api, "/landen/NL00/waarnemingen?indicator=bestaat_niet", status=400)
+    assert problem["status"] == 400
+    assert get(api, "/landen/BE00/waarnemingen", status=404)["status"] == 404
+    assert get(api, "/landen/nl00'--/waarnemingen", status=400)["status"] == 400
+
+
 def test_suppressed_observations_are_null(api: Client, demo_store: Path) -> None:
     from wijkkompas.store import AnalyticStore
 

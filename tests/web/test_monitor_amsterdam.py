@@ -100,6 +100,18 @@ def test_the_profile_of_an_older_buurt_with_a_trend(site: Path, client: Client) 
     assert "klasse" in page
 
 
+def test_the_old_city_centre_beside_the_country(site: Path, client: Client) -> None:
+    """Kop Zeedijk in 2017: a high mean income, yet twice the country's low-income share.
+
+    The national figures are the real NL00 row of the KWB 2019 file.
+    """
+    page = _page(client, f"/regio/{BUURT_2019}/", "Wat het gemiddelde verbergt")
+    start = page.index('id="wat-het-gemiddelde-verbergt"')
+    hidden = page[start : page.index("<h2", start)]
+    for figure in ("€ 37,3 dzd.", "€ 27,1 dzd.", "15,3%", "7,5%", "32,8%", "40,0%"):
+        assert figure in hidden, figure
+
+
 def test_search_by_postcode_finds_the_old_city_centre(site: Path, client: Client) -> None:
     page = _page(client, "/zoek/?q=1012", "postcode 1012")
     assert f'href="/regio/{BUURT_2019}/"' in page

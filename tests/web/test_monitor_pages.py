@@ -50,11 +50,54 @@ def test_the_profile_of_every_level(client: Client, code: str) -> None:
     assert "Stapeling van problemen" in page
 
 
+def _section(page: str, anchor: str) -> str:
+    """The page from one heading's id to the next heading."""
+    start = page.index(f'id="{anchor}"')
+    end = page.find("<h2", start)
+    return page[start : end if end > 0 else None]
+
+
+def test_the_profile_sets_each_figure_beside_wijk_gemeente_and_country(
+    client: Client, demo_store: Path
+) -> None:
+    from wijkkompas.reports.context import figure_text
+    from wijkkompas.store import AnalyticStore
+
+    with AnalyticStore(demo_store).reader() as reader:
+        national = reader.national_observations(["low_income_households"])
+    newest = national.sort_values("period").iloc[-1]
+    figures = _section(_html(client.get(f"/regio/{BUURT}/")), "cijfers-vergeleken")
+    for head in ("Centrum", "Voorbeeldstad", "Nederland"):
+        assert f'scope="col">{head}' in figures
+    assert figure_text(float(newest["value"]), "percent") in figures
+    assert "Leefbaarometer" not in figures  # in its own section
+
+
+def test_a_gemeente_is_compared_with_the_country_only(client: Client) -> None:
+    figures = _section(_html(client.get("/regio/GM9999/")), "cijfers-vergeleken")
+    heads = figures.count('scope="col"')
+    assert heads == 4  # indicator, period, the gemeente, Nederland
+
+
+def test_the_mean_income_comes_with_what_it_hides(client: Client) -> None:
+    hidden = _section(_html(client.get(f"/regio/{BUURT}/")), "wat-het-gemiddelde-verbergt")
+    assert "Gemiddeld inkomen per inwoner" in hidden
+    for spread in ("Huishoudens met een laag inkomen", "laagste 40% van de inkomens"):
+        assert spread in hidden
+
+
+def test_the_leefbaarometer_stands_beside_our_score(client: Client) -> None:
+    section = _section(_html(client.get(f"/regio/{BUURT}/")), "leefbaarometer")
+    assert "Leefbaarometer-score" in section and "telt niet mee" in section
+    assert "Onze totaalscore" in section and "Leefbaarometer: woningvoorraad" in section
+
+
 def test_the_profile_in_english(client: Client) -> None:
     client.post("/taal/", {"language": "en", "next": "/"})
     page = _html(client.get(f"/regio/{BUURT}/"))
     assert '<html lang="en">' in page
     assert "Scores and their explanation" in page
+    assert "What the average hides" in page and "The Netherlands" in page
 
 
 @pytest.mark.parametrize(

@@ -148,6 +148,25 @@ def test_a_missing_store_gets_a_friendly_dutch_message(
     assert geojson["Content-Type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/regio/BU99990000/",
+        "/regio/BU99990000/waarnemingen.csv",
+        "/regio/BU99990000/rapport.pdf",
+        "/vergelijk/?codes=BU99990000&codes=BU99990001",
+        "/signalen/",
+    ],
+)
+def test_every_monitor_page_without_a_store_says_so_instead_of_failing(
+    client: Client, settings, tmp_path: Path, url: str
+) -> None:
+    settings.WIJKKOMPAS_STORE = tmp_path / "nothing-here.duckdb"
+    response = client.get(url)
+    assert response.status_code == 503, url
+    assert "Nog geen gegevens" in html(response)
+
+
 def test_a_file_that_is_not_a_store_gets_the_same_message(
     client: Client, settings, tmp_path: Path
 ) -> None:

@@ -136,6 +136,10 @@ class Indicator(BaseModel):
     cumulation: list[CumulationDomain] = Field(default_factory=list)
     tags: list[Tag] = Field(default_factory=list)
     """``survey`` or ``participation`` for figures from residents rather than registers."""
+    distribution_of: str | None = None
+    """The mean this indicator shows the spread behind (the share of residents in the lowest
+    40% of incomes behind the mean income): profiles show the two side by side, because a
+    fine average can hide many households in poverty."""
     plausible_range: tuple[float, float]
     """National plausible bounds: loaders flag values outside, the demo draws within."""
     reference_lag_years: int = Field(ge=0, le=5)
@@ -231,6 +235,7 @@ class Catalogue(BaseModel):
                 "denominator": [indicator.denominator],
                 "weight": [indicator.weight],
                 "sum_of": list(indicator.sum_of),
+                "distribution_of": [indicator.distribution_of],
             }
             for field_name, targets in refs.items():
                 for target in targets:

@@ -41,6 +41,8 @@ PRIORS: dict[str, Prior] = {
     "income_per_inhabitant": Prior(28.5, 4.5, -1.0, growth=0.025, domain=WORK),
     "low_income_households": Prior(9.0, 3.5, 1.0, central=0.3, trend=-0.1, domain=WORK),
     "social_minimum_households": Prior(7.5, 3.0, 1.0, central=0.3, trend=-0.05, domain=WORK),
+    "income_lowest_40_share": Prior(40.0, 9.0, 1.0, central=0.3, domain=WORK),
+    "income_highest_20_share": Prior(20.0, 7.0, -1.0, central=-0.2, domain=WORK),
     "labour_participation": Prior(66.0, 4.5, -1.0, trend=0.35, domain=WORK),
     "social_assistance_per_1000": Prior(28.0, 13.0, 1.0, central=0.2, trend=-0.5, domain=WORK),
     "low_education_share": Prior(28.0, 8.0, 1.0, central=-0.2, trend=-0.5, domain=GROWING),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from wijkkompas.reports.charts import trend_svg
+from wijkkompas.reports.figures import LEEFBAAROMETER_IDS, ROLES, FigureRow
 from wijkkompas.reports.measures import PALETTE
 from wijkkompas.reports.profile import Profile
 
@@ -32,6 +34,52 @@ def role_label(role: str) -> str:
     }[role]
 
 
+UNIT_SUFFIX = {"percent": "%", "km": " km"}
+"""Unit marks for table cells where the indicator's name does not already say the unit."""
+
+
+def _decimals(value: float, unit: str) -> int:
+    """One decimal for shares, distances and money; otherwise fewer as numbers grow."""
+    if unit in ("percent", "km", "euro_x1000", "per_1000"):
+        return 1
+    size = abs(value)
+    return 0 if size >= 100 else 1 if size >= 10 else 2
+
+
+def figure_text(value: float | None, unit: str, suppressed: bool = False) -> str:
+    """A figure as a person reads it: decimal comma in Dutch, unit mark, secret or unknown."""
+    if suppressed:
+        return _("geheim")
+    if value is None:
+        return "–"
+    decimals = _decimals(value, unit)
+    text = number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
+    if unit == "euro_x1000":
+        return _("€ %(bedrag)s dzd.") % {"bedrag": text}
+    return f"{text}{UNIT_SUFFIX.get(unit, '')}"
+
+
+def shown_roles(profile: Profile) -> list[str]:
+    """The region, the wijk and gemeente it lies in (a gemeente has neither), and the country."""
+    return [r for r in ROLES if r in ("self", "land") or r in profile.parent_names]
+
+
+def figure_columns(profile: Profile) -> list[str]:
+    """Column heads of the comparison tables: the region and the areas it is compared with."""
+    names = {"self": profile.name, "land": _("Nederland"), **profile.parent_names}
+    return [names[r] for r in shown_roles(profile)]
+
+
+def figure_cells(row: FigureRow, roles: list[str]) -> dict[str, Any]:
+    """One comparison row, its values written out for the roles shown."""
+    return {
+        "row": row,
+        "cells": [
+            figure_text(row.values.get(r), row.unit, row.suppressed.get(r, False)) for r in roles
+        ],
+    }
+
+
 def profile_context(profile: Profile) -> dict[str, Any]:
     row = profile.row
     change = row.get("change")
@@ -41,6 +89,7 @@ def profile_context(profile: Profile) -> dict[str, Any]:
     if isinstance(change, float) and isinstance(change_se, float) and change_se == change_se:
         low, high = change - 1.96 * change_se, change + 1.96 * change_se
     first, last = (profile.trend[0], profile.trend[-1]) if profile.trend else (None, None)
+    roles = shown_roles(profile)
     description = (
         _("De totaalscore van %(naam)s van %(van)s tot %(tot)s, met een band van 95%% zekerheid.")
         % {"naam": profile.name, "van": first.year, "tot": last.year}
@@ -64,6 +113,24 @@ def profile_context(profile: Profile) -> dict[str, Any]:
         "observations": [
             {k: (None if isinstance(v, float) and v != v else v) for k, v in rec.items()}
             for rec in profile.latest_observations.to_dict("records")
+        ],
+        "figure_columns": figure_columns(profile),
+        "figures": [
+            figure_cells(f, roles)
+            for f in profile.figures
+            if f.indicator_id not in LEEFBAAROMETER_IDS
+        ],
+        "distributions": [
+            {
+                "mean": figure_cells(d.mean, roles),
+                "spread": [figure_cells(s, roles) for s in d.spread],
+            }
+            for d in profile.distributions
+        ],
+        "leefbaarometer": profile.leefbaarometer,
+        "leefbaarometer_parts": [
+            figure_cells(p, roles)
+            for p in (profile.leefbaarometer.parts if profile.leefbaarometer else [])
         ],
         "cumulation_count": row.get("cumulation_count"),
         "under_pressure": bool(row.get("structureel_onder_druk")),

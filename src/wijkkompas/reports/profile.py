@@ -18,6 +18,14 @@ from django.utils.translation import get_language
 from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.monitor import explain_region, latest_run_scores
+from wijkkompas.reports.figures import (
+    Distribution,
+    FigureRow,
+    LeefbaarometerReference,
+    compare_figures,
+    distributions,
+    leefbaarometer_reference,
+)
 from wijkkompas.reports.measures import MEASURES, Measure, class_label, with_classes
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
@@ -81,6 +89,14 @@ class Profile:
     latest_observations: pd.DataFrame
     """The newest figure per indicator, as the page lists them."""
     scores_history: pd.DataFrame
+    figures: list[FigureRow] = field(default_factory=list)
+    """The newest figure per indicator beside its wijk's, gemeente's and the country's."""
+    distributions: list[Distribution] = field(default_factory=list)
+    leefbaarometer: LeefbaarometerReference | None = None
+    has_national: bool = False
+    parent_names: dict[str, str] = field(default_factory=dict)
+    """Role (``wijk``, ``gemeente``) → the name of the area the region lies in."""
+    """Whether the store holds the country's figures at all (a KWB file with its NL00 row)."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -164,6 +180,19 @@ def _peers(year_rows: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     return ranked.sort_values(["_other_class", "_distance"]).head(PEERS)
 
 
+def _parent_codes(parents: pd.Series | None, code: str) -> dict[str, str]:
+    """The wijk and gemeente a region lies in (a wijk is not compared with itself)."""
+    if parents is None:
+        return {}
+    found = {"wijk": parents["wijk_code"], "gemeente": parents["gemeente_code"]}
+    return {role: c for role, c in found.items() if isinstance(c, str) and c != code}
+
+
+def _newest_name(regions: pd.DataFrame, code: str) -> str:
+    names = regions.loc[regions["code"] == code].sort_values("year")["name"]
+    return str(names.iloc[-1]) if len(names) else code
+
+
 _profiles = Lru(256)
 _classes = Lru(8)
 
@@ -202,9 +231,19 @@ def _build_profile(store: AnalyticStore, code: str) -> Profile:
     year = int(row["year"])
     with store.reader() as reader:
         regions = reader.all_regions()
-        observations = reader.observations(region_codes=[code])
-    known = regions[regions["code"] == code].sort_values("year")
-    parents = known.iloc[-1] if len(known) else None
+        known = regions[regions["code"] == code].sort_values("year")
+        parents = known.iloc[-1] if len(known) else None
+        parent_codes = _parent_codes(parents, code)
+        around = reader.observations(region_codes=[code, *parent_codes.values()])
+        national = reader.national_observations()
+    observations = around[around["region_code"] == code].reset_index(drop=True)
+    figures = compare_figures(
+        observations,
+        {role: around[around["region_code"] == c] for role, c in parent_codes.items()},
+        national,
+        _catalogue(),
+        indicator_name,
+    )
 
     notes: list[str] = []
     indicators: pd.DataFrame | None = None
@@ -233,14 +272,10 @@ def _build_profile(store: AnalyticStore, code: str) -> Profile:
         if _number(r["total"]) is not None
     ]
     comparisons = [_comparison("self", row)]
-    if parents is not None:
-        for role, parent in (
-            ("wijk", parents["wijk_code"]),
-            ("gemeente", parents["gemeente_code"]),
-        ):
-            match = year_rows[year_rows["code"] == parent]
-            if isinstance(parent, str) and parent != code and len(match):
-                comparisons.append(_comparison(role, match.iloc[0]))
+    for role, parent in parent_codes.items():
+        match = year_rows[year_rows["code"] == parent]
+        if len(match):
+            comparisons.append(_comparison(role, match.iloc[0]))
     for _i, peer in _peers(year_rows, row).iterrows():
         comparisons.append(_comparison("peer", peer))
 
@@ -266,5 +301,10 @@ def _build_profile(store: AnalyticStore, code: str) -> Profile:
         observations=observations,
         latest_observations=latest,
         scores_history=mine[[c for c in history_columns if c in mine]].reset_index(drop=True),
+        figures=figures,
+        distributions=distributions(figures, _catalogue()),
+        leefbaarometer=leefbaarometer_reference(figures, observations, indicator_name),
+        has_national=not national.empty,
+        parent_names={role: _newest_name(regions, c) for role, c in parent_codes.items()},
         notes=notes,
     )

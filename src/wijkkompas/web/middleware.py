@@ -73,3 +73,30 @@ class DutchFirstLocaleMiddleware:
             except LookupError:
                 pass
         return settings.LANGUAGE_CODE
+
+
+class MissingStoreMiddleware:
+    """A page that finds no usable analytic store shows the 'no data yet' page (503).
+
+    The map and search catch this themselves; every other monitor page (profiles, downloads,
+    reports, comparisons) would otherwise end in a server error before the first import. The
+    API has its own problem documents and is left alone.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        import duckdb
+
+        from wijkkompas.errors import StoreError
+        from wijkkompas.web.apps.monitor.views import no_data_page
+
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, StoreError | duckdb.Error):
+            return no_data_page(request, exception)
+        return None

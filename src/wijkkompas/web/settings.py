@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wijkkompas.web.middleware.MissingStoreMiddleware",
 ]
 
 ROOT_URLCONF = "wijkkompas.web.urls"

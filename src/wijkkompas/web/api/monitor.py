@@ -206,6 +206,44 @@ def list_observations(
     ]
 
 
+NATIONAL_CODE = "NL00"
+"""CBS's code for the whole country (the first row of every Kerncijfers table)."""
+
+
+@router.get(
+    "/landen/{code}/waarnemingen",
+    response=list[s.LandelijkeWaarnemingUit],
+    auth=READ,
+    openapi_extra=s.errors(400, 404),
+)
+def list_national_observations(
+    request: HttpRequest,
+    code: str = PathParam(..., pattern=r"^[A-Z]{2}[0-9]{2}$", description="CBS-code: NL00"),
+    indicator: str | None = Query(None, pattern=s.INDICATOR_ID_PATTERN),
+) -> list[dict[str, Any]]:
+    """De cijfers van heel Nederland (de regel NL00 van de Kerncijfers), om regio's mee te
+    vergelijken; leeg zolang er geen Kerncijfers-bestand met die regel is geïmporteerd."""
+    if code != NATIONAL_CODE:
+        raise not_found(_("Alleen Nederland (NL00) heeft landelijke cijfers."))
+    if indicator is not None and _find_indicator(indicator) is None:
+        raise InvalidParams({"indicator": [_("Deze indicator staat niet in de catalogus.")]})
+    with open_reader() as (_store, reader):
+        frame = reader.national_observations([indicator] if indicator else None)
+    return [
+        {
+            "indicator": row.indicator_id,
+            "bronkolom": as_str(row.source_column),
+            "periode": str(row.period),
+            "tabelJaar": int(str(row.table_year)),
+            "waarde": None if row.suppressed else as_float(row.value),
+            "onderdrukt": bool(row.suppressed),
+            "bron": str(row.source),
+            "status": as_str(row.release),
+        }
+        for row in frame.itertuples(index=False)
+    ]
+
+
 def _run_scores(store: AnalyticStore) -> pd.DataFrame:
     """The newest saved run's scores, indexed by region code; 503 before the first run."""
     scores = run_scores(store)

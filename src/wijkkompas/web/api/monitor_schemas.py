@@ -139,6 +139,20 @@ class WaarnemingUit(Schema):
     status: str | None
 
 
+class LandelijkeWaarnemingUit(Schema):
+    """A figure for the whole country (the KWB row NL00 "Nederland"), to compare regions with."""
+
+    indicator: str
+    bronkolom: str | None
+    periode: str
+    tabelJaar: int
+    """The year of the KWB table the figure came from (its gebiedsindeling year)."""
+    waarde: float | None
+    onderdrukt: bool
+    bron: str
+    status: str | None
+
+
 class ScoreUit(Schema):
     jaar: int
     run: str

@@ -36,7 +36,7 @@ def _store() -> AnalyticStore:
     return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
 
 
-def _no_data(request: HttpRequest, error: Exception | None) -> HttpResponse:
+def no_data_page(request: HttpRequest, error: Exception | None) -> HttpResponse:
     if isinstance(error, duckdb.Error):
         # A DuckDB file without the store's tables (or an incompatible one): log the details
         # for the administrator, tell the visitor what they can act on.
@@ -83,7 +83,7 @@ def kaart(request: HttpRequest) -> HttpResponse:
         with _store().reader() as reader:
             available = data.gemeenten(reader)
             if not available:
-                return _no_data(request, None)
+                return no_data_page(request, None)
             code = requested or available[0].code
             try:
                 overzicht = data.buurten_overzicht(reader, code, available)
@@ -98,7 +98,7 @@ def kaart(request: HttpRequest) -> HttpResponse:
                 figures = reader.observations(indicator_ids=[indicator.id], gemeente=code)
         scores = None if indicator else latest_run_scores(_store())
     except (StoreError, duckdb.Error) as exc:
-        return _no_data(request, exc)
+        return no_data_page(request, exc)
 
     gemeente = overzicht.gemeente
     try:

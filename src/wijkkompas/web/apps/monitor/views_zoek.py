@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from wijkkompas.errors import StoreError
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor import search
-from wijkkompas.web.apps.monitor.views import _no_data, _store
+from wijkkompas.web.apps.monitor.views import _store, no_data_page
 
 
 @permission("monitor.view")
@@ -28,7 +28,7 @@ def zoek(request: HttpRequest) -> HttpResponse:
         context = {"query": raw[: search.MAX_QUERY], "error": True}
         return render(request, "monitor/zoek.html", context, status=400)
     except (StoreError, duckdb.Error) as exc:
-        return _no_data(request, exc)
+        return no_data_page(request, exc)
     if len(hits) == 1:
         return redirect("monitor:profiel", hits[0].entry.code)
     return render(

@@ -1,0 +1,54 @@
+"""The Leefbaarometer beside our own score, on real Utrecht data imported with the CLI.
+
+KWB 2023 for the province's buurten and the Leefbaarometer 3.0 buurt scores of 2020 (a derived
+table; see shared/data/PROVENANCE.md). Skips, naming the missing file, when ../shared is absent.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
+
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+KWB = SHARED_DATA / "kwb" / "utrecht" / "CBS-Utrecht-kwb-2023.xlsx"
+LEEFBAAROMETER = SHARED_DATA / "leefbaarometer" / "utrecht_provincie" / "buurten.csv"
+BUURT = "BU03440111"  # Welgelegen, Den Hommel
+
+
+def _wijkkompas(store: Path, *args: str | Path) -> None:
+    argv = [sys.executable, "-m", "wijkkompas", "--store", str(store), *map(str, args)]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def utrecht_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    missing = [str(p) for p in (KWB, LEEFBAAROMETER) if not p.is_file()]
+    if missing:
+        pytest.skip(f"real Utrecht samples absent: {', '.join(missing)}")
+    store = tmp_path_factory.mktemp("utrecht") / "wijkkompas.duckdb"
+    _wijkkompas(store, "import", KWB)
+    _wijkkompas(store, "import", LEEFBAAROMETER, "--year", "2020")
+    _wijkkompas(store, "index", "--draws", "20")
+    return store
+
+
+def test_the_profile_shows_the_leefbaarometer_as_a_reference(
+    settings, utrecht_store: Path, client: Client
+) -> None:
+    settings.WIJKKOMPAS_STORE = utrecht_store
+    response = client.get(f"/regio/{BUURT}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    start = page.index('id="leefbaarometer"')
+    section = page[start : page.index("<h2", start)]
+    # The file's own row for this buurt: lbm 4.15, voorzieningen +0.19, overlast -0.10.
+    assert "Leefbaarometer-score: <strong>4,15</strong>" in section
+    assert "0,19" in section and "-0,10" in section
+    assert "(2020)" in section and "telt niet mee in onze score" in section
