@@ -14,18 +14,8 @@ from test_store import small_batch
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.store import AnalyticStore, ImportBatch
 from wijkkompas.store.batch import NATIONAL_COLUMNS
+from wijkkompas.store.reader import NATIONAL_READ_COLUMNS as READ_COLUMNS
 from wijkkompas.store.schema import SCHEMA_VERSION
-
-READ_COLUMNS = [
-    "indicator_id",
-    "period",
-    "value",
-    "suppressed",
-    "source",
-    "source_column",
-    "release",
-    "table_year",
-]
 
 
 def with_country(batch: ImportBatch, population: float = 17_942_942.0) -> ImportBatch:

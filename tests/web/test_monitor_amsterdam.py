@@ -8,17 +8,15 @@ which file is missing, when ../shared/data is absent.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
+from real_stores import SHARED_DATA, wijkkompas
+
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-"""As in tests/sources/real_data.py: beside the repository, never copied into it."""
 
 KWB = SHARED_DATA / "kwb" / "amsterdam"
 FILES = {
@@ -39,12 +37,6 @@ BUURT_2024 = "BU0363AA01"  # Planciusbuurt-Noord: a code with letters
 BUURT_2019 = "BU03630000"  # Kop Zeedijk, postcode 1012
 
 
-def _wijkkompas(store: Path, *args: str | Path) -> None:
-    argv = [sys.executable, "-m", "wijkkompas", "--store", str(store), *map(str, args)]
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 @pytest.fixture(scope="module")
 def amsterdam_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     missing = [str(path) for path in FILES.values() if not path.is_file()]
@@ -54,10 +46,10 @@ def amsterdam_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = folder / "wijkkompas.duckdb"
     mapping = folder / "mapping.csv"
     mapping.write_text(MAPPING, encoding="utf-8")
-    _wijkkompas(store, "import", FILES["kwb2017"], FILES["kwb2019"])
-    _wijkkompas(store, "import", FILES["kwb2024"], "--source", "statline", "--mapping", mapping)
-    _wijkkompas(store, "import", FILES["boundaries"], "--year", "2024")
-    _wijkkompas(store, "index", "--draws", "20")
+    wijkkompas(store, "import", FILES["kwb2017"], FILES["kwb2019"])
+    wijkkompas(store, "import", FILES["kwb2024"], "--source", "statline", "--mapping", mapping)
+    wijkkompas(store, "import", FILES["boundaries"], "--year", "2024")
+    wijkkompas(store, "index", "--draws", "20")
     return store
 
 

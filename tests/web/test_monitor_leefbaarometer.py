@@ -6,25 +6,18 @@ table; see shared/data/PROVENANCE.md). Skips, naming the missing file, when ../s
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
+from real_stores import SHARED_DATA, wijkkompas
+
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 KWB = SHARED_DATA / "kwb" / "utrecht" / "CBS-Utrecht-kwb-2023.xlsx"
 LEEFBAAROMETER = SHARED_DATA / "leefbaarometer" / "utrecht_provincie" / "buurten.csv"
 BUURT = "BU03440111"  # Welgelegen, Den Hommel
-
-
-def _wijkkompas(store: Path, *args: str | Path) -> None:
-    argv = [sys.executable, "-m", "wijkkompas", "--store", str(store), *map(str, args)]
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +26,9 @@ def utrecht_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if missing:
         pytest.skip(f"real Utrecht samples absent: {', '.join(missing)}")
     store = tmp_path_factory.mktemp("utrecht") / "wijkkompas.duckdb"
-    _wijkkompas(store, "import", KWB)
-    _wijkkompas(store, "import", LEEFBAAROMETER, "--year", "2020")
-    _wijkkompas(store, "index", "--draws", "20")
+    wijkkompas(store, "import", KWB)
+    wijkkompas(store, "import", LEEFBAAROMETER, "--year", "2020")
+    wijkkompas(store, "index", "--draws", "20")
     return store
 
 

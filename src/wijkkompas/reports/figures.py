@@ -75,7 +75,8 @@ class LeefbaarometerReference:
     parts: list[FigureRow]
 
 
-def _number(value: object) -> float | None:
+def as_number(value: object) -> float | None:
+    """A float, or None for missing, NaN or text (store frames mix all three)."""
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -101,7 +102,7 @@ def _lookup(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[float | None, bo
     year_column = "region_year" if "region_year" in frame else "table_year"
     ordered = frame.sort_values(year_column)
     return {
-        (str(r.indicator_id), str(r.period)): (_number(r.value), bool(r.suppressed))
+        (str(r.indicator_id), str(r.period)): (as_number(r.value), bool(r.suppressed))
         for r in ordered.itertuples(index=False)
     }
 
@@ -128,7 +129,7 @@ def compare_figures(
         if r is None or indicator.unit == "count":
             continue
         key = (indicator.id, str(r.period))
-        values: dict[str, float | None] = {"self": _number(r.value)}
+        values: dict[str, float | None] = {"self": as_number(r.value)}
         suppressed: dict[str, bool] = {"self": bool(r.suppressed)}
         for role in ROLES[1:]:
             value, secret = lookups.get(role, {}).get(key, (None, False))
@@ -182,7 +183,7 @@ def leefbaarometer_reference(
         return None
     period = str(lbm.sort_values(["period", "region_year"])["period"].iloc[-1])
     edition = lbm[lbm["period"] == period].sort_values("region_year")
-    values = {str(r.indicator_id): _number(r.value) for r in edition.itertuples(index=False)}
+    values = {str(r.indicator_id): as_number(r.value) for r in edition.itertuples(index=False)}
     compared = {row.indicator_id: row for row in rows if row.period == period}
     parts = [compared[p] for p in LEEFBAAROMETER_PARTS if p in compared]
     return LeefbaarometerReference(

@@ -7,7 +7,6 @@ region's gemeente, which takes a fraction of a second and is done once per profi
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -22,6 +21,7 @@ from wijkkompas.reports.figures import (
     Distribution,
     FigureRow,
     LeefbaarometerReference,
+    as_number,
     compare_figures,
     distributions,
     leefbaarometer_reference,
@@ -122,16 +122,8 @@ def indicator_name(indicator_id: str) -> str:
     return indicator.name_en if (get_language() or "nl").startswith("en") else indicator.name_nl
 
 
-def _number(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def _klass(value: object) -> int | None:
-    number = _number(value)
+    number = as_number(value)
     return None if number is None else int(number)
 
 
@@ -149,7 +141,7 @@ def _contributions(indicators: pd.DataFrame | None, measure: str) -> list[Contri
         Contribution(
             indicator_id=str(ind),
             name=indicator_name(str(ind)),
-            value=_number(indicators.at[ind, "raw"]) if "raw" in indicators else None,
+            value=as_number(indicators.at[ind, "raw"]) if "raw" in indicators else None,
             contribution=float(values[ind]),
         )
         for ind in order
@@ -162,7 +154,7 @@ def _comparison(role: str, row: pd.Series) -> Comparison:
         code=str(row["code"]),
         name=str(row["name"]),
         level=str(row["level"]),
-        scores={m.key: _number(row.get(m.key)) for m in MEASURES},
+        scores={m.key: as_number(row.get(m.key)) for m in MEASURES},
         klass=_klass(row.get("class")),
         label=class_label(row.get("class")),
     )
@@ -172,7 +164,7 @@ def _peers(year_rows: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     """Same level and class first, then the nearest totals: the regions most like this one."""
     others = year_rows[(year_rows["level"] == row["level"]) & (year_rows["code"] != row["code"])]
     others = others.dropna(subset=["total"])
-    if _number(row["total"]) is None:
+    if as_number(row["total"]) is None:
         return others.head(0)
     distance = (others["total"] - float(row["total"])).abs()
     same_class = others["class"] != row["class"]
@@ -259,7 +251,7 @@ def _build_profile(store: AnalyticStore, code: str) -> Profile:
     measures = [
         MeasureScore(
             measure=m,
-            score=_number(row.get(m.key)),
+            score=as_number(row.get(m.key)),
             klass=_klass(classes[m.key].get(index)),
             label=class_label(classes[m.key].get(index)),
             contributions=_contributions(indicators, m.key),
@@ -267,9 +259,9 @@ def _build_profile(store: AnalyticStore, code: str) -> Profile:
         for m in MEASURES
     ]
     trend = [
-        TrendPoint(int(r["year"]), float(r["total"]), _number(r.get("total_se")))
+        TrendPoint(int(r["year"]), float(r["total"]), as_number(r.get("total_se")))
         for _i, r in mine.iterrows()
-        if _number(r["total"]) is not None
+        if as_number(r["total"]) is not None
     ]
     comparisons = [_comparison("self", row)]
     for role, parent in parent_codes.items():

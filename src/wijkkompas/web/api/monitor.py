@@ -192,18 +192,22 @@ def list_observations(
     if jaar is not None:
         frame = frame[frame["region_year"] == jaar]
     return [
-        {
-            "indicator": row.indicator_id,
-            "bronkolom": as_str(row.source_column),
-            "periode": str(row.period),
-            "regioJaar": int(str(row.region_year)),
-            "waarde": None if row.suppressed else as_float(row.value),
-            "onderdrukt": bool(row.suppressed),
-            "bron": str(row.source),
-            "status": as_str(row.release),
-        }
+        {**_figure_out(row), "regioJaar": int(str(row.region_year))}
         for row in frame.itertuples(index=False)
     ]
+
+
+def _figure_out(row: Any) -> dict[str, Any]:
+    """What a region's and the country's figures share; suppressed figures are ``null``."""
+    return {
+        "indicator": row.indicator_id,
+        "bronkolom": as_str(row.source_column),
+        "periode": str(row.period),
+        "waarde": None if row.suppressed else as_float(row.value),
+        "onderdrukt": bool(row.suppressed),
+        "bron": str(row.source),
+        "status": as_str(row.release),
+    }
 
 
 NATIONAL_CODE = "NL00"
@@ -230,16 +234,7 @@ def list_national_observations(
     with open_reader() as (_store, reader):
         frame = reader.national_observations([indicator] if indicator else None)
     return [
-        {
-            "indicator": row.indicator_id,
-            "bronkolom": as_str(row.source_column),
-            "periode": str(row.period),
-            "tabelJaar": int(str(row.table_year)),
-            "waarde": None if row.suppressed else as_float(row.value),
-            "onderdrukt": bool(row.suppressed),
-            "bron": str(row.source),
-            "status": as_str(row.release),
-        }
+        {**_figure_out(row), "tabelJaar": int(str(row.table_year))}
         for row in frame.itertuples(index=False)
     ]
 
