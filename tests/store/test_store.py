@@ -13,7 +13,7 @@ from shapely.geometry import box
 
 from wijkkompas.errors import StoreError, WijkkompasError
 from wijkkompas.store import AnalyticStore, ImportBatch
-from wijkkompas.store import store as store_module
+from wijkkompas.store import tables as store_tables
 
 
 def small_batch(source: str = "test", value: float = 10.0) -> ImportBatch:
@@ -125,7 +125,7 @@ def test_a_write_that_fails_half_way_leaves_the_store_byte_for_byte_unchanged(
     def explode(*_args: object) -> None:
         raise RuntimeError("disk on fire after regions and observations were written")
 
-    monkeypatch.setattr(store_module, "_write_geometries", explode)
+    monkeypatch.setattr(store_tables, "_write_geometries", explode)
     with pytest.raises(RuntimeError, match="disk on fire"):
         store.import_batch(small_batch(source="other", value=99.0))
 

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from wijkkompas import __version__
-from wijkkompas.errors import StoreError, WijkkompasError
+from wijkkompas.errors import StoreError
 from wijkkompas.store.batch import ImportBatch
 from wijkkompas.store.reader import StoreReader
-from wijkkompas.store.schema import NATIONAL_KEY, OBSERVATION_KEY, ensure_schema
+from wijkkompas.store.schema import ensure_schema
+from wijkkompas.store.tables import arrow, check_region_references, next_import_id, write_tables
 
 Progress = Callable[[str], None]
 
@@ -164,7 +164,7 @@ class AnalyticStore:
                     reference_json,
                 ],
             )
-            con.register("run_scores", _arrow(frame))
+            con.register("run_scores", arrow(frame))
             con.execute("INSERT INTO index_scores SELECT * FROM run_scores")
 
     def import_batches(
@@ -179,7 +179,7 @@ class AnalyticStore:
             for batch in batches:
                 summaries.append(_write_batch(con, batch, step))
             for batch in batches:
-                _check_region_references(con, batch.source)
+                check_region_references(con, batch.source)
             step("saving")
         return summaries
 
@@ -189,18 +189,8 @@ def _write_batch(
 ) -> ImportSummary:
     started = datetime.now(UTC).replace(tzinfo=None)
     clock = time.perf_counter()
-    import_id = _next_import_id(con)
-    step(f"{batch.source}: regions")
-    _write_regions(con, batch, import_id)
-    step(f"{batch.source}: observations")
-    _write_observations(con, batch, import_id)
-    _write_national(con, batch, import_id)
-    step(f"{batch.source}: geometries")
-    _write_geometries(con, batch, import_id)
-    _write_boundary_changes(con, batch, import_id)
-    _write_unmatched(con, batch, import_id)
-    _write_crosswalk(con, batch, import_id)
-    _write_margins(con, batch, import_id)
+    import_id = next_import_id(con)
+    write_tables(con, batch, import_id, step)
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -235,203 +225,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
-    (row,) = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()
-    return int(row[0])
-
-
-def _write_regions(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
-    frame = batch.regions.assign(import_id=import_id)
-    con.register("batch_regions", frame)
-    con.execute(
-        """INSERT INTO regions
-           SELECT code, name, level, CAST(year AS INTEGER), gemeente_code, wijk_code,
-                  CAST(import_id AS INTEGER)
-           FROM batch_regions
-           ON CONFLICT (code, year) DO UPDATE SET
-               -- a file that only knows the code (OData, crime) keeps the name a KWB file gave
-               name = CASE WHEN excluded.name IS NULL OR excluded.name = excluded.code
-                           THEN regions.name ELSE excluded.name END,
-               level = excluded.level,
-               gemeente_code = excluded.gemeente_code,
-               wijk_code = excluded.wijk_code,
-               import_id = excluded.import_id"""
-    )
-    con.unregister("batch_regions")
-
-
-def _arrow(frame: pd.DataFrame) -> pa.Table:
-    """DuckDB scans Arrow columns much faster than pandas object columns."""
-    return pa.Table.from_pandas(frame, preserve_index=False)
-
-
-def _write_observations(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
-    frame = batch.observations.assign(import_id=import_id, source=batch.source)
-    frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
-    frame["region_year"] = frame["region_year"].astype("int64")
-    frame["period"] = frame["period"].astype(str)
-    frame["suppressed"] = frame["suppressed"].astype(bool)
-    con.register("batch_observations", _arrow(frame))
-    key = " AND ".join(f"o.{c} = b.{c}" for c in OBSERVATION_KEY)
-    duplicates = con.execute(
-        f"""SELECT {", ".join(OBSERVATION_KEY)}, count(*) FROM batch_observations
-            GROUP BY ALL HAVING count(*) > 1 LIMIT 3"""
-    ).fetchall()
-    if duplicates:
-        shown = "; ".join(f"{d[0]} ({d[1]}) {d[2]} {d[3]}" for d in duplicates)
-        raise WijkkompasError(
-            f"The import from '{batch.source}' has the same figure more than once: {shown}. "
-            "Each region, indicator and period may occur once per file; nothing was written."
-        )
-    con.execute(f"DELETE FROM observations o USING batch_observations b WHERE {key}")
-    # A figure replaced loses its margin too (the new one, if any, is written next).
-    con.execute(f"DELETE FROM observation_margins o USING batch_observations b WHERE {key}")
-    con.execute(
-        """INSERT INTO observations
-           SELECT region_code, CAST(region_year AS INTEGER), indicator_id, period,
-                  CASE WHEN isnan(value) THEN NULL ELSE value END, suppressed,
-                  source, source_column, release, CAST(import_id AS INTEGER)
-           FROM batch_observations"""
-    )
-    con.unregister("batch_observations")
-
-
-def _write_national(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
-    """The country's figures, replacing what the same source wrote for the same key, so
-    importing a file again updates its national figures instead of doubling them."""
-    if batch.national.empty:
-        return
-    frame = batch.national.assign(import_id=import_id, source=batch.source)
-    frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
-    frame["table_year"] = frame["table_year"].astype("int64")
-    frame["period"] = frame["period"].astype(str)
-    frame["suppressed"] = frame["suppressed"].astype(bool)
-    con.register("batch_national", _arrow(frame))
-    duplicates = con.execute(
-        f"""SELECT {", ".join(NATIONAL_KEY)}, count(*) FROM batch_national
-            GROUP BY ALL HAVING count(*) > 1 LIMIT 3"""
-    ).fetchall()
-    if duplicates:
-        shown = "; ".join(f"{d[0]} {d[1]} (table {d[4]})" for d in duplicates)
-        raise WijkkompasError(
-            f"The import from '{batch.source}' has the same national figure more than once: "
-            f"{shown}. Each indicator and period may occur once per table; nothing was written."
-        )
-    key = " AND ".join(f"n.{c} = b.{c}" for c in NATIONAL_KEY)
-    con.execute(f"DELETE FROM national_observations n USING batch_national b WHERE {key}")
-    con.execute(
-        """INSERT INTO national_observations
-           SELECT indicator_id, period, CASE WHEN isnan(value) THEN NULL ELSE value END,
-                  suppressed, source_column, release, CAST(table_year AS INTEGER), source,
-                  CAST(import_id AS INTEGER)
-           FROM batch_national"""
-    )
-    con.unregister("batch_national")
-
-
-def _write_geometries(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
-    frame = batch.geometries.assign(import_id=import_id)
-    con.register("batch_geometries", frame)
-    con.execute(
-        """INSERT OR REPLACE INTO geometries
-           SELECT region_code, CAST(region_year AS INTEGER), CAST(wkb AS BLOB),
-                  CAST(wkb_web AS BLOB), CAST(import_id AS INTEGER)
-           FROM batch_geometries"""
-    )
-    con.unregister("batch_geometries")
-
-
-def _write_boundary_changes(
-    con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int
-) -> None:
-    frame = batch.boundary_changes.assign(import_id=import_id)
-    con.register("batch_changes", frame)
-    con.execute(
-        """INSERT OR REPLACE INTO boundary_changes
-           SELECT region_code, CAST(region_year AS INTEGER), CAST(change_code AS INTEGER),
-                  CAST(import_id AS INTEGER)
-           FROM batch_changes"""
-    )
-    con.unregister("batch_changes")
-
-
-def _write_unmatched(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
-    if batch.unmatched.empty:
-        return
-    frame = batch.unmatched.assign(import_id=import_id, source=batch.source)
-    frame["region_year"] = frame["region_year"].astype("int64")
-    frame["period"] = frame["period"].astype("string")
-    frame["value_text"] = frame["value_text"].astype("string")
-    con.register("batch_unmatched", _arrow(frame))
-    (existing,) = con.execute(
-        "SELECT count(*) FROM unmatched_observations WHERE source = ?", [batch.source]
-    ).fetchall()
-    if existing[0]:
-        con.execute(
-            """DELETE FROM unmatched_observations u USING (
-                   SELECT DISTINCT region_code, region_year, source_column
-                   FROM batch_unmatched) b
-               WHERE u.source = ? AND u.region_code = b.region_code
-                 AND u.region_year = b.region_year AND u.source_column = b.source_column""",
-            [batch.source],
-        )
-    con.execute(
-        """INSERT INTO unmatched_observations
-           SELECT region_code, CAST(region_year AS INTEGER), period, source,
-                  source_column, value_text, CAST(import_id AS INTEGER)
-           FROM batch_unmatched"""
-    )
-    con.unregister("batch_unmatched")
-
-
-def _write_margins(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
-    if batch.margins.empty:
-        return
-    frame = batch.margins.assign(import_id=import_id, source=batch.source)
-    frame["region_year"] = frame["region_year"].astype("int64")
-    frame["period"] = frame["period"].astype(str)
-    for column in ("margin_of_error", "effective_n"):
-        frame[column] = pd.to_numeric(frame[column], errors="raise").astype("float64")
-    frame["respondents"] = frame["respondents"].astype("int64")
-    con.register("batch_margins", _arrow(frame))
-    con.execute(
-        """INSERT INTO observation_margins
-           SELECT region_code, CAST(region_year AS INTEGER), indicator_id, period, source,
-                  release, CASE WHEN isnan(margin_of_error) THEN NULL ELSE margin_of_error END,
-                  CAST(respondents AS INTEGER),
-                  CASE WHEN isnan(effective_n) THEN NULL ELSE effective_n END,
-                  CAST(import_id AS INTEGER)
-           FROM batch_margins"""
-    )
-    con.unregister("batch_margins")
-
-
-def _write_crosswalk(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
-    frame = batch.crosswalk.assign(import_id=import_id, source=batch.source)
-    con.register("batch_crosswalk", frame)
-    con.execute(
-        """INSERT OR REPLACE INTO crosswalk
-           SELECT old_code, CAST(old_year AS INTEGER), new_code, CAST(new_year AS INTEGER),
-                  CAST(share AS DOUBLE), source, CAST(import_id AS INTEGER)
-           FROM batch_crosswalk"""
-    )
-    con.unregister("batch_crosswalk")
-
-
-def _check_region_references(con: duckdb.DuckDBPyConnection, source: str) -> None:
-    """Every figure must belong to a known region of its boundary year; else nothing is written."""
-    for table in ("observations", "geometries", "boundary_changes"):
-        rows = con.execute(
-            f"""SELECT DISTINCT t.region_code, t.region_year FROM {table} t
-                ANTI JOIN regions r ON r.code = t.region_code AND r.year = t.region_year
-                ORDER BY 1, 2 LIMIT 6"""
-        ).fetchall()
-        if rows:
-            shown = ", ".join(f"{code} ({year})" for code, year in rows[:5])
-            raise WijkkompasError(
-                f"The import from '{source}' has {table} for region codes that are not in the "
-                f"regions of that boundary year: {shown}{' …' if len(rows) > 5 else ''}. "
-                "Check the codes (and the year) in the file; nothing was written."
-            )

@@ -23,6 +23,7 @@ from ninja.operation import Operation
 
 from wijkkompas.web.api.middleware import API_VERSION
 from wijkkompas.web.api.monitor import router as monitor_router
+from wijkkompas.web.api.monitor_figures import router as figures_router
 from wijkkompas.web.api.problems import install
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.plans.api import organisations_router, plans_router
@@ -73,6 +74,7 @@ install(api)
 api.add_router("/plannen", plans_router)
 api.add_router("/organisaties", organisations_router)
 api.add_router("", monitor_router)
+api.add_router("", figures_router)
 
 
 @permission("api.schema")
