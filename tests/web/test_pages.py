@@ -156,6 +156,7 @@ def test_a_missing_store_gets_a_friendly_dutch_message(
         "/regio/BU99990000/rapport.pdf",
         "/vergelijk/?codes=BU99990000&codes=BU99990001",
         "/signalen/",
+        "/zoek/?q=Centrum",
     ],
 )
 def test_every_monitor_page_without_a_store_says_so_instead_of_failing(

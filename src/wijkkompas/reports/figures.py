@@ -52,10 +52,6 @@ class FigureRow:
     source: str
     release: str
 
-    @property
-    def has_comparison(self) -> bool:
-        return any(self.values.get(role) is not None for role in ROLES[1:])
-
 
 @dataclass(frozen=True)
 class Distribution:
@@ -84,7 +80,7 @@ def as_number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _newest_per_indicator(observations: pd.DataFrame) -> pd.DataFrame:
+def newest_per_indicator(observations: pd.DataFrame) -> pd.DataFrame:
     """The newest period per indicator, from the newest boundary year that has it."""
     if observations.empty:
         return observations
@@ -122,7 +118,7 @@ def compare_figures(
     """
     lookups = {role: _lookup(frame) for role, frame in parents.items()}
     lookups["land"] = _lookup(national)
-    newest = {str(r.indicator_id): r for r in _newest_per_indicator(mine).itertuples(index=False)}
+    newest = {str(r.indicator_id): r for r in newest_per_indicator(mine).itertuples(index=False)}
     rows: list[FigureRow] = []
     for indicator in catalogue.indicators:  # the catalogue's order groups related figures
         r = newest.get(indicator.id)

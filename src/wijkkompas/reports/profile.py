@@ -25,6 +25,7 @@ from wijkkompas.reports.figures import (
     compare_figures,
     distributions,
     leefbaarometer_reference,
+    newest_per_indicator,
 )
 from wijkkompas.reports.measures import MEASURES, Measure, class_label, with_classes
 from wijkkompas.store import AnalyticStore
@@ -271,11 +272,8 @@ def _build_profile(store: AnalyticStore, code: str) -> Profile:
     for _i, peer in _peers(year_rows, row).iterrows():
         comparisons.append(_comparison("peer", peer))
 
-    latest = (
-        observations.sort_values(["region_year", "period"])
-        .drop_duplicates(["indicator_id"], keep="last")
-        .sort_values("indicator_id")
-        .assign(name=lambda f: [indicator_name(i) for i in f["indicator_id"]])
+    latest = newest_per_indicator(observations).assign(
+        name=lambda f: [indicator_name(i) for i in f["indicator_id"]]
     )
     history_columns = ["year", "total", "total_se", "class", "class_label"]
     history_columns += [m.key for m in MEASURES[1:]]

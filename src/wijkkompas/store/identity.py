@@ -23,8 +23,12 @@ StoreIdentity = tuple[str, int, int, int]
 
 
 def store_identity(store: AnalyticStore) -> StoreIdentity:
-    """Path, inode, mtime and size of the live store file (FileNotFoundError when absent)."""
-    stat = os.stat(store.path)
+    """Path, inode, mtime and size of the live store file (the store's StoreError when absent,
+    so every caller handles a missing store the one way it handles an unreadable one)."""
+    try:
+        stat = os.stat(store.path)
+    except FileNotFoundError:
+        raise store.missing() from None
     return (str(store.path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 

@@ -58,14 +58,18 @@ class AnalyticStore:
     def exists(self) -> bool:
         return self.path.is_file()
 
+    def missing(self) -> StoreError:
+        """The error for a store file that is not there, saying how to make one."""
+        return StoreError(
+            f"There is no analytic store at {self.path}. Build one with "
+            f"`wijkkompas --store {self.path} demo`, or import data into it first."
+        )
+
     @contextmanager
     def reader(self) -> Iterator[StoreReader]:
         """Open the current store file read-only; the caller may hold it while imports swap."""
         if not self.path.is_file():
-            raise StoreError(
-                f"There is no analytic store at {self.path}. Build one with "
-                f"`wijkkompas --store {self.path} demo`, or import data into it first."
-            )
+            raise self.missing()
         try:
             con = duckdb.connect(str(self.path), read_only=True)
         except duckdb.Error as exc:

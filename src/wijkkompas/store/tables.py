@@ -68,19 +68,31 @@ def arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _write_observations(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
-    frame = batch.observations.assign(import_id=import_id, source=batch.source)
+def _figures(frame: pd.DataFrame, year: str, import_id: int, source: str) -> pd.DataFrame:
+    """A batch's figures (a region's or the country's) typed as their table stores them."""
+    frame = frame.assign(import_id=import_id, source=source)
     frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
-    frame["region_year"] = frame["region_year"].astype("int64")
+    frame[year] = frame[year].astype("int64")
     frame["period"] = frame["period"].astype(str)
     frame["suppressed"] = frame["suppressed"].astype(bool)
-    con.register("batch_observations", arrow(frame))
-    key = " AND ".join(f"o.{c} = b.{c}" for c in OBSERVATION_KEY)
-    duplicates = con.execute(
-        f"""SELECT {", ".join(OBSERVATION_KEY)}, count(*) FROM batch_observations
+    return frame
+
+
+def _repeated_keys(
+    con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]
+) -> list[tuple[object, ...]]:
+    """Up to three keys that occur more than once in a registered batch table (with counts)."""
+    return con.execute(
+        f"""SELECT {", ".join(key)}, count(*) FROM {table}
             GROUP BY ALL HAVING count(*) > 1 LIMIT 3"""
     ).fetchall()
-    if duplicates:
+
+
+def _write_observations(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
+    frame = _figures(batch.observations, "region_year", import_id, batch.source)
+    con.register("batch_observations", arrow(frame))
+    key = " AND ".join(f"o.{c} = b.{c}" for c in OBSERVATION_KEY)
+    if duplicates := _repeated_keys(con, "batch_observations", OBSERVATION_KEY):
         shown = "; ".join(f"{d[0]} ({d[1]}) {d[2]} {d[3]}" for d in duplicates)
         raise WijkkompasError(
             f"The import from '{batch.source}' has the same figure more than once: {shown}. "
@@ -104,17 +116,9 @@ def _write_national(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_i
     importing a file again updates its national figures instead of doubling them."""
     if batch.national.empty:
         return
-    frame = batch.national.assign(import_id=import_id, source=batch.source)
-    frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
-    frame["table_year"] = frame["table_year"].astype("int64")
-    frame["period"] = frame["period"].astype(str)
-    frame["suppressed"] = frame["suppressed"].astype(bool)
+    frame = _figures(batch.national, "table_year", import_id, batch.source)
     con.register("batch_national", arrow(frame))
-    duplicates = con.execute(
-        f"""SELECT {", ".join(NATIONAL_KEY)}, count(*) FROM batch_national
-            GROUP BY ALL HAVING count(*) > 1 LIMIT 3"""
-    ).fetchall()
-    if duplicates:
+    if duplicates := _repeated_keys(con, "batch_national", NATIONAL_KEY):
         shown = "; ".join(f"{d[0]} {d[1]} (table {d[4]})" for d in duplicates)
         raise WijkkompasError(
             f"The import from '{batch.source}' has the same national figure more than once: "

@@ -48,7 +48,7 @@ def open_reader() -> Iterator[tuple[AnalyticStore, StoreReader]]:
     try:
         with store.reader() as reader:
             yield store, reader
-    except (StoreError, duckdb.Error, FileNotFoundError) as exc:
+    except (StoreError, duckdb.Error) as exc:
         raise HttpError(503, _("Er zijn nog geen gegevens om te tonen.")) from exc
 
 
@@ -98,7 +98,7 @@ def _cached(store: AnalyticStore, cache: Lru, make: Callable[[], V]) -> V:
     """``make`` once per store file; an unreadable or vanished store is a 503."""
     try:
         return cache.get_or_make(store_identity(store), make)
-    except (StoreError, duckdb.Error, FileNotFoundError) as exc:
+    except (StoreError, duckdb.Error) as exc:
         raise HttpError(503, _("Er zijn nog geen gegevens om te tonen.")) from exc
 
 

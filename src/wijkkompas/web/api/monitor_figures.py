@@ -53,6 +53,12 @@ def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
     return [_indicator(i) for i in catalogue().indicators]
 
 
+def _refuse_unknown_indicator(indicator_id: str | None) -> None:
+    """A filter on an indicator the catalogue lacks is a 400 that names the parameter."""
+    if indicator_id is not None and _find_indicator(indicator_id) is None:
+        raise InvalidParams({"indicator": [_("Deze indicator staat niet in de catalogus.")]})
+
+
 def _find_indicator(indicator_id: str) -> Indicator | None:
     return next((i for i in catalogue().indicators if i.id == indicator_id), None)
 
@@ -91,8 +97,7 @@ def list_observations(
     jaar: int | None = Jaar,
 ) -> list[dict[str, Any]]:
     """De cijfers van een regio per indicator en periode; onderdrukte cijfers zijn ``null``."""
-    if indicator is not None and _find_indicator(indicator) is None:
-        raise InvalidParams({"indicator": [_("Deze indicator staat niet in de catalogus.")]})
+    _refuse_unknown_indicator(indicator)
     region_or_404(live_store(), code)
     with open_reader() as (_store, reader):
         frame = reader.observations(
@@ -138,8 +143,7 @@ def list_national_observations(
     vergelijken; leeg zolang er geen Kerncijfers-bestand met die regel is geïmporteerd."""
     if code != NATIONAL_CODE:
         raise not_found(_("Alleen Nederland (NL00) heeft landelijke cijfers."))
-    if indicator is not None and _find_indicator(indicator) is None:
-        raise InvalidParams({"indicator": [_("Deze indicator staat niet in de catalogus.")]})
+    _refuse_unknown_indicator(indicator)
     with open_reader() as (_store, reader):
         frame = reader.national_observations([indicator] if indicator else None)
     return [

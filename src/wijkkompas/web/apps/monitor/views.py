@@ -79,26 +79,24 @@ def kaart(request: HttpRequest) -> HttpResponse:
     measure = request.GET.get("maat", "")
     level_choice = request.GET.get("niveau", "")
     year_choice = request.GET.get("jaar", "")
-    try:
-        with _store().reader() as reader:
-            available = data.gemeenten(reader)
-            if not available:
-                return no_data_page(request, None)
-            code = requested or available[0].code
-            try:
-                overzicht = data.buurten_overzicht(reader, code, available)
-            except data.GemeenteNotFound:
-                raise Http404(f"No gemeente {code} in the store") from None
-            mapped = data.mapped_indicators(_store(), reader, code)
-            indicator = None
-            if measure and measure not in choropleth.BY_KEY:
-                indicator = mapped.get(measure)
-                if indicator is None:
-                    return render(request, "monitor/keuze_fout.html", status=400)
-                figures = reader.observations(indicator_ids=[indicator.id], gemeente=code)
-        scores = None if indicator else latest_run_scores(_store())
-    except (StoreError, duckdb.Error) as exc:
-        return no_data_page(request, exc)
+    # A missing or unreadable store ends in MissingStoreMiddleware: the "no data yet" page.
+    with _store().reader() as reader:
+        available = data.gemeenten(reader)
+        if not available:
+            return no_data_page(request, None)
+        code = requested or available[0].code
+        try:
+            overzicht = data.buurten_overzicht(reader, code, available)
+        except data.GemeenteNotFound:
+            raise Http404(f"No gemeente {code} in the store") from None
+        mapped = data.mapped_indicators(_store(), reader, code)
+        indicator = None
+        if measure and measure not in choropleth.BY_KEY:
+            indicator = mapped.get(measure)
+            if indicator is None:
+                return render(request, "monitor/keuze_fout.html", status=400)
+            figures = reader.observations(indicator_ids=[indicator.id], gemeente=code)
+    scores = None if indicator else latest_run_scores(_store())
 
     gemeente = overzicht.gemeente
     try:
@@ -202,7 +200,7 @@ def buurten_geojson(request: HttpRequest, gemeente_code: str) -> HttpResponse:
         )
     except data.GemeenteNotFound:
         return _problem(404, _("Onbekende gemeente"), gemeente_code)
-    except (StoreError, duckdb.Error, FileNotFoundError):
+    except (StoreError, duckdb.Error):
         return _problem(503, _("Nog geen gegevens"), _("Voer `wijkkompas demo` uit."))
     return HttpResponse(body, content_type="application/geo+json")
 

@@ -6,15 +6,13 @@ says what to type instead.
 
 from __future__ import annotations
 
-import duckdb
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from wijkkompas.errors import StoreError
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor import search
-from wijkkompas.web.apps.monitor.views import _store, no_data_page
+from wijkkompas.web.apps.monitor.views import _store
 
 
 @permission("monitor.view")
@@ -27,8 +25,6 @@ def zoek(request: HttpRequest) -> HttpResponse:
     except search.BadQuery:
         context = {"query": raw[: search.MAX_QUERY], "error": True}
         return render(request, "monitor/zoek.html", context, status=400)
-    except (StoreError, duckdb.Error) as exc:
-        return no_data_page(request, exc)
     if len(hits) == 1:
         return redirect("monitor:profiel", hits[0].entry.code)
     return render(
