@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from wijkkompas.catalogue.schema import (
     CUMULATION_DOMAINS,
     DIMENSIONS,
+    PROXY_WEIGHT,
     SOCIAL_QUALITY,
     TAGS,
     Catalogue,
@@ -24,6 +25,7 @@ from wijkkompas.catalogue.schema import (
     Dimension,
     Direction,
     Indicator,
+    PriceIndex,
     SocialQuality,
     Tag,
     Unit,
@@ -35,6 +37,7 @@ from wijkkompas.errors import WijkkompasError
 __all__ = [
     "CUMULATION_DOMAINS",
     "DIMENSIONS",
+    "PROXY_WEIGHT",
     "SOCIAL_QUALITY",
     "TAGS",
     "Catalogue",
@@ -42,6 +45,7 @@ __all__ = [
     "Dimension",
     "Direction",
     "Indicator",
+    "PriceIndex",
     "SocialQuality",
     "Tag",
     "Unit",

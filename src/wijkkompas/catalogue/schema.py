@@ -34,6 +34,15 @@ TAGS: tuple[str, ...] = ("survey", "participation")
 CumulationDomain = Literal[
     "growing_up_education", "work_poverty_inclusion", "safety_undermining", "housing", "health"
 ]
+Deflator = Literal["cpi", "house_prices"]
+"""Which price index turns money of its own reference period into money of the base year: the
+consumer price index for incomes, the price index of existing homes for WOZ values."""
+Transform = Literal["log", "log1p"]
+"""Applied before normalisation: ``log`` for incomes (a euro more matters less to the rich),
+``log1p`` for distances and crime rates (0.3 versus 1 km matters more than 5 versus 6 km, and
+both can be zero)."""
+PROXY_WEIGHT = 0.25
+"""Default nominal weight of a proxy, relative to 1 for a direct measure (see ``Indicator.proxy``)."""
 
 DIMENSIONS: tuple[str, ...] = ("housing", "physical_environment", "amenities", "nuisance_safety")
 SOCIAL_QUALITY: tuple[str, ...] = (
@@ -147,6 +156,24 @@ class Indicator(BaseModel):
     reference_date: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
     """``MM-DD`` when the figure is a stock at a date (population on 01-01), else a year."""
     reference: str = Field(min_length=1)
+    proxy: str | None = None
+    """Why this indicator stands in for something it does not measure directly (living alone
+    for the risk of isolation). A proxy weighs ``PROXY_WEIGHT`` unless ``index_weight`` says
+    otherwise, and never gives a group a score on its own."""
+    index_weight: float | None = Field(default=None, ge=0)
+    """Nominal weight within its group (1 for a direct measure, ``PROXY_WEIGHT`` for a proxy)."""
+    model_estimate: bool = False
+    """A model-based small-area estimate (the RIVM health monitor), not a count: shown as
+    *modelschatting*, never shrunk again, and kept out of difference-in-differences and goal
+    progress, because a local intervention cannot show in a figure predicted from registers."""
+    deflate: Deflator | None = None
+    transform: Transform | None = None
+    carry_years: int = Field(default=3, ge=0, le=6)
+    """How many years an older figure may stand in for a missing one, with its own period shown:
+    three for yearly registers; four for a survey held every four years."""
+    fallback_sum_of: list[str] = Field(default_factory=list)
+    """Counts whose sum stands in when no source gives this count (inhabitants as the sum of the
+    age groups, for a file without ``a_inw``); the stand-in is marked as derived."""
 
     @field_validator("id")
     @classmethod
@@ -174,8 +201,12 @@ class Indicator(BaseModel):
             raise ValueError("numerator and denominator must be given together")
         if self.numerator is not None and self.unit not in ("percent", "per_1000", "number"):
             raise ValueError(f"a rate (numerator/denominator) cannot have unit '{self.unit}'")
-        if self.sum_of and self.unit != "count":
-            raise ValueError("sum_of is only meaningful for a count")
+        if (self.sum_of or self.fallback_sum_of) and self.unit != "count":
+            raise ValueError("sum_of and fallback_sum_of are only meaningful for a count")
+        if self.deflate is not None and self.unit not in ("euro", "euro_x1000"):
+            raise ValueError(f"only money can be deflated, not a figure in '{self.unit}'")
+        if self.proxy is not None and self.direction == "context":
+            raise ValueError("a context indicator is not scored, so it cannot be a proxy")
         stray = sorted(set(self.older_tables_only) - set(self.kwb) - set(self.statline))
         if stray:
             raise ValueError(
@@ -202,6 +233,13 @@ class Indicator(BaseModel):
     def rate_factor(self) -> float:
         return RATE_FACTORS.get(self.unit, 1.0)
 
+    @property
+    def nominal_weight(self) -> float:
+        """Weight within its group: ``index_weight`` if given, else 1 (``PROXY_WEIGHT`` for a proxy)."""
+        if self.index_weight is not None:
+            return self.index_weight
+        return PROXY_WEIGHT if self.proxy else 1.0
+
     def period_label(self, table_year: int) -> str:
         """The reference period of this indicator's figure in the table of ``table_year``."""
         year = table_year - self.reference_lag_years
@@ -213,6 +251,51 @@ class Indicator(BaseModel):
         return current[-1] if current else None
 
 
+class PriceIndex(BaseModel):
+    """A yearly price index (annual averages), to express money of different years in the money
+    of one base year. Small tables with their source, so anyone can check them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name_nl: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    table: str = Field(min_length=1)
+    base_year: int
+    source: str = Field(min_length=1)
+    values: dict[int, float]
+
+    @model_validator(mode="after")
+    def _base_is_100(self) -> Self:
+        base = self.values.get(self.base_year)
+        if base is None or abs(base - 100.0) > 1e-9:
+            raise ValueError(f"the base year {self.base_year} must be in the table, at 100")
+        if any(v <= 0 for v in self.values.values()):
+            raise ValueError("price index values must be positive")
+        return self
+
+    def factor(self, year: float) -> float:
+        """Multiply money of ``year`` by this to get money of the base year (NaN when unknown).
+
+        A half year (2022.5) is the mean of its two neighbours: the WOZ value date of 1 January
+        lies between two yearly averages.
+        """
+        if year != year:  # NaN
+            return float("nan")
+        low, high = int(year // 1), int(-(-year // 1))
+        if low not in self.values or high not in self.values:
+            return float("nan")
+        level = (self.values[low] + self.values[high]) / 2.0
+        return 100.0 / level
+
+
+_SCORING_FIELDS = (
+    "id", "unit", "direction", "dimension", "social_quality", "cumulation", "tags", "numerator",
+    "denominator", "sum_of", "fallback_sum_of", "weight", "model_estimate", "deflate",
+    "transform", "carry_years", "reference_lag_years",
+)  # fmt: skip
+"""What a score depends on; names, descriptions and sources may change without a new reference."""
+
+
 class Catalogue(BaseModel):
     """A versioned set of indicators; index runs record its ``sha256``."""
 
@@ -220,6 +303,7 @@ class Catalogue(BaseModel):
 
     version: str = Field(min_length=1)
     indicators: list[Indicator]
+    price_indices: dict[Deflator, PriceIndex] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _references(self) -> Self:
@@ -235,6 +319,7 @@ class Catalogue(BaseModel):
                 "denominator": [indicator.denominator],
                 "weight": [indicator.weight],
                 "sum_of": list(indicator.sum_of),
+                "fallback_sum_of": list(indicator.fallback_sum_of),
                 "distribution_of": [indicator.distribution_of],
             }
             for field_name, targets in refs.items():
@@ -246,11 +331,20 @@ class Catalogue(BaseModel):
                             f"indicator '{indicator.id}', field {field_name}: refers to "
                             f"'{target}', which is not an indicator in this catalogue"
                         )
-                    if field_name in ("weight", "sum_of") and target not in counts:
+                    if (
+                        field_name in ("weight", "sum_of", "fallback_sum_of")
+                        and target not in counts
+                    ):
                         raise ValueError(
                             f"indicator '{indicator.id}', field {field_name}: '{target}' "
                             "must be a count"
                         )
+        for indicator in self.indicators:
+            if indicator.deflate and indicator.deflate not in self.price_indices:
+                raise ValueError(
+                    f"indicator '{indicator.id}' is deflated with '{indicator.deflate}', but the "
+                    "catalogue has no [price_indices] table of that name"
+                )
         self._check_unique_names(lambda i: i.kwb, "kwb")
         self._check_unique_names(
             lambda i: [f"{n}|{i.statline_parent or ''}" for n in i.statline], "statline"
@@ -323,6 +417,24 @@ class Catalogue(BaseModel):
 
     def scored(self) -> list[Indicator]:
         return [i for i in self.indicators if i.scored]
+
+    @property
+    def scoring_sha256(self) -> str:
+        """Hash of what scores depend on (see ``_SCORING_FIELDS``): a reference fitted on one
+        catalogue fits every catalogue with the same scoring content, whatever its texts."""
+        content = {
+            "indicators": [
+                {
+                    **{f: getattr(i, f) for f in _SCORING_FIELDS},
+                    "nominal_weight": i.nominal_weight,
+                    "proxy": i.proxy is not None,
+                }
+                for i in self.indicators
+            ],
+            "price_indices": {k: v.model_dump(mode="json") for k, v in self.price_indices.items()},
+        }
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     @property
     def sha256(self) -> str:

@@ -31,6 +31,8 @@ LABELS: dict[tuple[str, str], str] = {
     ("kinderdagverblijf", "afstand tot kinderdagverblijf"): "distance_daycare",
     ("basisonderwijs", "afstand tot school"): "distance_school",
     ("treinstations", "afstand tot treinstations totaal"): "distance_train_station",
+    ("openbaar groen", "afstand tot openbaar groen totaal"): "distance_public_green",
+    ("openbaar groen", "afstand tot park of plantsoen"): "distance_park",
 }
 """(parent topic, leaf) of a label path, lower-case, without unit → catalogue id."""
 
@@ -40,6 +42,8 @@ KEYS: dict[str, str] = {
     "afstandtotkinderdagverblijf": "distance_daycare",
     "afstandtotschool": "distance_school",
     "afstandtottreinstationstotaal": "distance_train_station",
+    "afstandtotopenbaargroentotaal": "distance_public_green",
+    "afstandtotparkofplantsoen": "distance_park",
     "distancetogppractice": "distance_gp",
     "distancetolargesupermarket": "distance_supermarket",
     "distancetodaycarecentres": "distance_daycare",
