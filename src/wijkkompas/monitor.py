@@ -6,6 +6,7 @@ app and the plans module call these functions rather than wiring the two themsel
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue import Catalogue, load_catalogue, shipped_reference
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.index import (
     EngineOptions,
@@ -23,12 +24,15 @@ from wijkkompas.index import (
     IndexResult,
     Panel,
     Reference,
-    build_panel,
+    ReferenceMismatch,
     explain,
     fit_reference,
     score,
     uncertainty,
 )
+from wijkkompas.index.engine import options_of
+from wijkkompas.index.inputs import Selection, panel_from_figures, select_figures
+from wijkkompas.sources.priority import SOURCE_RULES
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, StoreIdentity, store_identity
 
@@ -67,9 +71,20 @@ EXTRA_COLUMNS = [
     "trend_from",
     "total_imputed",
     "reason",
+    "population",
+    "groups_scored",
+    "basket",
+    "basket_imputed",
+    "trend_basket",
+    "ranked_among",
+    "cumulation_known",
+    "small_population",
+    "non_residential",
 ]
 
 LEEFBAAROMETER_TOTAL = "lbm_score"
+DEFAULT_REFERENCE = "catalogue"
+"""The name that stands for the reference shipped with the catalogue."""
 
 
 @dataclass
@@ -82,10 +97,15 @@ class IndexRun:
     catalogue: Catalogue
     scope: str
     notes: list[str] = field(default_factory=list)
+    selection: Selection | None = None
 
 
-def read_panel(store: AnalyticStore, gemeente: str | None = None) -> tuple[Panel, pd.DataFrame]:
-    """The store's observations (one gemeente, or all) as an engine panel, plus region names."""
+def read_panel(
+    store: AnalyticStore, gemeente: str | None = None, catalogue: Catalogue | None = None
+) -> tuple[Panel, pd.DataFrame, Selection]:
+    """The store's figures (one gemeente, or all) as a derived engine panel, plus region names
+    and the source choices made (see ``index.inputs``)."""
+    catalogue = catalogue or load_catalogue()
     with store.reader() as reader:
         observations = reader.observations(gemeente=gemeente)
         regions = reader.all_regions()
@@ -97,15 +117,42 @@ def read_panel(store: AnalyticStore, gemeente: str | None = None) -> tuple[Panel
             f"The store {store.path} has no observations{where} to score. Import CBS data "
             "first (`wijkkompas import …`) or build the demo (`wijkkompas demo`)."
         )
-    names = (
-        regions.sort_values("year").drop_duplicates("code", keep="last").set_index("code")["name"]
-    )
     latest_regions = regions.sort_values("year").drop_duplicates("code", keep="last")
-    panel = build_panel(
-        observations.rename(columns={"region_year": "year"}),
-        latest_regions.rename(columns={"code": "region_code"}),
+    names = latest_regions.set_index("code")["name"]
+    selection = select_figures(observations, SOURCE_RULES)
+    figures = selection.figures[selection.figures["region_code"].isin(latest_regions["code"])]
+    panel = panel_from_figures(
+        figures, latest_regions.rename(columns={"code": "region_code"}), catalogue
     )
-    return panel, names.to_frame()
+    return panel, names.to_frame(), selection
+
+
+def resolve_reference(
+    store: AnalyticStore | None, catalogue: Catalogue, name: str | None = None
+) -> Reference:
+    """The yardstick to score with: the one named, else the store's active one, else the one
+    shipped with the catalogue. Never a fresh fit (ADR 0010)."""
+    if name is None and store is not None and store.exists():
+        with store.reader() as reader:
+            name = reader.active_reference()
+    if name is None or name == DEFAULT_REFERENCE:
+        text = shipped_reference(catalogue)
+        if text is None:
+            raise ReferenceMismatch(
+                f"No reference ships with catalogue {catalogue.version} (it is not wijkkompas's "
+                "own catalogue, or its scoring content changed). Fit one on purpose: "
+                "`wijkkompas reference fit --name NAME --use`."
+            )
+        return Reference.from_json(text)
+    if store is None or not store.exists():
+        raise WijkkompasError(f"There is no store to hold a reference named '{name}'.")
+    with store.reader() as reader:
+        text = reader.reference_json(name)
+        known = reader.references()["name"].tolist()
+    if text is None:
+        listed = ", ".join([DEFAULT_REFERENCE, *known])
+        raise WijkkompasError(f"The store has no reference named '{name}'. Known: {listed}.")
+    return Reference.from_json(text)
 
 
 def run_index(
@@ -114,25 +161,28 @@ def run_index(
     gemeente: str | None = None,
     catalogue: Catalogue | None = None,
     options: EngineOptions | None = None,
+    reference: str | None = None,
     draws: int = 200,
     years: list[int] | None = None,
     save: bool = True,
     label: str = "",
 ) -> IndexRun:
-    """Score every region-year in scope; add rank intervals; keep the run in the store."""
+    """Score every region-year in scope against a fixed reference; add rank intervals; keep
+    the run in the store."""
     catalogue = catalogue or load_catalogue()
-    options = options or EngineOptions()
-    panel, names = read_panel(store, gemeente)
-    reference = fit_reference(panel, catalogue, options)
-    result = score(panel, catalogue, reference, options)
-    table = result.scores.rename(columns={"region_code": "code"})
+    yardstick = resolve_reference(store, catalogue, reference)
+    options = options or options_of(yardstick)
+    panel, names, selection = read_panel(store, gemeente, catalogue)
+    result = score(panel, catalogue, yardstick, options)
+    scored = ~result.scores["reason"].astype(str).str.startswith("not scored")
+    table = result.scores[scored.to_numpy()].rename(columns={"region_code": "code"})
     for column in ("code", "level", "gemeente_code", "wijk_code"):
         if column in table:
             table[column] = table[column].astype(str)
     table["name"] = table["code"].map(names["name"])
     if years:
         table = table[table["year"].isin(years)]
-    table = _with_rank_intervals(table, panel, catalogue, reference, options, draws)
+    table = _with_rank_intervals(table, panel, catalogue, yardstick, options, draws)
     scope = f"gemeente {gemeente}" if gemeente else "all regions in the store"
     run = IndexRun(
         run_id=datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6],
@@ -140,7 +190,8 @@ def run_index(
         table=table,
         catalogue=catalogue,
         scope=scope,
-        notes=[f"reference: {reference.label}"],
+        notes=[yardstick.label],
+        selection=selection,
     )
     if save:
         store.save_index_run(
@@ -148,11 +199,88 @@ def run_index(
             label=label or f"index {scope}",
             catalogue_sha256=catalogue.sha256,
             scope=scope,
-            manifest=result.manifest(),
-            reference_json=reference.to_json(),
+            manifest={**result.manifest(), "sources": _conflict_notes(selection)},
+            reference_json=yardstick.to_json(),
             scores=table[[c for c in INDEX_COLUMNS + EXTRA_COLUMNS if c in table.columns]],
         )
     return run
+
+
+def _conflict_notes(selection: Selection) -> list[dict[str, object]]:
+    frame = selection.conflicts
+    return [] if frame.empty else frame.to_dict(orient="records")
+
+
+def national_figures(
+    store: AnalyticStore, catalogue: Catalogue, reference_year: int | None = None
+) -> dict[str, tuple[float, float]]:
+    """Indicator → (the country's figure, its period year), from the store's national rows:
+    per indicator the newest table year at or before ``reference_year``."""
+    with store.reader() as reader:
+        frame = reader.national_observations()
+    if frame.empty:
+        return {}
+    frame = frame.dropna(subset=["value"])
+    if reference_year is not None:
+        frame = frame[frame["table_year"] <= reference_year]
+    frame = frame.assign(year=pd.to_numeric(frame["period"].astype(str).str[:4], errors="coerce"))
+    frame = frame.sort_values(["table_year", "year"]).drop_duplicates("indicator_id", keep="last")
+    known = {i.id for i in catalogue.indicators}
+    return {
+        str(r.indicator_id): (float(r.value), float(r.year))
+        for r in frame.itertuples()
+        if r.indicator_id in known and not np.isnan(r.year)
+    }
+
+
+def fit_store_reference(
+    store: AnalyticStore,
+    *,
+    name: str,
+    catalogue: Catalogue | None = None,
+    options: EngineOptions | None = None,
+    gemeente: str | None = None,
+    note: str = "",
+    save: bool = True,
+    activate: bool = False,
+) -> Reference:
+    """Fit a reference on the store's figures, on purpose, and keep it under its name."""
+    catalogue = catalogue or load_catalogue()
+    if name == DEFAULT_REFERENCE:
+        raise WijkkompasError(
+            f"'{DEFAULT_REFERENCE}' is the name of the reference shipped with the catalogue; "
+            "choose another --name."
+        )
+    options = options or EngineOptions()
+    panel, _names, selection = read_panel(store, gemeente, catalogue)
+    national = national_figures(store, catalogue, options.reference_year)
+    with store.reader() as reader:
+        imports = reader.imports()
+    files = sorted({str(json.loads(p).get("file", "")) for p in imports["provenance"]} - {""})
+    reference = fit_reference(
+        panel,
+        catalogue,
+        options,
+        national=national,
+        name=name,
+        fitted_on={
+            "store": store.path.name,
+            "scope": f"gemeente {gemeente}" if gemeente else "all regions in the store",
+            "files": files,
+            "note": note,
+        },
+    )
+    if save:
+        store.save_reference(
+            name=name,
+            catalogue_version=catalogue.version,
+            catalogue_hash=catalogue.scoring_sha256,
+            reference_json=reference.to_json(),
+            note=note,
+            activate=activate,
+        )
+    reference.fitted_on["source_choices"] = _conflict_notes(selection)
+    return reference
 
 
 def _with_rank_intervals(
@@ -165,7 +293,7 @@ def _with_rank_intervals(
 ) -> pd.DataFrame:
     """Monte Carlo rank intervals (5–95 %) per year; empty, not invented, when skipped."""
     table = table.assign(rank_p05=np.nan, rank_p95=np.nan)
-    if draws <= 0:
+    if draws <= 0 or table.empty:
         return table
     parts = []
     for year in sorted(table["year"].unique()):

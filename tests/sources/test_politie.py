@@ -1,10 +1,18 @@
-"""Registered crime (Politie/CBS 47018NED): null is suppressed, totals are never double counted.
+"""Registered crime (Politie/CBS 47018NED): null is suppressed, totals are never double counted,
+"buurt onbekend" is no region, and wijk and gemeente totals are summed from the buurten where the
+file has none.
 
-There is no real sample of this table in ../shared/data (these machines have no internet), so
-every fixture here is HAND-BUILT from the documented layout (design/anchors-ecosystem.md 1.8:
-dimensions WijkenEnBuurten, SoortMisdrijf, Perioden like 2023JJ00, topic
-GeregistreerdeMisdrijven_1, total row 0.0.0). Region codes are real Utrecht codes from
-kwb/utrecht (GM0344, WK034401, BU03440111, BU03440112); the counts are made up.
+Three kinds of input:
+
+* HAND-BUILT fixtures in the documented OData and StatLine layouts (design/anchors-ecosystem.md
+  1.8: dimensions WijkenEnBuurten, SoortMisdrijf, Perioden like 2023JJ00, topic
+  GeregistreerdeMisdrijven_1, total row 0.0.0), for the kinds of crime and the totals. Region
+  codes are real Utrecht codes (GM0344, WK034401, BU03440111, BU03440112); the counts are made up.
+* A synthetic TWIN of the real whole-country export, written by the tests themselves in its
+  R-style layout (12 quoted columns, padded gemeente names, blank where the count is 0): real
+  codes and names, made-up counts. It always runs.
+* The REAL file ../shared/data/crime/nederland/PolRegCrime47018_2023.csv (PROVENANCE.md,
+  "crime/nederland/"); those tests skip, naming the file, where ../shared/data is absent.
 """
 
 from __future__ import annotations
@@ -14,16 +22,18 @@ import math
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from real_data import shared_catalogue
+from real_data import SHARED_DATA, real_bytes, shared_catalogue
 
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
-from wijkkompas.sources.politie import LOADER, kinds_in
+from wijkkompas.sources.importer import import_files
+from wijkkompas.sources.politie import LOADER, SUMMED_RULE, kinds_in
 from wijkkompas.store import AnalyticStore, ImportBatch
 
 KINDS = {"1.1.1 ": 12, "1.4.4 ": 3, "1.4.5 ": 5, "2.2.1 ": 7, "1.2.3 ": 20}
@@ -96,7 +106,14 @@ def test_odata_counts_per_buurt_year(catalogue: Catalogue, tmp_path: Path) -> No
     assert batch.provenance["total_mismatches"] == 0
     assert batch.provenance["skipped_month_rows"] == len(KINDS)
     assert "NL00" not in set(batch.regions["code"])
-    assert set(batch.observations["source_column"]) == {"GeregistreerdeMisdrijven_1"}
+    # the file has no GM0344 rows, and no WK034401 rows for 2022: those are summed from buurten
+    obs = batch.observations
+    summed = obs[obs["source_column"] == "GeregistreerdeMisdrijven_1 (opgeteld uit de buurten)"]
+    assert set(zip(summed["region_code"], summed["period"], strict=True)) == {
+        ("GM0344", "2023"), ("GM0344", "2022"), ("WK034401", "2022"),
+    }  # fmt: skip
+    assert set(obs.drop(summed.index)["source_column"]) == {"GeregistreerdeMisdrijven_1"}
+    assert figure(batch, "GM0344", "registered_crime_count") == (47.0 + 30.0, False)
     # no population in the file: counts only, the index engine makes the rate
     assert "registered_crime_per_1000" not in set(batch.observations["indicator_id"])
     assert "not computed" in batch.provenance["rates"]
@@ -116,6 +133,7 @@ def test_null_is_suppressed_never_zero(catalogue: Catalogue) -> None:
     assert figure(batch, "BU03440112", "registered_crime_count") == (30.0, False)
     total, suppressed = figure(batch, "BU03440112", "registered_crime_count", "2022")
     assert math.isnan(total) and suppressed  # no published total to fall back on
+    # the file's own (suppressed) wijk total stands: never replaced by the sum of its buurten
     total, suppressed = figure(batch, "WK034401", "registered_crime_count")
     assert math.isnan(total) and suppressed
 
@@ -243,3 +261,197 @@ def test_mutated_fixtures_fail_only_with_a_clear_error(
         assert "crime." + fixture in str(exc)
     else:
         batch.validate()
+
+
+# --- The whole-country R-style export: a synthetic twin, then the real file -------------------
+
+R_HEADER = (
+    '"","SoortMisdrijf","SoortMisdrijf_label","WijkenEnBuurten","WijkenEnBuurten_label",'
+    '"Perioden","Perioden_Date","Perioden_freq","Perioden_label","GeregistreerdeMisdrijven_1",'
+    '"Gemeentenaam_2","SoortRegio_3"'
+)
+
+
+def r_export(rows: list[tuple[str, str, str, str]]) -> bytes:
+    """A file in the layout of PolRegCrime47018_2023.csv: (code, name, count, gemeente) per
+    row; the gemeente name padded to 30 characters, blank (with SoortRegio_3) where the count is
+    0, as in the real export; an empty count is written as nothing, R's way with a null."""
+    lines = [R_HEADER]
+    for number, (code, name, count, gemeente) in enumerate(rows, start=1):
+        kind = "        " if count == "0" or not gemeente else "Buurt   "
+        lines.append(
+            f'"{number}","0.0.0 ","Totaal misdrijven","{code}","{name}","2023JJ00",2023-01-01,'
+            f'"Y","2023",{count},"{gemeente.ljust(30)}","{kind}"'
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+TWIN = [
+    ("BU03440111", "Welgelegen, Den Hommel", "12", "Utrecht"),
+    ("BU03440112", "Oog in Al", "0", ""),  # a real zero: blank gemeente name, as in the export
+    ("BU03440211", "Pijlsweerd-Zuid", "7", "Utrecht"),
+    ("BU0363AA01", "Planciusbuurt-Noord", "19", "Amsterdam"),
+    ("BU0363AA02", "Westelijke eilanden", "", "Amsterdam"),  # suppressed
+    ("BU0363AB01", "Marnixbuurt-Noord", "105", "Amsterdam"),
+    ("BU00000000", "Buurt onbekend", "9", ""),
+]
+"""Real codes and names from the 2023 file, made-up counts: gemeente Utrecht with wijk WK034401
+of two buurten (12 and a zero) and wijk WK034402 of one, Amsterdam with a wijk holding a
+suppressed buurt, and "buurt onbekend"."""
+
+
+def row(frame: pd.DataFrame, code: str, *columns: str) -> tuple[Any, ...]:
+    """Cells of one region's row, by column name."""
+    return tuple(frame.at[code, c] for c in columns)
+
+
+def load_twin(catalogue: Catalogue, rows: list[tuple[str, str, str, str]] = TWIN) -> ImportBatch:
+    return LOADER.load(r_export(rows), "PolRegCrime47018_2023.csv", catalogue, LoadOptions())
+
+
+def test_buurt_onbekend_is_no_region_but_its_crimes_are_in_the_provenance(
+    catalogue: Catalogue,
+) -> None:
+    batch = load_twin(catalogue)
+    for table in (batch.regions["code"], batch.observations["region_code"]):
+        assert not set(table) & {"BU00000000", "WK000000", "GM0000"}
+    assert "BU00000000" not in set(batch.unmatched["region_code"])
+    assert batch.provenance["buurt_onbekend"]["codes"] == ["BU00000000"]
+    assert batch.provenance["buurt_onbekend"]["crimes"] == {"2023": 9}
+
+
+def test_wijk_and_gemeente_totals_are_the_sums_of_their_buurten(catalogue: Catalogue) -> None:
+    batch = load_twin(catalogue)
+    assert figure(batch, "WK034401", "registered_crime_count") == (12.0, False)  # 12 + 0
+    assert figure(batch, "WK034402", "registered_crime_count") == (7.0, False)
+    assert figure(batch, "GM0344", "registered_crime_count") == (19.0, False)
+    assert figure(batch, "WK0363AB", "registered_crime_count") == (105.0, False)
+    # "buurt onbekend" is no buurt of any gemeente: its 9 crimes are in no sum
+    buurten, wijken, gemeenten = 12 + 0 + 7 + 19 + 105, 12 + 7 + 105, 19  # Amsterdam: unknown
+    assert batch.observations["value"].sum() == buurten + wijken + gemeenten
+    summed = batch.provenance["summed_regions"]
+    assert summed["rule"] == SUMMED_RULE
+    assert SUMMED_RULE == (
+        "wijk- en gemeentetotalen opgeteld uit de buurten; misdrijven in 'buurt onbekend' "
+        "tellen niet mee"
+    )
+    assert (summed["wijk"], summed["gemeente"]) == (4, 2)
+    by_code = batch.observations.set_index("region_code")["source_column"]
+    assert by_code["GM0344"] == "GeregistreerdeMisdrijven_1 (opgeteld uit de buurten)"
+    assert by_code["BU03440111"] == "GeregistreerdeMisdrijven_1"
+    regions = batch.regions.set_index("code")
+    assert row(regions, "GM0363", "name", "level") == ("Amsterdam", "gemeente")
+    assert row(regions, "WK0363AA", "level", "gemeente_code", "wijk_code") == (
+        "wijk", "GM0363", "WK0363AA",
+    )  # fmt: skip
+    assert row(regions, "GM0344", "wijk_code") == (None,)  # a gemeente lies in no wijk
+
+
+def test_a_suppressed_buurt_makes_its_wijk_and_gemeente_unknown_not_smaller(
+    catalogue: Catalogue,
+) -> None:
+    batch = load_twin(catalogue)
+    assert figure(batch, "BU0363AA02", "registered_crime_count")[1]  # the empty cell
+    for code in ("WK0363AA", "GM0363"):
+        value, suppressed = figure(batch, code, "registered_crime_count")
+        assert math.isnan(value) and suppressed, code  # not 19, not 124
+    # R writes a null as NA: the same suppressed figure
+    with_na = [(c, n, "NA" if c == "BU0363AA02" else k, g) for c, n, k, g in TWIN]
+    value, suppressed = figure(load_twin(catalogue, with_na), "GM0363", "registered_crime_count")
+    assert math.isnan(value) and suppressed
+
+
+def test_a_wijk_or_gemeente_figure_in_the_file_is_never_replaced(catalogue: Catalogue) -> None:
+    own = [
+        ("WK034401", "Welgelegen/Oog in Al", "50", "Utrecht"),
+        ("GM0344", "Utrecht", "99", "Utrecht"),
+        *TWIN,
+    ]
+    batch = load_twin(catalogue, own)
+    assert figure(batch, "WK034401", "registered_crime_count") == (50.0, False)  # not 12
+    assert figure(batch, "GM0344", "registered_crime_count") == (99.0, False)  # not 19
+    assert figure(batch, "WK034402", "registered_crime_count") == (7.0, False)  # still summed
+    by_code = batch.observations.set_index("region_code")["source_column"]
+    assert by_code["WK034401"] == by_code["GM0344"] == "GeregistreerdeMisdrijven_1"
+    assert (batch.provenance["summed_regions"]["wijk"], batch.provenance["summed_regions"]["gemeente"]) == (3, 1)  # fmt: skip
+
+
+def test_a_zero_with_a_blank_gemeente_name_stays_a_zero_of_its_gemeente(
+    catalogue: Catalogue,
+) -> None:
+    batch = load_twin(catalogue)
+    assert figure(batch, "BU03440112", "registered_crime_count") == (0.0, False)
+    regions = batch.regions.set_index("code")
+    assert row(regions, "BU03440112", "name", "level", "gemeente_code", "wijk_code") == (
+        "Oog in Al", "buurt", "GM0344", "WK034401",
+    )  # fmt: skip
+
+
+def test_padding_is_stripped_and_buurt_names_come_from_the_label_column(
+    catalogue: Catalogue,
+) -> None:
+    padded = [(c.ljust(10) if c.startswith("GM") else c, n, k, g) for c, n, k, g in TWIN]
+    padded[0] = (" BU03440111 ", "LumiÞrepark", "12", "Utrecht")  # the source's spelling, kept
+    batch = load_twin(catalogue, padded)
+    names = batch.regions.set_index("code")["name"]
+    assert names["BU03440111"] == "LumiÞrepark"
+    assert names["BU0363AB01"] == "Marnixbuurt-Noord"
+    assert names["GM0344"] == "Utrecht"  # the padded Gemeentenaam_2, stripped
+    assert names["WK034401"] == "WK034401"  # no wijk names in the file: the store keeps KWB's
+    # The R export's bookkeeping (row numbers, labels, dates, the level) is no figure to keep.
+    assert set(batch.unmatched["source_column"]) == {"GeregistreerdeMisdrijven_1 [0.0.0]"}
+
+
+def test_the_twin_imports_end_to_end(catalogue: Catalogue, tmp_path: Path) -> None:
+    path = tmp_path / "PolRegCrime47018_2023.csv"
+    path.write_bytes(r_export(TWIN))
+    store = AnalyticStore(tmp_path / "w.duckdb")
+    (report,) = import_files(store, [path], catalogue=catalogue)
+    assert report.source == "crime"
+    assert report.regions_per_level == {"buurt": 6, "wijk": 4, "gemeente": 2}
+    with store.reader() as reader:
+        obs = reader.observations(["registered_crime_count"]).set_index("region_code")
+    assert obs.loc["GM0344", "value"] == 19.0
+    assert row(obs, "BU03440112", "value", "gemeente_code") == (0.0, "GM0344")
+
+
+CRIME_2023 = SHARED_DATA / "crime" / "nederland" / "PolRegCrime47018_2023.csv"
+
+
+@pytest.fixture(scope="module")
+def real_batch() -> ImportBatch:
+    return LOADER.load(real_bytes(CRIME_2023), CRIME_2023.name, shared_catalogue(), LoadOptions())
+
+
+def counts(batch: ImportBatch, prefix: str) -> Any:
+    obs = batch.observations
+    rows = obs[
+        (obs["indicator_id"] == "registered_crime_count")
+        & obs["region_code"].str.startswith(prefix)
+    ]
+    return rows.set_index("region_code")["value"]
+
+
+@pytest.mark.realdata
+def test_real_file_buurten_and_their_total(real_batch: ImportBatch) -> None:
+    buurten = counts(real_batch, "BU")
+    assert len(buurten) == 14_421 == (real_batch.regions["level"] == "buurt").sum()
+    assert buurten.notna().all()
+    assert buurten.sum() == 803_367 - 3_798  # the file's total less "buurt onbekend"
+    assert (buurten == 0).sum() == 488  # all with a blank gemeente name, all kept as zeros
+    assert real_batch.provenance["buurt_onbekend"]["crimes"] == {"2023": 3_798}
+    assert real_batch.regions.set_index("code").loc["BU00341807", "name"] == "LumiÞrepark"
+
+
+@pytest.mark.realdata
+def test_real_file_gemeente_and_wijk_sums(real_batch: ImportBatch) -> None:
+    buurten = counts(real_batch, "BU")
+    amsterdam = buurten[buurten.index.str.startswith("BU0363")]
+    assert (len(amsterdam), amsterdam.sum()) == (517, 81_144)
+    assert counts(real_batch, "GM")["GM0363"] == 81_144
+    assert len(counts(real_batch, "GM")) == 342
+    # one wijk: the sum of its buurten (Utrecht's WK034401, Welgelegen/Oog in Al e.o.)
+    wijk = buurten[buurten.index.str.startswith("BU034401")]
+    assert len(wijk) > 1
+    assert counts(real_batch, "WK")["WK034401"] == wijk.sum()
+    assert counts(real_batch, "WK").sum() == counts(real_batch, "GM").sum() == buurten.sum()

@@ -52,10 +52,13 @@ __all__ = [
     "UnknownIndicator",
     "catalogue_from_dict",
     "load_catalogue",
+    "shipped_reference",
     "statline_base_name",
 ]
 
 DEFAULT_NAME = "default.toml"
+REFERENCES = "references"
+"""Folder beside the catalogue holding the reference fitted for it, one JSON per version."""
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:
@@ -113,3 +116,19 @@ def _describe(error: Any, raw: dict[str, Any]) -> str:
     elif loc:
         where = f"field {'.'.join(str(part) for part in loc)}"
     return f"{where}: {message}"
+
+
+def shipped_reference(catalogue: Catalogue) -> str | None:
+    """The JSON of the reference fitted for this catalogue and shipped with wijkkompas, or None.
+
+    It fits only a catalogue with the same scoring content (``scoring_sha256``): a user's own
+    catalogue, or one whose indicators or weights changed, needs a reference fitted on purpose.
+    """
+    folder = resources.files("wijkkompas.catalogue").joinpath(REFERENCES)
+    candidate = folder.joinpath(f"nl-{catalogue.version}.json")
+    if not candidate.is_file():
+        return None
+    text = candidate.read_text(encoding="utf-8")
+    if catalogue.scoring_sha256 not in text[:4096]:
+        return None
+    return text

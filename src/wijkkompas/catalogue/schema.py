@@ -171,6 +171,10 @@ class Indicator(BaseModel):
     carry_years: int = Field(default=3, ge=0, le=6)
     """How many years an older figure may stand in for a missing one, with its own period shown:
     three for yearly registers; four for a survey held every four years."""
+    residential_only: bool = False
+    """A rate per resident of something counted where it happens (crime): where few people live
+    among many workplaces and shops the rate says nothing about the residents, so it is withheld
+    for buurten that are mainly non-residential (see ``index.exposure``)."""
     fallback_sum_of: list[str] = Field(default_factory=list)
     """Counts whose sum stands in when no source gives this count (inhabitants as the sum of the
     age groups, for a file without ``a_inw``); the stand-in is marked as derived."""
@@ -291,7 +295,7 @@ class PriceIndex(BaseModel):
 _SCORING_FIELDS = (
     "id", "unit", "direction", "dimension", "social_quality", "cumulation", "tags", "numerator",
     "denominator", "sum_of", "fallback_sum_of", "weight", "model_estimate", "deflate",
-    "transform", "carry_years", "reference_lag_years",
+    "transform", "carry_years", "reference_lag_years", "residential_only",
 )  # fmt: skip
 """What a score depends on; names, descriptions and sources may change without a new reference."""
 

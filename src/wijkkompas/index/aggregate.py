@@ -13,8 +13,11 @@ Because both are weighted means of per-indicator terms, every score decomposes e
 ``coef[n, i] = present[n, i] · Σ_g W[i, g] · share[n, g] / den[n, g]`` (``share``: the group's
 weight in the row's total); ``Computed.coefficients`` evaluates it for the rows asked for.
 
-"Never invented": a group score needs ``min_coverage`` of its weight *observed* (imputed
-values fill in but do not count), and so does the total, over the catalogue's whole weight.
+"Never invented": a group (or cumulation domain) has a score only when at least one of its
+direct measures is the region's own figure (observed or carried forward); imputed values fill
+in but never make a score, and a proxy never makes one on its own. The total is the mean of the
+groups that have a score, when at least ``min_groups`` of them do (see ``combine``). Every
+score's basket — which indicators it rests on — is kept with it.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class Aggregated:
     """(N, columns) share of the present weight that was imputed."""
     coverage: np.ndarray
     """(N,) observed share of the catalogue weight of the total."""
+    anchored: np.ndarray
+    """(N, columns) number of the region's own direct (non-proxy) figures in each column."""
 
 
 def sparse_mask(
@@ -64,13 +69,14 @@ def aggregate(
     imputed: sparse.csr_array,
     W: np.ndarray,
     total_coef: np.ndarray,
-    min_coverage: float,
+    anchors: np.ndarray,
 ) -> Aggregated:
     """Weighted means of ``terms`` (N × K, zero where absent) for each column of ``W``.
 
     ``absent`` and ``imputed`` are sparse masks (see :func:`sparse_mask`) of the cells without a
     value and of the present cells that were imputed; ``total_coef`` (K,) is the catalogue
-    weight of each indicator in the total, for the coverage of the total.
+    weight of each indicator in the total, for the coverage of the total; ``anchors`` (N × K)
+    marks the region's own direct figures: a column needs one to have a score.
     """
     num = (W.T @ terms.T).T  # same product; this orientation is faster in OpenBLAS for K ≫ C
     Wc = np.column_stack([W, total_coef])
@@ -80,23 +86,28 @@ def aggregate(
     den, obs, obs_total = den_c[:, :-1], obs_c[:, :-1], obs_c[:, -1]
     full = full[:-1]
     tiny = 1e-12 * np.maximum(full, 1e-300)
+    anchored = anchors.astype(np.float32) @ (W > 0).astype(np.float32)
     with np.errstate(divide="ignore", invalid="ignore"):
-        has = (den > tiny) & (obs >= min_coverage * full - tiny) & (full > 0)
+        has = (den > tiny) & (anchored >= 1) & (full > 0)
         means = np.where(has, num / den, np.nan)
         share_imputed = np.where(den > tiny, (den - obs) / den, np.nan)
         coverage = obs_total / total_coef.sum() if total_coef.sum() > 0 else obs_total * np.nan
     den[den <= tiny] = 0.0
-    return Aggregated(means, has, den, np.clip(share_imputed, 0.0, 1.0), coverage)
+    return Aggregated(means, has, den, np.clip(share_imputed, 0.0, 1.0), coverage, anchored)
 
 
 def combine(
-    means: np.ndarray, present: np.ndarray, group_weights: np.ndarray
+    means: np.ndarray, present: np.ndarray, group_weights: np.ndarray, min_groups: int = 1
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The total as the weighted mean of the groups that have a score.
+    """The total as the weighted mean of the groups that have a score, where at least
+    ``min_groups`` (with a positive weight) do; NaN otherwise.
 
     Returns ``(total_mean, beta_total)`` where ``beta_total[n, g] = a_g / Σ a_present`` is each
     group's share in row n's total (0 for absent groups).
     """
+    counted = present & (group_weights[None, :] > 0)
+    enough = counted.sum(axis=1) >= min_groups
+    present = present & enough[:, None]
     a = np.where(present, group_weights[None, :], 0.0)
     asum = a.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -5,8 +5,9 @@ households is among the worst fifth: the mean is carried by the better-off while
 struggles (the theme of the Wijkprofiel's separate sub-scores and of CBS's published
 *spreiding*). For each (mean indicator, share indicator) pair the engine flags region-years
 where the mean is at least the reference median and the share is in the worst
-``worst_share`` of the reference year — both judged in each indicator's good direction, on
-observed values only (an imputed value cannot reveal a local contrast).
+``worst_share`` of the reference's fit data — both judged in each indicator's good direction,
+on the engine's scale, on observed values only (an imputed value cannot reveal a local
+contrast).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wijkkompas.index.reference import PROBS, Reference
+from wijkkompas.index.normalise import inverse_transform
+from wijkkompas.index.reference import Reference
 from wijkkompas.index.spec import IndexSpec
 
 
@@ -49,8 +51,7 @@ def averages_hide(
 
 
 def _quantile(reference: Reference, k: int, p: float) -> float:
-    grid = reference.quantiles[reference.fixed_rows[k], k]
-    return float(np.interp(p, PROBS, grid)) if not np.isnan(grid).all() else float("nan")
+    return reference.indicator_quantile(k, p)
 
 
 def averages_frame(
@@ -60,21 +61,25 @@ def averages_frame(
     codes: np.ndarray,
     years: np.ndarray,
 ) -> pd.DataFrame:
-    """Flagged region-years only, one row per pair, with the values and thresholds."""
+    """Flagged region-years only, one row per pair, with the values and thresholds in each
+    indicator's unit (money in base-year prices)."""
     parts = []
+    back = np.vectorize(inverse_transform, otypes=[float])
     for mean_id, share_id, flag, median, bound in found:
         t, r = np.nonzero(flag)
+        m_tf = spec.indicators[spec.position(mean_id)].transform
+        s_tf = spec.indicators[spec.position(share_id)].transform
         parts.append(
             pd.DataFrame(
                 {
                     "region_code": codes[r],
                     "year": years[t],
                     "mean_indicator": mean_id,
-                    "mean_value": X[t, r, spec.position(mean_id)],
-                    "mean_reference_median": median,
+                    "mean_value": back(X[t, r, spec.position(mean_id)], m_tf),
+                    "mean_reference_median": inverse_transform(median, m_tf),
                     "share_indicator": share_id,
-                    "share_value": X[t, r, spec.position(share_id)],
-                    "share_worst_bound": bound,
+                    "share_value": back(X[t, r, spec.position(share_id)], s_tf),
+                    "share_worst_bound": inverse_transform(bound, s_tf),
                 }
             )
         )

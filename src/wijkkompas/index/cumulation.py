@@ -24,6 +24,8 @@ class Cumulation:
     worst: np.ndarray
     years: np.ndarray
     count: np.ndarray
+    known: np.ndarray
+    """Domains with a score: a count of 0 out of 0 known is "unknown", not "no problem"."""
     persistent: np.ndarray
     structural: np.ndarray
 
@@ -53,5 +55,6 @@ def cumulate(
         previous = runs[t - 1] if t and panel_years[t] - panel_years[t - 1] == 1 else 0
         runs[t] = np.where(worst[t], previous + 1, 0)
     count = worst.sum(axis=2)
+    known = (~np.isnan(scores)).sum(axis=2)
     persistent = (runs >= min_years).sum(axis=2)
-    return Cumulation(worst, runs, count, persistent, persistent >= min_domains)
+    return Cumulation(worst, runs, count, known, persistent, persistent >= min_domains)

@@ -1,4 +1,4 @@
-"""``score``: the index for every region and year, measured against a fitted reference."""
+"""``score``: the index for every region and year, measured against a fixed reference."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 from wijkkompas.index.averages import averages_frame, averages_hide
 from wijkkompas.index.classify import CLASS_LABELS_NL, classify, rank_within, reference_percentile
 from wijkkompas.index.cumulation import cumulate
-from wijkkompas.index.normalise import parameter_rows
+from wijkkompas.index.exposure import small_population
 from wijkkompas.index.options import EngineOptions
 from wijkkompas.index.panel import Panel
 from wijkkompas.index.pipeline import Computed, Prepared, Stopwatch, compute, prepare
@@ -18,7 +18,7 @@ from wijkkompas.index.reference import Reference
 from wijkkompas.index.result import IndexResult, ScoringState
 from wijkkompas.index.smallarea import RELIABLE_B
 from wijkkompas.index.spec import DOMAINS, GROUPS, IndexSpec, as_spec
-from wijkkompas.index.trends import baseline_rows, total_variance, trend_labels
+from wijkkompas.index.trends import baseline_rows, like_for_like, total_variance, trend_labels
 
 
 def options_of(reference: Reference) -> EngineOptions:
@@ -39,13 +39,14 @@ def score(
     Parameters
     ----------
     panel
-        A :class:`Panel` or the long panel table (``region_code``, ``level``,
-        ``gemeente_code``, ``wijk_code``, ``year``, ``indicator_id``, ``value`` and optionally
-        ``population``).
+        A :class:`Panel` (derived: see ``index.inputs``) or the long panel table
+        (``region_code``, ``level``, ``gemeente_code``, ``wijk_code``, ``year``,
+        ``indicator_id``, ``value`` and optionally ``period``, ``source``, ``population``).
     catalogue
-        The catalogue the reference was fitted on (checked by hash).
+        The catalogue the reference was fitted on (checked by its scoring hash).
     reference
-        From :func:`fit_reference` or ``Reference.from_json``.
+        A fitted, named reference (``fit_reference``, ``Reference.from_json``, or the one
+        shipped with the catalogue).
     options
         Scoring policies; the methodological fields must equal the reference's (default: the
         reference's own).
@@ -59,8 +60,10 @@ def score(
     Notes
     -----
     Vectorised over the whole (years × regions) × indicators matrix; no per-region Python.
-    Higher is better in every score. Suppressed region-years (fewer inhabitants than
-    ``suppression_threshold``) and totals below ``min_coverage`` are NaN with a ``reason``.
+    Higher is better in every score; 0 is the Dutch average of the reference. A region-year
+    gets every group that has one of its own direct figures, and a total when at least
+    ``options.min_groups`` groups have a score; the basket behind it is kept
+    (``basket``, ``basket_imputed``). Suppressed region-years get a ``reason`` instead.
     """
     watch = Stopwatch(timings)
     options = options or options_of(reference)
@@ -68,37 +71,32 @@ def score(
     spec = as_spec(catalogue, options.expert_weights)
     reference.check(spec.catalogue_hash, spec.ids, options.method())
     watch.lap("checks")
-    year_rows, log = reference.year_rows(panel.years)
-    method = reference.method
-    rows = parameter_rows(method["normalisation"], year_rows, reference.fixed_rows)
-    clip = method["outliers"] == "winsorise"
+    log: list[dict[str, Any]] = []
     prepared = prepare(
         panel,
         spec,
-        tau2=reference.tau2,
-        lower=reference.lower[year_rows] if clip else None,
-        upper=reference.upper[year_rows] if clip else None,
+        tau2=reference.tau2_for(panel.years),
         imputation=options.imputation,
-        shrinkage=method["shrinkage"],
-        carry_max_years=options.carry_max_years,
+        shrinkage=reference.method["shrinkage"],
         suppression_threshold=options.suppression_threshold,
+        log=log,
         watch=watch,
     )
     computed = compute(
         prepared.X,
         prepared.observed,
-        normalisation=method["normalisation"],
-        aggregation=method["aggregation"],
+        normalisation=reference.method["normalisation"],
+        aggregation=reference.method["aggregation"],
         params=reference.params(),
-        rows=rows,
         signs=spec.signs,
         weights=reference.weights,
-        min_coverage=options.min_coverage,
+        proxies=spec.proxies,
+        min_groups=options.min_groups,
         watch=watch,
     )
-    if panel.population is None:
-        log.append({"step": "suppression", "note": "population unknown: nothing suppressed"})
-    return _assemble(panel, spec, reference, options, prepared, computed, rows, log, watch)
+    if panel.population is None and options.suppression_threshold > 0:
+        log.append({"step": "suppression", "note": "inhabitants unknown: nothing is scored"})
+    return _assemble(panel, spec, reference, options, prepared, computed, log, watch)
 
 
 def _assemble(
@@ -108,27 +106,17 @@ def _assemble(
     options: EngineOptions,
     prepared: Prepared,
     computed: Computed,
-    rows: np.ndarray,
     log: list[dict[str, Any]],
     watch: Stopwatch,
 ) -> IndexResult:
-    Y, R, _ = prepared.X.shape
-    G = len(GROUPS)
+    Y, R, K = prepared.X.shape
     hidden = prepared.suppressed.reshape(-1)
     groups = computed.groups
     groups[hidden] = np.nan
     total = computed.total
     total[hidden] = np.nan
     W = np.column_stack([reference.weights.indicator, reference.weights.domain])
-    total_var = total_variance(
-        prepared,
-        computed,
-        reference.weights.indicator,
-        reference,
-        rows,
-        spec.signs,
-        options.indicator_noise_sd,
-    )
+    total_var, term_var = total_variance(prepared, computed, reference, spec)
     total_var[np.isnan(total)] = np.nan
     state = ScoringState(
         prepared.X,
@@ -144,6 +132,9 @@ def _assemble(
         total,
         total_var,
         computed.aggregation,
+        prepared.periods,
+        prepared.carried,
+        term_var,
     )
     watch.lap("score uncertainty")
 
@@ -162,17 +153,23 @@ def _assemble(
         cols[name] = groups[:, g]
     cols["total"] = total
     cols["coverage"] = computed.agg.coverage
+    cols["groups_scored"] = np.where(hidden, 0, (~np.isnan(groups)).sum(axis=1))
     imputed = computed.agg.imputed_share
     for g, name in enumerate(GROUPS):
         cols[f"{name}_imputed"] = np.where(np.isnan(groups[:, g]), np.nan, imputed[:, g])
-    share = (computed.group_share * np.nan_to_num(imputed[:, :G])).sum(axis=1)
+    share = (computed.group_share * np.nan_to_num(imputed[:, : len(GROUPS)])).sum(axis=1)
     cols["total_imputed"] = np.where(np.isnan(total), np.nan, share)
     cols["total_se"] = np.sqrt(total_var)
+    cols.update(_baskets(spec, prepared, computed, total, hidden))
     cols.update(_class_columns(total, reference, panel))
     reliability = prepared.rates.reliability.reshape(-1)
     cols["reliability"] = reliability
     cols["reliable"] = ~(reliability < RELIABLE_B)
-    watch.lap("classes, ranks, deciles")
+    cols["small_population"] = np.broadcast_to(small_population(panel.population), (Y, R)).reshape(
+        -1
+    )
+    cols["non_residential"] = np.broadcast_to(prepared.non_residential, (Y, R)).reshape(-1)
+    watch.lap("classes, ranks, baskets")
 
     per_domain = _cumulation_columns(computed, hidden, reference, options, panel, cols)
     watch.lap("cumulation")
@@ -190,32 +187,77 @@ def _assemble(
     averages = averages_frame(found, prepared.X, spec, codes, panel.years)
     watch.lap("what averages hide")
 
-    cols.update(_default_trend(total, total_var, panel.years, R, options))
+    cols.update(_default_trend(state, spec, reference, panel.years, R, options, hidden))
     watch.lap("trends")
     cols["suppressed"] = hidden
-    cols["reason"] = _reasons(hidden, total, options)
+    cols["reason"] = _reasons(prepared, total, options)
     frame, cumulation = pd.DataFrame(cols), pd.DataFrame(per_domain)
     watch.lap("result tables")
+    _log_prepared(prepared, spec, log)
     return IndexResult(frame, cumulation, averages, log, reference, options, spec, panel, state)
+
+
+def _baskets(
+    spec: IndexSpec, prepared: Prepared, computed: Computed, total: np.ndarray, hidden: np.ndarray
+) -> dict[str, Any]:
+    """Which indicators each total rests on: the region's own figures, and those borrowed from
+    its parent, as categoricals (few distinct baskets, hundreds of thousands of rows)."""
+    in_total = computed.agg.present[:, : len(GROUPS)] @ spec.group_membership.T.astype(float) > 0
+    present = computed.present & in_total
+    own = present & prepared.observed.reshape(present.shape)
+    borrowed = present & ~own
+    out: dict[str, Any] = {}
+    for name, mask in (("basket", own), ("basket_imputed", borrowed)):
+        mask = mask & ~(np.isnan(total) | hidden)[:, None]
+        out[name] = _mask_labels(mask, spec.ids)
+    return out
+
+
+def _mask_labels(mask: np.ndarray, ids: tuple[str, ...]) -> pd.Categorical:
+    """Space-separated indicator ids per row of a boolean mask (empty string for none)."""
+    if mask.shape[1] == 0:
+        return pd.Categorical(np.full(mask.shape[0], ""))
+    unique, inverse = np.unique(np.packbits(mask, axis=1), axis=0, return_inverse=True)
+    labels = []
+    for packed in unique:
+        bits = np.unpackbits(packed)[: mask.shape[1]].astype(bool)
+        labels.append(" ".join(i for i, b in zip(ids, bits, strict=True) if b))
+    categories = pd.Index(labels)
+    if categories.has_duplicates:  # cannot happen: distinct masks give distinct labels
+        raise AssertionError("duplicate basket labels")
+    return pd.Categorical.from_codes(inverse.reshape(-1), categories=categories)
 
 
 def _class_columns(total: np.ndarray, reference: Reference, panel: Panel) -> dict[str, Any]:
     """Fixed classes, relative deciles and ranks (within year and level), and the position in
-    the reference distribution."""
+    the reference's distribution of totals."""
     Y, R = len(panel.years), len(panel.regions)
     klass = classify(total, reference.cuts)
     labels = pd.Index([CLASS_LABELS_NL[c] for c in range(1, 10)])
     label_codes = np.nan_to_num(klass, nan=0).astype(np.int64) - 1
     year_level = np.repeat(np.arange(Y), R) * 10 + np.tile(panel.depth, Y)
     rank, decile = rank_within(total, year_level)
-    grid = np.asarray(reference.score_stats["total"]["quantiles"], dtype=float)
+    grid = np.asarray(reference.score_stats.get("total", {}).get("quantiles", []), dtype=float)
+    probs = np.linspace(0, 1, grid.size) if grid.size else np.zeros(0)
     return {
         "class": pd.array(klass, dtype="Int64"),
         "class_label": pd.Categorical.from_codes(label_codes, categories=labels),
         "decile": pd.array(decile, dtype="Int64"),
         "rank": pd.array(rank, dtype="Int64"),
-        "reference_percentile": reference_percentile(total, grid, np.linspace(0, 1, 101)),
+        "ranked_among": _ranked_among(total, year_level),
+        "reference_percentile": reference_percentile(total, grid, probs)
+        if grid.size
+        else np.full(total.shape, np.nan),
     }
+
+
+def _ranked_among(total: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """How many regions of the same year and level have a total: ranks and deciles are relative
+    to that set, so the table says which set it was."""
+    has = ~np.isnan(total)
+    keys, inverse = np.unique(groups, return_inverse=True)
+    counts = np.bincount(inverse, weights=has.astype(float), minlength=keys.size)
+    return np.where(has, counts[inverse], np.nan)
 
 
 def _cumulation_columns(
@@ -241,6 +283,7 @@ def _cumulation_columns(
         options.cumulation_min_years,
     )
     cols["cumulation_count"] = cum.count.reshape(-1)
+    cols["cumulation_known"] = cum.known.reshape(-1)
     cols["cumulation_persistent"] = cum.persistent.reshape(-1)
     cols["structureel_onder_druk"] = cum.structural.reshape(-1)
     per_domain: dict[str, Any] = {"region_code": cols["region_code"], "year": cols["year"]}
@@ -259,36 +302,67 @@ def _repeated(values: np.ndarray, times: int) -> pd.Categorical:
 
 
 def _default_trend(
-    total: np.ndarray, var: np.ndarray, years: np.ndarray, R: int, options: EngineOptions
+    state: ScoringState,
+    spec: IndexSpec,
+    reference: Reference,
+    years: np.ndarray,
+    R: int,
+    options: EngineOptions,
+    hidden: np.ndarray,
 ) -> dict[str, Any]:
+    """Like-for-like change against the default baseline year (see ``trends``)."""
     base = baseline_rows(years, options.trend_min_gap)
-    change = np.full(total.shape, np.nan)
-    se = np.full(total.shape, np.nan)
-    start = np.full(total.shape, np.nan)
+    N = len(years) * R
+    change = np.full(N, np.nan)
+    se = np.full(N, np.nan)
+    start = np.full(N, np.nan)
+    basket: list[np.ndarray] = [np.zeros((R, len(spec.ids)), dtype=bool)] * len(years)
     for t, b in enumerate(base):
         if b < 0:
             continue
         now, then = slice(t * R, (t + 1) * R), slice(b * R, (b + 1) * R)
-        change[now] = total[now] - total[then]
-        se[now] = np.sqrt(var[now] + var[then])
-        start[now] = years[b]
+        found = like_for_like(state, spec, reference, now, then)
+        change[now], se[now], basket[t] = found.change, found.se, found.basket
+        start[now] = np.where(np.isnan(found.change), np.nan, years[b])
+    change[hidden] = np.nan
+    se[hidden] = np.nan
+    start[hidden] = np.nan
+    mask = np.concatenate(basket) & ~np.isnan(change)[:, None]
     return {
         "trend_from": pd.array(start, dtype="Int64"),
         "change": change,
         "change_se": se,
         "trend": trend_labels(change, se, options.trend_z),
+        "trend_basket": _mask_labels(mask, spec.ids),
     }
 
 
-def _reasons(hidden: np.ndarray, total: np.ndarray, options: EngineOptions) -> pd.Categorical[str]:
+def _reasons(prepared: Prepared, total: np.ndarray, options: EngineOptions) -> pd.Categorical:
     """Why a score is missing (missing when it is not), as a categorical."""
+    hidden = prepared.suppressed.reshape(-1)
+    unknown = prepared.unknown_population.reshape(-1)
     codes = np.full(hidden.shape, -1, dtype=np.int8)
     codes[np.isnan(total) & ~hidden] = 0
     codes[hidden] = 1
+    codes[unknown] = 2
     reasons = pd.Index(
         [
-            f"observed coverage below {options.min_coverage:g}",
+            f"fewer than {options.min_groups} groups with an own figure",
             f"suppressed: fewer than {options.suppression_threshold:g} inhabitants",
+            "not scored: the number of inhabitants is unknown for this year",
         ]
     )
     return pd.Categorical.from_codes(codes, categories=reasons)
+
+
+def _log_prepared(prepared: Prepared, spec: IndexSpec, log: list[dict[str, Any]]) -> None:
+    """What a reader of the run should know: figures withheld or carried, per indicator."""
+    for name, mask in (("withheld_non_residential", prepared.withheld),):
+        counts = mask.sum(axis=(0, 1))
+        for k in np.flatnonzero(counts):
+            log.append({"step": name, "indicator": spec.ids[k], "figures": int(counts[k])})
+    carried = prepared.carried.sum(axis=(0, 1))
+    for k in np.flatnonzero(carried):
+        log.append(
+            {"step": "carried_forward", "indicator": spec.ids[k], "figures": int(carried[k])}
+        )

@@ -1,10 +1,14 @@
-"""Imputation: fill a missing value from the parent area or the region's own past.
+"""Filling gaps: a region's own earlier figure first, then its parent area's.
 
-CBS suppresses small-buurt figures, so a buurt score would otherwise rest on whichever
-indicators happen to be published. The default borrows the wijk's value, else the gemeente's
-(COINr's group imputation, Becker et al. 2022; OECD/JRC 2008 §3): conservative, because it pulls
-the buurt toward its surroundings rather than inventing a contrast. Every filled cell is marked,
-so each score reports its imputed share, and coverage counts observed values only.
+* **Carried forward** (always): a figure missing in a year is taken from the region's own most
+  recent earlier year, at most the indicator's ``carry_years`` back, with its own period kept
+  and shown (the KWB publishes income two years late; the RIVM health monitor runs every four
+  years). A carried figure is the region's own, so it counts as observed — but a trend never
+  compares a figure with itself (see ``trends``).
+* **From the parent** (``imputation="parent"``, the default): a figure still missing is
+  borrowed from the wijk, else the gemeente (COINr's group imputation; OECD/JRC 2008 §3):
+  conservative, because it pulls the buurt toward its surroundings rather than inventing a
+  contrast. It is marked as imputed and never counts toward a score's coverage.
 """
 
 from __future__ import annotations
@@ -14,41 +18,55 @@ import numpy as np
 from wijkkompas.index.panel import Panel
 
 
+def carry_forward(
+    X: np.ndarray, periods: np.ndarray, years: np.ndarray, carry_years: np.ndarray
+) -> np.ndarray:
+    """Fill ``X`` and ``periods`` in place from earlier years; return the carried mask.
+
+    ``carry_years`` (indicators,) is how many panel years back a figure may come from; a
+    figure is never taken from a later year.
+    """
+    carried = np.zeros(X.shape, dtype=bool)
+    if X.shape[0] < 2 or not (carry_years > 0).any():
+        return carried
+    last_value = X[0].copy()
+    last_period = periods[0].copy()
+    last_year = np.where(np.isnan(X[0]), -(10**6), years[0]).astype(float)
+    for t in range(1, X.shape[0]):
+        gap = np.isnan(X[t]) & ~np.isnan(last_value) & (years[t] - last_year <= carry_years)
+        X[t][gap] = last_value[gap]
+        periods[t][gap] = last_period[gap]
+        carried[t] = gap
+        own = ~np.isnan(X[t]) & ~gap
+        last_value[own] = X[t][own]
+        last_period[own] = periods[t][own]
+        last_year[own] = years[t]
+    return carried
+
+
 def impute(
-    X: np.ndarray,
-    panel: Panel,
-    method: str,
-    carry_max_years: int = 3,
-    missing: np.ndarray | None = None,
+    X: np.ndarray, panel: Panel, method: str, missing: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Fill ``X`` in place; return it with the mask of cells that were filled.
+    """Fill what is still missing from the parent area; return ``X`` and the imputed mask.
 
     Parameters
     ----------
     X
         ``(years, regions, indicators)`` values; NaN is missing.
     panel
-        Supplies the hierarchy (``parent``, ``depth``) and the years.
+        Supplies the hierarchy (``parent``, ``depth``).
     method
-        ``none``, ``parent`` (nearest area above that is in the panel, top-down so a buurt
-        falls back to the gemeente when its wijk is missing too) or ``previous_year`` (the
-        region's last value at most ``carry_max_years`` earlier; never a future value).
+        ``parent`` (nearest area above that is in the panel, top-down so a buurt falls back to
+        the gemeente when its wijk is missing too) or ``none``.
     missing
-        ``isnan(X)`` when the caller has it already (saves a pass over a large panel).
-
-    Returns
-    -------
-    X, imputed
+        ``isnan(X)`` when the caller has it already.
     """
     missing = np.isnan(X) if missing is None else missing
-    if method == "parent":
-        _from_parent(X, panel, missing)
-    elif method == "previous_year":
-        _carry_forward(X, panel.years, carry_max_years)
-    elif method != "none":
-        raise ValueError(f"unknown imputation method {method!r}")
     if method == "none":
         return X, np.zeros_like(missing)
+    if method != "parent":
+        raise ValueError(f"unknown imputation method {method!r}")
+    _from_parent(X, panel, missing)
     return X, missing & ~np.isnan(X)
 
 
@@ -65,11 +83,3 @@ def _from_parent(X: np.ndarray, panel: Panel, missing: np.ndarray) -> None:
     for level in np.unique(depth):
         at = depth == level
         values[flat[at]] = values[source[at]]
-
-
-def _carry_forward(X: np.ndarray, years: np.ndarray, max_years: int) -> None:
-    last_year = np.where(np.isnan(X[0]), -(10**6), years[0])
-    for t in range(1, X.shape[0]):
-        gap = np.isnan(X[t]) & ~np.isnan(X[t - 1]) & (years[t] - last_year <= max_years)
-        X[t][gap] = X[t - 1][gap]
-        last_year = np.where(~np.isnan(X[t]) & ~gap, years[t], last_year)

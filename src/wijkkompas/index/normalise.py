@@ -1,25 +1,28 @@
 """Normalisation: put indicators on one scale, oriented so that higher is always better.
 
-Every method reads its parameters from the reference, never from the regions being scored
-(OECD/JRC Handbook 2008, §5; COINr's ``global`` purse normalisation). So a score is a pure
-function of the region's own values: adding or removing another region changes nothing, and a
-stored reference keeps history from moving with each release.
+Every method reads its parameters from the fixed reference, never from the regions being
+scored (OECD/JRC Handbook 2008, §5; COINr's ``global`` purse normalisation): a score is a
+function of the region's own values, so adding or removing another region changes nothing.
 
-* ``reference`` (default): z-score against one fixed reference year — 0 is that year's mean,
-  1 is one of its standard deviations. Change over time is absolute (Wijkprofiel's base year).
-* ``zscore``: z-score against each year's own reference mean and spread (relative position,
-  like the Leefbaarometer's deviation from that year's national average).
-* ``minmax``: position between each year's reference minimum and maximum (after winsorising).
-* ``rank``: percentile in each year's reference distribution (mid-rank for ties, linear between
-  stored percentiles), the Leefbaarometer users' ECDF and the IMD's rank logic.
+* ``reference`` (default): distance from the Dutch average in spreads between buurten,
+  ``sign · (x − centre) / spread``, clipped to ±``clip``. 0 is the national figure of the
+  reference year (Leefbaarometer: deviation from the national average).
+* ``zscore``: the same against the fit data's own mean and standard deviation.
+* ``minmax``: position between the fit data's minimum and maximum, clipped to [0, 1].
+* ``rank``: percentile in the fit data's distribution (mid-rank for ties, linear between
+  stored percentiles): the Leefbaarometer users' ECDF and the IMD's rank logic.
+
+Values are first put on the engine's scale by :func:`transform` (deflated money already;
+the catalogue's ``log``/``log1p``). Clipping makes every method non-decreasing in the raw value,
+so raising a figure in its good direction can never lower a score.
 
 Geometric aggregation needs positive inputs, so each value also has a *level*
-``1 + 99·u`` with ``u`` = Φ(z) for the z-methods, the clipped min-max position, or the
-percentile: all three map the reference distribution to (1, 100) monotonically.
+``1 + 99·u`` with ``u`` = Φ(z) for the z-methods, the min-max position, or the percentile.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -28,54 +31,78 @@ from scipy.special import ndtr
 Z_METHODS = ("reference", "zscore")
 
 
-def parameter_rows(method: str, year_rows: np.ndarray, fixed_rows: np.ndarray) -> np.ndarray:
-    """(years × indicators) index into the reference's per-year parameter tables."""
+def transform(X: np.ndarray, transforms: Sequence[str | None]) -> np.ndarray:
+    """Apply each indicator's transform in place on the last axis (``log`` of a non-positive
+    value is missing: an income of 0 is not a figure)."""
+    for k, name in enumerate(transforms):
+        if name is None:
+            continue
+        column = X[..., k]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if name == "log":
+                column[~(column > 0)] = np.nan
+                np.log(column, out=column)
+            elif name == "log1p":
+                column[~(column > -1)] = np.nan
+                np.log1p(column, out=column)
+            else:
+                raise ValueError(f"unknown transform {name!r}")
+    return X
+
+
+def inverse_transform(value: float, name: str | None) -> float:
+    """Back from the engine's scale to the indicator's unit (for showing a centre)."""
+    if name == "log":
+        return float(np.exp(value))
+    if name == "log1p":
+        return float(np.expm1(value))
+    return float(value)
+
+
+def _shift_scale(
+    method: str, params: dict[str, Any], signs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     if method == "reference":
-        return np.broadcast_to(fixed_rows[None, :], (year_rows.size, fixed_rows.size))
-    return np.broadcast_to(year_rows[:, None], (year_rows.size, fixed_rows.size))
+        return params["centre"], signs / params["spread"]
+    if method == "zscore":
+        return params["mean"], signs / params["sd"]
+    lo, hi = params["min"], params["max"]
+    return np.where(signs > 0, lo, hi), signs / (hi - lo)
 
 
-def pick(table: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``table[rows[t, k], k]``: per-(year, indicator) parameters from a per-year table."""
-    return table[rows, np.arange(table.shape[1])[None, :]]
-
-
-def normalise(
-    X: np.ndarray, method: str, params: dict[str, Any], rows: np.ndarray, signs: np.ndarray
-) -> np.ndarray:
-    """Normalised, oriented values of ``X`` (``(years, regions, indicators)``), a new array.
+def normalise(X: np.ndarray, method: str, params: dict[str, Any], signs: np.ndarray) -> np.ndarray:
+    """Normalised, oriented values of ``X`` (``(..., indicators)``), a new array.
 
     Parameters
     ----------
     params
-        The reference's per-year tables: ``mean``, ``sd``, ``min``, ``max`` (years ×
-        indicators) and ``quantiles`` (years × indicators × Q) at probabilities ``probs``.
-    rows
-        Output of :func:`parameter_rows` for this panel.
+        The reference's tables (:meth:`Reference.params`): ``centre``, ``spread``, ``mean``,
+        ``sd``, ``min``, ``max`` per indicator, ``quantiles`` (indicators × Q) at ``probs``,
+        and ``clip``.
     signs
         +1 (higher is better) or −1 per indicator.
     """
-    V = np.empty_like(X)
-    if method in Z_METHODS:
-        shift = pick(params["mean"], rows)
-        scale = signs / pick(params["sd"], rows)
-    elif method == "minmax":
-        lo, hi = pick(params["min"], rows), pick(params["max"], rows)
-        shift = np.where(signs > 0, lo, hi)
-        scale = signs / (hi - lo)
     if method in (*Z_METHODS, "minmax"):
-        # One year at a time: year-sized temporaries are reused by the allocator.
-        for t in range(X.shape[0]):
-            np.subtract(X[t], shift[t], out=V[t])
-            V[t] *= scale[t]
+        shift, scale = _shift_scale(method, params, signs)
+        V = np.empty_like(X)
+        flat_x, flat_v = X.reshape(-1, X.shape[-1]), V.reshape(-1, X.shape[-1])
+        np.subtract(flat_x, shift, out=flat_v)
+        flat_v *= scale
+        if method in Z_METHODS:
+            clip = float(params.get("clip", np.inf))
+            np.clip(V, -clip, clip, out=V)
+        else:
+            np.clip(V, 0.0, 1.0, out=V)
         return V
     if method == "rank":
         probs = np.asarray(params["probs"])
-        for t in range(X.shape[0]):
-            for k in range(X.shape[2]):
-                xq, pq = _midrank_grid(params["quantiles"][rows[t, k], k], probs)
-                p = np.interp(X[t, :, k], xq, pq) if xq.size else np.full(X.shape[1], np.nan)
-                V[t, :, k] = p if signs[k] > 0 else 1.0 - p
+        V = np.full(X.shape, np.nan)
+        for k in range(X.shape[-1]):
+            xq, pq = _midrank_grid(params["quantiles"][k], probs)
+            if not xq.size:
+                continue
+            p = np.interp(X[..., k], xq, pq)
+            V[..., k] = p if signs[k] > 0 else 1.0 - p
         V[np.isnan(X)] = np.nan
         return V
     raise ValueError(f"unknown normalisation {method!r}")
@@ -87,19 +114,16 @@ def levels(V: np.ndarray, method: str) -> np.ndarray:
     return 1.0 + 99.0 * u
 
 
-def slope(
-    X: np.ndarray, method: str, params: dict[str, Any], rows: np.ndarray, signs: np.ndarray
-) -> np.ndarray:
-    """dV/dX, for propagating indicator noise into scores (delta method)."""
-    if method in Z_METHODS:
-        return np.broadcast_to((signs / pick(params["sd"], rows))[:, None, :], X.shape)
-    if method == "minmax":
-        span = pick(params["max"], rows) - pick(params["min"], rows)
-        return np.broadcast_to((signs / span)[:, None, :], X.shape)
-    h = 0.05 * pick(params["sd"], rows)[:, None, :]
-    up = normalise(X + h, method, params, rows, signs)
-    down = normalise(X - h, method, params, rows, signs)
-    return (up - down) / (2 * h)
+def slope(method: str, params: dict[str, Any], signs: np.ndarray) -> np.ndarray:
+    """dV/dx per indicator on the engine's scale, ignoring the clip (delta method for trends).
+
+    Defined for the linear methods; for ``rank`` the local density at the median is used.
+    """
+    if method in (*Z_METHODS, "minmax"):
+        return np.abs(_shift_scale(method, params, signs)[1])
+    q = params["quantiles"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 0.5 / (q[:, 75] - q[:, 25])
 
 
 def _midrank_grid(q: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

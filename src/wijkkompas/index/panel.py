@@ -34,7 +34,14 @@ class Panel:
     values
         ``(years, regions, indicators)`` float array; NaN is missing.
     population
-        ``(years, regions)`` inhabitants, or None when unknown (then nothing is suppressed).
+        ``(years, regions)`` inhabitants, or None when unknown.
+    periods
+        ``(years, regions, indicators)`` reference period of each value as a year (income in
+        the 2019 table: 2017), NaN where there is no value; None when the caller gave none
+        (then a value's period is its panel year).
+    sources
+        ``(years, regions, indicators)`` index into ``source_names`` of the source each value
+        came from (-1: none); None when unknown.
     """
 
     regions: pd.DataFrame
@@ -42,6 +49,9 @@ class Panel:
     indicators: tuple[str, ...]
     values: np.ndarray
     population: np.ndarray | None = None
+    periods: np.ndarray | None = None
+    sources: np.ndarray | None = None
+    source_names: tuple[str, ...] = ()
     parent: np.ndarray = field(init=False)
     """Index of the nearest region above each region that is in the panel (-1: none)."""
     gemeente_index: np.ndarray = field(init=False)
@@ -55,6 +65,10 @@ class Panel:
         shape = (len(self.years), len(self.regions), len(self.indicators))
         if self.values.shape != shape:
             raise ValueError(f"values has shape {self.values.shape}, expected {shape}")
+        for name in ("periods", "sources"):
+            extra = getattr(self, name)
+            if extra is not None and extra.shape != shape:
+                raise ValueError(f"{name} has shape {extra.shape}, expected {shape}")
         position = pd.Series(np.arange(len(self.regions)), index=self.regions["region_code"])
         if position.index.has_duplicates:
             raise ValueError("a region code occurs more than once in the panel's regions")
@@ -93,6 +107,35 @@ class Panel:
             out[:, :, [j for j, _ in present]] = self.values[:, :, [k for _, k in present]]
         return out
 
+    def period_matrix(self, ids: Sequence[str]) -> np.ndarray:
+        """Reference-period years of ``matrix(ids)``; the panel year where none were given."""
+        if self.periods is None:
+            values = self.matrix(ids)
+            years = np.broadcast_to(self.years[:, None, None].astype(float), values.shape)
+            return np.where(np.isnan(values), np.nan, years)
+        return _gather(self.periods, self.indicators, ids, np.nan)
+
+    def source_matrix(self, ids: Sequence[str]) -> np.ndarray:
+        """Source indices (into ``source_names``) of ``matrix(ids)``; -1 where unknown."""
+        if self.sources is None:
+            return np.full((len(self.years), len(self.regions), len(ids)), -1, dtype=np.int16)
+        return _gather(self.sources, self.indicators, ids, -1)
+
+    def with_values(
+        self, indicators: Sequence[str], values: np.ndarray, periods: np.ndarray | None = None
+    ) -> Panel:
+        """The same regions and years with other indicator arrays (derived inputs)."""
+        return Panel(
+            self.regions,
+            self.years,
+            tuple(indicators),
+            values,
+            self.population,
+            periods,
+            None,
+            self.source_names,
+        )
+
     def select(
         self, regions: np.ndarray | None = None, years: Sequence[int] | None = None
     ) -> Panel:
@@ -106,12 +149,16 @@ class Panel:
             else np.flatnonzero(np.isin(self.years, list(years)))
         )
         pop = None if self.population is None else self.population[np.ix_(y, r)]
+        cut = np.ix_(y, r, np.arange(len(self.indicators)))
         return Panel(
             self.regions.iloc[r],
             self.years[y],
             self.indicators,
-            self.values[np.ix_(y, r, np.arange(len(self.indicators)))],
+            self.values[cut],
             pop,
+            None if self.periods is None else self.periods[cut],
+            None if self.sources is None else self.sources[cut],
+            self.source_names,
         )
 
     def to_long(self) -> pd.DataFrame:
@@ -121,6 +168,11 @@ class Panel:
         out["year"] = self.years[y]
         out["indicator_id"] = np.asarray(self.indicators, dtype=object)[k]
         out["value"] = self.values[y, r, k]
+        if self.periods is not None:
+            out["period"] = self.periods[y, r, k]
+        if self.sources is not None and self.source_names:
+            names = np.asarray((*self.source_names, ""), dtype=object)
+            out["source"] = names[self.sources[y, r, k]]
         if self.population is not None:
             out["population"] = self.population[y, r]
         return out
@@ -128,7 +180,8 @@ class Panel:
     @classmethod
     def from_long(cls, frame: pd.DataFrame) -> Panel:
         """Build from the long format: region columns, ``year``, ``indicator_id``, ``value``
-        and optionally ``population`` (else the ``population`` indicator is used)."""
+        and optionally ``period``, ``source`` and ``population`` (else the ``population``
+        indicator is used)."""
         missing = {"region_code", "year", "indicator_id", "value"} - set(frame.columns)
         if missing:
             raise ValueError(f"the panel lacks the column(s) {', '.join(sorted(missing))}")
@@ -188,6 +241,16 @@ def _assemble(frame: pd.DataFrame, regions: pd.DataFrame) -> Panel:
         raise ValueError("the panel has more than one value for a region, year and indicator")
     values = np.full(shape, np.nan)
     values.reshape(-1)[flat] = frame["value"].to_numpy(dtype=float)
+    periods = None
+    if "period" in frame:
+        periods = np.full(shape, np.nan)
+        periods.reshape(-1)[flat] = period_years(frame["period"])
+    sources, source_names = None, ()
+    if "source" in frame:
+        codes_, uniques = pd.factorize(frame["source"].astype("object").fillna(""))
+        sources = np.full(shape, -1, dtype=np.int16)
+        sources.reshape(-1)[flat] = codes_.astype(np.int16)
+        source_names = tuple(str(u) for u in uniques)
     population = None
     if "population" in frame and frame["population"].notna().any():
         population = np.full(shape[:2], np.nan)
@@ -197,4 +260,23 @@ def _assemble(frame: pd.DataFrame, regions: pd.DataFrame) -> Panel:
         )[known]
     elif "population" in indicators:
         population = values[:, :, list(indicators).index("population")].copy()
-    return Panel(regions, years, tuple(indicators), values, population)
+    return Panel(
+        regions, years, tuple(indicators), values, population, periods, sources, source_names
+    )
+
+
+def period_years(periods: pd.Series) -> np.ndarray:
+    """The year of each period label ("2017", "2019-01-01", 2017.0), NaN when there is none."""
+    if pd.api.types.is_numeric_dtype(periods):
+        return periods.to_numpy(dtype=float)
+    text = periods.astype("string").str.slice(0, 4)
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+
+
+def _gather(array: np.ndarray, have: Sequence[str], ids: Sequence[str], fill: float) -> np.ndarray:
+    where = {ind: k for k, ind in enumerate(have)}
+    out = np.full((*array.shape[:2], len(ids)), fill, dtype=array.dtype)
+    pairs = [(j, where[i]) for j, i in enumerate(ids) if i in where]
+    if pairs:
+        out[:, :, [j for j, _ in pairs]] = array[:, :, [k for _, k in pairs]]
+    return out

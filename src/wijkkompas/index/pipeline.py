@@ -2,8 +2,10 @@
 
 Fitting and scoring must treat values identically, or the reference would describe a different
 scale from the one scores are put on. Both therefore call these two functions: :func:`prepare`
-(shrink small-area rates, impute, clip outliers) and :func:`compute` (normalise, aggregate).
-Everything is vectorised over the whole ``(years × regions) × indicators`` matrix.
+(carry a region's own figures forward, withhold rates that mean nothing for non-residential
+buurten, shrink small-area rates, express money in base-year prices, borrow from the parent,
+transform) and :func:`compute` (normalise, aggregate). Everything is vectorised over the whole
+``(years × regions) × indicators`` matrix.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import numpy as np
 from scipy import sparse
 
 from wijkkompas.index.aggregate import Aggregated, aggregate, combine, sparse_mask
-from wijkkompas.index.impute import impute
-from wijkkompas.index.normalise import levels, normalise
-from wijkkompas.index.outliers import clip
+from wijkkompas.index.exposure import non_residential
+from wijkkompas.index.impute import carry_forward, impute
+from wijkkompas.index.normalise import levels, normalise, transform
 from wijkkompas.index.panel import Panel
 from wijkkompas.index.smallarea import RateInfo, shrink, suppressed
 from wijkkompas.index.spec import GROUPS, IndexSpec
@@ -46,10 +48,25 @@ class Prepared:
     """Values ready for normalisation, with where they came from."""
 
     X: np.ndarray
+    """(years, regions, K) on the engine's scale (deflated, transformed)."""
     observed: np.ndarray
+    """The region's own figure (published in that year, or carried forward)."""
+    carried: np.ndarray
+    """Own figures carried forward from an earlier year (subset of ``observed``)."""
     imputed: np.ndarray
+    """Borrowed from the parent area."""
+    periods: np.ndarray
+    """Reference-period year of each own or carried figure (NaN otherwise)."""
     rates: RateInfo
     suppressed: np.ndarray
+    """(years, regions) not scored: too few inhabitants, or inhabitants unknown."""
+    unknown_population: np.ndarray
+    non_residential: np.ndarray
+    """(years, regions) mainly a place of work or shopping (see ``exposure``)."""
+    withheld: np.ndarray
+    """Figures withheld because they mean nothing for a non-residential buurt."""
+    unpriced: np.ndarray
+    """Money figures without a price index for their period (left unscored)."""
 
 
 @dataclass
@@ -109,30 +126,111 @@ def prepare(
     panel: Panel,
     spec: IndexSpec,
     *,
-    tau2: np.ndarray,
-    lower: np.ndarray | None,
-    upper: np.ndarray | None,
+    tau2: np.ndarray | None,
     imputation: str,
     shrinkage: str,
-    carry_max_years: int,
     suppression_threshold: float,
+    carry: bool = True,
+    log: list[dict[str, Any]] | None = None,
     watch: Stopwatch | None = None,
 ) -> Prepared:
-    """Shrink, impute and clip. ``lower``/``upper`` are per panel year; None skips clipping."""
+    """Carry, withhold, shrink, deflate, impute and transform (see module notes).
+
+    ``tau2`` is (years × levels × K) from ``Reference.tau2_for``; None skips shrinkage.
+    """
     watch = watch or Stopwatch()
+    Y, R, K = len(panel.years), len(panel.regions), len(spec.ids)
     X = panel.matrix(spec.ids)
-    missing = np.isnan(X)
+    periods = panel.period_matrix(spec.ids)
     watch.lap("select indicators")
-    rates = shrink(X, panel, spec, tau2, apply=shrinkage == "empirical_bayes")
+    carry_years = np.array([i.carry_years for i in spec.indicators], dtype=float)
+    carried = (
+        carry_forward(X, periods, panel.years, carry_years)
+        if carry
+        else np.zeros(X.shape, dtype=bool)
+    )
+    establishments = (
+        panel.matrix(["establishments"])[:, :, 0] if "establishments" in panel.indicators else None
+    )
+    nonres = non_residential(panel.population, establishments)
+    withheld = np.zeros(X.shape, dtype=bool)
+    for k, ind in enumerate(spec.indicators):
+        if ind.residential_only:
+            cut = nonres & ~np.isnan(X[:, :, k])
+            withheld[:, :, k] = cut
+            X[:, :, k][cut] = np.nan
+    watch.lap("carry forward, exposure")
+    rates = shrink(
+        X,
+        panel,
+        spec,
+        tau2 if tau2 is not None else np.full((Y, 2, K), np.nan),
+        apply=shrinkage == "empirical_bayes" and tau2 is not None,
+    )
     watch.lap("small-area shrinkage")
-    X, imputed = impute(X, panel, imputation, carry_max_years, missing)
-    observed = ~missing
-    watch.lap("imputation")
-    if lower is not None and upper is not None:
-        clip(X, lower, upper)
-    mask = suppressed(panel.population, X.shape[:2], suppression_threshold)
-    watch.lap("outliers and suppression")
-    return Prepared(X, observed, imputed, rates, mask)
+    unpriced = _deflate(X, periods, spec, log)
+    observed = ~np.isnan(X)
+    periods[~observed] = np.nan
+    X, imputed = impute(X, panel, imputation, ~observed)
+    transform(X, [i.transform for i in spec.indicators])
+    lost = observed & np.isnan(X)  # a transform refused the value (log of 0)
+    observed &= ~lost
+    watch.lap("deflation, imputation, transforms")
+    unknown = np.zeros((Y, R), dtype=bool)
+    if suppression_threshold > 0:
+        unknown = (
+            np.ones((Y, R), dtype=bool) if panel.population is None else np.isnan(panel.population)
+        )
+    mask = suppressed(panel.population, (Y, R), suppression_threshold) | unknown
+    watch.lap("suppression")
+    return Prepared(
+        X, observed, carried & observed, imputed, periods, rates, mask, unknown, nonres,
+        withheld, unpriced,
+    )  # fmt: skip
+
+
+def _deflate(
+    X: np.ndarray, periods: np.ndarray, spec: IndexSpec, log: list[dict[str, Any]] | None
+) -> np.ndarray:
+    """Money into base-year prices, each figure by the price level of its own period; a figure
+    whose period has no price level becomes missing (and is counted)."""
+    unpriced = np.zeros(X.shape, dtype=bool)
+    for k, ind in enumerate(spec.indicators):
+        if not ind.deflator:
+            continue
+        table = dict(ind.deflator)
+        column, when = X[:, :, k], periods[:, :, k]
+        have = ~np.isnan(column)
+        years = np.unique(when[have])
+        factor = np.full(column.shape, np.nan)
+        for year in years:
+            f = _factor(table, float(year), ind.date_period)
+            factor[when == year] = f
+        column *= factor
+        lost = have & np.isnan(column)
+        unpriced[:, :, k] = lost
+        if lost.any() and log is not None:
+            missing = sorted({int(y) for y in when[lost]})
+            log.append(
+                {
+                    "step": "no_price_index",
+                    "indicator": ind.id,
+                    "periods": missing,
+                    "figures": int(lost.sum()),
+                }
+            )
+    return unpriced
+
+
+def _factor(table: dict[int, float], year: float, date_period: bool) -> float:
+    """Base-year factor for money of ``year``; a 1 January value date takes the mean price
+    level of the year before and the year itself."""
+    if not date_period:
+        return table.get(int(year), np.nan)
+    before, this = table.get(int(year) - 1), table.get(int(year))
+    if before is None or this is None:
+        return np.nan
+    return 2.0 / (1.0 / before + 1.0 / this)
 
 
 def compute(
@@ -142,33 +240,33 @@ def compute(
     normalisation: str,
     aggregation: str,
     params: dict[str, Any],
-    rows: np.ndarray,
     signs: np.ndarray,
     weights: Weights,
-    min_coverage: float,
+    proxies: np.ndarray,
+    min_groups: int,
     watch: Stopwatch | None = None,
 ) -> Computed:
     """Normalise and aggregate ``X`` ((years, regions, K) or (1, rows, K))."""
     watch = watch or Stopwatch()
-    V3 = normalise(X, normalisation, params, rows, signs)
-    absent3 = np.empty(V3.shape, dtype=bool)
-    terms3 = np.empty_like(V3) if aggregation == "geometric" else V3
-    for t in range(V3.shape[0]):  # year blocks: see ``normalise``
-        np.isnan(V3[t], out=absent3[t])
-        if aggregation == "geometric":
-            np.log(levels(V3[t], normalisation), out=terms3[t])
-            np.copyto(terms3[t], 0.0, where=absent3[t])
-        np.copyto(V3[t], 0.0, where=absent3[t])
+    V3 = normalise(X, normalisation, params, signs)
+    absent3 = np.isnan(V3)
+    if aggregation == "geometric":
+        terms3 = np.log(levels(V3, normalisation))
+        terms3[absent3] = 0.0
+    else:
+        terms3 = V3
+    V3[absent3] = 0.0
     n = V3.shape[0] * V3.shape[1]
     V, terms, absent = V3.reshape(n, -1), terms3.reshape(n, -1), absent3.reshape(n, -1)
     present = ~absent
     watch.lap("normalisation")
     absent_csr = sparse_mask(absent)
-    imputed_csr = sparse_mask(present & ~observed.reshape(n, -1))
+    observed2 = observed.reshape(n, -1)
+    imputed_csr = sparse_mask(present & ~observed2)
+    anchors = present & observed2 & ~proxies[None, :]
     W = np.column_stack([weights.indicator, weights.domain])
-    agg = aggregate(terms, absent_csr, imputed_csr, W, weights.total_coefficients(), min_coverage)
+    agg = aggregate(terms, absent_csr, imputed_csr, W, weights.total_coefficients(), anchors)
     g = len(GROUPS)
-    total_mean, share = combine(agg.means[:, :g], agg.present[:, :g], weights.group)
-    total_mean[~(agg.coverage >= min_coverage - 1e-12)] = np.nan
+    total_mean, share = combine(agg.means[:, :g], agg.present[:, :g], weights.group, min_groups)
     watch.lap("weighting and aggregation")
     return Computed(V, terms, present, agg, total_mean, share, aggregation, absent_csr, imputed_csr)

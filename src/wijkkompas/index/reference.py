@@ -1,11 +1,24 @@
 """The reference: the fixed yardstick every score is measured against.
 
-Means, spreads, percentiles and winsorisation bounds per year, the reference year, the fitted
-weights, small-area variances and the scale of the total (for the fixed class cut-points) — all
-computed once by :func:`wijkkompas.index.fit.fit_reference` and stored as a versioned JSON
-artefact with the catalogue hash. Scoring reads only this artefact, so a region's score does not
-depend on which other regions are scored, and history does not move with each release
-(the ccvi-data #24 complaint; COINr's global normalisation; CBS SES-WOA's fixed coefficients).
+A region-year's scores depend only on its own figures (plus its parent's where imputation or
+shrinkage uses them, and its own earlier figures carried forward) and on a *named, versioned*
+reference — never on which other regions happen to be in the store (ADR 0010). The reference
+holds, per indicator and on the scale the engine works on (deflated money, after the
+catalogue's transform):
+
+* ``centre`` and ``spread``: 0 is the Dutch average (the national figure where one is known),
+  1 is the spread between buurten. A normalised value is ``sign · (x − centre) / spread``,
+  clipped to ±``clip`` spreads, so one extreme figure cannot carry a score and raising a
+  figure in its good direction never lowers it;
+* the pooled distribution of the fit data (mean, sd, min, max, percentiles) for the
+  alternative normalisations the uncertainty analysis tries;
+* the between-area variance of each rate per level and year (for small-area shrinkage) and
+  the year-on-year noise of each indicator measured in stable regions (for trends);
+* the weights, and the scale of every score on the fit data: class cut-points, the threshold
+  of the worst fifth per cumulation domain, percentiles.
+
+It is fitted once, on purpose (``wijkkompas reference fit``, or the default shipped with the
+catalogue), and stored as JSON with the catalogue's scoring hash.
 """
 
 from __future__ import annotations
@@ -22,8 +35,10 @@ from wijkkompas.index.spec import GROUPS
 from wijkkompas.index.weights import Weights
 
 FORMAT = "wijkkompas-index-reference"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PROBS = np.linspace(0.0, 1.0, 101)
+LEVELS = ("buurt", "wijk")
+"""Levels with a parent to shrink toward: buurt (toward its wijk) and wijk (its gemeente)."""
 
 
 class ReferenceMismatch(WijkkompasError):
@@ -32,44 +47,56 @@ class ReferenceMismatch(WijkkompasError):
 
 @dataclass
 class Reference:
-    """A fitted reference (see module notes). Arrays are (years × indicators) unless noted."""
+    """A fitted reference (see module notes). Arrays are per indicator unless noted."""
 
+    name: str
     catalogue_hash: str
     catalogue_version: str
     indicators: tuple[str, ...]
     method: dict[str, Any]
-    scope: str
-    reference_year: int
-    reference_level: str | None
-    years: np.ndarray
+    fitted_on: dict[str, Any]
+    """What the fit saw: regions, years, sources, and per indicator how many figures."""
+    centre: np.ndarray
+    spread: np.ndarray
+    centre_from: list[str]
+    """Per indicator where the centre comes from (a national figure, or the fit data's mean)."""
     mean: np.ndarray
     sd: np.ndarray
     min: np.ndarray
     max: np.ndarray
     n: np.ndarray
     quantiles: np.ndarray
-    """(years × indicators × len(PROBS)) percentiles of each indicator."""
-    lower: np.ndarray
-    upper: np.ndarray
-    fixed_rows: np.ndarray
-    """(indicators,) row of ``years`` used by the fixed ``reference`` normalisation."""
+    """(indicators × len(PROBS)) percentiles of the fit data, on the engine's scale."""
     tau2: np.ndarray
+    """(levels × tau_years × indicators) between-area variance of each rate around its parent."""
+    tau_years: np.ndarray
+    noise_sd: np.ndarray
+    """Year-on-year noise of each indicator in stable regions, on the engine's scale."""
+    noise_from: list[str]
     imputation_var: np.ndarray
     weights: Weights
     score_stats: dict[str, dict[str, Any]]
-    """Per score column (total, groups, domains): reference-year mean, sd and percentiles."""
+    """Per score column (total, groups, domains) on the fit data: mean, sd, n, percentiles."""
     cuts: np.ndarray
+    clip: float = 3.0
+    reference_year: int = 0
+    """The year whose national figures centre the yardstick (money in base-year prices)."""
     log: list[dict[str, Any]] = field(default_factory=list)
     created_with: str = ""
+    created_at: str = ""
+    scope: str = "fixed"
 
     @property
     def label(self) -> str:
-        where = "national" if self.scope == "national" else "set scored"
-        return f"{where} reference {self.reference_year} ({self.method['normalisation']})"
+        return f"reference {self.name} (catalogue {self.catalogue_version})"
+
+    @property
+    def reference_level(self) -> str:
+        return "buurt"
 
     def weights_table(self) -> pd.DataFrame:
         """Nominal weights per group, each indicator's share of the total (``total_weight``)
-        and its effective weight (share of the total's variance in the reference year)."""
+        and its effective weight (share of the total's variance on the fit data)."""
         table = pd.DataFrame(self.weights.indicator, index=list(self.indicators), columns=GROUPS)
         table["total_weight"] = self.weights.total_coefficients()
         table["effective_weight"] = self.weights.effective
@@ -77,32 +104,29 @@ class Reference:
         return table
 
     def params(self) -> dict[str, Any]:
-        """The per-year tables normalisation reads."""
+        """What normalisation reads."""
         return {
+            "centre": self.centre,
+            "spread": self.spread,
             "mean": self.mean,
             "sd": self.sd,
             "min": self.min,
             "max": self.max,
             "quantiles": self.quantiles,
             "probs": PROBS,
+            "clip": self.clip,
         }
 
-    def year_rows(self, years: np.ndarray) -> tuple[np.ndarray, list[dict[str, Any]]]:
-        """Reference row per panel year: the same year, else the nearest (earlier on a tie)."""
-        rows = np.empty(len(years), dtype=int)
-        log = []
+    def tau2_for(self, years: np.ndarray) -> np.ndarray:
+        """(years × levels × indicators) between-area variances: each panel year takes the
+        fitted year nearest to it (the earlier on a tie)."""
+        if self.tau_years.size == 0:
+            return np.full((len(years), len(LEVELS), len(self.indicators)), np.nan)
+        out = np.empty((len(years), len(LEVELS), len(self.indicators)))
         for t, year in enumerate(years):
-            dist = np.abs(self.years - year) * 2 + (self.years > year)
-            rows[t] = int(np.argmin(dist))
-            if self.years[rows[t]] != year:
-                log.append(
-                    {
-                        "step": "year_fallback",
-                        "year": int(year),
-                        "reference_year_used": int(self.years[rows[t]]),
-                    }
-                )
-        return rows, log
+            dist = np.abs(self.tau_years - year) * 2 + (self.tau_years > year)
+            out[t] = self.tau2[:, int(np.argmin(dist)), :]
+        return out
 
     def score_scale(self, column: str) -> tuple[float, float]:
         stats = self.score_stats.get(column, {})
@@ -114,17 +138,23 @@ class Reference:
             return float("nan")
         return float(np.interp(share, PROBS, grid))
 
+    def indicator_quantile(self, k: int, share: float) -> float:
+        grid = self.quantiles[k]
+        return float(np.interp(share, PROBS, grid)) if not np.isnan(grid).all() else float("nan")
+
     def check(self, catalogue_hash: str, ids: tuple[str, ...], method: dict[str, Any]) -> None:
         """Refuse to score with a reference fitted on another catalogue or method."""
         if catalogue_hash and self.catalogue_hash and catalogue_hash != self.catalogue_hash:
             raise ReferenceMismatch(
-                f"This reference was fitted on catalogue {self.catalogue_version} "
-                f"(hash {self.catalogue_hash[:12]}), not on the catalogue given "
-                f"(hash {catalogue_hash[:12]}). Fit a new reference for this catalogue."
+                f"The reference '{self.name}' was fitted on catalogue {self.catalogue_version} "
+                f"(scoring hash {self.catalogue_hash[:12]}), not on the catalogue given (hash "
+                f"{catalogue_hash[:12]}): its indicators, directions or weights differ. Fit a "
+                "reference for this catalogue with `wijkkompas reference fit`."
             )
         if tuple(ids) != tuple(self.indicators):
             raise ReferenceMismatch(
-                "The catalogue's scored indicators differ from the reference's; fit a new reference."
+                f"The catalogue's scored indicators differ from those of reference "
+                f"'{self.name}'; fit a new reference with `wijkkompas reference fit`."
             )
         differ = {k: (self.method.get(k), v) for k, v in method.items() if self.method.get(k) != v}
         if differ:
@@ -139,14 +169,18 @@ class Reference:
         return {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
+            "name": self.name,
             "created_with": self.created_with,
+            "created_at": self.created_at,
             "catalogue_hash": self.catalogue_hash,
             "catalogue_version": self.catalogue_version,
             "indicators": list(self.indicators),
-            "method": self.method,
-            "scope": self.scope,
+            "method": _plain(self.method),
+            "fitted_on": _plain(self.fitted_on),
             "reference_year": self.reference_year,
-            "reference_level": self.reference_level,
+            "clip": self.clip,
+            "centre_from": list(self.centre_from),
+            "noise_from": list(self.noise_from),
             "probs": _enc(PROBS),
             **arrays,
             "weights": {
@@ -166,8 +200,9 @@ class Reference:
             "log": _plain(self.log),
         }
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), separators=(",", ":"), allow_nan=False)
+    def to_json(self, indent: int | None = None) -> str:
+        separators = (",", ":") if indent is None else (",", ": ")
+        return json.dumps(self.to_dict(), separators=separators, allow_nan=False, indent=indent)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reference:
@@ -175,19 +210,21 @@ class Reference:
             raise ReferenceMismatch("This is not a wijkkompas index reference.")
         if data.get("format_version") != FORMAT_VERSION:
             raise ReferenceMismatch(
-                f"Reference format version {data.get('format_version')} is not supported "
-                f"(this wijkkompas reads version {FORMAT_VERSION}); fit a new reference."
+                f"Reference format version {data.get('format_version')} is not supported (this "
+                f"wijkkompas reads version {FORMAT_VERSION}): it comes from a version that "
+                "refitted its yardstick on every run. Fit a reference with "
+                "`wijkkompas reference fit`, or use the one shipped with the catalogue."
             )
         arrays = {k: _dec(data[k]) for k in _ARRAYS}
-        arrays["years"] = arrays["years"].astype(int)
-        arrays["fixed_rows"] = arrays["fixed_rows"].astype(int)
-        arrays["lower"] = np.nan_to_num(arrays["lower"], nan=-np.inf)
-        arrays["upper"] = np.nan_to_num(arrays["upper"], nan=np.inf)
+        arrays["tau_years"] = arrays["tau_years"].astype(int)
+        K = len(data["indicators"])
+        arrays["tau2"] = arrays["tau2"].reshape(len(LEVELS), -1, K)
+        arrays["quantiles"] = arrays["quantiles"].reshape(K, -1)
         w = data["weights"]
         weights = Weights(
-            _dec(w["indicator"]),
+            _dec(w["indicator"]).reshape(K, -1),
             _dec(w["group"]),
-            _dec(w["domain"]),
+            _dec(w["domain"]).reshape(K, -1),
             w["method"],
             _dec(w["effective"]),
         )
@@ -198,38 +235,46 @@ class Reference:
             for col, s in data["score_stats"].items()
         }
         return cls(
+            name=data["name"],
             catalogue_hash=data["catalogue_hash"],
             catalogue_version=data["catalogue_version"],
             indicators=tuple(data["indicators"]),
             method=data["method"],
-            scope=data["scope"],
-            reference_year=int(data["reference_year"]),
-            reference_level=data["reference_level"],
+            fitted_on=data.get("fitted_on", {}),
+            centre_from=list(data["centre_from"]),
+            noise_from=list(data["noise_from"]),
             weights=weights,
             score_stats=stats,
             cuts=_dec(data["cuts"]),
+            clip=float(data["clip"]),
+            reference_year=int(data["reference_year"]),
             log=data.get("log", []),
             created_with=data.get("created_with", ""),
+            created_at=data.get("created_at", ""),
             **arrays,
         )
 
     @classmethod
     def from_json(cls, text: str) -> Reference:
-        return cls.from_dict(json.loads(text))
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ReferenceMismatch(f"The reference is not valid JSON ({exc.msg}).") from None
+        return cls.from_dict(data)
 
 
 _ARRAYS = (
-    "years",
+    "centre",
+    "spread",
     "mean",
     "sd",
     "min",
     "max",
     "n",
     "quantiles",
-    "lower",
-    "upper",
-    "fixed_rows",
     "tau2",
+    "tau_years",
+    "noise_sd",
     "imputation_var",
 )
 
@@ -252,6 +297,8 @@ def _plain(v: Any) -> Any:
         return {str(k): _plain(x) for k, x in v.items()}
     if isinstance(v, list | tuple):
         return [_plain(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return _plain(v.tolist())
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float) and not np.isfinite(v):

@@ -40,6 +40,12 @@ class ScoringState:
     total: np.ndarray
     total_var: np.ndarray
     aggregation: str
+    periods: np.ndarray
+    """(years, regions, K) reference-period year of each own or carried figure."""
+    carried: np.ndarray
+    """(years, regions, K) own figures carried forward from an earlier year."""
+    term_var: np.ndarray
+    """(N, K) variance of each aggregated term (0 where absent)."""
 
     def coefficients(self, rows: slice | np.ndarray) -> np.ndarray:
         """Each indicator's coefficient in the total (0 when absent); a row sums to 1."""
@@ -99,16 +105,17 @@ class IndexResult:
 
     def manifest(self) -> dict[str, Any]:
         """What a stored run must record to be reproduced: options, the reference's identity
-        (catalogue hash, reference year, scope) and the run log."""
+        (name, catalogue hash, reference year) and the run log."""
         ref = self.reference
         return {
             "options": self.options.to_dict(),
             "reference": {
+                "name": ref.name,
                 "label": ref.label,
                 "catalogue_hash": ref.catalogue_hash,
                 "catalogue_version": ref.catalogue_version,
                 "reference_year": ref.reference_year,
-                "scope": ref.scope,
+                "created_at": ref.created_at,
                 "created_with": ref.created_with,
             },
             "years": [int(y) for y in self.panel.years],
@@ -129,7 +136,8 @@ class IndexResult:
 
     def scaled(self, column: str = "total") -> np.ndarray:
         """A score on a fixed, positive 0–100 reference scale: 100·Φ((s − mean) / sd) with the
-        reference year's mean and sd. Inequality measures and Gi* need positive values."""
+        mean and sd of the score on the reference's fit data. Inequality measures and Gi* need
+        positive values."""
         mean, sd = self.reference.score_scale(column)
         return 100.0 * ndtr((self.scores[column].to_numpy(dtype=float) - mean) / sd)
 
@@ -151,6 +159,8 @@ class IndexResult:
                         "raw": raw[t].ravel(),
                         "value": self.state.X[t].ravel(),
                         "imputed": self.state.imputed[t].ravel(),
+                        "carried": self.state.carried[t].ravel(),
+                        "period": self.state.periods[t].ravel(),
                         "normalised": self.state.normalised(rows).ravel(),
                         "contribution": self.state.contributions(rows).ravel(),
                     }

@@ -6,7 +6,9 @@ noise. Following the English Indices of Deprivation (shrinkage toward a larger a
 rate: ``θ̂ = θ_parent + B (r − θ_parent)`` with ``B = τ² / (τ² + v)``, where ``v`` is the sampling
 variance of the area's rate (binomial for percentages, Poisson for rates per 1000, computed from
 the *parent's* rate so that B does not depend on the area's own value and improving a rate can
-never lower a score) and ``τ²`` the between-area variance, fitted once into the reference.
+never lower a score) and ``τ²`` the between-area variance, fitted once into the reference per
+level (buurten around their wijk, wijken around their gemeente) and year. Model-based estimates
+(the RIVM health monitor) are already smoothed by their model and are never shrunk again.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def rate_columns(spec: IndexSpec, panel: Panel) -> list[tuple[int, int, float, s
         factor = ind.rate_factor
         if factor is None or ind.size is None or ind.size not in panel.indicators:
             continue
+        if ind.model_estimate:
+            continue
         model = "binomial" if ind.unit == "percent" else "poisson"
         out.append((k, panel.indicators.index(ind.size), factor, model))
     return out
@@ -55,29 +59,47 @@ def sampling_variance(theta: np.ndarray, n: np.ndarray, factor: float, model: st
     return v
 
 
+SHRINK_DEPTHS = (2, 1)
+"""Region depth of each level of ``tau2``: buurten (2, toward their wijk), wijken (1)."""
+MIN_PAIRS = 10
+"""Fewer child-parent pairs than this in a level and year and τ² falls back to all years."""
+
+
 def estimate_tau2(X: np.ndarray, panel: Panel, spec: IndexSpec, rows: np.ndarray) -> np.ndarray:
     """Method-of-moments between-area variance of each rate around its parent (NaN: no rate).
 
-    ``rows`` is the (years, regions) mask of reference rows; pooled over years,
-    τ² = mean((r − θ_parent)²) − mean(v), floored just above zero.
+    Returns (levels × years × indicators): per level (``SHRINK_DEPTHS``) and panel year,
+    τ² = mean((r − θ_parent)²) − mean(v), floored just above zero; a level-year with fewer than
+    ``MIN_PAIRS`` pairs takes the level's value pooled over all years. ``rows`` is the
+    (years, regions) mask of rows that may enter the fit.
     """
-    tau2 = np.full(len(spec.indicators), np.nan)
-    child = panel.parent >= 0
-    parent = panel.parent[child]
-    use = rows[:, child]
-    for k, size, factor, model in rate_columns(spec, panel):
-        own = X[:, child, k]
-        theta = X[:, parent, k]
-        v = sampling_variance(theta, panel.values[:, child, size], factor, model)
-        ok = use & ~np.isnan(own) & ~np.isnan(theta) & ~np.isnan(v)
-        if ok.sum() < 3:
-            continue
-        tau2[k] = max(float(np.mean((own - theta)[ok] ** 2) - np.mean(v[ok])), 1e-12)
+    Y = X.shape[0]
+    tau2 = np.full((len(SHRINK_DEPTHS), Y, len(spec.indicators)), np.nan)
+    for level, depth in enumerate(SHRINK_DEPTHS):
+        child = (panel.parent >= 0) & (panel.depth == depth)
+        parent = panel.parent[child]
+        use = rows[:, child]
+        for k, size, factor, model in rate_columns(spec, panel):
+            own = X[:, child, k]
+            theta = X[:, parent, k]
+            v = sampling_variance(theta, panel.values[:, child, size], factor, model)
+            ok = use & ~np.isnan(own) & ~np.isnan(theta) & ~np.isnan(v)
+            squared = np.where(ok, (own - theta) ** 2 - np.nan_to_num(v), 0.0)
+            if ok.sum() >= MIN_PAIRS:
+                pooled = max(float(squared.sum() / ok.sum()), 1e-12)
+                tau2[level, :, k] = pooled
+            for t in range(Y):
+                n = int(ok[t].sum())
+                if n >= MIN_PAIRS:
+                    tau2[level, t, k] = max(float(squared[t].sum() / n), 1e-12)
     return tau2
 
 
 def shrink(X: np.ndarray, panel: Panel, spec: IndexSpec, tau2: np.ndarray, apply: bool) -> RateInfo:
     """Shrink the rates in ``X`` in place (when ``apply``) and report their reliability.
+
+    ``tau2`` is (years × levels × indicators), one level per ``SHRINK_DEPTHS`` entry; regions at
+    other depths (gemeenten, custom areas) are not shrunk.
 
     Vectorised over regions and rate columns, one year at a time: year-sized blocks are small
     enough for the allocator to reuse, which at national scale is several times faster than
@@ -93,8 +115,10 @@ def shrink(X: np.ndarray, panel: Panel, spec: IndexSpec, tau2: np.ndarray, apply
     size = np.array([c[1] for c in cols])
     factor = np.array([c[2] for c in cols])
     binomial = np.array([c[3] == "binomial" for c in cols], dtype=float)
-    t2 = tau2[k]
-    orphan = panel.parent < 0
+    level_of = np.full(R, -1)
+    for level, depth in enumerate(SHRINK_DEPTHS):
+        level_of[panel.depth == depth] = level
+    orphan = (panel.parent < 0) | (level_of < 0)
     parent = np.where(orphan, np.arange(R), panel.parent)
     K = X.shape[2]
     flat = (np.arange(R)[:, None] * K + k[None, :]).ravel()  # 1-d gathers beat 2-d fancy ones
@@ -108,6 +132,7 @@ def shrink(X: np.ndarray, panel: Panel, spec: IndexSpec, tau2: np.ndarray, apply
         # sampling variance is still that of its own rate.
         np.copyto(theta, own, where=unjudged)
         n = panel.values[t][:, size]
+        t2 = tau2[t][np.maximum(level_of, 0)][:, k]
         with np.errstate(divide="ignore", invalid="ignore"):
             v = theta * (factor - binomial * theta) / n
             np.maximum(v, 0.0, out=v)

@@ -68,7 +68,24 @@ class IndicatorSpec:
     """The count a rate or share refers to (its denominator, else the catalogue ``weight``):
     sampling variance for small areas, and the weight of custom-area roll-ups."""
     weight: float = 1.0
-    """Expert weight within its groups (used by ``weighting="expert"`` only)."""
+    """Nominal weight within its groups: the catalogue's (1, a quarter for a proxy), or an
+    expert weight given in the options."""
+    transform: str | None = None
+    """``log`` or ``log1p`` before normalisation (see ``catalogue.schema.Transform``)."""
+    proxy: bool = False
+    """A proxy never gives a group a score on its own."""
+    model_estimate: bool = False
+    """A model-based small-area estimate: never shrunk, left out of trends."""
+    carry_years: int = 3
+    """How many years an older own figure may stand in for a missing one."""
+    deflator: tuple[tuple[int, float], ...] = ()
+    """(year, factor to base-year money) pairs; empty when the indicator is not money."""
+    date_period: bool = False
+    """The period is a date (1 January) rather than a year: money of that date is deflated with
+    the mean of the two yearly price levels around it."""
+    residential_only: bool = False
+    """A rate per resident of something that happens where people work and shop (crime): it is
+    withheld for buurten that are mainly non-residential."""
 
     @property
     def rate_factor(self) -> float | None:
@@ -110,6 +127,7 @@ class IndexSpec:
         """
         overrides = dict(expert_weights)
         included = set(include_tags)
+        prices = getattr(catalogue, "price_indices", {}) or {}
         specs = []
         for ind in catalogue.indicators:
             if ind.direction == "context":
@@ -131,14 +149,35 @@ class IndexSpec:
                     numerator=ind.numerator,
                     denominator=ind.denominator,
                     size=ind.denominator or getattr(ind, "weight", None),
-                    weight=float(overrides.get(ind.id, getattr(ind, "index_weight", 1.0))),
+                    weight=float(overrides.get(ind.id, _nominal_weight(ind))),
+                    transform=getattr(ind, "transform", None),
+                    proxy=getattr(ind, "proxy", None) is not None,
+                    model_estimate=bool(getattr(ind, "model_estimate", False)),
+                    carry_years=int(getattr(ind, "carry_years", 3)),
+                    deflator=_deflator(prices, getattr(ind, "deflate", None)),
+                    date_period=getattr(ind, "reference_date", None) is not None,
+                    residential_only=bool(getattr(ind, "residential_only", False)),
                 )
             )
         return cls(
             tuple(specs),
-            catalogue_hash=str(getattr(catalogue, "sha256", "")),
+            catalogue_hash=str(
+                getattr(catalogue, "scoring_sha256", getattr(catalogue, "sha256", ""))
+            ),
             catalogue_version=str(getattr(catalogue, "version", "")),
         )
+
+    @cached_property
+    def proxies(self) -> np.ndarray:
+        return np.array([i.proxy for i in self.indicators], dtype=bool)
+
+    @cached_property
+    def model_estimates(self) -> np.ndarray:
+        return np.array([i.model_estimate for i in self.indicators], dtype=bool)
+
+    @cached_property
+    def nominal(self) -> np.ndarray:
+        return np.array([i.weight for i in self.indicators], dtype=float)
 
     @cached_property
     def ids(self) -> tuple[str, ...]:
@@ -160,6 +199,19 @@ class IndexSpec:
 
     def position(self, indicator_id: str) -> int:
         return self.ids.index(indicator_id)
+
+
+def _nominal_weight(ind: Any) -> float:
+    weight = getattr(ind, "nominal_weight", None)
+    return 1.0 if weight is None else float(weight)
+
+
+def _deflator(prices: Mapping[str, Any], name: str | None) -> tuple[tuple[int, float], ...]:
+    """The price index an indicator is deflated with, as (year, factor to base-year money)."""
+    if name is None or name not in prices:
+        return ()
+    index = prices[name]
+    return tuple((int(y), 100.0 / float(v)) for y, v in sorted(index.values.items()))
 
 
 def as_spec(catalogue: Any, expert_weights: Iterable[tuple[str, float]] = ()) -> IndexSpec:

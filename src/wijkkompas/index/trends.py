@@ -1,38 +1,41 @@
-"""Trends: change between two years, its uncertainty, and which indicators drove it.
+"""Change between two years: like for like, with an error calibrated on real data.
 
-The change of a score is only news when it exceeds its noise. The engine propagates
-indicator-level uncertainty into every total with the delta method and treats indicators and
-years as independent (a simplification; correlated errors would mostly cancel in a change):
+A total compares two years honestly only when both rest on the same indicators. So a change is
+computed on the *like-for-like basket*: the indicators that are the region's own figure in both
+years, with a different reference period (a figure carried forward is not compared with
+itself), leaving out model-based estimates (the RIVM health monitor's change follows its
+register covariates and, in 2020, COVID-19). Each group is recomputed on that basket in both
+years, the total over the groups both years have, and the change is their difference; the
+basket is kept with the change.
 
-* every present value carries ``indicator_noise_sd`` reference standard deviations of noise
-  (rounding, definitions, geocoding — administrative data are not exact);
-* a rate adds its sampling variance (binomial for percentages, Poisson per 1000, from its size;
-  after shrinkage the posterior variance ``B·v``);
-* an imputed value adds the reference's mean squared gap between regions and their parents.
-
-``Var(total) = Σ_i coef_i² · (dterm_i/dx_i)² · Var(x_i)`` (times total² for geometric); a change
-is *climbing* or *sliding* when it exceeds ``trend_z`` standard errors of the difference, and
-*stable* otherwise. By default a year is compared with the earliest panel year at least
-``trend_min_gap`` years before it. Because contributions add up exactly to each year's score,
-their year-on-year differences attribute the change exactly to indicators.
+The change is only news when it exceeds its noise. Each indicator's noise is the reference's
+year-on-year noise, measured in regions present in consecutive years (a robust spread of their
+changes: an upper bound, since it includes real change); a rate's sampling error counts where it
+is larger; a value borrowed from the parent adds the reference's parent gap. With the delta
+method, ``Var(Δ) = Σ_i c_i² (Var_now,i + Var_then,i)``. A change is *climbing* or *sliding* beyond
+``trend_z`` standard errors and *stable* otherwise. Because contributions add up exactly, their
+differences attribute the change to indicators.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from scipy.special import ndtr
 
-from wijkkompas.index.normalise import Z_METHODS, pick, slope
+from wijkkompas.index.normalise import Z_METHODS, slope
+from wijkkompas.index.spec import IndexSpec
 
 if TYPE_CHECKING:
-    from wijkkompas.index.engine import IndexResult
     from wijkkompas.index.pipeline import Computed, Prepared
     from wijkkompas.index.reference import Reference
+    from wijkkompas.index.result import IndexResult, ScoringState
+
+TREND_MIN_GROUPS = 3
+"""A like-for-like change of the total needs at least this many groups in both years."""
 
 
 def baseline_rows(years: np.ndarray, min_gap: int) -> np.ndarray:
@@ -45,98 +48,119 @@ def baseline_rows(years: np.ndarray, min_gap: int) -> np.ndarray:
     return out
 
 
-def total_variance(
-    prepared: Prepared,
-    computed: Computed,
-    weights: np.ndarray,
-    reference: Reference,
-    rows: np.ndarray,
-    signs: np.ndarray,
-    noise_sd: float,
+def term_variance(
+    prepared: Prepared, computed: Computed, reference: Reference, spec: IndexSpec
 ) -> np.ndarray:
-    """Variance of each row's total from indicator noise (see module notes); (N,).
-
-    ``Σ_i coef_i² τ_i`` is evaluated without forming ``coef``: with ``coef_i = Σ_g W_ig β_g``,
-    it equals ``Σ_{g,h} β_g β_h Σ_i W_ig W_ih τ_i``, so only a few products over the
-    (mostly constant, sparsely corrected) term variances ``τ`` are needed.
-    """
+    """(N × K) variance of each aggregated term (0 where absent); see module notes."""
     Y, R, K = prepared.X.shape
-    N = Y * R
     method = reference.method["normalisation"]
-    G = weights.shape[1]
-    pairs = [(g, h) for g in range(G) for h in range(g, G) if (weights[:, g] * weights[:, h]).any()]
-    M = (
-        np.column_stack([weights[:, g] * weights[:, h] for g, h in pairs])
-        if pairs
-        else np.zeros((K, 0))
-    )
-    rates = prepared.rates
-    imp_var = np.nan_to_num(reference.imputation_var)
-    if computed.aggregation == "arithmetic" and method in (*Z_METHODS, "minmax"):
-        d2 = slope(prepared.X[:, :1], method, reference.params(), rows, signs)[:, 0, :] ** 2
-        d2 = np.nan_to_num(d2)
-        noise = (noise_sd * np.nan_to_num(pick(reference.sd, rows))) ** 2 * d2
-        Q = np.repeat(noise @ M, R, axis=0)
-        Q -= _reweighted(computed.absent, lambda y, k: noise[y, k], R) @ M
-        Q += _reweighted(computed.imputed, lambda y, k: imp_var[k] * d2[y, k], R) @ M
-        cols = rates.columns
-        for t in range(Y) if cols.size else ():
-            Q[t * R : (t + 1) * R] += (rates.variance[t] * d2[t, cols]) @ M[cols]
-    else:
-        tau = _dense_term_variance(prepared, computed, reference, rows, signs, noise_sd)
-        Q = np.where(computed.present, tau, 0.0) @ M
-    beta = computed.beta
-    var = np.zeros(N)
-    for p, (g, h) in enumerate(pairs):
-        var += (1.0 if g == h else 2.0) * beta[:, g] * beta[:, h] * Q[:, p]
-    if computed.aggregation == "geometric":
-        return computed.total**2 * var
-    return var
-
-
-def _reweighted(
-    mask: sparse.csr_array, value: Callable[[np.ndarray, np.ndarray], np.ndarray], regions: int
-) -> sparse.csr_array:
-    """The same sparse cells with data ``value(year, indicator)`` instead of ones."""
-    rows = np.repeat(np.arange(mask.shape[0]), np.diff(mask.indptr))
-    return sparse.csr_array(
-        (value(rows // regions, mask.indices), mask.indices, mask.indptr), shape=mask.shape
-    )
-
-
-def _dense_term_variance(
-    prepared: Prepared,
-    computed: Computed,
-    reference: Reference,
-    rows: np.ndarray,
-    signs: np.ndarray,
-    noise_sd: float,
-) -> np.ndarray:
-    """Per-cell variance of each aggregated term when the slope varies per cell (rank
-    normalisation, geometric aggregation)."""
-    X = prepared.X
-    Y, R, K = X.shape
-    method = reference.method["normalisation"]
-    var_x = np.broadcast_to((noise_sd * pick(reference.sd, rows))[:, None, :] ** 2, X.shape).copy()
-    var_x += np.where(prepared.imputed, np.nan_to_num(reference.imputation_var), 0.0)
+    d = np.nan_to_num(slope(method, reference.params(), spec.signs))
+    own = (np.nan_to_num(reference.noise_sd) * d) ** 2
+    borrowed = np.nan_to_num(reference.imputation_var) * d**2
+    var = np.where(prepared.observed, own[None, None, :], borrowed[None, None, :])
     cols = prepared.rates.columns
     if cols.size:
-        var_x[:, :, cols] += prepared.rates.variance
-    d = np.array(slope(X, method, reference.params(), rows, signs)).reshape(Y * R, K)
+        # d(transform)/dx on the engine's scale: exp(-x) for log and log1p, 1 otherwise.
+        derivative = np.ones((Y, R, cols.size))
+        for j, k in enumerate(cols):
+            if spec.indicators[k].transform in ("log", "log1p"):
+                derivative[:, :, j] = np.exp(-np.nan_to_num(prepared.X[:, :, k]))
+        sampling = prepared.rates.variance * derivative**2 * d[cols] ** 2
+        own_rates = np.where(prepared.observed[:, :, cols], sampling, 0.0)
+        var[:, :, cols] = np.maximum(var[:, :, cols], own_rates)
+    var = var.reshape(Y * R, K)
     if computed.aggregation == "geometric":
         V = computed.V
         if method in Z_METHODS:
             du, u = np.exp(-0.5 * V**2) / np.sqrt(2 * np.pi), ndtr(V)
         else:
             du, u = ((V >= 0) & (V <= 1)).astype(float), np.clip(V, 0, 1)
-        d = d * 99.0 * du / (1.0 + 99.0 * u)
-    return np.nan_to_num(d**2 * var_x.reshape(Y * R, K))
+        var = var * (99.0 * du / (1.0 + 99.0 * u)) ** 2
+    return np.where(computed.present, var, 0.0)
+
+
+def total_variance(
+    prepared: Prepared, computed: Computed, reference: Reference, spec: IndexSpec
+) -> tuple[np.ndarray, np.ndarray]:
+    """Variance of each row's total (N,) from its terms' noise, and the terms' variances
+    (N × K, kept for like-for-like changes)."""
+    var = term_variance(prepared, computed, reference, spec)
+    coef = computed.coefficients(reference.weights.indicator)
+    out = (coef**2 * var).sum(axis=1)
+    if computed.aggregation == "geometric":
+        out = computed.total**2 * out
+    return out, var
+
+
+@dataclass
+class Change:
+    """Like-for-like change of the total for a block of regions."""
+
+    change: np.ndarray
+    se: np.ndarray
+    total_from: np.ndarray
+    total_to: np.ndarray
+    basket: np.ndarray
+    """(regions × K) the indicators both totals rest on."""
+    contributions_from: np.ndarray
+    contributions_to: np.ndarray
+
+
+def like_for_like(
+    state: ScoringState,
+    spec: IndexSpec,
+    reference: Reference,
+    now: slice,
+    then: slice,
+    min_groups: int = TREND_MIN_GROUPS,
+) -> Change:
+    """The change of the total between two blocks of rows on their common basket."""
+    W = reference.weights.indicator
+    a = reference.weights.group
+    own_now = state.present[now] & state.observed.reshape(state.present.shape)[now]
+    own_then = state.present[then] & state.observed.reshape(state.present.shape)[then]
+    periods = state.periods.reshape(state.present.shape)
+    different = periods[now] != periods[then]
+    basket = own_now & own_then & different & ~spec.model_estimates[None, :]
+    Bf = basket.astype(float)
+    den = Bf @ W
+    anchored = (basket & ~spec.proxies[None, :]).astype(float) @ (W > 0)
+    ok = (den > 0) & (anchored >= 1)
+    enough = ok.sum(axis=1) >= min_groups
+    ok &= enough[:, None]
+    ga = np.where(ok, a[None, :], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(ga.sum(axis=1, keepdims=True) > 0, ga / ga.sum(axis=1, keepdims=True), 0.0)
+        beta = np.where(ok, share / den, 0.0)
+    coef = Bf * (beta @ W.T)
+    t_now = (coef * state.terms[now]).sum(axis=1)
+    t_then = (coef * state.terms[then]).sum(axis=1)
+    if state.aggregation == "geometric":
+        t_now, t_then = np.exp(t_now), np.exp(t_then)
+    missing = ~enough
+    t_now[missing], t_then[missing] = np.nan, np.nan
+    var = state.term_var
+    v = (coef**2 * (var[now] + var[then])).sum(axis=1)
+    if state.aggregation == "geometric":
+        v = v * t_now * t_then
+    change = t_now - t_then
+    se = np.sqrt(v)
+    se[missing] = np.nan
+    return Change(
+        change,
+        se,
+        t_then,
+        t_now,
+        basket & enough[:, None],
+        np.where(basket, coef * state.terms[then], np.nan),
+        np.where(basket, coef * state.terms[now], np.nan),
+    )
 
 
 TREND_LABELS = ("sliding", "stable", "climbing")
 
 
-def trend_labels(change: np.ndarray, se: np.ndarray, z: float) -> pd.Categorical[str]:
+def trend_labels(change: np.ndarray, se: np.ndarray, z: float) -> pd.Categorical:
     """``climbing`` / ``stable`` / ``sliding`` (missing where the change is unknown).
 
     A categorical, not strings: a whole-country table has a quarter of a million rows.
@@ -150,7 +174,7 @@ def trend_labels(change: np.ndarray, se: np.ndarray, z: float) -> pd.Categorical
 
 
 def trends(result: IndexResult, year: int, compare_year: int | None = None) -> pd.DataFrame:
-    """Change of the total between ``compare_year`` and ``year`` for every region.
+    """Like-for-like change of the total between ``compare_year`` and ``year`` per region.
 
     Parameters
     ----------
@@ -165,9 +189,10 @@ def trends(result: IndexResult, year: int, compare_year: int | None = None) -> p
     Returns
     -------
     pandas.DataFrame
-        One row per region: totals of both years, ``change``, ``change_se``, ``trend`` and the
-        indicators whose contributions rose (``driver_up``) and fell (``driver_down``) most.
-        For geometric aggregation the attribution is of the change in log(total).
+        One row per region: totals of both years *on the common basket* (``total_from``,
+        ``total_to``), ``change``, ``change_se``, ``trend``, the basket (``basket``, space-
+        separated ids) and the indicators whose contributions rose (``driver_up``) and fell
+        (``driver_down``) most. For geometric aggregation the attribution is of log(total).
     """
     years = result.panel.years
     if year not in years:
@@ -184,25 +209,28 @@ def trends(result: IndexResult, year: int, compare_year: int | None = None) -> p
     else:
         raise ValueError(f"{compare_year} is not a panel year")
     R = len(result.panel.regions)
-    state = result.state
     now, then = slice(t * R, (t + 1) * R), slice(b * R, (b + 1) * R)
-    change = state.total[now] - state.total[then]
-    se = np.sqrt(state.total_var[now] + state.total_var[then])
-    delta = state.contributions(now) - state.contributions(then)
+    found = like_for_like(result.state, result.spec, result.reference, now, then)
+    hidden = result.scores["suppressed"].to_numpy()
+    for arr in (found.change, found.se, found.total_from, found.total_to):
+        arr[hidden[now] | hidden[then]] = np.nan
+    delta = found.contributions_to - found.contributions_from
     ids = np.asarray(result.spec.ids, dtype=object)
     filled = np.nan_to_num(delta)
-    has = ~np.isnan(change)
+    has = ~np.isnan(found.change)
+    basket = np.array([" ".join(ids[row]) for row in found.basket], dtype=object)
     return pd.DataFrame(
         {
             "region_code": result.panel.codes,
             "level": result.panel.levels,
             "year_from": int(years[b]),
             "year_to": int(year),
-            "total_from": state.total[then],
-            "total_to": state.total[now],
-            "change": change,
-            "change_se": se,
-            "trend": trend_labels(change, se, result.options.trend_z),
+            "total_from": found.total_from,
+            "total_to": found.total_to,
+            "change": found.change,
+            "change_se": found.se,
+            "trend": trend_labels(found.change, found.se, result.options.trend_z),
+            "basket": np.where(has, basket, ""),
             "driver_up": np.where(has & (filled.max(axis=1) > 0), ids[filled.argmax(axis=1)], None),
             "driver_down": np.where(
                 has & (filled.min(axis=1) < 0), ids[filled.argmin(axis=1)], None

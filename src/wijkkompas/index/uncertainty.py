@@ -24,7 +24,7 @@ import pandas as pd
 
 from wijkkompas.index.aggregate import sparse_mask
 from wijkkompas.index.engine import options_of
-from wijkkompas.index.normalise import levels, normalise, parameter_rows
+from wijkkompas.index.normalise import levels, normalise
 from wijkkompas.index.options import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, EngineOptions
 from wijkkompas.index.panel import Panel
 from wijkkompas.index.pipeline import compute, prepare
@@ -87,27 +87,21 @@ def uncertainty(
     spec = as_spec(catalogue, options.expert_weights)
     reference.check(spec.catalogue_hash, spec.ids, options.method())
     rng = np.random.default_rng(options.seed if seed is None else seed)
-    keep = (panel.years <= year) & (panel.years >= year - options.carry_max_years)
+    carry = max((i.carry_years for i in spec.indicators), default=0)
+    keep = (panel.years <= year) & (panel.years >= year - carry)
     sub = panel.select(years=panel.years[keep].tolist())
     t = int(np.flatnonzero(sub.years == year)[0])
-    year_rows, _ = reference.year_rows(sub.years[t : t + 1])
     method = reference.method
-    clip = method["outliers"] == "winsorise"
     params = reference.params()
-    rows_of = {n: parameter_rows(n, year_rows, reference.fixed_rows) for n in normalisations}
     w = reference.weights
 
     def prepared(imputation: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        rows, _ = reference.year_rows(sub.years)
         p = prepare(
             sub,
             spec,
-            tau2=reference.tau2,
+            tau2=reference.tau2_for(sub.years),
             imputation=imputation,
-            lower=reference.lower[rows] if clip else None,
-            upper=reference.upper[rows] if clip else None,
             shrinkage=method["shrinkage"],
-            carry_max_years=options.carry_max_years,
             suppression_threshold=options.suppression_threshold,
         )
         return p.X[t : t + 1], p.observed[t : t + 1], p.suppressed[t]
@@ -119,10 +113,10 @@ def uncertainty(
         normalisation=method["normalisation"],
         aggregation=method["aggregation"],
         params=params,
-        rows=parameter_rows(method["normalisation"], year_rows, reference.fixed_rows),
         signs=spec.signs,
         weights=w,
-        min_coverage=options.min_coverage,
+        proxies=spec.proxies,
+        min_groups=options.min_groups,
     )
     ranked = ~np.isnan(nominal.total) & ~hidden
     group_present = nominal.agg.present[ranked][:, : len(GROUPS)]
@@ -141,7 +135,7 @@ def uncertainty(
     for imp in imputations:
         X = X0 if imp == options.imputation else prepared(imp)[0]
         for norm in normalisations:
-            V = normalise(X, norm, params, rows_of[norm], spec.signs)[0][ranked]
+            V = normalise(X, norm, params, spec.signs)[0][ranked]
             for agg in aggregations:
                 found = by_choice.get((imp, norm, agg))
                 if found is None:

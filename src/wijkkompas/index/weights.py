@@ -1,7 +1,9 @@
 """Weights: nominal weights per group, and what they turn out to mean.
 
-Equal weights within each group are the default (Wijkprofiel's "geen weging"): honest when
-nobody can defend a different choice. ``expert`` weights come from options or the catalogue;
+The catalogue's nominal weights are the default: 1 for every direct measure within its group
+(Wijkprofiel's "geen weging": honest when nobody can defend a different choice) and a quarter
+for a proxy. ``equal`` gives proxies full weight too (an alternative for the uncertainty
+analysis); ``expert`` weights come from options;
 ``pca`` uses the squared loadings of each group's first principal component on the reference
 year, scaled to sum to one (Nicoletti et al. 2000; OECD/JRC 2008 §6.1). Groups enter the total
 with equal weight unless ``group_weights`` say otherwise.
@@ -48,9 +50,9 @@ class Weights:
 
 
 def nominal_weights(spec: IndexSpec, method: str, group_weights: dict[str, float]) -> Weights:
-    """Equal or expert weights straight from the spec (PCA refines them at fit time)."""
-    if method == "expert":
-        base = np.array([i.weight for i in spec.indicators], dtype=float)
+    """Nominal, equal or expert weights straight from the spec (PCA refines them at fit time)."""
+    if method in ("nominal", "expert", "pca"):
+        base = spec.nominal.copy()
     else:
         base = np.ones(len(spec.indicators))
     indicator = spec.group_membership * base[:, None]
@@ -99,10 +101,11 @@ def effective_weights(contributions: np.ndarray) -> np.ndarray:
     """Share of the total's variance carried by each indicator.
 
     ``contributions`` is (rows × indicators) of per-indicator contributions that sum to each
-    row's total (complete rows only). The shares sum to one.
+    row's total, NaN where an indicator is not in the row's basket (then it contributes 0) and
+    all-NaN for a row without a total. The shares sum to one.
     """
-    ok = ~np.isnan(contributions).any(axis=1)
-    c = contributions[ok]
+    ok = ~np.isnan(contributions).all(axis=1)
+    c = np.nan_to_num(contributions[ok])
     if c.shape[0] < 3:
         return np.full(contributions.shape[1], np.nan)
     total = c.sum(axis=1)

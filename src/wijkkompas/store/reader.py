@@ -237,6 +237,28 @@ class StoreReader:
         """Code crosswalks between boundary years, as imported."""
         return self._frame("SELECT * EXCLUDE (import_id) FROM crosswalk ORDER BY 1, 2, 3, 4")
 
+    def references(self) -> pd.DataFrame:
+        """Stored references, oldest first (without their JSON)."""
+        columns = ["name", "created_at", "catalogue_version", "catalogue_hash", "active", "note"]
+        if not self._has_table("index_references"):
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+        return self._frame(f"SELECT {', '.join(columns)} FROM index_references ORDER BY created_at")
+
+    def reference_json(self, name: str) -> str | None:
+        if not self._has_table("index_references"):
+            return None
+        rows = self._con.execute(
+            "SELECT reference FROM index_references WHERE name = ?", [name]
+        ).fetchall()
+        return str(rows[0][0]) if rows else None
+
+    def active_reference(self) -> str | None:
+        """The name of the reference ``index`` uses, or None for the catalogue's own."""
+        if not self._has_table("index_references"):
+            return None
+        rows = self._con.execute("SELECT name FROM index_references WHERE active").fetchall()
+        return str(rows[0][0]) if rows else None
+
     def index_runs(self) -> pd.DataFrame:
         """Saved index runs, newest last (without their bulky reference)."""
         return self._frame(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 """3: ``observation_margins`` (margins of error of survey figures). 4: ``national_observations``
-(the country's figures, the KWB row NL00 "Nederland"). Each version only adds tables, created on
+(the country's figures, the KWB row NL00 "Nederland"). 5: ``index_references`` (named, fixed
+yardsticks fitted on purpose; ADR 0010). Each version only adds tables, created on
 the next write (``CREATE TABLE IF NOT EXISTS``), so an older store stays readable (readers check
 for a newer table and return an empty frame without it) and gains the new tables when it is next
 imported into."""
@@ -137,6 +138,16 @@ TABLES: dict[str, str] = {
             catalogue_sha256 VARCHAR NOT NULL,
             scope VARCHAR NOT NULL,
             manifest JSON NOT NULL,
+            reference JSON NOT NULL
+        )""",
+    "index_references": """
+        CREATE TABLE IF NOT EXISTS index_references (
+            name VARCHAR PRIMARY KEY,
+            created_at TIMESTAMP NOT NULL,
+            catalogue_version VARCHAR NOT NULL,
+            catalogue_hash VARCHAR NOT NULL,
+            active BOOLEAN NOT NULL,
+            note VARCHAR NOT NULL,
             reference JSON NOT NULL
         )""",
     "index_scores": """

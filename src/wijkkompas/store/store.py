@@ -171,6 +171,51 @@ class AnalyticStore:
             con.register("run_scores", arrow(frame))
             con.execute("INSERT INTO index_scores SELECT * FROM run_scores")
 
+    def save_reference(
+        self,
+        *,
+        name: str,
+        catalogue_version: str,
+        catalogue_hash: str,
+        reference_json: str,
+        note: str,
+        activate: bool,
+    ) -> None:
+        """Keep a fitted reference under its name (refusing to overwrite one: a reference is a
+        yardstick others cite), optionally making it the one ``index`` uses."""
+        with self.writing() as con:
+            (exists,) = con.execute(
+                "SELECT count(*) FROM index_references WHERE name = ?", [name]
+            ).fetchone() or (0,)
+            if exists:
+                raise StoreError(
+                    f"The store already has a reference named '{name}'. References are never "
+                    "overwritten (runs and plans cite them): choose another --name."
+                )
+            if activate:
+                con.execute("UPDATE index_references SET active = FALSE")
+            con.execute(
+                "INSERT INTO index_references VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    name, datetime.now(UTC).replace(tzinfo=None), catalogue_version,
+                    catalogue_hash, activate, note, reference_json,
+                ],
+            )  # fmt: skip
+
+    def activate_reference(self, name: str | None) -> None:
+        """Make a stored reference the one ``index`` uses; None goes back to the catalogue's."""
+        with self.writing() as con:
+            if name is not None:
+                (exists,) = con.execute(
+                    "SELECT count(*) FROM index_references WHERE name = ?", [name]
+                ).fetchone() or (0,)
+                if not exists:
+                    raise StoreError(
+                        f"The store has no reference named '{name}'. "
+                        "`wijkkompas reference list` shows the names."
+                    )
+            con.execute("UPDATE index_references SET active = (name = ?)", [name or ""])
+
     def import_batches(
         self, batches: list[ImportBatch], progress: Progress | None = None
     ) -> list[ImportSummary]:
