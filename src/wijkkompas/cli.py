@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import pandas as pd
 import typer
@@ -24,6 +24,9 @@ from wijkkompas.errors import WijkkompasError
 from wijkkompas.paths import default_store
 from wijkkompas.regions import parse_region_code
 from wijkkompas.store import AnalyticStore
+
+if TYPE_CHECKING:
+    from wijkkompas.sources.importer import FileReport
 
 app = typer.Typer(
     name="wijkkompas",
@@ -172,6 +175,8 @@ class SourceOption(StrEnum):
     leefbaarometer = "leefbaarometer"
     crosswalk = "crosswalk"
     survey = "survey"
+    kwb_series = "kwb-series"
+    statline_names = "statline-names"
 
 
 class ReleaseOption(StrEnum):
@@ -236,6 +241,8 @@ def import_(
                 f"  columns not matched (kept as they are): {len(report.unmatched_columns)}",
                 highlight=False,
             )
+        if report.names_matched or report.unmatched_names:
+            _print_names(report)
         if report.national_figures:
             out.print(
                 f"  figures for Nederland (NL00), kept for comparison: {report.national_figures}",
@@ -248,6 +255,31 @@ def import_(
                 f"{len(report.unjoined_codes)} {report.unjoined_codes[:5]}",
                 highlight=False,
             )
+
+
+NAMES_SHOWN = 100
+
+
+def _print_names(report: FileReport) -> None:
+    """Regions a file named without codes: how many were found, and every name that was not."""
+    years = ", ".join(map(str, report.name_code_years)) or "-"
+    out.print(
+        f"  regions identified by name: {report.names_matched} matched to the codes of the "
+        f"{years} indeling",
+        highlight=False,
+    )
+    if report.unmatched_names:
+        names = report.unmatched_names
+        shown = "; ".join(names[:NAMES_SHOWN])
+        more = (
+            f" … and {len(names) - NAMES_SHOWN} more (all are in the import's provenance)"
+            if len(names) > NAMES_SHOWN
+            else ""
+        )
+        out.print(
+            f"  names not matched, not imported: {len(names)}: {shown}{more}",
+            highlight=False,
+        )
 
 
 SHOW_COLUMNS = [
@@ -361,6 +393,7 @@ def _mount_sub_apps() -> None:
     from wijkkompas.cli_fetch import fetch_app
     from wijkkompas.cli_monitor import register
     from wijkkompas.cli_pb import pb_command
+    from wijkkompas.cli_reference import reference_app
     from wijkkompas.cli_report import report_command
     from wijkkompas.cli_survey import survey_app
 
@@ -369,6 +402,7 @@ def _mount_sub_apps() -> None:
     app.command("pb")(pb_command)
     app.command("report")(report_command)
     app.add_typer(survey_app, name="survey")
+    app.add_typer(reference_app, name="reference")
 
 
 _mount_sub_apps()

@@ -50,6 +50,13 @@ def index_command(
     ] = 200,
     format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
     save: Annotated[bool, typer.Option(help="Keep the run in the store (plans cite it).")] = True,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            help="The reference to score with (default: the store's chosen one, else "
+            "'catalogue'); see `wijkkompas reference list`."
+        ),
+    ] = None,
 ) -> None:
     """Score livability and the four conditions of social quality per region and year."""
     from wijkkompas.catalogue import load_catalogue
@@ -64,6 +71,7 @@ def index_command(
         draws=draws,
         years=[year] if year else None,
         save=save,
+        reference=reference,
     )
     table = run.table
     if year is not None and table.empty:

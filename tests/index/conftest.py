@@ -12,9 +12,14 @@ from wijkkompas.catalogue import Catalogue, catalogue_from_dict
 from wijkkompas.index import EngineOptions, Panel
 
 PLAIN = EngineOptions(
-    outliers="none", shrinkage="none", imputation="none", suppression_threshold=0.0
+    shrinkage="none",
+    imputation="none",
+    suppression_threshold=0.0,
+    min_groups=1,
+    trend_min_groups=1,
 )
-"""Options that make hand computation easy: no treatment, nothing suppressed."""
+"""Options that make hand computation easy: no treatment, nothing suppressed, a total and a
+trend from a single group."""
 
 
 def indicator(id: str, **fields: Any) -> dict[str, Any]:
@@ -34,8 +39,8 @@ def indicator(id: str, **fields: Any) -> dict[str, Any]:
     return base
 
 
-def make_catalogue(*indicators: dict[str, Any]) -> Catalogue:
-    return catalogue_from_dict({"version": "test", "indicators": list(indicators)})
+def make_catalogue(*indicators: dict[str, Any], **extra: Any) -> Catalogue:
+    return catalogue_from_dict({"version": "test", "indicators": list(indicators), **extra})
 
 
 def region_parts(code: str) -> tuple[str, str, str | None]:

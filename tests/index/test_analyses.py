@@ -138,7 +138,8 @@ def test_default_catalogue_end_to_end() -> None:
     ):
         assert s[group].notna().all(), group
     e = explain(result, "BU00010003", 2022, compare_year=2021)
-    assert "income_per_inhabitant" in e.indicators.index
+    assert "household_income_standardised" in e.indicators.index
+    assert "income_per_inhabitant" not in e.indicators.index  # context since 2026.1
     assert "population" not in e.indicators.index  # context: shown, never scored
     assert e.residual == pytest.approx(0.0, abs=1e-12)
 

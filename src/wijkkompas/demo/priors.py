@@ -80,6 +80,27 @@ PRIORS: dict[str, Prior] = {
     "lbm_nuisance_insecurity": Prior(0.0, 0.06, -0.7, central=-0.4, decimals=3, domain=SAFETY),
     "lbm_deviation": Prior(0.0, 0.15, -1.0, decimals=3),
     "lbm_score": Prior(4.1, 0.15, -1.0, decimals=3),
+    # Standardised household income (x 1000 euro), and what the PDOK/KWB count of businesses
+    # does in a town: about one establishment for every ten inhabitants, more in the centre.
+    "household_income_standardised": Prior(30.0, 6.0, -1.0, growth=0.025, domain=WORK),
+    "establishments": Prior(150.0, 60.0, 0.0, central=1.0, decimals=0),
+    # Green within reach (km): short in most of town, longer in the dense centre.
+    "distance_public_green": Prior(0.3, 0.12, 0.1, central=0.6, decimals=2),
+    "distance_park": Prior(0.6, 0.25, 0.1, central=0.8, decimals=2),
+    # The RIVM health monitor's national levels of 2020 (NL01, 18+), with a spread between
+    # buurten of the order the real estimates have.
+    "difficulty_making_ends_meet_share": Prior(14.0, 5.0, 1.0, domain=WORK),
+    "loneliness_share": Prior(47.0, 5.0, 0.6, central=0.5),
+    "social_loneliness_share": Prior(30.0, 4.0, 0.5, central=0.4),
+    "severe_loneliness_share": Prior(11.0, 3.0, 0.8),
+    "volunteering_share": Prior(25.0, 5.0, -0.7),
+    "informal_carer_share": Prior(13.6, 2.0, -0.3),
+    "control_over_life_share": Prior(90.0, 3.0, -0.8),
+    "noise_nuisance_neighbours_share": Prior(7.0, 2.5, 0.7, central=0.6, domain=SAFETY),
+    "good_health_share": Prior(78.0, 5.0, -0.8, domain=HEALTH),
+    "anxiety_depression_risk_share": Prior(6.7, 2.0, 0.8, domain=HEALTH),
+    "loneliness_share_65plus": Prior(50.0, 6.0, 0.6),
+    "difficulty_making_ends_meet_share_65plus": Prior(10.0, 4.0, 1.0, domain=WORK),
 }
 
 COUNTS_PER_1000 = frozenset(

@@ -321,7 +321,7 @@ def _default_trend(
         if b < 0:
             continue
         now, then = slice(t * R, (t + 1) * R), slice(b * R, (b + 1) * R)
-        found = like_for_like(state, spec, reference, now, then)
+        found = like_for_like(state, spec, reference, now, then, options.trend_min_groups)
         change[now], se[now], basket[t] = found.change, found.se, found.basket
         start[now] = np.where(np.isnan(found.change), np.nan, years[b])
     change[hidden] = np.nan

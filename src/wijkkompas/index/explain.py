@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wijkkompas.index.normalise import inverse_transform
 from wijkkompas.index.result import IndexResult
 from wijkkompas.index.spec import DOMAINS, GROUPS
 
@@ -27,8 +28,11 @@ class Explanation:
     Attributes
     ----------
     indicators
-        One row per scored indicator: ``raw`` and used ``value``, ``imputed``, ``normalised``
-        (oriented, higher is better), ``coefficient`` (its weight in this total),
+        One row per scored indicator: the published ``raw`` figure, its ``period``, whether it
+        was ``carried`` forward from an earlier year or ``imputed`` from the parent area, the
+        ``value`` used (in the indicator's unit, money in base-year prices), whether it is a
+        ``model_estimate``, ``normalised`` (oriented, higher is better), ``coefficient`` (its
+        weight in this total),
         ``contribution`` to the total, contributions to every group and domain, and with a
         comparison year ``value_then``, ``contribution_then`` and ``change``.
     additive
@@ -93,11 +97,18 @@ def explain(
     t, r = divmod(n, len(result.panel.codes))
     ids = list(result.spec.ids)
     contrib = state.contributions(np.array([n]))[0]
+    used = [
+        inverse_transform(v, i.transform)
+        for v, i in zip(state.X[t, r], result.spec.indicators, strict=True)
+    ]
     frame = pd.DataFrame(
         {
             "raw": result.panel.matrix(ids)[t, r],
-            "value": state.X[t, r],
+            "period": state.periods[t, r],
+            "carried": state.carried[t, r],
             "imputed": state.imputed[t, r],
+            "model_estimate": result.spec.model_estimates,
+            "value": np.asarray(used, dtype=float),
             "normalised": state.normalised(np.array([n]))[0],
             "coefficient": state.coefficients(np.array([n]))[0],
             "contribution": contrib,
@@ -110,7 +121,12 @@ def explain(
     if compare_year is not None:
         m = result.row(code, compare_year)
         then = state.contributions(np.array([m]))[0]
-        frame["value_then"] = state.X[divmod(m, len(result.panel.codes))]
+        then_t, then_r = divmod(m, len(result.panel.codes))
+        frame["value_then"] = [
+            inverse_transform(v, i.transform)
+            for v, i in zip(state.X[then_t, then_r], result.spec.indicators, strict=True)
+        ]
+        frame["period_then"] = state.periods[then_t, then_r]
         frame["contribution_then"] = then
         frame["change"] = contrib - then
     row = result.scores.iloc[n]

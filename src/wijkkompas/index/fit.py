@@ -40,8 +40,8 @@ from wijkkompas.index.smallarea import estimate_tau2
 from wijkkompas.index.spec import DOMAINS, GROUPS, IndexSpec, as_spec
 from wijkkompas.index.weights import effective_weights, nominal_weights, pca_weights
 
-MIN_N = 5
-"""Fewer fit figures than this and an indicator gets no parameters (it stays unscored)."""
+MIN_N = 2
+"""Fewer fit figures than this show no spread: the indicator gets no parameters (unscored)."""
 MAX_NOISE_GAP = 4
 """Year-on-year noise is measured on the smallest gap between a region's own figures, up to
 this many years."""

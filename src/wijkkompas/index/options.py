@@ -86,9 +86,10 @@ class EngineOptions:
         A domain counts as "in the worst fifth" at or below this quantile of the reference's
         fit data; a region is ``structureel_onder_druk`` when at least ``min_domains`` domains
         have been so for at least ``min_years`` consecutive years.
-    trend_min_gap, trend_z
+    trend_min_gap, trend_z, trend_min_groups
         Default trend baseline: the earliest year at least ``trend_min_gap`` years earlier.
-        A change is a trend beyond ``trend_z`` standard errors of the like-for-like change.
+        A change is a trend beyond ``trend_z`` standard errors of the like-for-like change,
+        which needs at least ``trend_min_groups`` groups in its common basket.
     mean_share_pairs
         (mean indicator, share indicator) pairs for the "what averages hide" flag; pairs whose
         indicators are absent are skipped.
@@ -110,6 +111,7 @@ class EngineOptions:
     cumulation_min_years: int = 3
     trend_min_gap: int = 2
     trend_z: float = 1.96
+    trend_min_groups: int = 3
     expert_weights: tuple[tuple[str, float], ...] = ()
     group_weights: tuple[tuple[str, float], ...] = ()
     mean_share_pairs: tuple[tuple[str, str], ...] = DEFAULT_MEAN_SHARE_PAIRS

@@ -34,9 +34,6 @@ if TYPE_CHECKING:
     from wijkkompas.index.reference import Reference
     from wijkkompas.index.result import IndexResult, ScoringState
 
-TREND_MIN_GROUPS = 3
-"""A like-for-like change of the total needs at least this many groups in both years."""
-
 
 def baseline_rows(years: np.ndarray, min_gap: int) -> np.ndarray:
     """For each panel year, the earliest panel year at least ``min_gap`` years before (−1)."""
@@ -112,7 +109,7 @@ def like_for_like(
     reference: Reference,
     now: slice,
     then: slice,
-    min_groups: int = TREND_MIN_GROUPS,
+    min_groups: int,
 ) -> Change:
     """The change of the total between two blocks of rows on their common basket."""
     W = reference.weights.indicator
@@ -210,7 +207,9 @@ def trends(result: IndexResult, year: int, compare_year: int | None = None) -> p
         raise ValueError(f"{compare_year} is not a panel year")
     R = len(result.panel.regions)
     now, then = slice(t * R, (t + 1) * R), slice(b * R, (b + 1) * R)
-    found = like_for_like(result.state, result.spec, result.reference, now, then)
+    found = like_for_like(
+        result.state, result.spec, result.reference, now, then, result.options.trend_min_groups
+    )
     hidden = result.scores["suppressed"].to_numpy()
     for arr in (found.change, found.se, found.total_from, found.total_to):
         arr[hidden[now] | hidden[then]] = np.nan

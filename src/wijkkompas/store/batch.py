@@ -84,6 +84,17 @@ BOUNDARY_CHANGE_COLUMNS = ["region_code", "region_year", "change_code"]
 CROSSWALK_COLUMNS = ["old_code", "old_year", "new_code", "new_year", "share"]
 """Code crosswalk between boundary years: which share of an old region went into a new one."""
 
+NAMED_REGION_COLUMNS = ["key", "name", "level", "gemeente_name", "parent_key", "year", "row"]
+"""Regions a file names without a code (a StatLine download of names only), one row per row of
+the file. ``key`` stands in the ``region_code`` column of the batch's other tables until the
+importer finds the code: it matches ``name`` among the regions of the same gemeente (found by
+``gemeente_name``) and ``level`` that the store and the other files of the same command know.
+``level`` is empty where the file's row could not be placed; ``parent_key`` is the key of the
+wijk a buurt row stands under in the file (it decides between buurten of the same name);
+``year`` is the table year the figures belong to; ``row`` is the file line, for messages.
+Nothing with such a key is ever written: the importer replaces every key by its code, or leaves
+the row out and reports its name."""
+
 
 def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
@@ -105,6 +116,9 @@ class ImportBatch:
     margins: pd.DataFrame = field(default_factory=lambda: _empty(MARGIN_COLUMNS))
     national: pd.DataFrame = field(default_factory=lambda: _empty(NATIONAL_COLUMNS))
     """Figures for the whole country (see :data:`NATIONAL_COLUMNS`); most sources have none."""
+    named_regions: pd.DataFrame = field(default_factory=lambda: _empty(NAMED_REGION_COLUMNS))
+    """Regions identified by name only, still to be resolved to codes (see
+    :data:`NAMED_REGION_COLUMNS`); empty for every source that names its regions by code."""
     provenance: dict[str, Any] = field(default_factory=dict)
     """File name, sha256, table id, retrieval date, anything a reader needs to trace a figure."""
 
@@ -119,6 +133,7 @@ class ImportBatch:
             ("crosswalk", self.crosswalk, CROSSWALK_COLUMNS),
             ("margins", self.margins, MARGIN_COLUMNS),
             ("national", self.national, NATIONAL_COLUMNS),
+            ("named_regions", self.named_regions, NAMED_REGION_COLUMNS),
         ):
             missing = [c for c in columns if c not in frame.columns]
             if missing:
@@ -127,6 +142,12 @@ class ImportBatch:
                     f"column(s) {', '.join(missing)}; nothing was written. This is a defect in "
                     "the loader: please report it with the file you imported."
                 )
+        if len(self.named_regions):
+            raise WijkkompasError(
+                f"The import from '{self.source}' still names {len(self.named_regions)} "
+                "region(s) without a code; nothing was written. Import the file with "
+                "`wijkkompas import`, which finds their codes by name."
+            )
         releases = set(self.observations["release"].dropna().unique()) | set(
             self.national["release"].dropna().unique()
         )

@@ -54,6 +54,7 @@ def _write_regions(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id
            ON CONFLICT (code, year) DO UPDATE SET
                -- a file that only knows the code (OData, crime) keeps the name a KWB file gave
                name = CASE WHEN excluded.name IS NULL OR excluded.name = excluded.code
+                                OR trim(excluded.name) = ''
                            THEN regions.name ELSE excluded.name END,
                level = excluded.level,
                gemeente_code = excluded.gemeente_code,
@@ -176,10 +177,11 @@ def _write_unmatched(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_
     if existing[0]:
         con.execute(
             """DELETE FROM unmatched_observations u USING (
-                   SELECT DISTINCT region_code, region_year, source_column
+                   SELECT DISTINCT region_code, region_year, period, source_column
                    FROM batch_unmatched) b
                WHERE u.source = ? AND u.region_code = b.region_code
-                 AND u.region_year = b.region_year AND u.source_column = b.source_column""",
+                 AND u.region_year = b.region_year AND u.source_column = b.source_column
+                 AND u.period IS NOT DISTINCT FROM b.period""",
             [batch.source],
         )
     con.execute(
