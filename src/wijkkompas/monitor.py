@@ -31,7 +31,12 @@ from wijkkompas.index import (
     uncertainty,
 )
 from wijkkompas.index.engine import options_of
-from wijkkompas.index.inputs import Selection, panel_from_figures, select_figures
+from wijkkompas.index.inputs import (
+    Selection,
+    derive_figures,
+    panel_from_figures,
+    select_figures,
+)
 from wijkkompas.sources.priority import SOURCE_RULES
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, StoreIdentity, store_identity
@@ -118,13 +123,30 @@ def read_panel(
             "first (`wijkkompas import …`) or build the demo (`wijkkompas demo`)."
         )
     latest_regions = regions.sort_values("year").drop_duplicates("code", keep="last")
-    names = latest_regions.set_index("code")["name"]
+    names = region_names(regions)
     selection = select_figures(observations, SOURCE_RULES)
     figures = selection.figures[selection.figures["region_code"].isin(latest_regions["code"])]
     panel = panel_from_figures(
         figures, latest_regions.rename(columns={"code": "region_code"}), catalogue
     )
     return panel, names.to_frame(), selection
+
+
+def region_names(regions: pd.DataFrame) -> pd.Series:
+    """Each code's newest real name: a file that knows only codes (the RIVM monitor, police
+    crime) registers a region under its code, which must not hide the name a KWB file gave."""
+    named = regions[
+        (regions["name"].astype(str).str.strip() != "") & (regions["name"] != regions["code"])
+    ]
+    latest = (
+        named.sort_values("year").drop_duplicates("code", keep="last").set_index("code")["name"]
+    )
+    codes = regions["code"].drop_duplicates()
+    return (
+        latest.reindex(codes.to_numpy())
+        .fillna(pd.Series(codes.to_numpy(), index=codes.to_numpy()))
+        .rename("name")
+    )
 
 
 def resolve_reference(
@@ -214,8 +236,10 @@ def _conflict_notes(selection: Selection) -> list[dict[str, object]]:
 def national_figures(
     store: AnalyticStore, catalogue: Catalogue, reference_year: int | None = None
 ) -> dict[str, tuple[float, float]]:
-    """Indicator → (the country's figure, its period year), from the store's national rows:
-    per indicator the newest table year at or before ``reference_year``."""
+    """Indicator → (the country's figure, its period year), from the store's national rows
+    (KWB NL00, RIVM NL01), with the rates the tables do not publish derived from the national
+    counts of the same table: per indicator the newest table year at or before
+    ``reference_year``."""
     with store.reader() as reader:
         frame = reader.national_observations()
     if frame.empty:
@@ -224,13 +248,27 @@ def national_figures(
     if reference_year is not None:
         frame = frame[frame["table_year"] <= reference_year]
     frame = frame.assign(year=pd.to_numeric(frame["period"].astype(str).str[:4], errors="coerce"))
-    frame = frame.sort_values(["table_year", "year"]).drop_duplicates("indicator_id", keep="last")
+    found: dict[str, tuple[float, float, int]] = {}
+    by_id = {i.id: i for i in catalogue.indicators}
+    for table_year, part in frame.sort_values(["table_year", "year"]).groupby("table_year"):
+        part = part.drop_duplicates("indicator_id", keep="last")
+        values = dict(
+            zip(part["indicator_id"].astype(str), part["value"].astype(float), strict=True)
+        )
+        periods = dict(
+            zip(part["indicator_id"].astype(str), part["year"].astype(float), strict=True)
+        )
+        for ind_id, value in derive_figures(values, catalogue).items():
+            ind = by_id.get(ind_id)
+            source = ind.numerator if ind is not None and ind.numerator else ind_id
+            year = periods.get(ind_id, periods.get(source or "", np.nan))
+            if np.isnan(value) or np.isnan(year):
+                continue
+            previous = found.get(ind_id)
+            if previous is None or (int(table_year), year) >= (previous[2], previous[1]):
+                found[ind_id] = (float(value), float(year), int(table_year))
     known = {i.id for i in catalogue.indicators}
-    return {
-        str(r.indicator_id): (float(r.value), float(r.year))
-        for r in frame.itertuples()
-        if r.indicator_id in known and not np.isnan(r.year)
-    }
+    return {k: (v, y) for k, (v, y, _t) in found.items() if k in known and not np.isnan(y)}
 
 
 def fit_store_reference(

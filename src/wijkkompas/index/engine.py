@@ -311,7 +311,8 @@ def _default_trend(
     hidden: np.ndarray,
 ) -> dict[str, Any]:
     """Like-for-like change against the default baseline year (see ``trends``)."""
-    base = baseline_rows(years, options.trend_min_gap)
+    scored = ~np.isnan(state.total.reshape(len(years), R)).all(axis=1)
+    base = baseline_rows(years, options.trend_min_gap, scored)
     N = len(years) * R
     change = np.full(N, np.nan)
     se = np.full(N, np.nan)

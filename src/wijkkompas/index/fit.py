@@ -135,16 +135,34 @@ def fit_reference(
 
 
 def _fit_rows(panel: Panel, options: EngineOptions, log: list[dict[str, Any]]) -> np.ndarray:
-    """(years, regions) rows that describe the spread between buurten."""
+    """(years, regions) buurt rows with at least ``MIN_RESIDENTS`` inhabitants in that year or,
+    for a file without population (the RIVM monitor, police crime), in the region's nearest
+    year within ``MAX_NOISE_GAP`` years: whole-country files then enter the fit too."""
     level = panel.levels == "buurt"
     if not level.any():
         level = np.ones(len(panel.regions), dtype=bool)
         log.append({"step": "fit_rows", "fallback": "all levels (no buurten)"})
     rows = np.broadcast_to(level[None, :], (len(panel.years), len(panel.regions))).copy()
     if panel.population is not None and options.suppression_threshold > 0:
+        population = _nearest_population(panel.population, panel.years, MAX_NOISE_GAP)
         with np.errstate(invalid="ignore"):
-            rows &= panel.population >= MIN_RESIDENTS
+            rows &= population >= MIN_RESIDENTS
     return rows
+
+
+def _nearest_population(population: np.ndarray, years: np.ndarray, reach: int) -> np.ndarray:
+    """Each region's inhabitants in the year, else in its nearest year within ``reach``."""
+    out = population.copy()
+    best = np.where(np.isnan(population), np.inf, 0.0)
+    for t in range(len(years)):
+        for s in range(len(years)):
+            gap = abs(int(years[s]) - int(years[t]))
+            if s == t or gap > reach:
+                continue
+            take = ~np.isnan(population[s]) & (gap < best[t])
+            out[t][take] = population[s][take]
+            best[t][take] = gap
+    return out
 
 
 def _pooled_stats(X: np.ndarray, use: np.ndarray) -> dict[str, np.ndarray]:
@@ -201,7 +219,7 @@ def _centres(
         x, w = X[:, :, k][use[:, :, k]], _sizes(panel, ind.size, use[:, :, k])
         if x.size >= MIN_N and not np.isnan(stats["sd"][k]):
             ok = ~np.isnan(w) & (w > 0)
-            if ok.sum() >= MIN_N:
+            if ok.sum() >= max(MIN_N, 0.9 * x.size):
                 centre[k] = float(np.average(x[ok], weights=w[ok]))
                 origin.append(f"mean of {int(ok.sum())} buurt figures weighted by {ind.size}")
             else:
@@ -213,9 +231,12 @@ def _centres(
 
 
 def _sizes(panel: Panel, size: str | None, mask: np.ndarray) -> np.ndarray:
+    """The count each fit figure refers to, from its own year or the region's nearest year
+    (a rate of a whole-country file without population divides by the nearest count)."""
     if size is None or size not in panel.indicators:
         return np.full(int(mask.sum()), np.nan)
-    return panel.matrix([size])[:, :, 0][mask]
+    sizes = _nearest_population(panel.matrix([size])[:, :, 0], panel.years, MAX_NOISE_GAP)
+    return sizes[mask]
 
 
 def _noise(

@@ -272,3 +272,20 @@ class _Arrays:
                     out[t][take] = own[s[0]][take]
                     borrowed[t] |= take
         return out, borrowed
+
+
+def derive_figures(figures: dict[str, float], catalogue: Any) -> dict[str, float]:
+    """The same derivations for one place's figures (the country's NL00 row): sums, fallback
+    sums and rates the source did not publish, so a national rate exists for every rate."""
+    out = dict(figures)
+    for ind in _derivable(list(catalogue.indicators)):
+        if ind.id in out and not np.isnan(out[ind.id]):
+            continue
+        parts = list(ind.sum_of) or list(ind.fallback_sum_of)
+        if parts and all(p in out and not np.isnan(out[p]) for p in parts):
+            out[ind.id] = float(sum(out[p] for p in parts))
+        if ind.numerator and ind.denominator:
+            num, den = out.get(ind.numerator, np.nan), out.get(ind.denominator, np.nan)
+            if den and den > 0 and not np.isnan(num):
+                out[ind.id] = float(num / den * RATE_FACTORS.get(ind.unit, 1.0))
+    return out

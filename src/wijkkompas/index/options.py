@@ -87,7 +87,7 @@ class EngineOptions:
         fit data; a region is ``structureel_onder_druk`` when at least ``min_domains`` domains
         have been so for at least ``min_years`` consecutive years.
     trend_min_gap, trend_z, trend_min_groups
-        Default trend baseline: the earliest year at least ``trend_min_gap`` years earlier.
+        Default trend baseline: the latest scored year at least ``trend_min_gap`` years earlier.
         A change is a trend beyond ``trend_z`` standard errors of the like-for-like change,
         which needs at least ``trend_min_groups`` groups in its common basket.
     mean_share_pairs

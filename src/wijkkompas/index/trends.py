@@ -35,13 +35,16 @@ if TYPE_CHECKING:
     from wijkkompas.index.result import IndexResult, ScoringState
 
 
-def baseline_rows(years: np.ndarray, min_gap: int) -> np.ndarray:
-    """For each panel year, the earliest panel year at least ``min_gap`` years before (−1)."""
+def baseline_rows(years: np.ndarray, min_gap: int, scored: np.ndarray | None = None) -> np.ndarray:
+    """For each panel year, the latest panel year at least ``min_gap`` years before it (−1 when
+    there is none), counting only years that have scores (``scored``): a year that holds only
+    figures to carry forward (the RIVM monitor's 2016) is no baseline."""
+    usable = np.ones(len(years), dtype=bool) if scored is None else scored
     out = np.full(len(years), -1)
     for t, year in enumerate(years):
-        earlier = np.flatnonzero(years <= year - min_gap)
+        earlier = np.flatnonzero((years <= year - min_gap) & usable)
         if earlier.size:
-            out[t] = earlier[0]
+            out[t] = earlier[-1]
     return out
 
 
@@ -180,8 +183,8 @@ def trends(result: IndexResult, year: int, compare_year: int | None = None) -> p
     year
         The later year.
     compare_year
-        The earlier year; default: the earliest panel year at least ``trend_min_gap`` years
-        before ``year``.
+        The earlier year; default: the latest scored panel year at least ``trend_min_gap``
+        years before ``year``.
 
     Returns
     -------
@@ -196,7 +199,8 @@ def trends(result: IndexResult, year: int, compare_year: int | None = None) -> p
         raise ValueError(f"{year} is not a panel year ({years.min()}–{years.max()})")
     t = int(np.flatnonzero(years == year)[0])
     if compare_year is None:
-        b = int(baseline_rows(years, result.options.trend_min_gap)[t])
+        scored = ~np.isnan(result.state.total.reshape(len(years), -1)).all(axis=1)
+        b = int(baseline_rows(years, result.options.trend_min_gap, scored)[t])
         if b < 0:
             raise ValueError(
                 f"no panel year lies {result.options.trend_min_gap}+ years before {year}"
