@@ -52,7 +52,9 @@ def fit_command(
     if gemeente is not None:
         parsed = parse_region_code(gemeente)
         if parsed.level != "gemeente":
-            raise WijkkompasError(f"--gemeente expects a gemeente code such as GM0344, not {gemeente}.")
+            raise WijkkompasError(
+                f"--gemeente expects a gemeente code such as GM0344, not {gemeente}."
+            )
         code = parsed.code
     reference = fit_store_reference(
         _store(ctx),

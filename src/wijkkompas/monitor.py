@@ -230,7 +230,9 @@ def run_index(
 
 def _conflict_notes(selection: Selection) -> list[dict[str, object]]:
     frame = selection.conflicts
-    return [] if frame.empty else frame.to_dict(orient="records")
+    return (
+        [] if frame.empty else [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+    )
 
 
 def national_figures(
@@ -250,7 +252,8 @@ def national_figures(
     frame = frame.assign(year=pd.to_numeric(frame["period"].astype(str).str[:4], errors="coerce"))
     found: dict[str, tuple[float, float, int]] = {}
     by_id = {i.id: i for i in catalogue.indicators}
-    for table_year, part in frame.sort_values(["table_year", "year"]).groupby("table_year"):
+    for table_year in sorted(int(y) for y in frame["table_year"].unique()):
+        part = frame[frame["table_year"] == table_year].sort_values("year")
         part = part.drop_duplicates("indicator_id", keep="last")
         values = dict(
             zip(part["indicator_id"].astype(str), part["value"].astype(float), strict=True)
@@ -265,8 +268,8 @@ def national_figures(
             if np.isnan(value) or np.isnan(year):
                 continue
             previous = found.get(ind_id)
-            if previous is None or (int(table_year), year) >= (previous[2], previous[1]):
-                found[ind_id] = (float(value), float(year), int(table_year))
+            if previous is None or (table_year, year) >= (previous[2], previous[1]):
+                found[ind_id] = (float(value), float(year), table_year)
     known = {i.id for i in catalogue.indicators}
     return {k: (v, y) for k, (v, y, _t) in found.items() if k in known and not np.isnan(y)}
 

@@ -117,7 +117,9 @@ def _registers(catalogue: Catalogue) -> Catalogue:
     """The catalogue without survey and participation indicators: the demo plays a KWB-like
     register, and felt livability only exists where residents were asked."""
     return Catalogue(
-        version=catalogue.version, indicators=[i for i in catalogue.indicators if not i.tags]
+        version=catalogue.version,
+        indicators=[i for i in catalogue.indicators if not i.tags],
+        price_indices=catalogue.price_indices,
     )
 
 

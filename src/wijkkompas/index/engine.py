@@ -109,7 +109,7 @@ def _assemble(
     log: list[dict[str, Any]],
     watch: Stopwatch,
 ) -> IndexResult:
-    Y, R, K = prepared.X.shape
+    Y, R, _ = prepared.X.shape
     hidden = prepared.suppressed.reshape(-1)
     groups = computed.groups
     groups[hidden] = np.nan
@@ -213,7 +213,7 @@ def _baskets(
     return out
 
 
-def _mask_labels(mask: np.ndarray, ids: tuple[str, ...]) -> pd.Categorical:
+def _mask_labels(mask: np.ndarray, ids: tuple[str, ...]) -> pd.Categorical[str]:
     """Space-separated indicator ids per row of a boolean mask (empty string for none)."""
     if mask.shape[1] == 0:
         return pd.Categorical(np.full(mask.shape[0], ""))
@@ -338,7 +338,7 @@ def _default_trend(
     }
 
 
-def _reasons(prepared: Prepared, total: np.ndarray, options: EngineOptions) -> pd.Categorical:
+def _reasons(prepared: Prepared, total: np.ndarray, options: EngineOptions) -> pd.Categorical[str]:
     """Why a score is missing (missing when it is not), as a categorical."""
     hidden = prepared.suppressed.reshape(-1)
     unknown = prepared.unknown_population.reshape(-1)

@@ -121,9 +121,14 @@ def fit_reference(
         log=log,
         created_with=f"wijkkompas {__version__}",
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        **stats,
+        mean=stats["mean"],
+        sd=stats["sd"],
+        min=stats["min"],
+        max=stats["max"],
+        n=stats["n"],
+        quantiles=stats["quantiles"],
     )
-    reference.fitted_on.setdefault("regions", int(len(panel.regions)))
+    reference.fitted_on.setdefault("regions", len(panel.regions))
     reference.fitted_on.setdefault("years", [int(y) for y in panel.years])
     reference.fitted_on["figures_per_indicator"] = {
         i: int(n) for i, n in zip(spec.ids, stats["n"], strict=True)

@@ -107,7 +107,7 @@ def _conflicts(frame: pd.DataFrame, duplicated: pd.Series, key: list[str]) -> pd
     if losers.empty:
         return pd.DataFrame(columns=columns)
     winners = frame[~duplicated].set_index(key)["source"]
-    pairs = losers[key + ["source"]].rename(columns={"source": "other"})
+    pairs = losers[[*key, "source"]].rename(columns={"source": "other"})
     pairs["winner"] = winners.reindex(pd.MultiIndex.from_frame(pairs[key])).to_numpy()
     pairs = pairs[pairs["winner"] != pairs["other"]]
     if pairs.empty:
@@ -212,9 +212,10 @@ class _Arrays:
     def fill_sum(
         self, k: int, parts: Iterable[int | None], ind_id: str, log: list[dict[str, Any]]
     ) -> None:
-        cols = list(parts)
-        if not cols or any(c is None for c in cols):
+        given = list(parts)
+        if not given or any(c is None for c in given):
             return
+        cols = [int(c) for c in given if c is not None]
         block = self.values[:, :, cols]
         total = block.sum(axis=2)  # NaN when any part is missing: never a partial sum
         gap = np.isnan(self.values[:, :, k]) & ~np.isnan(total)

@@ -245,7 +245,8 @@ def _assemble(frame: pd.DataFrame, regions: pd.DataFrame) -> Panel:
     if "period" in frame:
         periods = np.full(shape, np.nan)
         periods.reshape(-1)[flat] = period_years(frame["period"])
-    sources, source_names = None, ()
+    sources: np.ndarray | None = None
+    source_names: tuple[str, ...] = ()
     if "source" in frame:
         codes_, uniques = pd.factorize(frame["source"].astype("object").fillna(""))
         sources = np.full(shape, -1, dtype=np.int16)

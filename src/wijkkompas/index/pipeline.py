@@ -152,7 +152,9 @@ def prepare(
     establishments = (
         panel.matrix(["establishments"])[:, :, 0] if "establishments" in panel.indicators else None
     )
-    nonres = non_residential(panel.population, establishments)
+    nonres = np.broadcast_to(
+        np.asarray(non_residential(panel.population, establishments), dtype=bool), (Y, R)
+    ).copy()
     withheld = np.zeros(X.shape, dtype=bool)
     for k, ind in enumerate(spec.indicators):
         if ind.residential_only:

@@ -251,7 +251,18 @@ class Reference:
             log=data.get("log", []),
             created_with=data.get("created_with", ""),
             created_at=data.get("created_at", ""),
-            **arrays,
+            centre=arrays["centre"],
+            spread=arrays["spread"],
+            mean=arrays["mean"],
+            sd=arrays["sd"],
+            min=arrays["min"],
+            max=arrays["max"],
+            n=arrays["n"],
+            quantiles=arrays["quantiles"],
+            tau2=arrays["tau2"],
+            tau_years=arrays["tau_years"],
+            noise_sd=arrays["noise_sd"],
+            imputation_var=arrays["imputation_var"],
         )
 
     @classmethod

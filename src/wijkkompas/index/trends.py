@@ -160,7 +160,7 @@ def like_for_like(
 TREND_LABELS = ("sliding", "stable", "climbing")
 
 
-def trend_labels(change: np.ndarray, se: np.ndarray, z: float) -> pd.Categorical:
+def trend_labels(change: np.ndarray, se: np.ndarray, z: float) -> pd.Categorical[str]:
     """``climbing`` / ``stable`` / ``sliding`` (missing where the change is unknown).
 
     A categorical, not strings: a whole-country table has a quarter of a million rows.

@@ -4,8 +4,18 @@ Boundary files come from many hands (CBS, PDOK, a municipality's API, a Carto ex
 naming the code property differently and some not naming their CRS at all. So the loader does
 not trust names: it picks the property that holds the most distinct valid CBS region codes,
 reprojects whatever the CRS to WGS84, repairs geometry and simplifies each level as one
-coverage for the web. It emits geometries only; the importer joins them to regions that a
-figures file brought, so a boundary file can never invent regions.
+coverage for the web. A boundary file emits geometries only; the importer joins them to regions
+that a figures file brought, so a boundary file can never invent regions.
+
+One exception: the CBS/PDOK wijk- en buurtkaart itself (snake_case attributes such as
+``aantal_inwoners``, ``aantal_huishoudens``, ``woningvoorraad``). It is CBS's own publication of
+the regions of a year with their KWB figures, so a layer carrying those attributes also
+registers its regions (code, name, level, gemeente) for its year (the ``jaar`` property, else
+the year in ``jrstatcode``, else ``--year``) and turns the attributes it recognises with
+certainty into figures (:data:`PDOK_INDICATORS`); every other attribute is kept unmatched, as
+other loaders keep unknown columns (the age groups, for one, are percentages there, not the
+KWB's counts). PDOK writes −99995 for "not yet available" and −99997 for "secret": both are
+missing, never numbers; −99997 is marked suppressed.
 """
 
 from __future__ import annotations
@@ -29,7 +39,15 @@ from wijkkompas import geo
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.regions import is_region_code, level_of
 from wijkkompas.sources.base import LoadOptions, SourceError
-from wijkkompas.store.batch import GEOMETRY_COLUMNS, ImportBatch
+from wijkkompas.sources.cells import cell_text
+from wijkkompas.sources.tabular import observations_frame, regions_frame, resolve_release
+from wijkkompas.sources.year import TableYear, resolve_year
+from wijkkompas.store.batch import (
+    BOUNDARY_CHANGE_COLUMNS,
+    GEOMETRY_COLUMNS,
+    UNMATCHED_COLUMNS,
+    ImportBatch,
+)
 
 CODE_PROPERTIES = (
     "statcode",
@@ -59,6 +77,55 @@ _WKT_START = re.compile(r"^\s*(SRID=\d+;)?\s*(MULTI)?POLYGON", re.IGNORECASE)
 _YEAR_IN_NAME = re.compile(r"(19|20)\d\d")
 GPKG_MAGIC = b"SQLite format 3\x00"
 
+PDOK_INDICATORS: dict[str, str] = {
+    "aantal_inwoners": "population",
+    "mannen": "men",
+    "vrouwen": "women",
+    "aantal_huishoudens": "households",
+    "bevolkingsdichtheid_inwoners_per_km2": "population_density",
+    "woningvoorraad": "dwellings",
+    "gemiddelde_woningwaarde": "woz_value",
+    "percentage_koopwoningen": "owner_occupied_share",
+    "perc_huurwoningen_in_bezit_woningcorporaties": "corporation_rental_share",
+    "percentage_bouwjaarklasse_vanaf_2000": "dwellings_built_since_2000",
+    "aantal_bedrijfsvestigingen": "establishments",
+    "gemiddeld_gasverbruik_totaal": "gas_use",
+    "opleidingsniveau_laag": "education_low_persons",
+    "opleidingsniveau_middelbaar": "education_mid_persons",
+    "opleidingsniveau_hoog": "education_high_persons",
+    "netto_arbeidsparticipatie": "labour_participation",
+    "gemiddeld_inkomen_per_inwoner": "income_per_inhabitant",
+    "gemiddeld_gestandaardiseerd_inkomen_van_huishoudens": "household_income_standardised",
+    "percentage_huishoudens_onder_of_rond_sociaal_minimum": "social_minimum_households",
+    "aantal_personen_met_een_alg_bijstandsuitkering_tot": "social_assistance_recipients",
+    "percentage_jongeren_met_jeugdzorg_in_natura": "youth_care_share",
+    "aantal_wmo_clienten": "wmo_clients",
+    "aantal_wmo_clienten_per_1000_inwoners": "wmo_per_1000",
+    "personenautos_per_km2": "cars_per_km2",
+    "huisartsenpraktijk_gemiddelde_afstand_in_km": "distance_gp",
+    "grote_supermarkt_gemiddelde_afstand_in_km": "distance_supermarket",
+    "kinderdagverblijf_gemiddelde_afstand_in_km": "distance_daycare",
+    "basisonderwijs_gemiddelde_afstand_in_km": "distance_school",
+}
+"""PDOK wijk- en buurtkaart attributes → catalogue ids, only where the attribute is the KWB
+variable the indicator is defined on (a_inw, a_hh, a_woning, g_wozbag, …). Deliberately not
+here: the age groups and household types (percentages in PDOK, counts in the catalogue), the
+two 'laag inkomen' shares (which of CBS's two low-income measures each is cannot be told from
+the name), and distances the catalogue takes from other tables."""
+PDOK_SENTINEL_FLOOR = -99990.0
+"""PDOK's codes for a missing figure: −99995 not yet available, −99997 secret (older editions
+used other values below this floor). None is ever a real figure."""
+PDOK_SECRET = -99997.0
+PDOK_CHANGE = "indelingswijziging_wijken_en_buurten"
+PDOK_YEAR = "jaar"
+PDOK_YEAR_CODE = "jrstatcode"
+"""``2024BU03080000``: the year and the code in one."""
+PDOK_IDENTIFICATION = frozenset(
+    {*CODE_PROPERTIES, *NAME_PROPERTIES, *_NAME_FOR_CODE.values(), "water", PDOK_YEAR,
+     PDOK_YEAR_CODE, PDOK_CHANGE, "gemeentenaam", "wijknaam", "buurtnaam", "fid", "ogc_fid"}
+)  # fmt: skip
+"""Attributes that say which region a feature is, not something about it: never 'unmatched'."""
+
 
 @dataclass
 class BoundaryLayer:
@@ -71,6 +138,9 @@ class BoundaryLayer:
     frame: pd.DataFrame
     """Columns code, name, level, geometry (valid, WGS84); one row per code."""
     notes: list[str] = field(default_factory=list)
+    attributes: pd.DataFrame | None = None
+    """The feature properties row by row with ``frame`` (as read, object cells), for a layer of
+    the PDOK wijk- en buurtkaart; None for any other boundary file."""
 
 
 def _ranked_code_column(columns: dict[str, pd.Series]) -> tuple[str, pd.Series] | None:
@@ -140,6 +210,7 @@ def _build_layer(
     dropped = int(len(codes) - keep.sum())
     if dropped:
         notes.append(f"layer {layer}: {dropped} features without a valid code or geometry")
+    attributes = _pdok_attributes(fields, codes, keep)
     geometries = geometries[keep]
     detected = crs
     if crs is None or (crs.is_geographic and not geo.is_geographic_range(geometries)):
@@ -175,6 +246,14 @@ def _build_layer(
         ).reset_index()
         notes.append(f"layer {layer}: features with the same code merged")
     frame["level"] = frame["code"].map(level_of)
+    if attributes is not None:
+        # one row per code, in the frame's order (the first feature of a merged code)
+        attributes = (
+            attributes.drop_duplicates(_CODE_KEY)
+            .set_index(_CODE_KEY)
+            .reindex(frame["code"].to_numpy())
+            .reset_index(drop=True)
+        )
     return BoundaryLayer(
         layer=layer,
         code_property=code_property,
@@ -182,7 +261,29 @@ def _build_layer(
         source_crs=detected.to_string(),
         frame=frame[["code", "name", "level", "geometry"]],
         notes=notes,
+        attributes=attributes,
     )
+
+
+_CODE_KEY = "\x00code"
+"""The region code beside a layer's attributes (a name no property can have)."""
+
+
+def is_pdok_layer(columns: Iterable[str]) -> bool:
+    """True for a layer with the PDOK wijk- en buurtkaart's attribute columns."""
+    return any(str(c).lower() in PDOK_INDICATORS for c in columns)
+
+
+def _pdok_attributes(
+    fields: dict[str, pd.Series], codes: pd.Series, keep: np.ndarray
+) -> pd.DataFrame | None:
+    if not is_pdok_layer(fields):
+        return None
+    attributes = pd.DataFrame(
+        {column: values.to_numpy(dtype=object) for column, values in fields.items()}
+    ).loc[keep]
+    attributes.insert(0, _CODE_KEY, codes[keep].to_numpy(dtype=object))
+    return attributes.reset_index(drop=True)
 
 
 def _read_ogr(data: bytes, name: str) -> list[BoundaryLayer]:
@@ -225,11 +326,12 @@ def _read_ogr(data: bytes, name: str) -> list[BoundaryLayer]:
 
 
 def _wanted_fields(fields: Iterable[str]) -> list[str] | None:
-    """Only code, name and water fields when a known code field exists (the CBS kaart has ~100
-    figure columns per layer that the loader would read for nothing); else every field."""
+    """Only code, name and water fields when a known code field exists and the figures are not
+    wanted; every field for a layer of the PDOK kaart (its figures are read) or without a known
+    code field."""
     names = [str(f) for f in fields]
     lower = {f.lower() for f in names}
-    if not lower & set(CODE_PROPERTIES):
+    if not lower & set(CODE_PROPERTIES) or is_pdok_layer(names):
         return None
     keep = set(CODE_PROPERTIES) | set(NAME_PROPERTIES) | set(_NAME_FOR_CODE.values()) | {"water"}
     return [f for f in names if f.lower() in keep]
@@ -336,7 +438,9 @@ class BoundariesLoader:
         self, data: bytes, name: str, catalogue: Catalogue, options: LoadOptions
     ) -> ImportBatch:
         layers = read_boundaries(data, name)
-        geometries = geometries_frame(layers, options.year)
+        pdok = [layer for layer in layers if layer.attributes is not None]
+        year = _pdok_year(pdok, name, options) if pdok else None
+        geometries = geometries_frame(layers, year.year if year else options.year)
         provenance: dict[str, Any] = {
             "file": name,
             "sha256": hashlib.sha256(data).hexdigest(),
@@ -353,12 +457,163 @@ class BoundariesLoader:
             "web_tolerance_degrees": geo.WEB_TOLERANCE_DEGREES,
             "notes": [note for layer in layers for note in layer.notes],
         }
-        return ImportBatch(
+        batch = ImportBatch(
             source=self.key,
             description=f"Boundaries from {name}",
             geometries=geometries,
             provenance=provenance,
         )
+        if pdok and year is None:
+            provenance["notes"].append(
+                "the PDOK attributes (figures) were not read: the file does not say its year "
+                "(no 'jaar' or 'jrstatcode' property); import it again with --year"
+            )
+        elif pdok and year is not None:
+            _add_pdok_figures(batch, pdok, year, catalogue, resolve_release(name, options))
+        return batch
+
+
+def _pdok_year(layers: list[BoundaryLayer], name: str, options: LoadOptions) -> TableYear | None:
+    """The year of a PDOK kaart: its ``jaar`` property, else the year in ``jrstatcode``."""
+    found: dict[int, str] = {}
+    for layer in layers:
+        assert layer.attributes is not None
+        columns = {str(c).lower(): c for c in layer.attributes.columns}
+        if PDOK_YEAR in columns:
+            years = pd.to_numeric(layer.attributes[columns[PDOK_YEAR]], errors="coerce")
+            found |= {int(y): f"property '{columns[PDOK_YEAR]}'" for y in years.dropna()}
+        elif PDOK_YEAR_CODE in columns:
+            text = layer.attributes[columns[PDOK_YEAR_CODE]].astype("string").str.slice(0, 4)
+            years = pd.to_numeric(text, errors="coerce")
+            found |= {int(y): f"property '{columns[PDOK_YEAR_CODE]}'" for y in years.dropna()}
+    if len(found) > 1:
+        raise SourceError(
+            f"{name}: its features belong to several years ({', '.join(map(str, sorted(found)))}"
+            "). A wijk- en buurtkaart holds one year: split the file per year and import each."
+        )
+    stated = [TableYear(y, how) for y, how in found.items()]
+    if not stated and options.year is None:
+        return None
+    return resolve_year(name, options, *stated, noun="year")
+
+
+def _pdok_values(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Numbers with PDOK's codes for missing as NaN; suppressed where PDOK says secret."""
+    numbers = pd.to_numeric(cells, errors="coerce").astype("float64").to_numpy()
+    sentinel = numbers <= PDOK_SENTINEL_FLOOR
+    suppressed = numbers == PDOK_SECRET
+    counts = pd.Series(numbers[sentinel]).value_counts()
+    values = np.where(sentinel | np.isinf(numbers), np.nan, numbers)
+    return values, suppressed, {f"{k:g}": int(v) for k, v in counts.items()}
+
+
+def _pdok_text(cells: pd.Series) -> list[str | None]:
+    """Cells kept as text, PDOK's codes written as CBS's symbols: secret '.', unavailable empty."""
+    numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype="float64")
+    marked = cells.to_numpy(dtype=object).copy()
+    marked[numbers == PDOK_SECRET] = "."
+    marked[(numbers <= PDOK_SENTINEL_FLOOR) & (numbers != PDOK_SECRET)] = None
+    text: list[str | None] = cell_text(pd.Series(marked, dtype=object)).to_pylist()
+    return text
+
+
+def _add_pdok_figures(
+    batch: ImportBatch,
+    layers: list[BoundaryLayer],
+    year: TableYear,
+    catalogue: Catalogue,
+    release: str,
+) -> None:
+    """Regions, figures, boundary changes and unmatched attributes of the PDOK layers."""
+    known = {i.id: i for i in catalogue.indicators}
+    found: dict[tuple[str, int], str] = {}
+    parts: list[pd.DataFrame] = []
+    unmatched: list[pd.DataFrame] = []
+    changes: list[pd.DataFrame] = []
+    matched_columns: dict[str, str] = {}
+    unmatched_columns: set[str] = set()
+    sentinels: dict[str, int] = {}
+    seen: set[str] = set()
+    for layer in layers:
+        assert layer.attributes is not None
+        new = ~layer.frame["code"].isin(seen).to_numpy()
+        frame = layer.frame[new].reset_index(drop=True)
+        attributes = layer.attributes[new].reset_index(drop=True)
+        seen |= set(frame["code"])
+        codes = frame["code"].to_numpy(dtype=object)
+        for code, region_name in zip(codes, frame["name"], strict=True):
+            found[(str(code), year.year)] = "" if pd.isna(region_name) else str(region_name)
+        for column in attributes.columns:
+            lower = str(column).lower()
+            indicator = known.get(PDOK_INDICATORS.get(lower, ""))
+            if indicator is not None:
+                values, suppressed, counts = _pdok_values(attributes[column])
+                for value, n in counts.items():
+                    sentinels[value] = sentinels.get(value, 0) + n
+                matched_columns[str(column)] = indicator.id
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "region_code": codes,
+                            "region_year": year.year,
+                            "indicator_id": indicator.id,
+                            "period": indicator.period_label(year.year),
+                            "value": values,
+                            "suppressed": suppressed,
+                            "source_column": str(column),
+                            "release": release,
+                        }
+                    )
+                )
+            elif lower == PDOK_CHANGE:
+                change, _, _ = _pdok_values(attributes[column])
+                known_change = ~np.isnan(change)
+                changes.append(
+                    pd.DataFrame(
+                        {
+                            "region_code": codes[known_change],
+                            "region_year": year.year,
+                            "change_code": change[known_change].astype("int64"),
+                        },
+                        columns=BOUNDARY_CHANGE_COLUMNS,
+                    )
+                )
+            elif lower not in PDOK_IDENTIFICATION and column != _CODE_KEY:
+                unmatched_columns.add(str(column))
+                unmatched.append(
+                    pd.DataFrame(
+                        {
+                            "region_code": codes,
+                            "region_year": year.year,
+                            "period": None,
+                            "source_column": str(column),
+                            "value_text": _pdok_text(attributes[column]),
+                        },
+                        columns=UNMATCHED_COLUMNS,
+                    )
+                )
+    batch.regions = regions_frame(found)
+    batch.observations = observations_frame(parts)
+    if unmatched:
+        batch.unmatched = pd.concat(unmatched, ignore_index=True)
+    if changes:
+        batch.boundary_changes = pd.concat(changes, ignore_index=True)
+    batch.provenance.update(
+        {
+            "pdok_kaart": True,
+            "year": year.year,
+            "year_from": year.how,
+            "release": release,
+            "regions_registered": len(batch.regions),
+            "matched_columns": matched_columns,
+            "unmatched_columns": sorted(unmatched_columns),
+            "pdok_missing_codes_in_figures": sentinels,
+            "pdok_missing_codes_mean": {
+                "-99995": "not yet available (missing)",
+                "-99997": "secret (missing, suppressed)",
+            },
+        }
+    )
 
 
 LOADER = BoundariesLoader()

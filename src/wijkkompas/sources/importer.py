@@ -1,7 +1,10 @@
-"""Importing files: pick a loader, parse, attach boundaries to known regions, write in one go.
+"""Importing files: pick a loader, parse, find codes for regions named by name only, attach
+boundaries to known regions, write in one go.
 
 This is the one place that combines loaders with the store. All files of one command are
-written in one transaction: either every file lands, or none does.
+written in one transaction: either every file lands, or none does. Regions a file names
+without a code are looked up among the regions the store and the other files of the command
+know (:mod:`wijkkompas.sources.region_names`); rows that match nothing are reported by name.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import pandas as pd
 from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError, missing_share
+from wijkkompas.sources.region_names import NameResolution, resolve_named_regions
 from wijkkompas.store import AnalyticStore, ImportBatch
+from wijkkompas.store.batch import REGION_COLUMNS
 
 HEAD_BYTES = 64 * 1024
 
@@ -35,6 +40,12 @@ class FileReport:
     unjoined_codes: list[str] = field(default_factory=list)
     national_figures: int = 0
     """Figures for the whole country (the NL00 row), kept apart from the regions' figures."""
+    names_matched: int = 0
+    """Rows of a file that names its regions without codes whose code was found by name."""
+    unmatched_names: list[str] = field(default_factory=list)
+    """Names of such rows that matched no region (or several): left out, never silently."""
+    name_code_years: list[int] = field(default_factory=list)
+    """The indeling year(s) whose codes the names were matched to."""
 
 
 def read_batches(
@@ -111,7 +122,12 @@ def attach_geometries(
     return unjoined
 
 
-def report_for(path: Path, batch: ImportBatch, unjoined: list[str]) -> FileReport:
+def report_for(
+    path: Path,
+    batch: ImportBatch,
+    unjoined: list[str],
+    names: NameResolution | None = None,
+) -> FileReport:
     obs = batch.observations
     levels = (
         batch.regions.groupby("level")["code"].nunique().to_dict() if len(batch.regions) else {}
@@ -131,6 +147,9 @@ def report_for(path: Path, batch: ImportBatch, unjoined: list[str]) -> FileRepor
         geometries=len(batch.geometries),
         unjoined_codes=unjoined,
         national_figures=len(batch.national),
+        names_matched=names.matched if names else 0,
+        unmatched_names=names.unmatched_names if names else [],
+        name_code_years=sorted(set(names.code_years.values())) if names else [],
     )
 
 
@@ -148,7 +167,11 @@ def import_files(
         with store.reader() as reader:
             known = reader.all_regions()
     else:
-        known = pd.DataFrame({"code": [], "year": []})
+        known = pd.DataFrame({c: [] for c in REGION_COLUMNS})
+    names = resolve_named_regions(batches, known)
     unjoined = attach_geometries(batches, known)
     store.import_batches([b for _, b in batches], progress=progress)
-    return [report_for(p, b, unjoined.get(p.name, [])) for p, b in batches]
+    return [
+        report_for(p, b, unjoined.get(p.name, []), resolved)
+        for (p, b), resolved in zip(batches, names, strict=True)
+    ]

@@ -83,6 +83,10 @@ LOADER_MODULES: dict[str, str] = {
     "ses-woa": "wijkkompas.sources.ses_woa",
     "nabijheid": "wijkkompas.sources.nabijheid",
     "leefbaarometer": "wijkkompas.sources.leefbaarometer",
+    "rivm": "wijkkompas.sources.rivm",
+    "kwb-series": "wijkkompas.sources.kwb_series",
+    # before kwb, which claims any file named ..._kwb_2016.csv by its name alone
+    "statline-names": "wijkkompas.sources.statline_names",
     "kwb": "wijkkompas.sources.cbs_kwb",
     "statline": "wijkkompas.sources.statline",
 }

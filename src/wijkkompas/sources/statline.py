@@ -9,10 +9,16 @@ shared wide-table conversion. Decisions worth knowing:
   ``Appartement_62`` gas) only the parent topics from a ``DataProperties.json`` decide, so pass
   it with :func:`load_with_metadata` (or ``metadata=`` to ``LOADER.load``). Without it such a
   column is kept unmatched and the provenance says why.
-* A table without region codes (StatLine lets you download names only, as in the Amsterdam 2015
-  income file) is refused: names repeat across gemeenten ("Centrum") and change over the years,
-  so guessing codes from names would silently misplace figures. The message says how to download
-  the table with codes.
+* A table without region codes (StatLine lets you download names only) is read only when each
+  row can be placed in its gemeente and level by CBS's naming (the gemeente first, ``Wijk NN …``
+  rows followed by their buurten) or a ``Soort regio`` column: its figures then wait under
+  placeholder keys until the importer finds the codes by name among the regions it knows (see
+  :mod:`region_names`). Any other names-only table (the Amsterdam 2015 income file, with
+  stadsdelen and wijken by bare name) is refused: names repeat across gemeenten ("Centrum") and
+  change over the years, so guessing would silently misplace figures. The message says how to
+  download the table with codes.
+* Columns named by a database export, the label path joined with underscores
+  (``Bevolking_Leeftijdsgroepen_0_tot_15_jaar``), are read as labels, not as OData keys.
 * The table year comes from the content (title row, table id, metadata map year), then the file
   name (``Kerncijfers_wijken_en_buurten_2017``; a later date is the download date), then
   ``--year``.
@@ -28,6 +34,7 @@ from wijkkompas.catalogue import Catalogue, Indicator
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.regions import is_region_code
 from wijkkompas.sources.base import LoadOptions, SourceError, statline_base_name
+from wijkkompas.sources.region_names import named_batch, placeable, table_placements
 from wijkkompas.sources.statline_csv import read_statline_csv
 from wijkkompas.sources.statline_json import read_statline_json
 from wijkkompas.sources.statline_labels import (
@@ -35,11 +42,14 @@ from wijkkompas.sources.statline_labels import (
     base_of_title,
     bases_by_suffix,
     builtin_index,
+    is_underscore_path,
     label_variants,
     normalise,
+    path_words_present,
     squash,
     title_and_parents,
     topics_from_data_properties,
+    underscore_label,
 )
 from wijkkompas.sources.textfile import as_source_error
 from wijkkompas.sources.widetable import (
@@ -69,7 +79,7 @@ REGION_CELL = re.compile(
 )
 REGION_NAMES = {
     "wijkenenbuurten", "regios", "regio", "wijkenbuurten", "gemeentewijkbuurt",
-    "districtsandneighbourhoods",
+    "districtsandneighbourhoods", "wijkbuurt",
 }  # fmt: skip
 CODE_NAMES = {"codering", "regiocode", "regiocodegemeentewijkbuurt", "gwbcode", "encoding"}
 ID_NAMES = {"gemeentenaam", "soortregio", "id", "perioden", "municipalityname", "periods"}
@@ -167,6 +177,8 @@ def _load(
         table_id=table_id,
         extra={"titles": titles, "metadata_supplied": metadata is not None},
     )
+    if roles.code is None:  # names only, placed by _check_roles: codes are found at import
+        return named_batch(frame, rows, roles, info)
     return build_batch(frame, rows, roles, info)
 
 
@@ -272,24 +284,30 @@ def _indicator_for(
     builtin = builtin_index()
     base: str | None = None
     parents: list[str] | None = None
-    if KEY_LIKE.match(column.strip()):
+    underscored = is_underscore_path(column)
+    label = underscore_label(column) if underscored else column
+    if KEY_LIKE.match(column.strip()) and not underscored:
         known = metadata or (builtin if table_id == builtin.table_id else None)
         topic = known.topic_for_key(column) if known else None
         base, parents = statline_base_name(column), list(topic.path) if topic else None
     else:
-        topic = (metadata.topic_for_label(column) if metadata else None) or (
-            builtin.topic_for_label(column)
+        topic = (metadata.topic_for_label(label) if metadata else None) or (
+            builtin.topic_for_label(label)
         )
         if topic is not None:
             base, parents = topic.base, list(topic.path)
         else:
-            title, parents = title_and_parents(column)
+            # An underscore path has lost its topic marks: only its last words can be trusted.
+            title, parents = (None, []) if underscored else title_and_parents(label)
             if title is not None:
                 base = base_of_title(title)
             else:
                 bases = [n for i in catalogue.indicators for n in i.statline]
-                hits = bases_by_suffix(column, bases)
+                hits = bases_by_suffix(label, bases)
                 base = hits[0] if len(hits) == 1 else None
+                if underscored and base is not None:
+                    paths = builtin.paths_of_base(base)
+                    base = base if path_words_present(label, paths) else None
     if base is None:
         return catalogue.by_kwb_name(column)
     try:
@@ -320,12 +338,16 @@ def _check_roles(
                 roles.identification.append(column)
                 roles.notes["code_column_recognised_by_values"] = True
                 break
-    if roles.code is None and (region_columns or roles.name):
+    if roles.code is None and roles.name is not None and placeable(table_placements(frame, roles)):
+        roles.notes["regions_identified_by"] = "name"
+    elif roles.code is None and (region_columns or roles.name):
         names = frame[roles.name or region_columns[0]].dropna().astype(str).str.strip()
         raise SourceError(
             f"{name}: this StatLine table names its regions ({', '.join(names.head(3))}, …) "
-            "but has no region codes, and wijkkompas does not guess codes from names (names "
-            "repeat across gemeenten and change over the years). In StatLine, add the topic "
+            "but has no region codes, and its rows cannot be placed in a gemeente and level "
+            "(wijkkompas looks codes up by name only in tables that list the gemeente, then each "
+            "'Wijk NN …' with its buurten, or that have a 'Soort regio' column: names repeat "
+            "across gemeenten and change over the years). In StatLine, add the topic "
             "'Regioaanduiding > Codering (code)' to the selection and download the table again "
             "(or download it as OData JSON, which always carries the codes)."
         )

@@ -1,7 +1,9 @@
 """From StatLine column labels and keys to the base names the catalogue knows.
 
 A StatLine CSV carries labels ("Bevolking/Aantal inwoners (aantal)"), R mangles them into
-``Bevolking.Aantal.inwoners..aantal.``, OData carries keys (``AantalInwoners_5``). CBS derives a
+``Bevolking.Aantal.inwoners..aantal.``, a database export joins the label path with underscores
+(``Bevolking_Leeftijdsgroepen_0_tot_15_jaar``, ``%`` written ``proc``), OData carries keys
+(``AantalInwoners_5``). CBS derives a
 key from its title by CamelCasing the words, so the title alone usually gives the base name; the
 topic path (the parent titles) decides where a title repeats (``Appartement`` under electricity
 and under gas). Three sources of that knowledge, in order of trust:
@@ -31,6 +33,12 @@ WORDS = re.compile(r"[0-9A-Za-z]+")
 TRAILING_UNIT = re.compile(r"\s*\(([^()]*)\)\s*$")
 R_TRAILING_UNIT = re.compile(r"\.\.([^.]*(?:\.[^.]+)*)\.$")
 SEGMENT_SPLIT = re.compile(r"[|/]")
+ODATA_KEY = re.compile(r"^(?:k_)?[A-Za-z0-9]+(?:_\d+)?$")
+"""An OData key: CamelCase words run together, StatLine's ``k_`` before a leading digit and the
+numeric suffix (``AantalInwoners_5``, ``k_0Tot15Jaar_8``); no other underscore."""
+UNDERSCORE_PATH = re.compile(r"^\w+$")
+PERCENT_WORD = re.compile(r"(?<=\d)proc\b")
+"""``40proc_personen_met_laagste_inkomen``: a '%' that a column-name rule spelled out."""
 KNOWN_UNITS = (
     "aantal inwoners per km2", "aantal inwoners per km", "per 1 000 inwoners", "x 1 000 euro",
     "per huishouden", "per km2", "per km", "aantal", "kwh", "m3", "km", "m", "ha", "code", "naam",
@@ -144,6 +152,11 @@ class LabelIndex:
             for form in topic.label_forms():
                 self.by_form.setdefault(form, []).append(topic)
 
+    def paths_of_base(self, base: str) -> list[tuple[str, ...]]:
+        """The topic paths under which a base name occurs (empty when it is not known)."""
+        wanted = squashed_base(base)
+        return [t.path for t in self.by_key.values() if squashed_base(t.key) == wanted]
+
     def topic_for_key(self, key: str) -> Topic | None:
         return self.by_key.get(key.strip())
 
@@ -170,6 +183,35 @@ def label_variants(label: str) -> list[str]:
         if full.endswith(" " + unit):
             variants.append(full[: -len(unit) - 1].strip())
     return list(dict.fromkeys(v for v in variants if v))
+
+
+def is_underscore_path(label: str) -> bool:
+    """True for a label path whose words and topics are all joined by underscores
+    (``Bevolking_Aantal_inwoners``), as a table stored in a database names its columns; an
+    OData key (``AantalInwoners_5``, ``k_0Tot15Jaar_8``) is not one."""
+    text = label.strip()
+    return "_" in text and bool(UNDERSCORE_PATH.match(text)) and not ODATA_KEY.match(text)
+
+
+def underscore_label(label: str) -> str:
+    """The words of an underscore-joined label path, with ``proc`` after a number back as '%':
+    ``Inkomen_40proc_personen`` → ``Inkomen 40% personen``. The topic boundaries are lost, so
+    the result is matched as a whole (:meth:`LabelIndex.topic_for_label` compares the path and
+    title run together) or by its last words (:func:`bases_by_suffix`)."""
+    return PERCENT_WORD.sub("%", " ".join(part for part in label.strip().split("_") if part))
+
+
+def path_words_present(label: str, paths: list[tuple[str, ...]]) -> bool:
+    """True when ``label`` shares a word with the topic path of ``paths`` (or no path is known):
+    a label whose last words name a known topic must also name something of that topic's
+    parents, so 'Arbeid_…_Mannen' is not taken for 'Bevolking/Geslacht/Mannen'. One word is
+    enough, because CBS renames topic groups over the years ('Wonen' → 'Wonen en vastgoed')."""
+    words = set(normalise(label).split())
+    for path in paths:
+        meaningful = {w for w in normalise(" ".join(path)).split() if len(w) > 3}
+        if not meaningful or meaningful & words:
+            return True
+    return not paths
 
 
 def title_and_parents(label: str) -> tuple[str | None, list[str]]:
