@@ -57,17 +57,29 @@ def index_command(
             "'catalogue'); see `wijkkompas reference list`."
         ),
     ] = None,
+    trend_gap: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Trends compare each year with the latest scored year at least this many "
+            "years earlier, on the indicators both years have.",
+        ),
+    ] = 2,
 ) -> None:
     """Score livability and the four conditions of social quality per region and year."""
     from wijkkompas.catalogue import load_catalogue
-    from wijkkompas.monitor import EXTRA_COLUMNS, INDEX_COLUMNS, run_index
+    from wijkkompas.index.engine import options_of
+    from wijkkompas.monitor import EXTRA_COLUMNS, INDEX_COLUMNS, resolve_reference, run_index
 
     code = _gemeente(gemeente)
     store = AnalyticStore(ctx.obj["store"])
+    chosen = load_catalogue(catalogue) if catalogue else load_catalogue()
+    yardstick = resolve_reference(store, chosen, reference)
     run = run_index(
         store,
         gemeente=code,
-        catalogue=load_catalogue(catalogue) if catalogue else None,
+        catalogue=chosen,
+        options=options_of(yardstick).replace(trend_min_gap=trend_gap),
         draws=draws,
         years=[year] if year else None,
         save=save,

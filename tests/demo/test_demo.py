@@ -30,7 +30,11 @@ YEARS = list(range(2015, 2025))
 def catalogue() -> Catalogue:
     """The indicators the demo plays a register for: all but survey and participation ones."""
     full = load_catalogue()
-    return Catalogue(version=full.version, indicators=[i for i in full.indicators if not i.tags])
+    return Catalogue(
+        version=full.version,
+        indicators=[i for i in full.indicators if not i.tags],
+        price_indices=full.price_indices,
+    )
 
 
 @pytest.fixture(scope="module")

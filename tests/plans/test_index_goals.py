@@ -80,7 +80,7 @@ def test_a_custom_area_is_scored_from_summed_parts_not_averaged(
         stored = reader.index_run_reference(runs.source().run_id)
     assert stored is not None
     reference = Reference.from_json(stored)
-    panel, _ = read_panel(store, "GM9999")
+    panel, _, _ = read_panel(store, "GM9999")
     scores = score_custom_areas(panel, load_catalogue(), reference, {"eigen": BUURTEN}).scores
     rows = scores[scores["region_code"] == "eigen"].dropna(subset=["social_cohesion"])
     direct = dict(zip(rows["year"].astype(int), rows["social_cohesion"].astype(float), strict=True))

@@ -23,7 +23,10 @@ def test_a_rate_is_summed_numerators_over_summed_denominators(source) -> None:
     series = source.series(measure, PlanArea.of(buurten))
     frame = source._frame(source.indicator(measure), "GM9999")
     rows = frame[(frame["year"] == 2023) & frame["region_code"].isin(buurten)]
-    expected = 1000 * rows["social_assistance_recipients"].sum() / rows["population"].sum()
+    # The denominator is the sum of the age groups closest to the age of social assistance.
+    assert "population_15_64" in frame.columns
+    ages = rows[["age_15_24", "age_25_44", "age_45_64"]].sum(axis=1)
+    expected = 1000 * rows["social_assistance_recipients"].sum() / ages.sum()
     assert series[2023] == pytest.approx(expected)
     # The wijk code and the list of its buurten are the same area.
     assert source.series(measure, PlanArea.of(["WK999901"]))[2023] == pytest.approx(expected)

@@ -71,8 +71,11 @@ def test_utrecht_2023_labels_layout(catalogue: Catalogue) -> None:
     assert set(obs["period"]) == {"2023"}
     col = "Detailhandel/Winkels dagelijkse boodschappen/Afstand tot grote supermarkt (km)"
     assert set(obs.loc[obs["indicator_id"] == "distance_supermarket", "source_column"]) == {col}
-    # everything else stays, verbatim: 115 columns - 5 region columns - 5 matched = 105
-    assert batch.unmatched["source_column"].nunique() == 105
+    # the green-space distances are matched too, though CBS published none for 2023
+    green, suppressed = value(batch, "BU03440111", "distance_public_green")
+    assert math.isnan(green) and suppressed
+    # everything else stays, verbatim: 115 columns - 5 region columns - 7 matched = 103
+    assert batch.unmatched["source_column"].nunique() == 103
     restaurant = batch.unmatched[
         (batch.unmatched["region_code"] == "BU03440111")
         & (batch.unmatched["source_column"] == "Horeca/Restaurants/Afstand tot restaurant (km)")

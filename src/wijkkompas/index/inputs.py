@@ -290,3 +290,44 @@ def derive_figures(figures: dict[str, float], catalogue: Any) -> dict[str, float
             if den and den > 0 and not np.isnan(num):
                 out[ind.id] = float(num / den * RATE_FACTORS.get(ind.unit, 1.0))
     return out
+
+
+def parts_of(indicator_id: str, catalogue: Any) -> list[str]:
+    """Every figure a derived indicator may be computed from (recursively), itself first."""
+    by_id = {i.id: i for i in catalogue.indicators}
+    out: list[str] = []
+
+    def visit(ind_id: str) -> None:
+        if ind_id in out:
+            return
+        out.append(ind_id)
+        ind = by_id.get(ind_id)
+        if ind is None:
+            return
+        for part in (*ind.sum_of, *ind.fallback_sum_of, ind.numerator, ind.denominator):
+            if part:
+                visit(part)
+
+    visit(indicator_id)
+    return out
+
+
+def derive_columns(wide: pd.DataFrame, catalogue: Any) -> pd.DataFrame:
+    """The same derivations on a wide table (a column per indicator id), where missing."""
+    out = wide.copy()
+    for ind in _derivable(list(catalogue.indicators)):
+        if not set([*ind.sum_of, *ind.fallback_sum_of]) <= set(out.columns) and not (
+            ind.numerator in out.columns and ind.denominator in out.columns
+        ):
+            continue
+        current = out[ind.id] if ind.id in out else pd.Series(np.nan, index=out.index)
+        for parts in (list(ind.sum_of), list(ind.fallback_sum_of)):
+            if parts and set(parts) <= set(out.columns):
+                total = out[parts].sum(axis=1, min_count=len(parts))
+                total[out[parts].isna().any(axis=1)] = np.nan
+                current = current.fillna(total)
+        if ind.numerator in out.columns and ind.denominator in out.columns:
+            den = out[ind.denominator].where(out[ind.denominator] > 0)
+            current = current.fillna(out[ind.numerator] / den * RATE_FACTORS.get(ind.unit, 1.0))
+        out[ind.id] = current
+    return out

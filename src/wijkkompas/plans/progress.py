@@ -16,6 +16,7 @@ import pandas as pd
 
 from wijkkompas.catalogue import Catalogue, Indicator
 from wijkkompas.errors import WijkkompasError
+from wijkkompas.index.inputs import derive_columns, parts_of
 from wijkkompas.plans.areas import AreaIndex, PlanArea
 from wijkkompas.store import StoreReader
 
@@ -137,8 +138,10 @@ class StoreProgressSource:
         return result.rename(columns={"region_code": "unit", indicator.id: "value"})
 
     def _needed(self, indicator: Indicator) -> tuple[str, ...]:
-        extra = [indicator.numerator, indicator.denominator, indicator.weight]
-        return tuple(dict.fromkeys([indicator.id, *(e for e in extra if e)]))
+        """The indicator, what it is derived from (a denominator that is itself a sum of age
+        groups included), and its weight."""
+        parts = parts_of(indicator.id, self._catalogue)
+        return tuple(dict.fromkeys([*parts, *([indicator.weight] if indicator.weight else [])]))
 
     def _frame(self, indicator: Indicator, gemeente: str) -> pd.DataFrame:
         """One row per buurt and reference year, a column per needed indicator.
@@ -157,7 +160,7 @@ class StoreProgressSource:
                 ["region_code", "year", "indicator_id"], keep="last"
             )
             wide = obs.set_index(["region_code", "year", "indicator_id"])["value"].unstack()
-            wide = wide.reindex(columns=list(key[1]))
+            wide = derive_columns(wide.reindex(columns=list(key[1])), self._catalogue)
             own = obs[obs["indicator_id"] == indicator.id].set_index(["region_code", "year"])
             wide["region_year"] = own["region_year"].reindex(wide.index)
             wide = wide.dropna(subset=["region_year"]).reset_index().sort_values("year")
