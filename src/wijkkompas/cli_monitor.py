@@ -35,6 +35,7 @@ class TextFormat(StrEnum):
 
 class Against(StrEnum):
     leefbaarometer = "leefbaarometer"
+    ses_woa = "ses-woa"
 
 
 def index_command(
@@ -163,16 +164,57 @@ def explain_command(
 def validate_command(
     ctx: typer.Context,
     against: Annotated[Against, typer.Option("--against", help="The external reference.")],
+    gemeente: Annotated[str | None, typer.Option(help="Only this gemeente (GM0344).")] = None,
+    extremes_n: Annotated[
+        int,
+        typer.Option(
+            "--extremes", min=0, help="Also list the N highest and lowest regions per score."
+        ),
+    ] = 10,
+    format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
 ) -> None:
-    """Compare our total with an external reference: Spearman ρ per level and year."""
-    from wijkkompas.monitor import validate_against_leefbaarometer
+    """Compare our scores with an external measure: Spearman ρ with a bootstrap interval per
+    level, year and score, and the highest and lowest regions with their flags."""
+    from wijkkompas.monitor import run_index
+    from wijkkompas.validation import (
+        agreement_with_leefbaarometer,
+        agreement_with_ses_woa,
+        extremes,
+    )
 
-    for a in validate_against_leefbaarometer(AnalyticStore(ctx.obj["store"])):
+    store = AnalyticStore(ctx.obj["store"])
+    run = run_index(store, gemeente=_gemeente(gemeente), draws=0, save=False)
+    if against is Against.leefbaarometer:
+        found = agreement_with_leefbaarometer(run, store)
+        scores = sorted({a.score for a in found}, key=lambda s: s != "total")
+    else:
+        found = agreement_with_ses_woa(run, store)
+        scores = ["socioeconomic_security"]
+    if format is not TableFormat.table:
+        import pandas as pd
+
+        frame = pd.DataFrame([a.__dict__ for a in found])
+        print_frame(frame, format.value, title="wijkkompas validate")
+        return
+    out.print(f"{run.notes[0]}; {run.scope}", highlight=False)
+    for a in found:
         note = f" ({a.note})" if a.note else ""
         out.print(
-            f"{a.level:<9} {a.their_year}: Spearman ρ = {a.rho:+.3f} over {a.n} regions{note}",
+            f"{a.level:<9} {a.their_year}: Spearman ρ = {a.rho:+.3f} "
+            f"[95% {a.low:+.2f} … {a.high:+.2f}] over {a.n} regions, "
+            f"{a.score} vs {a.measure}{note}",
             highlight=False,
         )
+    if extremes_n:
+        for score in scores:
+            table = extremes(run, score, extremes_n)
+            table = table[table["level"] == "buurt"] if (table["level"] == "buurt").any() else table
+            print_frame(
+                table.round(3),
+                "table",
+                title=f"Highest and lowest {extremes_n} on {score} (flags: few inhabitants, "
+                "mainly non-residential)",
+            )
 
 
 def register(app: typer.Typer) -> None:

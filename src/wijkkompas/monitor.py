@@ -14,7 +14,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from wijkkompas.catalogue import Catalogue, load_catalogue, shipped_reference
 from wijkkompas.errors import WijkkompasError
@@ -388,57 +387,6 @@ def explain_region(
                 f"{code} has no score for {y}; it has: {', '.join(map(str, available))}."
             )
     return explain(run.result, code, year, compare_year), run
-
-
-@dataclass
-class Agreement:
-    level: str
-    our_year: int
-    their_year: int
-    n: int
-    rho: float
-    note: str
-
-
-def validate_against_leefbaarometer(store: AnalyticStore) -> list[Agreement]:
-    """Spearman ρ between our total and the Leefbaarometer's, per level and year.
-
-    The Leefbaarometer measures every two years; where its year differs from ours we pair the
-    nearest year and say so.
-    """
-    with store.reader() as reader:
-        lbm = reader.observations(indicator_ids=[LEEFBAAROMETER_TOTAL])
-    if lbm.empty:
-        raise WijkkompasError(
-            "The store has no Leefbaarometer scores. Import them first, e.g. "
-            "`wijkkompas import 'Leefbaarometer-scores buurten 2002-2024.csv'`."
-        )
-    run = run_index(store, draws=0, save=False)
-    ours = run.table.dropna(subset=["total"])
-    lbm = lbm.dropna(subset=["value"])
-    out = []
-    for level in sorted(set(lbm["level"]) & set(ours["level"])):
-        ours_level = ours[ours["level"] == level]
-        our_years = sorted(ours_level["year"].unique())
-        for their_year in sorted(lbm.loc[lbm["level"] == level, "region_year"].unique()):
-            nearest = int(min(our_years, key=lambda y: (abs(y - their_year), -y)))
-            theirs = lbm[(lbm["level"] == level) & (lbm["region_year"] == their_year)]
-            pairs = ours_level[ours_level["year"] == nearest].merge(
-                theirs, left_on="code", right_on="region_code"
-            )
-            if len(pairs) < 3:
-                continue
-            rho = float(spearmanr(pairs["total"], pairs["value"]).statistic)
-            note = (
-                "" if nearest == their_year else f"nearest year {nearest} paired with {their_year}"
-            )
-            out.append(Agreement(level, nearest, int(their_year), len(pairs), rho, note))
-    if not out:
-        raise WijkkompasError(
-            "No region has both our total and a Leefbaarometer score (at least 3 are needed per "
-            "level and year). Import figures and Leefbaarometer scores for the same buurten."
-        )
-    return out
 
 
 _run_scores_cache = Lru(8)
