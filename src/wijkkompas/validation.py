@@ -169,13 +169,14 @@ def extremes(run: IndexRun, score: str = "total", n: int = 10) -> pd.DataFrame:
     """The ``n`` highest and lowest regions per level and year on ``score``, with flags."""
     table = run.table.dropna(subset=[score])
     parts = []
-    for (level, year), group in table.groupby(["level", "year"], sort=True):
+    for level, year in sorted(set(zip(table["level"], table["year"].astype(int), strict=True))):
+        group = table[(table["level"] == level) & (table["year"] == year)]
         ordered = group.sort_values(score, ascending=False)
         for side, rows in (("highest", ordered.head(n)), ("lowest", ordered.tail(n)[::-1])):
             frame = pd.DataFrame(
                 {
                     "level": level,
-                    "year": int(year),
+                    "year": year,
                     "rank_side": side,
                     "position": range(1, len(rows) + 1),
                     "code": rows["code"].to_numpy(),
