@@ -200,3 +200,137 @@ def _flags(row: object) -> str:
     if bool(getattr(row, "non_residential", False)):
         flags.append("mainly non-residential")
     return "; ".join(flags)
+
+
+SOURCE_LABELS: dict[str, str] = {
+    "kwb": "KWB",
+    "statline": "KWB",
+    "kwb-series": "KWB-reeks",
+    "boundaries": "Wijk- en buurtkaart",
+    "nabijheid": "Nabijheid",
+    "crime": "Politie",
+    "ses-woa": "SES-WOA",
+    "rivm": "RIVM",
+    "leefbaarometer": "Leefbaarometer",
+    "survey": "Enquête",
+    "demo": "Demo",
+}
+"""How a source is named in a coverage cell: short, with the period the figures refer to."""
+COVERAGE_MIN_RESIDENTS = 200
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which sources feed one score of one gemeente-year, and for how many buurten."""
+
+    gemeente: str
+    year: int
+    group: str
+    sources: tuple[str, ...]
+    """``label period`` of each source whose own figures feed the score (empty: none)."""
+    files: tuple[str, ...]
+    share: float
+    """Share of buurten with at least 200 inhabitants that have this score."""
+    buurten: int
+
+
+def coverage(run: IndexRun, store: AnalyticStore, year: int) -> list[Coverage]:
+    """Per score group (and the total) of ``run``'s gemeente in ``year``: the sources and files
+    whose own figures feed it in buurten with at least 200 inhabitants, and the share of those
+    buurten that have the score."""
+    from wijkkompas.index.spec import GROUPS
+
+    result = run.result
+    panel, spec, state = result.panel, result.spec, result.state
+    years = list(panel.years)
+    if year not in years:
+        raise WijkkompasError(f"{run.scope} has no year {year} (it has {years}).")
+    t = years.index(year)
+    R = len(panel.regions)
+    scores = result.scores.iloc[t * R : (t + 1) * R]
+    buurt = (panel.levels == "buurt") & (scores["population"].to_numpy() >= COVERAGE_MIN_RESIDENTS)
+    rows = np.flatnonzero(buurt)
+    lookup = _figure_files(store, run)
+    out = []
+    membership = spec.group_membership
+    own = state.present[t * R : (t + 1) * R] & state.observed[t].reshape(R, -1)
+    periods = state.periods[t]
+    gemeente = str(panel.regions["gemeente_code"].iloc[0]) if R else ""
+    for g, name in enumerate((*GROUPS, "total")):
+        column = scores[name].to_numpy(dtype=float)
+        cols = np.flatnonzero(membership[:, g]) if g < len(GROUPS) else np.arange(len(spec.ids))
+        has = rows[~np.isnan(column[rows])]
+        labels: set[str] = set()
+        files: set[str] = set()
+        for r in has:
+            for k in cols:
+                if not own[r, k]:
+                    continue
+                code, period = str(panel.codes[r]), int(periods[r, k])
+                for label, file in _origins(lookup, code, spec.ids[k], period, run):
+                    labels.add(label)
+                    files.add(file)
+        share = float(len(has) / len(rows)) if len(rows) else float("nan")
+        out.append(
+            Coverage(
+                gemeente, year, name, tuple(sorted(labels)), tuple(sorted(files)), share, len(rows)
+            )
+        )
+    return out
+
+
+def _origins(
+    lookup: dict[tuple[str, str, int], tuple[str, str]],
+    code: str,
+    indicator: str,
+    period: int,
+    run: IndexRun,
+) -> list[tuple[str, str]]:
+    """(label with period, file) of a figure; for one wijkkompas derived, of what it was derived
+    from (a crime rate: the police count and the KWB inhabitants, within a year)."""
+    from wijkkompas.index.inputs import parts_of
+
+    found = lookup.get((code, indicator, period))
+    if found is not None:
+        return [(f"{found[0]} {period}", found[1])]
+    out = []
+    for part in parts_of(indicator, run.catalogue)[1:]:
+        for year in (period, period + 1, period - 1):
+            hit = lookup.get((code, part, year))
+            if hit is not None:
+                out.append((f"{hit[0]} {year}", hit[1]))
+                break
+    return out
+
+
+def _figure_files(
+    store: AnalyticStore, run: IndexRun
+) -> dict[tuple[str, str, int], tuple[str, str]]:
+    """(region, indicator, period year) → (source label, file) of the figure the run used."""
+    import json
+
+    if run.selection is None:
+        return {}
+    figures = run.selection.figures
+    with store.reader() as reader:
+        imports = reader.imports()
+    files = {
+        int(str(import_id)): str(json.loads(str(provenance)).get("file", source))
+        for import_id, provenance, source in zip(
+            imports["import_id"], imports["provenance"], imports["source"], strict=True
+        )
+    }
+    periods = pd.to_numeric(figures["period"].astype(str).str[:4], errors="coerce")
+    ok = periods.notna() & figures["value"].notna()
+    frame = figures[ok]
+    import_ids = frame["import_id"] if "import_id" in frame else pd.Series(-1, index=frame.index)
+    return {
+        (str(code), str(ind), int(period)): (
+            SOURCE_LABELS.get(str(source), str(source)),
+            files.get(int(imp), str(source)),
+        )
+        for code, ind, period, source, imp in zip(
+            frame["region_code"], frame["indicator_id"], periods[ok], frame["source"],
+            import_ids, strict=True,
+        )
+    }  # fmt: skip

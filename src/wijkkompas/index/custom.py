@@ -62,8 +62,10 @@ def score_custom_areas(
     counts = _count_ids(spec, panel)
     ids = (*spec.ids, *counts)
     X = panel.matrix(ids)
+    P = panel.period_matrix(ids)
     rows: list[tuple[str, str, str | None, None]] = []
     values: list[np.ndarray] = []
+    periods: list[np.ndarray] = []
     population: list[np.ndarray] = []
     log: list[dict[str, Any]] = []
     for name, members in areas.items():
@@ -76,6 +78,7 @@ def score_custom_areas(
         rows.append((name, "custom", gm, None))
         v, skipped = _rebuild(X[:, r, :], spec, ids)
         values.append(v)
+        periods.append(_periods(P[:, r, :], v))
         if panel.population is not None:
             population.append(np.nansum(panel.population[:, r], axis=1))
         if skipped:
@@ -93,17 +96,30 @@ def score_custom_areas(
         columns=["region_code", "level", "gemeente_code", "wijk_code"],
     )
     stacked = np.concatenate([np.stack(values, axis=1), X[:, p, :]], axis=1)
+    stacked_periods = np.concatenate([np.stack(periods, axis=1), P[:, p, :]], axis=1)
     pop_all = None
     if panel.population is not None:
         pop_all = np.concatenate([np.stack(population, axis=1), panel.population[:, p]], axis=1)
-    result = score(Panel(regions, panel.years, ids, stacked, pop_all), spec, reference, options)
+    area_panel = Panel(regions, panel.years, ids, stacked, pop_all, stacked_periods)
+    result = score(area_panel, spec, reference, options)
     result.log.extend(log)
     return result
 
 
+def _periods(P: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """(years, ids) reference period of an area's rebuilt values: the newest of its buurten's
+    (buurten of one table year share their periods), so money is deflated at its own period."""
+    known = ~np.isnan(P).all(axis=1)
+    out = np.full(values.shape, np.nan)
+    out[known] = np.nanmax(np.where(np.isnan(P), -np.inf, P), axis=1)[known]
+    out[np.isnan(values)] = np.nan
+    return out
+
+
 def _count_ids(spec: IndexSpec, panel: Panel) -> tuple[str, ...]:
-    """Numerators, denominators and sizes the panel has, beyond the scored indicators."""
-    wanted = []
+    """Numerators, denominators and sizes the panel has, beyond the scored indicators, and the
+    establishments the non-residential rule reads."""
+    wanted: list[str | None] = ["establishments"]
     for ind in spec.indicators:
         wanted += [ind.numerator, ind.denominator, ind.size]
     seen = dict.fromkeys(w for w in wanted if w and w in panel.indicators and w not in spec.ids)

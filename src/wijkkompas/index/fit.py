@@ -80,7 +80,8 @@ def fit_reference(
     log: list[dict[str, Any]] = []
     rows = _fit_rows(panel, options, log)
     raw_rates = panel.matrix(spec.ids)
-    tau2 = estimate_tau2(raw_rates, panel, spec, rows)
+    # τ² per level: buurten around their wijk, and wijken around their gemeente.
+    tau2 = estimate_tau2(raw_rates, panel, spec, _fit_rows(panel, options, log, all_levels=True))
     own = prepare(
         panel,
         spec,
@@ -139,11 +140,13 @@ def fit_reference(
     return reference
 
 
-def _fit_rows(panel: Panel, options: EngineOptions, log: list[dict[str, Any]]) -> np.ndarray:
+def _fit_rows(
+    panel: Panel, options: EngineOptions, log: list[dict[str, Any]], all_levels: bool = False
+) -> np.ndarray:
     """(years, regions) buurt rows with at least ``MIN_RESIDENTS`` inhabitants in that year or,
     for a file without population (the RIVM monitor, police crime), in the region's nearest
     year within ``MAX_NOISE_GAP`` years: whole-country files then enter the fit too."""
-    level = panel.levels == "buurt"
+    level = np.ones(len(panel.regions), dtype=bool) if all_levels else panel.levels == "buurt"
     if not level.any():
         level = np.ones(len(panel.regions), dtype=bool)
         log.append({"step": "fit_rows", "fallback": "all levels (no buurten)"})

@@ -266,6 +266,10 @@ def reference_regions(
     )
     regions = regions.dropna(subset=["code", "year"]).copy()
     regions["year"] = regions["year"].astype("int64")
+    # A file that knows only codes (the RIVM monitor, police crime) names its regions by code:
+    # such a region cannot be found by name, and its year is no indeling to match names to.
+    named = regions["name"].fillna("").astype(str).str.strip()
+    regions = regions[(named != "") & (named != regions["code"].astype(str))].copy()
     regions["key"] = regions["name"].fillna("").map(name_key)
     return regions.drop_duplicates(["code", "year"], keep="last").reset_index(drop=True)
 

@@ -105,7 +105,9 @@ class StoreReader:
         region_codes: Sequence[str] | None = None,
         gemeente: str | None = None,
     ) -> pd.DataFrame:
-        """Figures per region, indicator and period; a definitief figure hides its voorlopig one."""
+        """Figures per region, indicator and period; a definitief figure hides its voorlopig one.
+
+        ``import_id`` says which import (hence which file, see :meth:`imports`) gave a figure."""
         clauses: list[str] = []
         params: list[object] = []
         if indicator_ids:
@@ -119,7 +121,8 @@ class StoreReader:
             params.append(gemeente)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         sql = f"""SELECT o.region_code, o.region_year, r.level, r.gemeente_code, o.indicator_id,
-                         o.period, o.value, o.suppressed, o.source, o.source_column, o.release
+                         o.period, o.value, o.suppressed, o.source, o.source_column, o.release,
+                         o.import_id
                   FROM observations o
                   JOIN regions r ON r.code = o.region_code AND r.year = o.region_year
                   {where}
