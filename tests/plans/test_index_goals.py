@@ -299,3 +299,23 @@ def test_a_condition_goal_keeps_a_target_when_edited(world: World) -> None:
     assert set(raised.value.errors) == {"target_value"}
     edited = services.update_goal(user=user, goal=goal, target_value=-0.5)
     assert edited.target_value == -0.5 and edited.baseline_source == goal.baseline_source
+
+
+@pytest.mark.django_db
+def test_a_goal_on_a_model_estimate_gets_no_comparison_and_says_why(world: World, client) -> None:
+    """The RIVM monitor's figures are predicted from registers: they cannot show what a plan
+    did, so an indicator goal on them has no difference-in-differences, and a condition goal
+    that rests partly on them says so."""
+    with open_monitor() as monitor:
+        goal = services.add_goal(
+            user=world.users[roles.COORDINATOR], plan=world.plan, monitor=monitor,
+            kind="indicator", title="Minder eenzaamheid", indicator_id="loneliness_share",
+            target_year=2030, target_value=40.0,
+        )  # fmt: skip
+        progress = goal_progress(goal, world.plan, monitor)
+        cohesion = goal_progress(_cohesion_goal(world, monitor), world.plan, monitor)
+    assert progress.model_based and progress.did is None and progress.series
+    assert cohesion.model_based and cohesion.did is not None
+    page = client.get(f"/plannen/{world.plan.pk}/verantwoording/").content.decode()
+    assert "modelschatting van de RIVM-gezondheidsmonitor" in page
+    assert "rust deels op modelschattingen" in page

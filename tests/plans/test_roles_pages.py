@@ -122,6 +122,11 @@ PAGES = [
         EDITORS,
     ),
     Page(
+        "plans:goal_rebase",
+        lambda w: f"/plannen/{_plan(w)}/doelen/{w.goal.pk}/nieuwe-referentie/",  # type: ignore[union-attr]
+        EDITORS,
+    ),
+    Page(
         "plans:intervention_add",
         lambda w: f"/plannen/{_plan(w)}/interventies/nieuw/",
         WITH_PARTNERS,

@@ -252,6 +252,17 @@ class GoalEditForm(AccessibleFormMixin, forms.Form):
     )
 
 
+class GoalRebaseForm(AccessibleFormMixin, forms.Form):
+    index_run = forms.ChoiceField(
+        label=_("Indexrun met de nieuwe referentie"),
+        help_text=_("Meestal de nieuwste: die is berekend met de referentie die nu geldt."),
+    )
+
+    def __init__(self, *args: Any, runs: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["index_run"].choices = runs
+
+
 class InterventionForm(AccessibleFormMixin, forms.Form):
     title = forms.CharField(label=_("Naam"), max_length=200)
     description = forms.CharField(

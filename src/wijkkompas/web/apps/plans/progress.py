@@ -44,6 +44,13 @@ class GoalProgress:
     ``no_baseline``."""
     source_label: str = ""
     """Where the actual values were read (the store's import, or an index run)."""
+    older_reference: bool = False
+    """A newer index run exists on another reference; the goal stays on its own run's scale
+    until a coordinator moves it over (``goal_rebase``)."""
+    model_based: bool = False
+    """The measure rests (partly) on model-based estimates (the RIVM health monitor): they
+    follow register covariates and cannot show what a plan did, so no difference-in-differences
+    is computed for an indicator goal on them, and a score goal says so."""
 
     @property
     def status(self) -> str:
@@ -76,6 +83,7 @@ def goal_progress(goal: Goal, plan: Plan, monitor: Monitor) -> GoalProgress:
         progress.missing = "no_store"
         return progress
     area = PlanArea.of(plan.area_codes)
+    progress.model_based = _model_based(goal, monitor)
     source: ProgressSource = monitor.source
     try:
         if goal.kind == Goal.Kind.INDICATOR:
@@ -116,7 +124,24 @@ def _score_source(goal: Goal, monitor: Monitor, progress: GoalProgress) -> Progr
         progress.missing = "run_gone"
         return None
     newest = runs.newest
-    return runs.source(newest if runs.comparable(own, newest) else own)
+    if runs.comparable(own, newest):
+        return runs.source(newest)
+    progress.older_reference = True
+    return runs.source(own)
+
+
+def _model_based(goal: Goal, monitor: Monitor) -> bool:
+    """Whether the goal's measure is, or contains, a model-based estimate."""
+    catalogue = monitor.catalogue
+    if goal.kind == Goal.Kind.INDICATOR:
+        try:
+            return bool(catalogue.by_id(goal.indicator_id).model_estimate)
+        except UnknownIndicator:
+            return False
+    tag = goal.dimension or goal.social_quality
+    return any(
+        i.model_estimate and tag in (i.dimension, i.social_quality) for i in catalogue.scored()
+    )
 
 
 def _judge(
@@ -144,9 +169,10 @@ def _judge(
         if goal.target_value != goal.baseline_value
         else higher
     )
-    progress.did = difference_in_differences(
-        series, comparison, plan.start_year, higher_is_better=desired_up
-    )
+    if not (progress.model_based and goal.kind == Goal.Kind.INDICATOR):
+        progress.did = difference_in_differences(
+            series, comparison, plan.start_year, higher_is_better=desired_up
+        )
     return progress
 
 

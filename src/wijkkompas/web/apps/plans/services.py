@@ -9,6 +9,7 @@ nothing else writes plan records.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wijkkompas.plans import GoalMeasure, MeasureNotAvailable, PlanArea
 from wijkkompas.web.apps.accounts.models import Organisation
 from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.plans import checks as c
@@ -179,6 +181,92 @@ def update_goal(*, user: Any, goal: Goal, **changes: Any) -> Goal:
     changed = diff(before, snapshot(goal, fields))
     if changed:
         record(plan=goal.plan, user=user, action="goal.edit", obj=goal, changes=changed)
+    return goal
+
+
+@dataclass(frozen=True)
+class Rebase:
+    """What moving a score goal onto another index run changes: old and new side by side."""
+
+    old_source: str
+    new_source: str
+    new_label: str
+    baseline_year: int
+    old_baseline: float
+    new_baseline: float
+    old_target: float | None
+    new_target: float | None
+
+
+def rebase_preview(*, goal: Goal, monitor: Monitor, run_id: str | None) -> Rebase:
+    """The goal's baseline read from another saved index run (default: the newest), for the
+    same area and year, and its target moved by the same amount: the improvement the partners
+    agreed on stays what it was, on the new yardstick. Nothing is written."""
+    problems = Problems()
+    if goal.kind not in (Goal.Kind.DIMENSION, Goal.Kind.SOCIAL_QUALITY):
+        problems.add(
+            "index_run", _("Alleen een doel op een dimensie of conditie heeft een indexrun.")
+        )
+    runs = monitor.index
+    if runs is None or runs.newest is None:
+        problems.add("index_run", _("Er is geen opgeslagen indexrun om naar over te stappen."))
+    elif run_id and not runs.exists(run_id):
+        problems.add("index_run", _("De monitor heeft geen indexrun '%(run)s'.") % {"run": run_id})
+    if goal.baseline_year is None or goal.baseline_value is None:
+        problems.add("index_run", _("Dit doel heeft geen beginwaarde om te verplaatsen."))
+    problems.raise_if_any()
+    assert runs is not None and goal.baseline_year is not None and goal.baseline_value is not None
+    source = runs.source(run_id or None)
+    measure = GoalMeasure(
+        "dimension" if goal.kind == Goal.Kind.DIMENSION else "social_quality",
+        goal.dimension or goal.social_quality,
+    )
+    try:
+        series = source.series(measure, PlanArea.of(goal.plan.area_codes))
+    except MeasureNotAvailable as exc:
+        problems.add("index_run", str(exc))
+        problems.raise_if_any()
+        raise
+    new = series.get(goal.baseline_year)
+    if new is None:
+        problems.add(
+            "index_run",
+            _("Die indexrun heeft geen score voor het gebied in het basisjaar %(year)s.")
+            % {"year": goal.baseline_year},
+        )
+        problems.raise_if_any()
+    assert new is not None
+    shift = new - goal.baseline_value
+    return Rebase(
+        old_source=goal.baseline_source,
+        new_source=source.source_id,
+        new_label=source.label,
+        baseline_year=goal.baseline_year,
+        old_baseline=goal.baseline_value,
+        new_baseline=float(new),
+        old_target=goal.target_value,
+        new_target=None if goal.target_value is None else goal.target_value + shift,
+    )
+
+
+@transaction.atomic
+def rebase_goal(*, user: Any, goal: Goal, monitor: Monitor, run_id: str | None = None) -> Goal:
+    """Move a score goal onto another index run (another reference): an explicit act, logged
+    with the old and new baseline and target side by side (ADR 0010)."""
+    change = rebase_preview(goal=goal, monitor=monitor, run_id=run_id)
+    fields = ["baseline_value", "baseline_source", "target_value"]
+    before = snapshot(goal, fields)
+    goal.baseline_value = change.new_baseline
+    goal.baseline_source = change.new_source
+    goal.target_value = change.new_target
+    goal.save(update_fields=fields)
+    record(
+        plan=goal.plan,
+        user=user,
+        action="goal.rebase",
+        obj=goal,
+        changes=diff(before, snapshot(goal, fields)),
+    )
     return goal
 
 

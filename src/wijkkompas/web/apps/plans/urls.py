@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("<int:plan_id>/doelen/nieuw/", edits.goal_add, name="goal_add"),
     path("<int:plan_id>/doelen/<int:goal_id>/bijstellen/", edits.goal_edit, name="goal_edit"),
+    path(
+        "<int:plan_id>/doelen/<int:goal_id>/nieuwe-referentie/",
+        edits.goal_rebase,
+        name="goal_rebase",
+    ),
     path("<int:plan_id>/interventies/nieuw/", edits.intervention_add, name="intervention_add"),
     path(
         "<int:plan_id>/interventies/<int:intervention_id>/bewerken/",

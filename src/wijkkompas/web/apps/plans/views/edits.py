@@ -156,6 +156,64 @@ def goal_edit(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse:
     )
 
 
+@permission("goal.rebase")
+@GET_POST
+def goal_rebase(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse:
+    """Move a score goal onto a newer index run: old and new values shown side by side first."""
+    goal = get_object_or_404(Goal, pk=goal_id, plan_id=plan_id)
+    authorize(request, "goal.rebase", goal)
+    with open_monitor() as monitor:
+        runs = monitor.index.choices() if monitor.index is not None else []
+        form = forms.GoalRebaseForm(
+            posted(request), runs=runs, initial={"index_run": runs[0][0] if runs else ""}
+        )
+        chosen = form.data.get("index_run") if form.is_bound else (runs[0][0] if runs else None)
+        try:
+            preview = services.rebase_preview(goal=goal, monitor=monitor, run_id=chosen or None)
+        except services.InvalidInput:
+            preview = None
+        return form_page(
+            request,
+            form=form,
+            title=_("Doel op de nieuwe referentie zetten"),
+            intro=_rebase_intro(preview),
+            plan=goal.plan,
+            save=lambda data: services.rebase_goal(
+                user=request.user, goal=goal, monitor=monitor, run_id=data["index_run"]
+            ),
+            done=_plan_url(plan_id, "doelen"),
+            success=_(
+                "Het doel staat op de nieuwe referentie; de oude waarden staan in de geschiedenis."
+            ),
+            submit=_("Overzetten"),
+        )
+
+
+def _rebase_intro(preview: services.Rebase | None) -> str:
+    """Old and new baseline and target side by side, before anything is written."""
+    if preview is None:
+        return _(
+            "Scores van verschillende referenties zijn niet vergelijkbaar. Een doel blijft op de "
+            "indexrun van zijn beginwaarde tot u het bewust overzet."
+        )
+    target = ""
+    if preview.old_target is not None and preview.new_target is not None:
+        target = _(" Streefwaarde: nu %(old)s, straks %(new)s (dezelfde verbetering).") % {
+            "old": f"{preview.old_target:+.2f}",
+            "new": f"{preview.new_target:+.2f}",
+        }
+    return _(
+        "Beginwaarde %(year)s: nu %(old)s, op %(run)s %(new)s.%(target)s De oude waarden "
+        "blijven in de geschiedenis van het plan."
+    ) % {
+        "year": preview.baseline_year,
+        "old": f"{preview.old_baseline:+.2f}",
+        "run": preview.new_label,
+        "new": f"{preview.new_baseline:+.2f}",
+        "target": target,
+    }
+
+
 @permission("intervention.add")
 @GET_POST
 def intervention_add(request: HttpRequest, plan_id: int) -> HttpResponse:
