@@ -214,11 +214,12 @@ def import_(
             raise WijkkompasError(f"Cannot read the metadata file {metadata}: {exc}.") from exc
     from wijkkompas.sources.base import LoadOptions
     from wijkkompas.sources.importer import import_files
-    from wijkkompas.sources.mapping import read_mapping
+    from wijkkompas.sources.mapping import read_mapping, read_mapping_units
 
     options = LoadOptions(
         year=year,
         mapping=read_mapping(mapping) if mapping else {},
+        units=read_mapping_units(mapping) if mapping else {},
         metadata=metadata_bytes,
         release=release.value if release else None,
     )
@@ -249,6 +250,12 @@ def import_(
                 highlight=False,
             )
         out.print(f"  share missing: {report.missing_share:.1%}", highlight=False)
+        if report.source_choices:
+            out.print("  also given by another source (source priority decides):", highlight=False)
+            for line in report.source_choices[:12]:
+                out.print(f"    {line}", highlight=False)
+            if len(report.source_choices) > 12:
+                out.print(f"    … and {len(report.source_choices) - 12} more", highlight=False)
         if report.geometries or report.unjoined_codes:
             out.print(
                 f"  boundaries joined: {report.geometries}; not joined: "

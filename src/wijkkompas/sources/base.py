@@ -34,6 +34,8 @@ class LoadOptions:
     """Table (boundary) year, when the content does not name it."""
     mapping: dict[str, str] = field(default_factory=dict)
     """Column name in the file → catalogue indicator id or kwb short name (``--mapping``)."""
+    units: dict[str, str] = field(default_factory=dict)
+    """Column name → the unit it is in, where it differs from the catalogue's (``--mapping``)."""
     release: str | None = None
     """``voorlopig`` or ``definitief`` when the file does not say."""
     metadata: bytes | None = None

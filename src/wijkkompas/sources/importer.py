@@ -9,7 +9,7 @@ know (:mod:`wijkkompas.sources.region_names`); rows that match nothing are repor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import pandas as pd
 from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError, missing_share
+from wijkkompas.sources.mapping import unit_factor
 from wijkkompas.sources.region_names import NameResolution, resolve_named_regions
 from wijkkompas.store import AnalyticStore, ImportBatch
 from wijkkompas.store.batch import REGION_COLUMNS
@@ -40,6 +41,8 @@ class FileReport:
     unjoined_codes: list[str] = field(default_factory=list)
     national_figures: int = 0
     """Figures for the whole country (the NL00 row), kept apart from the regions' figures."""
+    source_choices: list[str] = field(default_factory=list)
+    """Where another source gives the same figures: which one scoring uses."""
     names_matched: int = 0
     """Rows of a file that names its regions without codes whose code was found by name."""
     unmatched_names: list[str] = field(default_factory=list)
@@ -71,8 +74,34 @@ def read_batches(
             if source == "auto"
             else (registry.get(source))
         )
-        batches.append((path, loader.load(data, path.name, catalogue, options)))
+        batch = loader.load(data, path.name, catalogue, options)
+        convert_units(batch, options.units, catalogue, path.name)
+        batches.append((path, batch))
     return batches
+
+
+def convert_units(
+    batch: ImportBatch, units: Mapping[str, str], catalogue: Catalogue, name: str
+) -> None:
+    """Bring figures of columns the mapping says are in another unit to the catalogue's unit,
+    in place (``sources.mapping``), and record what was converted."""
+    if not units or batch.observations.empty:
+        return
+    obs = batch.observations
+    by_id = {i.id: i for i in catalogue.indicators}
+    done: dict[str, str] = {}
+    for column, declared in units.items():
+        rows = obs["source_column"] == column
+        if not rows.any():
+            continue
+        for indicator_id in obs.loc[rows, "indicator_id"].unique():
+            wanted = by_id[str(indicator_id)].unit
+            factor = unit_factor(declared, wanted, column, name)
+            which = rows & (obs["indicator_id"] == indicator_id)
+            obs.loc[which, "value"] = obs.loc[which, "value"] * factor
+            done[column] = f"{declared} → {wanted} (× {factor:g})"
+    if done:
+        batch.provenance["units_converted"] = done
 
 
 def attach_geometries(
@@ -171,7 +200,37 @@ def import_files(
     names = resolve_named_regions(batches, known)
     unjoined = attach_geometries(batches, known)
     store.import_batches([b for _, b in batches], progress=progress)
-    return [
+    reports = [
         report_for(p, b, unjoined.get(p.name, []), resolved)
         for (p, b), resolved in zip(batches, names, strict=True)
     ]
+    for report, (_path, batch) in zip(reports, batches, strict=True):
+        report.source_choices = source_choices(store, batch)
+    return reports
+
+
+def source_choices(store: AnalyticStore, batch: ImportBatch) -> list[str]:
+    """Where another source in the store gives the same indicator for the same region and year:
+    which one scoring uses (the documented source priority, ``sources.priority``)."""
+    from wijkkompas.index.inputs import select_figures
+    from wijkkompas.sources.priority import SOURCE_RULES
+
+    obs = batch.observations.dropna(subset=["value"])
+    if obs.empty:
+        return []
+    with store.reader() as reader:
+        stored = reader.observations(
+            indicator_ids=sorted(obs["indicator_id"].unique()),
+            region_codes=sorted(obs["region_code"].unique()),
+        )
+    conflicts = select_figures(stored, SOURCE_RULES).conflicts
+    if conflicts.empty:
+        return []
+    mine = conflicts[(conflicts["winner"] == batch.source) | (conflicts["other"] == batch.source)]
+    lines = []
+    for row in mine.itertuples():
+        lines.append(
+            f"{row.indicator_id} {row.year}: {row.figures} figures from both {row.winner} and "
+            f"{row.other}; scoring uses {row.winner}"
+        )
+    return lines
