@@ -190,9 +190,14 @@ def trend_section(scored: dict[str, IndexRun]) -> list[str]:
     ]
     for label in ("climbing", "stable", "sliding"):
         lines.append(f"| {label} | {int(counts.get(label, 0))} |")
-    lines.append(f"| geen trend (te weinig gemeenschappelijke groepen) | {int((baskets == '').sum())} |")
+    lines.append(
+        f"| geen trend (te weinig gemeenschappelijke groepen) | {int((baskets == '').sum())} |"
+    )
     if len(common):
-        lines += ["", f"Meest voorkomend mandje ({int(common.iloc[0])} buurten): `{common.index[0]}`."]
+        lines += [
+            "",
+            f"Meest voorkomend mandje ({int(common.iloc[0])} buurten): `{common.index[0]}`.",
+        ]
     return [*lines, ""]
 
 
@@ -255,12 +260,18 @@ def extremes_section(scored: dict[str, IndexRun]) -> list[str]:
         table = table[(table["level"] == "buurt") & (table["year"] == year)]
         if table.empty:
             continue
-        lines += [f"### {name} {year}", "", "| | # | Buurt | Inwoners | Totaal | Groepen | Vlaggen |"]
+        lines += [
+            f"### {name} {year}",
+            "",
+            "| | # | Buurt | Inwoners | Totaal | Groepen | Vlaggen |",
+        ]
         lines.append("|---|---|---|---|---|---|---|")
         for row in table.itertuples():
             side = "hoogste" if row.rank_side == "highest" else "laagste"
-            flags = str(row.flags).replace("fewer than 200 inhabitants", "klein").replace(
-                "mainly non-residential", "geen woonbuurt"
+            flags = (
+                str(row.flags)
+                .replace("fewer than 200 inhabitants", "klein")
+                .replace("mainly non-residential", "geen woonbuurt")
             )
             lines.append(
                 f"| {side} | {row.position} | {row.name} ({row.code}) | {_int(row.population)} | "
@@ -290,8 +301,7 @@ def render(store: AnalyticStore) -> str:
         f"- Indicatoren en gewichten: catalogus {catalogue.version}, vastgelegd in commit "
         f"`{weights_commit}` (de laatste wijziging van `src/wijkkompas/catalogue/default.toml`), "
         f"scoring-hash `{catalogue.scoring_sha256[:16]}`.",
-        f"{GENERATED}code {git('rev-parse', 'HEAD')}, "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d')} -->",
+        f"{GENERATED}code {git('rev-parse', 'HEAD')}, {datetime.now(UTC).strftime('%Y-%m-%d')} -->",
         "",
     ]
     parts = [

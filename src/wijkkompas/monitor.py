@@ -79,6 +79,7 @@ EXTRA_COLUMNS = [
     "groups_scored",
     "basket",
     "basket_imputed",
+    "basket_carried",
     "trend_basket",
     "ranked_among",
     "cumulation_known",

@@ -200,16 +200,20 @@ def _assemble(
 def _baskets(
     spec: IndexSpec, prepared: Prepared, computed: Computed, total: np.ndarray, hidden: np.ndarray
 ) -> dict[str, Any]:
-    """Which indicators each total rests on: the region's own figures, and those borrowed from
-    its parent, as categoricals (few distinct baskets, hundreds of thousands of rows)."""
+    """Which indicators each total rests on: the region's own figures (those carried forward
+    from an earlier year also listed apart), and those borrowed from its parent, as
+    categoricals (few distinct baskets, hundreds of thousands of rows)."""
     in_total = computed.agg.present[:, : len(GROUPS)] @ spec.group_membership.T.astype(float) > 0
     present = computed.present & in_total
     own = present & prepared.observed.reshape(present.shape)
     borrowed = present & ~own
+    carried = own & prepared.carried.reshape(present.shape)
     out: dict[str, Any] = {}
     for name, mask in (("basket", own), ("basket_imputed", borrowed)):
         mask = mask & ~(np.isnan(total) | hidden)[:, None]
         out[name] = _mask_labels(mask, spec.ids)
+    # Carried figures are listed wherever a group uses them, with or without a total.
+    out["basket_carried"] = _mask_labels(carried & ~hidden[:, None], spec.ids)
     return out
 
 
