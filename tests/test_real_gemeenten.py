@@ -23,7 +23,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "sources"))
 
-from test_rivm import twin_rows, workbook  # noqa: E402
+from test_rivm import twin_rows, workbook
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 GROUPS = (
