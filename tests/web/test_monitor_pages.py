@@ -97,6 +97,7 @@ def test_the_profile_in_english(client: Client) -> None:
     page = _html(client.get(f"/regio/{BUURT}/"))
     assert '<html lang="en">' in page
     assert "Scores and their explanation" in page
+
     assert "What the average hides" in page and "The Netherlands" in page
 
 

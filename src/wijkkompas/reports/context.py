@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from wijkkompas.reports.charts import trend_svg
 from wijkkompas.reports.figures import LEEFBAAROMETER_IDS, ROLES, FigureRow
 from wijkkompas.reports.measures import PALETTE
-from wijkkompas.reports.profile import Profile
+from wijkkompas.reports.profile import Profile, basket_names
 
 
 def level_label(level: str) -> str:
@@ -90,6 +91,7 @@ def profile_context(profile: Profile) -> dict[str, Any]:
         low, high = change - 1.96 * change_se, change + 1.96 * change_se
     first, last = (profile.trend[0], profile.trend[-1]) if profile.trend else (None, None)
     roles = shown_roles(profile)
+    basket, missing_groups = basket_names(pd.Series(row))
     description = (
         _("De totaalscore van %(naam)s van %(van)s tot %(tot)s, met een band van 95%% zekerheid.")
         % {"naam": profile.name, "van": first.year, "tot": last.year}
@@ -98,6 +100,12 @@ def profile_context(profile: Profile) -> dict[str, Any]:
     )
     return {
         "profile": profile,
+        "basket": basket,
+        "missing_groups": missing_groups,
+        "has_model_estimates": any(
+            c.model_estimate for m in profile.measures for c in m.contributions
+        )
+        or any(f.model_estimate for f in profile.figures),
         "is_demo": profile.is_demo,
         "level_label": level_label(profile.level),
         "trend_label": trend_word(row.get("trend")),
@@ -133,6 +141,17 @@ def profile_context(profile: Profile) -> dict[str, Any]:
             for p in (profile.leefbaarometer.parts if profile.leefbaarometer else [])
         ],
         "cumulation_count": row.get("cumulation_count"),
+        "cumulation_known": _count(row.get("cumulation_known"), default=5),
         "under_pressure": bool(row.get("structureel_onder_druk")),
         "averages_hide": bool(row.get("averages_hide")),
     }
+
+
+def _count(value: object, default: int) -> int:
+    """A whole number from a saved run's row; runs saved before the field existed say nothing,
+    so ``default`` stands in for them."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return default if number != number else int(number)

@@ -51,6 +51,13 @@ class FigureRow:
     suppressed: Mapping[str, bool]
     source: str
     release: str
+    model_estimate: bool = False
+    """A model-based small-area estimate (the RIVM health monitor): shown as *modelschatting*."""
+
+    @property
+    def during_covid(self) -> bool:
+        """The RIVM monitor of 2020 was fielded in the autumn of 2020, during COVID-19."""
+        return self.model_estimate and self.period.startswith("2020")
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,7 @@ def compare_figures(
                 suppressed=suppressed,
                 source=str(r.source),
                 release=str(r.release),
+                model_estimate=indicator.model_estimate,
             )
         )
     return rows

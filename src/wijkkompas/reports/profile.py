@@ -45,6 +45,16 @@ class Contribution:
     name: str
     value: float | None
     contribution: float
+    period: int | None = None
+    """The reference period of the figure behind it (an older one when carried forward)."""
+    carried: bool = False
+    imputed: bool = False
+    """Borrowed from the wijk or gemeente: no figure of the region itself."""
+    model_estimate: bool = False
+
+    @property
+    def during_covid(self) -> bool:
+        return self.model_estimate and self.period == 2020
 
 
 @dataclass(frozen=True)
@@ -144,9 +154,29 @@ def _contributions(indicators: pd.DataFrame | None, measure: str) -> list[Contri
             name=indicator_name(str(ind)),
             value=as_number(indicators.at[ind, "raw"]) if "raw" in indicators else None,
             contribution=float(values[ind]),
+            period=_year_of(indicators, ind),
+            carried=bool(indicators.at[ind, "carried"]) if "carried" in indicators else False,
+            imputed=bool(indicators.at[ind, "imputed"]) if "imputed" in indicators else False,
+            model_estimate=bool(indicators.at[ind, "model_estimate"])
+            if "model_estimate" in indicators
+            else False,
         )
         for ind in order
     ]
+
+
+def _year_of(indicators: pd.DataFrame, ind: object) -> int | None:
+    if "period" not in indicators:
+        return None
+    number = as_number(indicators.at[ind, "period"])
+    return None if number is None else int(number)
+
+
+def basket_names(row: pd.Series) -> tuple[list[str], list[str]]:
+    """The names of the indicators the total rests on, and of the groups without a score."""
+    basket = str(row.get("basket") or "").split()
+    missing = [str(m.label) for m in MEASURES[1:] if as_number(row.get(m.key)) is None]
+    return [indicator_name(i) for i in basket], missing
 
 
 def _comparison(role: str, row: pd.Series) -> Comparison:
