@@ -48,7 +48,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-DEMO_SOURCES := $(shell find src/wijkkompas/demo src/wijkkompas/catalogue src/wijkkompas/store -name '*.py' -o -name '*.toml' 2>/dev/null)
+DEMO_SOURCES := $(shell find src/wijkkompas/demo src/wijkkompas/catalogue src/wijkkompas/store -name '*.py' -o -name '*.toml' -o -name '*.json' 2>/dev/null)
 
 $(STORE): $(DEMO_SOURCES) | $(VENV)/.installed
 	$(RUN)/wijkkompas --store $(STORE) demo --seed $(SEED)

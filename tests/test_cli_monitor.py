@@ -185,3 +185,11 @@ def test_report_on_an_unknown_code_is_a_user_error(store: Path, tmp_path: Path) 
     result = wijkkompas("--store", store, "report", "BU12345678", "--out", tmp_path / "x.pdf")
     assert result.returncode == 1 and "BU12345678" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_explain_says_a_group_without_figures_has_no_score_instead_of_nan() -> None:
+    from wijkkompas.cli_monitor import _score_text
+
+    assert _score_text(float("nan")) == "no score (too few own figures)"
+    assert _score_text(None) == "no score (too few own figures)"
+    assert _score_text(0.25) == "+0.250"

@@ -232,6 +232,12 @@ def import_(
         levels = ", ".join(f"{n} {level}" for level, n in sorted(report.regions_per_level.items()))
         out.print(f"[bold]{report.file}[/] ({report.source})", highlight=False)
         out.print(f"  regions: {levels or 'none'}; years: {report.years or '-'}", highlight=False)
+        if report.periods and report.periods != [str(y) for y in report.years]:
+            out.print(
+                f"  figures for periods: {', '.join(report.periods)} (on the boundaries of "
+                f"{', '.join(str(y) for y in report.years) or '-'})",
+                highlight=False,
+            )
         out.print(
             f"  indicators matched: {len(report.indicators)}"
             + (f" ({', '.join(report.indicators)})" if report.indicators else ""),

@@ -142,11 +142,11 @@ def explain_command(
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     names = {i.id: i.name_en for i in run.catalogue.indicators}
-    total = explanation.scores.get("total")
-    out.print(f"[bold]{region.code}[/] in {explanation.year}: total {total:+.3f}", highlight=False)
+    total = _score_text(explanation.scores.get("total"))
+    out.print(f"[bold]{region.code}[/] in {explanation.year}: total {total}", highlight=False)
     for group, value in explanation.scores.items():
         if group != "total":
-            out.print(f"  {group:<24} {value:+.3f}", highlight=False)
+            out.print(f"  {group:<24} {_score_text(value)}", highlight=False)
     out.print("Largest contributions to the total:", highlight=False)
     for row in rows.head(12).itertuples():
         indicator = str(row.indicator_id)
@@ -159,6 +159,13 @@ def explain_command(
         f"{explanation.residual:.1e}.",
         highlight=False,
     )
+
+
+def _score_text(value: float | None) -> str:
+    """A score, or why there is none: an empty group is unknown, never zero."""
+    if value is None or value != value:
+        return "no score (too few own figures)"
+    return f"{value:+.3f}"
 
 
 def validate_command(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -260,6 +262,15 @@ def test_the_year_in_the_file_name_is_the_period_not_the_boundary_year() -> None
     batch = load(workbook(twin_rows(periods=("2016JJ00",))), "RIVM_gezondheid2016_18+.xlsx")
     assert set(batch.regions["year"]) == {2020}
     assert set(batch.observations["period"]) == {"2016"}
+
+
+def test_the_import_summary_names_the_periods_apart_from_the_boundaries(tmp_path: Path) -> None:
+    source = tmp_path / "RIVM_gezondheid2016_18+.xlsx"
+    source.write_bytes(workbook(twin_rows(periods=("2016JJ00",))))
+    argv = [sys.executable, "-m", "wijkkompas", "--store", str(tmp_path / "w.duckdb")]
+    result = subprocess.run([*argv, "import", str(source)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "figures for periods: 2016 (on the boundaries of 2020)" in result.stdout
 
 
 def test_year_option_overrides_the_boundary_year() -> None:

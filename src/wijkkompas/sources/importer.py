@@ -49,6 +49,9 @@ class FileReport:
     """Names of such rows that matched no region (or several): left out, never silently."""
     name_code_years: list[int] = field(default_factory=list)
     """The indeling year(s) whose codes the names were matched to."""
+    periods: list[str] = field(default_factory=list)
+    """The periods the figures describe; ``years`` are the boundary years (they differ for a
+    table computed on one regio-indeling for several years, like the RIVM health monitor)."""
 
 
 def read_batches(
@@ -179,6 +182,7 @@ def report_for(
         names_matched=names.matched if names else 0,
         unmatched_names=names.unmatched_names if names else [],
         name_code_years=sorted(set(names.code_years.values())) if names else [],
+        periods=sorted({str(p) for p in obs["period"].dropna().unique()}),
     )
 
 
