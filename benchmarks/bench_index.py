@@ -8,7 +8,8 @@ then times
 * ``score`` for all years, best of ``--repeats``, with the share of time per step;
 * the same scoring written as a straightforward pandas groupby/apply, on a subset of gemeenten
   (it is far too slow for the whole country), checked to give the same totals, and the ratio;
-* ``uncertainty`` with 1,000 draws for one year;
+* ``uncertainty`` with 1,000 draws for one year, method-only and full (data, reference,
+  leave-one-out, coverage);
 * ``hotspots`` with 999 permutations for one year (buurten, queen contiguity from WKB squares).
 
 Timings are wall-clock seconds on whatever machine runs this; the load average is printed
@@ -36,7 +37,6 @@ from wijkkompas.index import (
     score,
     uncertainty,
 )
-from wijkkompas.index.classify import classify
 from wijkkompas.index.spec import GROUPS
 from wijkkompas.index.synthetic import synthetic_panel, synthetic_spec
 
@@ -48,9 +48,12 @@ def timed(fn, *args, **kwargs):
 
 
 def pandas_baseline(panel: Panel, spec, reference, options: EngineOptions) -> pd.Series:
-    """The same scoring (parent imputation, clipping, fixed-reference z-scores, group means with
-    the coverage rule, total, suppression, classes) written the obvious way with pandas
-    group-bys."""
+    """The same scoring written the obvious way with pandas group-bys: own figures carried
+    forward up to ``carry_years``, parent imputation (wijk from gemeente, then buurt from wijk),
+    fixed-reference z-scores clipped to ±clip, weighted group means over the figures present,
+    a group counted only with at least one own figure, the total as the weighted mean of at
+    least ``min_groups`` groups, suppression of small populations. No shrinkage, and the
+    synthetic indicators have no proxies, transforms, deflators or residential-only rates."""
     ids = list(spec.ids)
     regions = panel.regions
     grid = pd.MultiIndex.from_product(
@@ -58,8 +61,15 @@ def pandas_baseline(panel: Panel, spec, reference, options: EngineOptions) -> pd
     )
     long = pd.Series(panel.matrix(ids).transpose(1, 0, 2).ravel(), index=grid, name="value")
     df = long.reset_index().merge(regions, on="region_code")
+    # Carry forward: the newest own figure of the last ``carry_years`` years.
+    df["seen"] = df["year"].where(df["value"].notna())
+    by = df.groupby(["region_code", "indicator_id"], sort=False)
+    df["last_year"] = by["seen"].ffill()
+    df["last_value"] = by["value"].ffill()
+    carry = pd.Series({i.id: i.carry_years for i in spec.indicators})
+    reach = df["year"] - df["last_year"] <= df["indicator_id"].map(carry)
+    df["value"] = df["value"].fillna(df["last_value"].where(reach))
     df["observed"] = df["value"].notna()
-    # Parent imputation, top-down: wijken from their gemeente, buurten from their wijk.
     for child, key in (("wijk", "gemeente_code"), ("buurt", "wijk_code")):
         parents = df[["region_code", "year", "indicator_id", "value"]].rename(
             columns={"region_code": key, "value": "parent_value"}
@@ -68,21 +78,10 @@ def pandas_baseline(panel: Panel, spec, reference, options: EngineOptions) -> pd
         fill = (df["level"] == child) & df["value"].isna()
         df.loc[fill, "value"] = df.loc[fill, "parent_value"]
         df = df.drop(columns="parent_value")
-    df["imputed"] = ~df["observed"] & df["value"].notna()
-    year_row = {int(y): i for i, y in enumerate(reference.years)}
     k_of = {ind: k for k, ind in enumerate(ids)}
-
-    def clip_and_normalise(g: pd.DataFrame) -> pd.Series:
-        year, ind = g.name
-        k = k_of[ind]
-        t = year_row[int(year)]
-        clipped = g["value"].clip(reference.lower[t, k], reference.upper[t, k])
-        fixed = reference.fixed_rows[k]
-        return spec.signs[k] * (clipped - reference.mean[fixed, k]) / reference.sd[fixed, k]
-
-    df["z"] = df.groupby(["year", "indicator_id"], group_keys=False)[["value"]].apply(
-        clip_and_normalise
-    )
+    k = df["indicator_id"].map(k_of).to_numpy()
+    z = spec.signs[k] * (df["value"].to_numpy() - reference.centre[k]) / reference.spread[k]
+    df["z"] = np.clip(z, -reference.clip, reference.clip)
     member = pd.DataFrame(
         [
             (ind, GROUPS[g], reference.weights.indicator[k, g])
@@ -92,27 +91,25 @@ def pandas_baseline(panel: Panel, spec, reference, options: EngineOptions) -> pd
         ],
         columns=["indicator_id", "group", "w"],
     )
-    full = member.groupby("group")["w"].sum()
     df = df.merge(member, on="indicator_id")
 
     def group_score(g: pd.DataFrame) -> float:
         have = g["z"].notna()
-        observed = (have & ~g["imputed"]) * g["w"]
-        if observed.sum() < options.min_coverage * full[g.name[2]] - 1e-12 or not have.any():
+        if not (have & g["observed"]).any():
             return np.nan
         return float((g["z"][have] * g["w"][have]).sum() / g["w"][have].sum())
 
-    groups = df.groupby(["region_code", "year", "group"])[["z", "w", "imputed"]].apply(group_score)
-    coef = pd.Series(reference.weights.total_coefficients(), index=ids)
-    coverage = (
-        df.drop_duplicates(["region_code", "year", "indicator_id"])
-        .assign(c=lambda d: d["indicator_id"].map(coef) * (d["observed"] & d["z"].notna()))
-        .groupby(["region_code", "year"])["c"]
-        .sum()
-        / coef.sum()
-    )
-    total = groups.groupby(["region_code", "year"]).apply(lambda s: s.mean(skipna=True))
-    total[coverage.reindex(total.index) < options.min_coverage - 1e-12] = np.nan
+    groups = df.groupby(["region_code", "year", "group"])[["z", "w", "observed"]].apply(group_score)
+    a = pd.Series(reference.weights.group, index=list(GROUPS))
+
+    def total_score(s: pd.Series) -> float:
+        s = s.dropna()
+        weights = a.reindex(s.index.get_level_values("group")).to_numpy()
+        if (weights > 0).sum() < options.min_groups:
+            return np.nan
+        return float((s.to_numpy() * weights).sum() / weights.sum())
+
+    total = groups.groupby(["region_code", "year"]).apply(total_score)
     population = pd.Series(
         panel.population.T.ravel(),
         index=pd.MultiIndex.from_product(
@@ -120,9 +117,7 @@ def pandas_baseline(panel: Panel, spec, reference, options: EngineOptions) -> pd
         ),
     )
     total[population.reindex(total.index) < options.suppression_threshold] = np.nan
-    return pd.Series(classify(total.to_numpy(), reference.cuts), index=total.index).pipe(
-        lambda klass: total.rename("total").to_frame().assign(klass=klass.to_numpy())
-    )["total"]
+    return total.rename("total")
 
 
 def main() -> None:
@@ -213,6 +208,19 @@ def main() -> None:
     print(
         "  first-order sensitivity: "
         + ", ".join(f"{r.choice} {r.first_order:.2f}" for r in unc.sensitivity.itertuples())
+    )
+    full, t_full, _ = timed(
+        uncertainty, panel, spec, reference, options, year=year, draws=args.draws, full=True
+    )
+    print(
+        f"full uncertainty (data, reference, leave-one-out, coverage too), {args.draws} draws, "
+        f"{year}: {t_full:.2f} s (target ≤ 15 s; {t_full / t_unc:.1f}× the method-only run); "
+        f"median interval of buurten: "
+        f"{(full.ranks['rank_p95'] - full.ranks['rank_p05'])[full.ranks['level'] == 'buurt'].median():.0f} ranks"
+    )
+    print(
+        "  first-order sensitivity: "
+        + ", ".join(f"{r.choice} {r.first_order:.2f}" for r in full.sensitivity.itertuples())
     )
 
     result = score(panel, spec, reference, options)

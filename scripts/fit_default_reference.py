@@ -99,7 +99,7 @@ def target() -> Path:
 
 def same(a: Reference, b: Reference) -> bool:
     """Equal in everything that scores depend on (not the fit date)."""
-    arrays = ("centre", "spread", "noise_sd", "cuts")
+    arrays = ("centre", "spread", "noise_sd", "cuts", "centre_se", "spread_log_se")
     return (
         a.catalogue_hash == b.catalogue_hash
         and a.indicators == b.indicators

@@ -77,6 +77,24 @@ def test_index_csv_has_the_contract_columns_and_honest_values(store: Path) -> No
     assert all(r["class"] == "" and r["rank"] == "" for r in unscored)
 
 
+def test_the_rank_interval_says_what_varied(store: Path) -> None:
+    args = ("index", "--gemeente", "GM9999", "--year", "2024", "--level", "buurt")
+    method = wijkkompas("--store", store, *args, "--format", "csv", "--draws", "60", "--no-save")
+    full = wijkkompas(
+        "--store", store, *args, "--format", "csv", "--draws", "60", "--no-save",
+        "--full-uncertainty",
+    )  # fmt: skip
+    method_rows = [r for r in rows_of(method) if r["total"]]
+    full_rows = [r for r in rows_of(full) if r["total"]]
+    assert {r["rank_interval"] for r in method_rows} == {"method+weights"}
+    assert {r["rank_interval"] for r in full_rows} == {
+        "method+weights+data+reference+leave_one_out+coverage"
+    }
+    assert all(0 < float(r["ranked_share"]) <= 1 for r in full_rows)
+    assert "not a confidence interval" in method.stderr
+    assert "not a confidence interval" in full.stderr
+
+
 def test_the_demo_narrative_shows_in_the_scores(store: Path) -> None:
     from wijkkompas.demo import build_demo
 

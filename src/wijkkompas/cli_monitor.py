@@ -47,8 +47,22 @@ def index_command(
         Path | None, typer.Option("--catalogue", help="Another catalogue TOML file.")
     ] = None,
     draws: Annotated[
-        int, typer.Option(help="Monte Carlo draws for rank intervals (0 = skip).")
+        int,
+        typer.Option(
+            help="Monte Carlo draws for rank intervals (0 = skip). rank_p05/rank_p95 are a "
+            "sensitivity interval of the rank, not a confidence interval; rank_interval says "
+            "what varied."
+        ),
     ] = 200,
+    full_uncertainty: Annotated[
+        bool,
+        typer.Option(
+            "--full-uncertainty",
+            help="Rank intervals that also vary the data (counts and rounding), the reference, "
+            "one left-out indicator and the coverage rule, not only method and weights. Slower "
+            "(about 10 s per year for the whole country).",
+        ),
+    ] = False,
     format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
     save: Annotated[bool, typer.Option(help="Keep the run in the store (plans cite it).")] = True,
     reference: Annotated[
@@ -85,6 +99,7 @@ def index_command(
         years=[year] if year else None,
         save=save,
         reference=reference,
+        full_uncertainty=full_uncertainty,
     )
     table = run.table
     if year is not None and table.empty:
@@ -96,6 +111,8 @@ def index_command(
     if format is TableFormat.table:
         frame = frame.round(3)
     print_frame(frame, format.value, title=f"wijkkompas index · {run.scope}")
+    for note in run.interval_notes:
+        err.print(note, highlight=False)
     if save:
         err.print(f"Saved as index run {run.run_id} ({'; '.join(run.notes)}).", highlight=False)
 

@@ -85,6 +85,8 @@ EXTRA_COLUMNS = [
     "cumulation_known",
     "small_population",
     "non_residential",
+    "rank_interval",
+    "ranked_share",
 ]
 
 LEEFBAAROMETER_TOTAL = "lbm_score"
@@ -103,6 +105,8 @@ class IndexRun:
     scope: str
     notes: list[str] = field(default_factory=list)
     selection: Selection | None = None
+    interval_notes: list[str] = field(default_factory=list)
+    """What the rank intervals include and leave out (empty when none were drawn)."""
 
 
 def read_panel(
@@ -188,9 +192,14 @@ def run_index(
     years: list[int] | None = None,
     save: bool = True,
     label: str = "",
+    full_uncertainty: bool = False,
 ) -> IndexRun:
     """Score every region-year in scope against a fixed reference; add rank intervals; keep
-    the run in the store."""
+    the run in the store.
+
+    Rank intervals vary the method and the weights; ``full_uncertainty`` also varies the data,
+    the reference, one left-out indicator and the coverage rule (slower: see
+    :mod:`wijkkompas.index.uncertainty`)."""
     catalogue = catalogue or load_catalogue()
     yardstick = resolve_reference(store, catalogue, reference)
     options = options or options_of(yardstick)
@@ -204,7 +213,10 @@ def run_index(
     table["name"] = table["code"].map(names["name"])
     if years:
         table = table[table["year"].isin(years)]
-    table = _with_rank_intervals(table, panel, catalogue, yardstick, options, draws)
+    interval_notes: list[str] = []
+    table = _with_rank_intervals(
+        table, panel, catalogue, yardstick, options, draws, full_uncertainty, interval_notes
+    )
     scope = f"gemeente {gemeente}" if gemeente else "all regions in the store"
     run = IndexRun(
         run_id=datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6],
@@ -214,6 +226,7 @@ def run_index(
         scope=scope,
         notes=[yardstick.label],
         selection=selection,
+        interval_notes=interval_notes,
     )
     if save:
         store.save_index_run(
@@ -331,14 +344,19 @@ def _with_rank_intervals(
     reference: Reference,
     options: EngineOptions,
     draws: int,
+    full: bool = False,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Monte Carlo rank intervals (5–95 %) per year; empty, not invented, when skipped."""
-    table = table.assign(rank_p05=np.nan, rank_p95=np.nan)
+    """Monte Carlo rank intervals (5–95 %) per year; empty, not invented, when skipped.
+
+    ``rank_interval`` names what varied, because a sensitivity interval that only moves the
+    method is easily read as a confidence interval of the rank."""
+    table = table.assign(rank_p05=np.nan, rank_p95=np.nan, rank_interval="", ranked_share=np.nan)
     if draws <= 0 or table.empty:
         return table
     parts = []
     for year in sorted(table["year"].unique()):
-        ranks = uncertainty(
+        found = uncertainty(
             panel,
             catalogue,
             reference,
@@ -346,14 +364,20 @@ def _with_rank_intervals(
             year=int(year),
             draws=draws,
             seed=options.seed,
-        ).ranks
-        parts.append(ranks.assign(year=int(year)))
+            full=full,
+        )
+        parts.append(found.ranks.assign(year=int(year), rank_interval="+".join(found.sources)))
+        if notes is not None:
+            notes.extend(n for n in found.notes if n not in notes)
     intervals = pd.concat(parts).rename(columns={"region_code": "code"})
-    merged = table.drop(columns=["rank_p05", "rank_p95"]).merge(
-        intervals[["code", "year", "rank_p05", "rank_p95"]], on=["code", "year"], how="left"
+    columns = ["rank_p05", "rank_p95", "rank_interval", "ranked_share"]
+    merged = table.drop(columns=columns).merge(
+        intervals[["code", "year", *columns]], on=["code", "year"], how="left"
     )
     # A region without a total has no rank, so no interval either.
-    merged.loc[merged["total"].isna(), ["rank_p05", "rank_p95"]] = np.nan
+    merged.loc[merged["total"].isna(), ["rank_p05", "rank_p95", "ranked_share"]] = np.nan
+    merged["rank_interval"] = merged["rank_interval"].fillna("")
+    merged.loc[merged["total"].isna(), "rank_interval"] = ""
     return merged
 
 

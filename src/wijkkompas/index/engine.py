@@ -218,18 +218,42 @@ def _baskets(
 
 
 def _mask_labels(mask: np.ndarray, ids: tuple[str, ...]) -> pd.Categorical[str]:
-    """Space-separated indicator ids per row of a boolean mask (empty string for none)."""
-    if mask.shape[1] == 0:
-        return pd.Categorical(np.full(mask.shape[0], ""))
-    unique, inverse = np.unique(np.packbits(mask, axis=1), axis=0, return_inverse=True)
-    labels = []
-    for packed in unique:
-        bits = np.unpackbits(packed)[: mask.shape[1]].astype(bool)
-        labels.append(" ".join(i for i, b in zip(ids, bits, strict=True) if b))
-    categories = pd.Index(labels)
-    if categories.has_duplicates:  # cannot happen: distinct masks give distinct labels
-        raise AssertionError("duplicate basket labels")
-    return pd.Categorical.from_codes(inverse.reshape(-1), categories=categories)
+    """Space-separated indicator ids per row of a boolean mask (empty string for none).
+
+    Rows are packed to bytes and factorised word by word (hashing, not sorting), and each
+    distinct mask's label is put together from per-byte pieces: on a whole-country panel with
+    many distinct baskets this is seconds faster than ``np.unique(axis=0)`` and a join per row.
+    """
+    n, K = mask.shape
+    if K == 0:
+        return pd.Categorical(np.full(n, ""))
+    packed = np.packbits(mask, axis=1)
+    width = -(-packed.shape[1] // 8) * 8
+    words = np.zeros((n, width), dtype=np.uint8)
+    words[:, : packed.shape[1]] = packed
+    columns = words.view(np.uint64)
+    codes = np.zeros(n, dtype=np.int64)
+    for j in range(columns.shape[1]):
+        part, _ = pd.factorize(columns[:, j])
+        codes, _ = pd.factorize(codes * (int(part.max()) + 1) + part)
+    first = np.unique(codes, return_index=True)[1]  # first row of each code, in code order
+    distinct = packed[first]
+    pieces = []
+    for j in range(packed.shape[1]):
+        names = ids[8 * j : 8 * j + 8]
+        table = np.empty(256, dtype=object)
+        for value in range(256):
+            bits = np.unpackbits(np.array([value], dtype=np.uint8))[: len(names)]
+            table[value] = " ".join(name for name, bit in zip(names, bits, strict=False) if bit)
+        pieces.append(table[distinct[:, j]])
+    labels = [" ".join(filter(None, row)) for row in zip(*pieces, strict=True)]
+    # Distinct masks give distinct labels, so the categories are unique by construction.
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(labels, ordered=False))
+
+
+def _mask_labels_plain(mask: np.ndarray, ids: tuple[str, ...]) -> list[str]:
+    """The same labels, one join per row: the specification ``_mask_labels`` is tested against."""
+    return [" ".join(i for i, b in zip(ids, row, strict=True) if b) for row in mask]
 
 
 def _class_columns(total: np.ndarray, reference: Reference, panel: Panel) -> dict[str, Any]:

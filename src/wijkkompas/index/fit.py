@@ -98,6 +98,7 @@ def fit_reference(
     centre, centre_from = _centres(spec, own.X, use, panel, stats, national, year)
     spread = stats["sd"].copy()
     noise_sd, noise_from = _noise(spec, own, panel, rows, spread)
+    centre_se, spread_log_se = _cluster_bootstrap(own.X, use, panel, centre_from, options.seed)
     weights = nominal_weights(spec, options.weighting, dict(options.group_weights))
     reference = Reference(
         name=name,
@@ -118,6 +119,8 @@ def fit_reference(
         score_stats={},
         cuts=np.full(8, np.nan),
         clip=options.clip,
+        centre_se=centre_se,
+        spread_log_se=spread_log_se,
         reference_year=int(year) if year is not None else int(panel.years.max()),
         log=log,
         created_with=f"wijkkompas {__version__}",
@@ -189,6 +192,54 @@ def _pooled_stats(X: np.ndarray, use: np.ndarray) -> dict[str, np.ndarray]:
     flat = ~(hi > lo)
     lo[flat], hi[flat] = np.nan, np.nan
     return {"mean": mean, "sd": sd, "min": lo, "max": hi, "n": n, "quantiles": quantiles}
+
+
+BOOTSTRAP_DRAWS = 400
+
+
+def _cluster_bootstrap(
+    X: np.ndarray, use: np.ndarray, panel: Panel, centre_from: list[str], seed: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Standard errors of each indicator's centre and log spread under a bootstrap of gemeenten.
+
+    Buurten of one gemeente share a housing market, a policy and a statistics office, so the
+    gemeente, not the buurt, is the unit to resample (a cluster bootstrap): a yardstick fitted on
+    four gemeenten moves a lot more than one fitted on three hundred, and the uncertainty
+    analysis should say so. Per draw each gemeente gets a multinomial count, and the pooled mean
+    and standard deviation follow from per-gemeente sums. A centre taken from a published
+    national figure does not depend on the fit data (se 0). With figures from a single gemeente
+    the spread cannot be judged this way (NaN; the analysis then says so).
+    """
+    K = X.shape[2]
+    cluster = np.where(panel.gemeente_index >= 0, panel.gemeente_index, np.arange(X.shape[1]))
+    labels, member = np.unique(cluster, return_inverse=True)
+    C = labels.size
+    n = np.zeros((C, K))
+    s1 = np.zeros((C, K))
+    s2 = np.zeros((C, K))
+    for t in range(X.shape[0]):
+        x = np.where(use[t], X[t], 0.0)
+        np.add.at(n, member, use[t].astype(float))
+        np.add.at(s1, member, x)
+        np.add.at(s2, member, x * x)
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(C, np.full(C, 1.0 / C), size=BOOTSTRAP_DRAWS).astype(float)
+    N, S1, S2 = counts @ n, counts @ s1, counts @ s2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = S1 / N
+        var = (S2 - N * mean**2) / (N - 1)
+        log_sd = 0.5 * np.log(np.where(var > 0, var, np.nan))
+    clusters_with = (n > 0).sum(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        centre_se = np.nanstd(mean, axis=0, ddof=1)
+        spread_log_se = np.nanstd(log_sd, axis=0, ddof=1)
+    unjudged = clusters_with < 2
+    centre_se[unjudged] = np.nan
+    spread_log_se[unjudged] = np.nan
+    national = np.array([origin.startswith("national") for origin in centre_from])
+    centre_se[national] = 0.0
+    return centre_se, spread_log_se
 
 
 def _reference_year(

@@ -79,6 +79,12 @@ class Reference:
     """Per score column (total, groups, domains) on the fit data: mean, sd, n, percentiles."""
     cuts: np.ndarray
     clip: float = 3.0
+    centre_se: np.ndarray = field(default_factory=lambda: np.array([]))
+    """Per indicator the standard error of the centre under a bootstrap of the gemeenten the
+    fit saw (0 for a published national figure; empty in references fitted before it existed)."""
+    spread_log_se: np.ndarray = field(default_factory=lambda: np.array([]))
+    """Per indicator the standard error of ``log(spread)`` under the same bootstrap: how much the
+    yardstick itself would move had other gemeenten been in the fit (``index.uncertainty``)."""
     reference_year: int = 0
     """The year whose national figures centre the yardstick (money in base-year prices)."""
     log: list[dict[str, Any]] = field(default_factory=list)
@@ -197,6 +203,8 @@ class Reference:
                 for col, s in self.score_stats.items()
             },
             "cuts": _enc(self.cuts),
+            "centre_se": _enc(self.centre_se),
+            "spread_log_se": _enc(self.spread_log_se),
             "log": _plain(self.log),
         }
 
@@ -263,6 +271,8 @@ class Reference:
             tau_years=arrays["tau_years"],
             noise_sd=arrays["noise_sd"],
             imputation_var=arrays["imputation_var"],
+            centre_se=_dec(data.get("centre_se")),
+            spread_log_se=_dec(data.get("spread_log_se")),
         )
 
     @classmethod

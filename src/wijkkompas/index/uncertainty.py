@@ -1,22 +1,40 @@
-"""Uncertainty: how much a region's rank depends on choices nobody can prove right.
+"""Uncertainty: how much a region's rank depends on the method and on the data.
 
-Monte Carlo over methodological choices (Saisana, Saltelli & Tarantola 2005; OECD/JRC 2008
-§7; COINr ``get_sensitivity``): each draw picks an imputation, a normalisation and an
-aggregation uniformly, and multiplies every indicator weight and every group weight by an
-independent factor from U(1 − noise, 1 + noise). The reference is fixed throughout, so only the
-choices vary. Reported per region: the nominal rank, the median rank and the 5–95% rank interval
-(1 = best, within year and level), and per choice its first-order sensitivity index
-``Var(E[rank | choice]) / Var(rank)``, pooled over regions.
+Monte Carlo over uncertain inputs (Saisana, Saltelli & Tarantola 2005; OECD/JRC 2008 §7; COINr
+``get_sensitivity``). The interval it reports is a **sensitivity interval of the rank**: the
+ranks a region gets under the alternatives drawn, 5th to 95th percentile. It is not a
+confidence interval of a true rank: only the sources listed in ``UncertaintyResult.sources``
+vary, and anything else (an indicator nobody measured, the model error of the RIVM estimates)
+is not in it.
 
-Simplifications, for speed at national scale: which groups count and which regions are ranked
-are fixed at their nominal values (coverage rules are not re-applied per draw), and the
-normalised matrices of each (imputation, normalisation) pair are computed once and reused, so
-1,000 draws cost a few batched matrix products.
+Two levels, because the full analysis costs more than a page load can wait for:
+
+* **default** (``full=False``): methodological choices and weights. Each draw picks an
+  imputation, a normalisation and an aggregation uniformly and multiplies every indicator and
+  group weight by an independent factor from U(1 − noise, 1 + noise). The data, the reference
+  and the coverage rule are fixed.
+* **full** (``full=True``): also the data, the reference, one indicator left out and the
+  coverage rule. Draws are grouped into ``replicates``; each replicate is a bootstrap of the
+  published figures (counts redrawn, rounding undone: :mod:`wijkkompas.index.perturb`), a draw
+  of the reference within its gemeente-bootstrap error, one imputation and one normalisation
+  (so each replicate is prepared and normalised once). Within a replicate
+  each draw picks an aggregation, weight noise, with probability
+  ``leave_out_share`` one scored indicator to leave out, and the minimum number of groups a
+  total needs from ``coverage_rules``. A region that falls below the drawn rule is not ranked in
+  that draw (``ranked_share`` says how often it was).
+
+Per choice the first-order sensitivity index ``Var(E[rank | choice]) / Var(rank)`` is pooled
+over regions; in the full analysis ``data_and_reference`` is the replicate's index minus the
+imputation's and the normalisation's (both are drawn per replicate), and it carries a small
+upward bias from the finite draws per replicate.
+
+For speed at national scale the normalised matrices of each replicate, imputation and
+normalisation are computed once and reused, so 1,000 draws cost a few batched matrix products.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,14 +42,19 @@ import pandas as pd
 
 from wijkkompas.index.aggregate import sparse_mask
 from wijkkompas.index.engine import options_of
+from wijkkompas.index.impute import carry_forward
 from wijkkompas.index.normalise import levels, normalise
 from wijkkompas.index.options import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, EngineOptions
 from wijkkompas.index.panel import Panel
+from wijkkompas.index.perturb import data_replicate, reference_params, replicate_steps
 from wijkkompas.index.pipeline import compute, prepare
 from wijkkompas.index.reference import Reference
 from wijkkompas.index.spec import GROUPS, as_spec
 
 BATCH = 64
+METHOD_SOURCES = ("method", "weights")
+FULL_SOURCES = ("method", "weights", "data", "reference", "leave_one_out", "coverage")
+INTERVAL_NAME = "sensitivity interval of the rank (5–95% of draws), not a confidence interval"
 
 
 @dataclass
@@ -42,6 +65,10 @@ class UncertaintyResult:
     sensitivity: pd.DataFrame
     draws: pd.DataFrame
     year: int
+    sources: tuple[str, ...] = METHOD_SOURCES
+    """What varied between draws; anything else is held fixed and is not in the interval."""
+    notes: list[str] = field(default_factory=list)
+    """What the interval leaves out, in words for the report."""
 
 
 def uncertainty(
@@ -57,8 +84,12 @@ def uncertainty(
     normalisations: tuple[str, ...] = NORMALISATIONS,
     aggregations: tuple[str, ...] = AGGREGATIONS,
     seed: int | None = None,
+    full: bool = False,
+    replicates: int = 50,
+    coverage_rules: tuple[int, ...] = (3, 4, 5),
+    leave_out_share: float = 0.5,
 ) -> UncertaintyResult:
-    """Rank uncertainty of the total in one year under varied methodological choices.
+    """Rank uncertainty of the total in one year (see module notes).
 
     Parameters
     ----------
@@ -74,13 +105,21 @@ def uncertainty(
         The alternatives drawn from, uniformly.
     seed
         Default ``options.seed``.
+    full
+        Also vary the data, the reference, one left-out indicator and the coverage rule.
+    replicates
+        Data-and-reference replicates in the full analysis (draws are spread over them).
+    coverage_rules
+        Minimum numbers of groups a total needs, drawn uniformly in the full analysis.
+    leave_out_share
+        Share of full-analysis draws that leave one scored indicator out.
 
     Returns
     -------
     UncertaintyResult
         ``ranks``: ``region_code``, ``level``, ``rank_nominal``, ``rank_median``,
-        ``rank_mean``, ``rank_p05``, ``rank_p95``. ``sensitivity``: first-order index per
-        choice (the remainder is due to weights and interactions).
+        ``rank_mean``, ``rank_p05``, ``rank_p95``, ``ranked_share``. ``sensitivity``:
+        first-order index per choice (the remainder is due to weights and interactions).
     """
     options = options or options_of(reference)
     panel = panel if isinstance(panel, Panel) else Panel.from_long(panel)
@@ -94,19 +133,36 @@ def uncertainty(
     method = reference.method
     params = reference.params()
     w = reference.weights
+    K, G = len(spec.ids), len(GROUPS)
 
-    def prepared(imputation: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def prepared(imputation: str, source: Panel) -> np.ndarray:
+        """The year's prepared figures; a one-year (collapsed) source is already carried."""
+        one_year = len(source.years) == 1
         p = prepare(
-            sub,
+            source,
             spec,
-            tau2=reference.tau2_for(sub.years),
+            tau2=reference.tau2_for(source.years),
             imputation=imputation,
             shrinkage=method["shrinkage"],
             suppression_threshold=options.suppression_threshold,
+            carry=not one_year,
         )
-        return p.X[t : t + 1], p.observed[t : t + 1], p.suppressed[t]
+        at = 0 if one_year else t
+        return p.X[at : at + 1]
 
-    X0, O0, hidden = prepared(options.imputation)
+    nominal_prep = prepare(
+        sub,
+        spec,
+        tau2=reference.tau2_for(sub.years),
+        imputation=options.imputation,
+        shrinkage=method["shrinkage"],
+        suppression_threshold=options.suppression_threshold,
+    )
+    X0, O0, hidden = (
+        nominal_prep.X[t : t + 1],
+        nominal_prep.observed[t : t + 1],
+        (nominal_prep.suppressed[t]),
+    )
     nominal = compute(
         X0,
         O0,
@@ -119,58 +175,182 @@ def uncertainty(
         min_groups=options.min_groups,
     )
     ranked = ~np.isnan(nominal.total) & ~hidden
-    group_present = nominal.agg.present[ranked][:, : len(GROUPS)]
-    depth = sub.depth[ranked]
+    present_all = nominal.agg.present[:, :G]
+    rules = tuple(sorted(set(coverage_rules))) if full else (options.min_groups,)
+    candidate = ~hidden & (present_all.sum(axis=1) >= min(rules))
+    if not full:
+        candidate = ranked.copy()
+    group_present = present_all[candidate]
+    depth = sub.depth[candidate]
+    scored_k = np.flatnonzero(np.isfinite(params["spread"]) & (w.indicator.sum(axis=1) > 0))
+
+    n_rep = max(1, min(replicates, draws)) if full else 1
+    replicate = np.arange(draws) % n_rep
+    if full:  # drawn once per replicate: each one is then prepared and normalised once
+        imputation_of = rng.choice(list(imputations), n_rep)[replicate]
+        normalisation_of = rng.choice(list(normalisations), n_rep)[replicate]
+    else:
+        imputation_of = rng.choice(list(imputations), draws)
+        normalisation_of = rng.choice(list(normalisations), draws)
     choices = pd.DataFrame(
         {
-            "imputation": rng.choice(list(imputations), draws),
-            "normalisation": rng.choice(list(normalisations), draws),
+            "imputation": imputation_of,
+            "normalisation": normalisation_of,
             "aggregation": rng.choice(list(aggregations), draws),
         }
     )
-    k_noise = rng.uniform(1 - weight_noise, 1 + weight_noise, size=(draws, len(spec.ids)))
-    g_noise = rng.uniform(1 - weight_noise, 1 + weight_noise, size=(draws, len(GROUPS)))
-    ranks = np.empty((draws, int(ranked.sum())), dtype=np.int32)
-    by_choice = choices.groupby(["imputation", "normalisation", "aggregation"]).indices
-    for imp in imputations:
-        X = X0 if imp == options.imputation else prepared(imp)[0]
-        for norm in normalisations:
-            V = normalise(X, norm, params, spec.signs)[0][ranked]
-            for agg in aggregations:
-                found = by_choice.get((imp, norm, agg))
-                if found is None:
-                    continue
-                idx = np.asarray(found)
-                terms = np.log(levels(V, norm)) if agg == "geometric" else V
-                blocks = _Blocks(terms, w.indicator, group_present)
-                for start in range(0, idx.size, BATCH):
-                    d = idx[start : start + BATCH]
-                    total = blocks.totals(w.group, k_noise[d], g_noise[d])
-                    ranks[d] = _ranks(total, depth)
-    rank_nominal = _ranks(nominal.total[ranked][None, :], depth)[0]
-    by_region = np.ascontiguousarray(ranks.T)
-    p05, median, p95 = np.percentile(by_region, [5, 50, 95], axis=1)
+    k_noise = rng.uniform(1 - weight_noise, 1 + weight_noise, size=(draws, K))
+    g_noise = rng.uniform(1 - weight_noise, 1 + weight_noise, size=(draws, G))
+    min_groups = np.full(draws, options.min_groups)
+    left_out = np.full(draws, -1)
+    if full:
+        choices["replicate"] = replicate
+        min_groups = rng.choice(list(rules), draws)
+        leave = rng.random(draws) < leave_out_share
+        if scored_k.size:
+            left_out[leave] = rng.choice(scored_k, int(leave.sum()))
+        k_noise[left_out >= 0, left_out[left_out >= 0]] = 0.0
+        choices["coverage"] = min_groups
+        choices["left_out"] = np.where(
+            left_out >= 0, np.asarray(spec.ids, dtype=object)[np.maximum(left_out, 0)], "none"
+        )
+
+    ranks = np.full((draws, int(candidate.sum())), -1, dtype=np.int32)
+    base = collapsed(sub, spec, t) if full else sub
+    steps = replicate_steps(base, spec) if full else {}
+    for r in range(n_rep):
+        in_rep = replicate == r
+        if full:
+            source = data_replicate(base, spec, rng, steps)
+            p_r = reference_params(params, reference.centre_se, reference.spread_log_se, rng)
+        else:
+            source, p_r = sub, params
+        for imp in np.unique(choices["imputation"][in_rep]):
+            reuse = not full and imp == options.imputation
+            X = X0 if reuse else prepared(str(imp), source)
+            for norm in np.unique(choices["normalisation"][in_rep]):
+                V = normalise(X, str(norm), p_r, spec.signs)[0][candidate]
+                for agg in np.unique(choices["aggregation"][in_rep]):
+                    idx = np.flatnonzero(
+                        in_rep
+                        & (choices["imputation"] == imp).to_numpy()
+                        & (choices["normalisation"] == norm).to_numpy()
+                        & (choices["aggregation"] == agg).to_numpy()
+                    )
+                    if not idx.size:
+                        continue
+                    terms = np.log(levels(V, str(norm))) if agg == "geometric" else V
+                    blocks = _Blocks(terms, w.indicator, group_present)
+                    for start in range(0, idx.size, BATCH):
+                        d = idx[start : start + BATCH]
+                        total, groups = blocks.totals(w.group, k_noise[d], g_noise[d])
+                        if full:
+                            total[groups < min_groups[d][:, None]] = np.nan
+                        ranks[d] = _ranks(total, depth)
+    keep_rows = ranked[candidate]
+    rank_nominal = _ranks(nominal.total[candidate][None, :], depth)[0]
+    by_region = np.ascontiguousarray(ranks.T[keep_rows]).astype(np.float32)  # exact to 2**24
+    by_region[by_region < 0] = np.nan
+    p05, median, p95 = _percentiles(by_region, (5.0, 50.0, 95.0))
+    with np.errstate(invalid="ignore"):
+        mean = np.nanmean(by_region, axis=1)
+    share = np.isfinite(by_region).mean(axis=1)
     frame = pd.DataFrame(
         {
-            "region_code": sub.codes[ranked],
-            "level": sub.levels[ranked],
-            "rank_nominal": rank_nominal,
+            "region_code": sub.codes[candidate][keep_rows],
+            "level": sub.levels[candidate][keep_rows],
+            "rank_nominal": rank_nominal[keep_rows],
             "rank_median": median,
-            "rank_mean": by_region.mean(axis=1),
+            "rank_mean": mean,
             "rank_p05": p05,
             "rank_p95": p95,
+            "ranked_share": share,
         }
     )
-    mean = frame["rank_mean"].to_numpy()
-    variance = (by_region.astype(np.float64) ** 2).mean(axis=1) - mean**2
-    sens = pd.DataFrame(
-        [
-            {"choice": c, "first_order": _first_order(ranks, choices[c].to_numpy(), mean, variance)}
-            for c in ("imputation", "normalisation", "aggregation")
-        ]
-    )
+    labels = ["imputation", "normalisation", "aggregation"]
+    if full:
+        labels += ["left_out", "coverage", "replicate"]
+    first = _first_order(by_region, {c: choices[c].to_numpy() for c in labels})
+    if full:
+        nested = first["imputation"] + first["normalisation"]
+        first["data_and_reference"] = max(0.0, first.pop("replicate") - nested)
+    sens = pd.DataFrame([{"choice": c, "first_order": v} for c, v in first.items()])
     choices["weight_noise_sd"] = k_noise.std(axis=1)
-    return UncertaintyResult(frame, sens, choices, year)
+    return UncertaintyResult(
+        frame,
+        sens,
+        choices,
+        year,
+        FULL_SOURCES if full else METHOD_SOURCES,
+        _notes(spec, reference, full),
+    )
+
+
+def collapsed(panel: Panel, spec: Any, t: int) -> Panel:
+    """Year ``t`` of ``panel`` alone, with older own figures already carried into it.
+
+    Scoring one year needs only the newest figure of each region and indicator, so a data
+    replicate perturbs one year rather than the whole carry window, and preparing it skips the
+    carry (``prepare(..., carry=False)`` on this panel gives the same figures for year ``t``).
+    """
+    X = panel.matrix(spec.ids)[: t + 1]
+    periods = panel.period_matrix(spec.ids)[: t + 1]
+    carry = np.array([i.carry_years for i in spec.indicators], dtype=float)
+    carry_forward(X, periods, panel.years[: t + 1], carry)
+    at = {ind: k for k, ind in enumerate(panel.indicators)}
+    indicators = list(panel.indicators) + [i for i in spec.ids if i not in at]
+    values = np.full((1, len(panel.regions), len(indicators)), np.nan)
+    values[0, :, : len(panel.indicators)] = panel.values[t]
+    year_periods = np.full(values.shape, np.nan)
+    year_periods[0, :, : len(panel.indicators)] = panel.period_matrix(panel.indicators)[t]
+    for k, ind in enumerate(spec.ids):
+        j = indicators.index(ind)
+        values[0, :, j] = X[t, :, k]
+        year_periods[0, :, j] = periods[t, :, k]
+    return Panel(
+        panel.regions,
+        panel.years[t : t + 1],
+        tuple(indicators),
+        values,
+        None if panel.population is None else panel.population[t : t + 1],
+        year_periods,
+        None,
+        panel.source_names,
+    )
+
+
+def _notes(spec: Any, reference: Reference, full: bool) -> list[str]:
+    """What the interval does not include, so nobody reads more into it."""
+    notes = [f"The rank interval is a {INTERVAL_NAME}."]
+    if not full:
+        notes.append(
+            "Only methodological choices and weights vary: the data, the reference and the "
+            "coverage rule are fixed (the full analysis varies them too)."
+        )
+        return notes
+    if any(i.model_estimate for i in spec.indicators):
+        notes.append(
+            "The RIVM health-monitor figures are model estimates published without a standard "
+            "error in these files: only their rounding varies, not their model error."
+        )
+    unjudged = [
+        i
+        for i, se in zip(spec.ids, _padded(reference.spread_log_se, len(spec.ids)), strict=True)
+        if not np.isfinite(se)
+    ]
+    if unjudged:
+        notes.append(
+            "The reference's error could not be judged for "
+            f"{len(unjudged)} indicator(s) with fit figures from one gemeente or none: "
+            + ", ".join(unjudged[:8])
+            + (" …" if len(unjudged) > 8 else "")
+            + "."
+        )
+    return notes
+
+
+def _padded(values: np.ndarray, n: int) -> np.ndarray:
+    return values if values.size == n else np.full(n, np.nan)
 
 
 class _Blocks:
@@ -186,6 +366,7 @@ class _Blocks:
     def __init__(self, terms: np.ndarray, W: np.ndarray, group_present: np.ndarray) -> None:
         absent = np.isnan(terms)
         self.group_present = group_present.astype(np.float32)
+        self.group_count = group_present.sum(axis=1).astype(np.int16)
         self.groups = []
         for g in range(W.shape[1]):
             cols = np.flatnonzero(W[:, g] > 0)
@@ -202,42 +383,95 @@ class _Blocks:
                 )
             )
 
-    def totals(self, a: np.ndarray, k_noise: np.ndarray, g_noise: np.ndarray) -> np.ndarray:
-        """(draws, regions) totals on the averaged-terms scale (enough for ranking)."""
+    def totals(
+        self, a: np.ndarray, k_noise: np.ndarray, g_noise: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(draws, regions) totals on the averaged-terms scale (enough for ranking), and the
+        number of groups each total rests on (a left-out indicator can empty a group)."""
         ga = (g_noise * a[None, :]).astype(np.float32)
         kn = k_noise.astype(np.float32)
-        num = np.zeros((self.group_present.shape[0], k_noise.shape[0]), dtype=np.float32)
+        shape = (self.group_present.shape[0], k_noise.shape[0])
+        num = np.zeros(shape, dtype=np.float32)
+        if (kn > 0).all():  # nothing left out: which groups count is fixed
+            for g, cols, w, block, absent in self.groups:
+                m = w[:, None] * kn[:, cols].T  # (indicators in g, draws)
+                den = m.sum(axis=0)[None, :] - (absent @ m).astype(np.float32)
+                np.maximum(den, np.float32(1e-30), out=den)  # absent group: 0 / tiny
+                num += (block @ (m * ga[:, g][None, :])) / den
+            num /= self.group_present @ ga.T
+            groups = np.broadcast_to(self.group_count[:, None], shape)
+            return np.ascontiguousarray(num.T), np.ascontiguousarray(groups.T)
+        weight = np.zeros(shape, dtype=np.float32)
+        counted = np.zeros(shape, dtype=np.int16)
         for g, cols, w, block, absent in self.groups:
-            m = w[:, None] * kn[:, cols].T  # (indicators in g, draws)
+            m = w[:, None] * kn[:, cols].T
             den = m.sum(axis=0)[None, :] - (absent @ m).astype(np.float32)
-            np.maximum(den, np.float32(1e-30), out=den)  # absent group: 0 / tiny, weight 0
-            num += (block @ (m * ga[:, g][None, :])) / den
-        num /= self.group_present @ ga.T
-        return np.ascontiguousarray(num.T)
+            has = (den > np.float32(1e-6)) & (self.group_present[:, g] > 0)[:, None]
+            np.maximum(den, np.float32(1e-30), out=den)
+            num += np.where(has, (block @ (m * ga[:, g][None, :])) / den, 0.0)
+            weight += has * ga[:, g][None, :]
+            counted += has
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = np.where(weight > 0, num / weight, np.nan)
+        return np.ascontiguousarray(total.T), np.ascontiguousarray(counted.T)
 
 
 def _ranks(total: np.ndarray, depth: np.ndarray) -> np.ndarray:
-    """Ordinal rank (1 = best) within each level, for each row (draw) of ``total``."""
-    out = np.empty(total.shape, dtype=np.int32)
+    """Ordinal rank (1 = best) within each level, for each row (draw) of ``total``; a NaN
+    total (the region does not meet the draw's coverage rule) gets -1 and is not counted."""
+    out = np.full(total.shape, -1, dtype=np.int32)
     for level in np.unique(depth):
         members = np.flatnonzero(depth == level)
-        order = np.argsort(-total[:, members], axis=1)
+        sub = total[:, members]
+        missing = np.isnan(sub)
+        some = bool(missing.any())
+        order = np.argsort(np.where(missing, np.inf, -sub) if some else -sub, axis=1)
         r = np.empty_like(order, dtype=np.int32)
         np.put_along_axis(r, order, np.arange(1, members.size + 1, dtype=np.int32)[None, :], axis=1)
+        if some:
+            r[missing] = -1
         out[:, members] = r
     return out
 
 
-def _first_order(
-    ranks: np.ndarray, labels: np.ndarray, grand: np.ndarray, variance: np.ndarray
-) -> float:
-    """Var over choices of the conditional mean rank, over total rank variance (pooled over
-    regions); ``ranks`` is (draws × regions), ``grand`` and ``variance`` per region."""
-    total = variance.sum()
-    if total <= 0:
-        return 0.0
-    between = np.zeros(ranks.shape[1])
-    for value in np.unique(labels):
-        members = labels == value
-        between += members.mean() * (ranks[members].mean(axis=0, dtype=np.float64) - grand) ** 2
-    return float(between.sum() / total)
+def _first_order(ranks: np.ndarray, labels: dict[str, np.ndarray]) -> dict[str, float]:
+    """Per choice: Var over its values of the conditional mean rank over the total rank
+    variance, pooled over regions; ``ranks`` is (regions × draws) with NaN where a region was
+    not ranked. Per-value sums are one matrix product with the choice's indicator matrix."""
+    valid = np.isfinite(ranks)
+    filled = np.where(valid, ranks, 0.0).astype(np.float64)
+    count = valid.sum(axis=1).astype(np.float64)
+    safe = np.maximum(count, 1.0)
+    grand = filled.sum(axis=1) / safe
+    variance = np.einsum("ij,ij->i", filled, filled) / safe - grand**2
+    total = float(np.where(count > 0, variance, 0.0).sum())
+    out = {}
+    for name, label in labels.items():
+        if total <= 0:
+            out[name] = 0.0
+            continue
+        values, codes = np.unique(label.astype(str), return_inverse=True)
+        onehot = np.zeros((label.size, values.size))
+        onehot[np.arange(label.size), codes] = 1.0
+        n = valid.astype(np.float64) @ onehot
+        mean = (filled @ onehot) / np.maximum(n, 1.0)
+        between = np.where(n > 0, (n / safe[:, None]) * (mean - grand[:, None]) ** 2, 0.0)
+        out[name] = float(between.sum() / total)
+    return out
+
+
+def _percentiles(ranks: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """Per-row linear-interpolated percentiles ignoring NaN (numpy's ``nanpercentile`` loops in
+    Python over rows: seconds at whole-country scale, this is one sort)."""
+    ordered = np.sort(ranks, axis=1)  # NaN last
+    n = np.isfinite(ordered).sum(axis=1)
+    out = []
+    for q in qs:
+        pos = (q / 100.0) * np.maximum(n - 1, 0)
+        lo = np.floor(pos).astype(int)
+        hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
+        a = np.take_along_axis(ordered, lo[:, None], axis=1)[:, 0]
+        b = np.take_along_axis(ordered, hi[:, None], axis=1)[:, 0]
+        value = a + (b - a) * (pos - lo)
+        out.append(np.where(n > 0, value, np.nan))
+    return out
