@@ -120,7 +120,7 @@ def pandas_baseline(panel: Panel, spec, reference, options: EngineOptions) -> pd
     return total.rename("total")
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gemeenten", type=int, default=342)
     parser.add_argument("--wijken", type=int, default=10, help="wijken per gemeente")
@@ -237,7 +237,16 @@ def main() -> None:
         f"import); LISA after FDR: {counts}"
     )
     print(f"\nload average at end {os.getloadavg()[0]:.1f}")
+    budgets = {
+        "score, all years ≤ 1 s": wall <= 1.0,
+        "uncertainty, method and weights ≤ 15 s": t_unc <= 15.0,
+        "full uncertainty ≤ 15 s": t_full <= 15.0,
+        "hotspots ≤ 10 s": t_hs <= 10.0,
+    }
+    missed = [name for name, ok in budgets.items() if not ok]
+    print("budgets missed: " + (", ".join(missed) if missed else "none"))
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

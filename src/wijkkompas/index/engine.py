@@ -248,7 +248,7 @@ def _mask_labels(mask: np.ndarray, ids: tuple[str, ...]) -> pd.Categorical[str]:
         pieces.append(table[distinct[:, j]])
     labels = [" ".join(filter(None, row)) for row in zip(*pieces, strict=True)]
     # Distinct masks give distinct labels, so the categories are unique by construction.
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(labels, ordered=False))
+    return pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
 
 
 def _mask_labels_plain(mask: np.ndarray, ids: tuple[str, ...]) -> list[str]:

@@ -85,7 +85,7 @@ def uncertainty(
     aggregations: tuple[str, ...] = AGGREGATIONS,
     seed: int | None = None,
     full: bool = False,
-    replicates: int = 50,
+    replicates: int = 30,
     coverage_rules: tuple[int, ...] = (3, 4, 5),
     leave_out_share: float = 0.5,
 ) -> UncertaintyResult:
