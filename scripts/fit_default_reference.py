@@ -61,10 +61,15 @@ IMPORTS: list[tuple[list[str], dict[str, object]]] = [
 ]
 
 
-def build_store(folder: Path) -> AnalyticStore:
-    store = AnalyticStore(folder / "fit.duckdb")
+def build_store(
+    folder: Path,
+    imports: list[tuple[list[str], dict[str, object]]] = IMPORTS,
+    name: str = "fit.duckdb",
+) -> AnalyticStore:
+    """A fresh store in ``folder`` with the real files imported as an analyst would."""
+    store = AnalyticStore(folder / name)
     catalogue = load_catalogue()
-    for paths, options in IMPORTS:
+    for paths, options in imports:
         files = [SHARED / p for p in paths]
         missing = [str(f) for f in files if not f.is_file()]
         if missing:

@@ -26,13 +26,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from fit_default_reference import IMPORTS, SHARED  # noqa: E402
+from fit_default_reference import IMPORTS  # noqa: E402
+from fit_default_reference import build_store as fit_store  # noqa: E402
 
 from wijkkompas.catalogue import load_catalogue  # noqa: E402
 from wijkkompas.index.spec import GROUPS  # noqa: E402
 from wijkkompas.monitor import IndexRun, run_index  # noqa: E402
-from wijkkompas.sources.base import LoadOptions  # noqa: E402
-from wijkkompas.sources.importer import import_files  # noqa: E402
 from wijkkompas.store import AnalyticStore  # noqa: E402
 from wijkkompas.validation import (  # noqa: E402
     agreement_with_leefbaarometer,
@@ -73,21 +72,7 @@ GENERATED = "<!-- generated: "
 
 
 def build_store(folder: Path) -> AnalyticStore:
-    store = AnalyticStore(folder / "validity.duckdb")
-    catalogue = load_catalogue()
-    for paths, options in [*IMPORTS, *EXTRA_IMPORTS]:
-        files = [SHARED / p for p in paths]
-        missing = [str(f) for f in files if not f.is_file()]
-        if missing:
-            raise SystemExit(f"missing real data files: {', '.join(missing)}")
-        year = options.get("year")
-        import_files(
-            store,
-            files,
-            options=LoadOptions(year=int(year) if isinstance(year, int) else None),
-            catalogue=catalogue,
-        )
-    return store
+    return fit_store(folder, [*IMPORTS, *EXTRA_IMPORTS], "validity.duckdb")
 
 
 def git(*args: str) -> str:
