@@ -262,6 +262,11 @@ def import_(
                 out.print(f"    {line}", highlight=False)
             if len(report.source_choices) > 12:
                 out.print(f"    … and {len(report.source_choices) - 12} more", highlight=False)
+        for pair in report.crosswalk_pairs:
+            out.print(
+                f"  code crosswalk {pair} (older figures are scored on today's codes)",
+                highlight=False,
+            )
         if report.geometries or report.unjoined_codes:
             out.print(
                 f"  boundaries joined: {report.geometries}; not joined: "

@@ -177,6 +177,7 @@ def carry_series(
     crosswalk: pd.DataFrame,
     target_year: int,
     counts: Collection[str] = (),
+    keep: Collection[str] = (),
 ) -> CarriedSeries:
     """Express every figure in the regions of ``target_year``.
 
@@ -186,9 +187,10 @@ def carry_series(
     indicator ids that are counts; every other indicator is treated as a rate or mean. Figures
     already in ``target_year`` pass through unchanged and win over converted ones; among
     converted figures for the same period the newest boundary year wins. Conversion runs
-    forward only: shares cannot be inverted.
+    forward only: shares cannot be inverted. ``keep`` names further columns that tell figures
+    apart and survive the conversion (the index year of a figure, for the engine).
     """
-    group_extra = [c for c in ("source",) if c in observations.columns]
+    group_extra = [c for c in ("source", *keep) if c in observations.columns]
     keys = ["region_code", "region_year", "indicator_id", "period", *group_extra]
     obs = _one_figure_per_key(observations, keys)
     obs = obs.assign(value=pd.to_numeric(obs["value"], errors="coerce").astype(float))
@@ -229,3 +231,113 @@ def carry_series(
         else pd.DataFrame({c: pd.Series(dtype=object) for c in BREAK_COLUMNS})
     )
     return CarriedSeries(result, break_frame.sort_values(BREAK_COLUMNS[:3]).reset_index(drop=True))
+
+
+class CurrentCodes(NamedTuple):
+    """Figures on the codes of the newest indeling where a crosswalk leads there."""
+
+    figures: pd.DataFrame
+    """The figures, old codes replaced by current ones where converted (``converted_from``
+    names the old code(s) and their indeling year; empty for figures that were not moved)."""
+    converted: pd.DataFrame
+    """One row per current code and index year that holds converted figures: ``region_code``,
+    ``year``, ``converted_from``."""
+    breaks: pd.DataFrame
+    """Old codes whose figures stay on their own code, and why (``region_code``,
+    ``region_year``, ``reason``)."""
+
+
+def to_current_codes(
+    figures: pd.DataFrame,
+    crosswalk: pd.DataFrame,
+    current: Collection[str],
+    target_year: int,
+    counts: Collection[str] = (),
+) -> CurrentCodes:
+    """Move figures on older codes to the codes of ``target_year`` with the crosswalks.
+
+    ``figures`` are the engine's chosen figures (``region_code``, ``region_year``, ``year`` —
+    the index year, which stays —, ``indicator_id``, ``period``, ``value``, ``source``);
+    ``current`` the region codes of ``target_year``. A crosswalk ``a → b`` says which codes
+    replaced which in ``b``; codes stay valid until a later crosswalk changes them, so a
+    chain may end before ``target_year`` (Amsterdam's 2015 → 2022 serves a 2024 map) — but
+    only codes that really exist in ``target_year`` are accepted. Figures of an old code that
+    no crosswalk moves stay on that code, listed in ``breaks``: never silently dropped.
+    """
+    empty_breaks = pd.DataFrame(columns=["region_code", "region_year", "reason"])
+    empty_converted = pd.DataFrame(columns=["region_code", "year", "converted_from"])
+    out = figures.assign(converted_from="")
+    if crosswalk.empty or figures.empty:
+        return CurrentCodes(out, empty_converted, empty_breaks)
+    current = set(current)
+    old = (~figures["region_code"].isin(current)) & (figures["region_year"] < target_year)
+    pairs = {
+        (int(a), int(b))
+        for a, b in zip(crosswalk["old_year"], crosswalk["new_year"], strict=True)
+        if a < b
+    }
+    ends = sorted({b for _, b in pairs if b <= target_year}, reverse=True)
+    kept, moved, breaks, converted = [figures[~old]], [], [], []
+    for year in sorted({int(y) for y in figures.loc[old, "region_year"]}):
+        rows = figures[old & (figures["region_year"] == year)]
+        end = next((b for b in ends if _year_path(pairs, year, b)), None)
+        mapping = _mapping(crosswalk, year, end) if end is not None else None
+        if mapping is None:
+            kept.append(rows)
+            breaks.append(_reasons(rows, f"no crosswalk leads from the {year} codes to today's"))
+            continue
+        mapping = mapping[mapping["new_code"].isin(current)]
+        unmapped = ~rows["region_code"].isin(mapping["old_code"])
+        if unmapped.any():
+            kept.append(rows[unmapped])
+            breaks.append(
+                _reasons(
+                    rows[unmapped],
+                    f"the crosswalk {year} → {end} has no row for this code that leads to a "
+                    f"region of {target_year}",
+                )
+            )
+        rows = rows[~unmapped]
+        if rows.empty:
+            continue
+        assert end is not None
+        crosswalk_rows = mapping.assign(old_year=year, new_year=end)
+        carried = carry_series(rows, crosswalk_rows, end, counts, keep=("year",))
+        done = carried.observations
+        done = done[done["converted"].astype(bool)]
+        origin = mapping.groupby("new_code")["old_code"].agg(lambda s: ", ".join(sorted(s)))
+        done = done.assign(
+            region_year=target_year,
+            converted_from=done["region_code"].map(origin) + f" ({year})",
+        )
+        # Level and gemeente of a new code: those of the old codes it came from.
+        first_old = mapping.groupby("new_code")["old_code"].first()
+        for column in ("level", "gemeente_code"):
+            if column in rows.columns:
+                of_old = rows.drop_duplicates("region_code").set_index("region_code")[column]
+                done[column] = done["region_code"].map(first_old).map(of_old)
+        moved.append(done.drop(columns=["converted", "from_year"], errors="ignore"))
+        converted.append(done[["region_code", "year", "converted_from"]].drop_duplicates())
+        if len(carried.breaks):
+            breaks.append(
+                carried.breaks.assign(region_year=year)[["region_code", "region_year", "reason"]]
+            )
+    columns = list(out.columns)
+    parts = [p.reindex(columns=columns) for p in [*kept, *moved] if len(p)]
+    result = pd.concat(parts, ignore_index=True)
+    result["converted_from"] = result["converted_from"].fillna("")
+    # A figure on the current code itself wins over one converted into it.
+    result = result.sort_values("converted_from", key=lambda s: s != "", kind="stable")
+    result = result.drop_duplicates(["region_code", "year", "indicator_id"], keep="first")
+    return CurrentCodes(
+        result.reset_index(drop=True),
+        pd.concat(converted, ignore_index=True).drop_duplicates(["region_code", "year"])
+        if converted
+        else empty_converted,
+        pd.concat(breaks, ignore_index=True).drop_duplicates() if breaks else empty_breaks,
+    )
+
+
+def _reasons(rows: pd.DataFrame, reason: str) -> pd.DataFrame:
+    codes = rows[["region_code", "region_year"]].drop_duplicates()
+    return codes.assign(reason=reason)

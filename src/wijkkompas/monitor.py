@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wijkkompas.catalogue import Catalogue, load_catalogue, shipped_reference
+from wijkkompas.crosswalk import to_current_codes
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.index import (
     EngineOptions,
@@ -87,6 +88,7 @@ EXTRA_COLUMNS = [
     "non_residential",
     "rank_interval",
     "ranked_share",
+    "converted_from",
 ]
 
 LEEFBAAROMETER_TOTAL = "lbm_score"
@@ -118,6 +120,7 @@ def read_panel(
     with store.reader() as reader:
         observations = reader.observations(gemeente=gemeente)
         regions = reader.all_regions()
+        crosswalk = reader.crosswalk()
     if gemeente:
         regions = regions[regions["gemeente_code"] == gemeente]
     if observations.empty:
@@ -128,12 +131,54 @@ def read_panel(
         )
     latest_regions = regions.sort_values("year").drop_duplicates("code", keep="last")
     names = region_names(regions)
-    selection = select_figures(observations, SOURCE_RULES)
+    selection = _on_current_codes(
+        select_figures(observations, SOURCE_RULES), crosswalk, regions, catalogue
+    )
     figures = selection.figures[selection.figures["region_code"].isin(latest_regions["code"])]
     panel = panel_from_figures(
         figures, latest_regions.rename(columns={"code": "region_code"}), catalogue
     )
     return panel, names.to_frame(), selection
+
+
+def _on_current_codes(
+    selection: Selection, crosswalk: pd.DataFrame, regions: pd.DataFrame, catalogue: Catalogue
+) -> Selection:
+    """Older figures moved to today's codes where an imported crosswalk leads there, so a
+    series continues across a recoding and older years colour today's map (the conversion is
+    named per region-year in ``converted_from``)."""
+    if crosswalk.empty or regions.empty:
+        return selection
+    target = int(regions["year"].max())
+    current = regions.loc[regions["year"] == target, "code"]
+    counts = {i.id for i in catalogue.indicators if i.unit == "count"}
+    moved = to_current_codes(selection.figures, crosswalk, current, target, counts)
+    return Selection(moved.figures, selection.conflicts, moved.converted, moved.breaks)
+
+
+def successor_code(store: AnalyticStore, code: str) -> str | None:
+    """Today's code for an older one an imported crosswalk moved (the largest share when it was
+    split), so a link or bookmark to an old buurt code finds its buurt; None if there is none."""
+    if not store.exists():
+        return None
+    with store.reader() as reader:
+        crosswalk = reader.crosswalk()
+        regions = reader.all_regions()
+    if crosswalk.empty or regions.empty:
+        return None
+    current = set(regions.loc[regions["year"] == regions["year"].max(), "code"])
+    seen = {code}
+    while code not in current:
+        rows = crosswalk[crosswalk["old_code"] == code].sort_values(
+            ["new_year", "share"], ascending=False
+        )
+        if rows.empty:
+            return None
+        code = str(rows.iloc[0]["new_code"])
+        if code in seen:
+            return None
+        seen.add(code)
+    return code if len(seen) > 1 else None
 
 
 def region_names(regions: pd.DataFrame) -> pd.Series:
@@ -211,6 +256,7 @@ def run_index(
         if column in table:
             table[column] = table[column].astype(str)
     table["name"] = table["code"].map(names["name"])
+    table = _with_conversions(table, selection)
     if years:
         table = table[table["year"].isin(years)]
     interval_notes: list[str] = []
@@ -239,6 +285,18 @@ def run_index(
             scores=table[[c for c in INDEX_COLUMNS + EXTRA_COLUMNS if c in table.columns]],
         )
     return run
+
+
+def _with_conversions(table: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """``converted_from``: the older code(s) and indeling whose figures a crosswalk moved to this
+    code in this year (empty where the figures are the region's own)."""
+    if selection.converted.empty:
+        return table.assign(converted_from="")
+    moved = selection.converted.rename(columns={"region_code": "code"})
+    moved = moved.assign(code=moved["code"].astype(str), year=moved["year"].astype(int))
+    out = table.merge(moved, on=["code", "year"], how="left")
+    out["converted_from"] = out["converted_from"].fillna("")
+    return out
 
 
 def _conflict_notes(selection: Selection) -> list[dict[str, object]]:

@@ -304,3 +304,97 @@ def test_amsterdam_2019_buurten_carried_to_the_2022_codes() -> None:
 def test_empty_batch_round_trip_keeps_the_crosswalk_columns() -> None:
     batch = ImportBatch(source="crosswalk", description="x", crosswalk=SPLIT_MERGE)
     batch.validate()
+
+
+# --- figures on today's codes (what the engine scores) ----------------------------------------
+
+
+def figures(rows: list[tuple]) -> pd.DataFrame:
+    """The engine's chosen figures: code, boundary year, index year, indicator, period, value."""
+    frame = pd.DataFrame(
+        rows, columns=["region_code", "region_year", "year", "indicator_id", "period", "value"]
+    )
+    return frame.assign(level="buurt", gemeente_code="GM0001", source="kwb")
+
+
+def test_older_figures_move_to_todays_codes_and_keep_their_index_year() -> None:
+    from wijkkompas.crosswalk import to_current_codes
+
+    rows = figures(
+        [
+            ("BU00010001", 2019, 2019, "population", "2019", 100.0),
+            ("BU00010002", 2019, 2019, "population", "2019", 50.0),
+            ("BU00010001", 2019, 2019, "income", "2017", 20.0),
+            ("BU00010002", 2019, 2019, "income", "2017", 30.0),
+            ("BU00010010", 2024, 2024, "population", "2024", 64.0),
+        ]
+    )
+    current = ["BU00010010", "BU00010011"]
+    moved = to_current_codes(rows, SPLIT_MERGE, current, 2024, counts={"population"})
+    got = moved.figures.set_index(["region_code", "year", "indicator_id"])
+    assert got.loc[("BU00010010", 2019, "population"), "value"] == pytest.approx(60.0)
+    assert got.loc[("BU00010011", 2019, "population"), "value"] == pytest.approx(90.0)
+    assert got.loc[("BU00010011", 2019, "income"), "period"] == "2017"  # the period stays
+    assert got.loc[("BU00010010", 2024, "population"), "value"] == 64.0  # today's own figure
+    assert got.loc[("BU00010010", 2024, "population"), "converted_from"] == ""
+    assert got.loc[("BU00010011", 2019, "population"), "converted_from"] == (
+        "BU00010001, BU00010002 (2019)"
+    )
+    assert not moved.figures["region_code"].isin(["BU00010001", "BU00010002"]).any()
+    assert set(moved.converted["region_code"]) == {"BU00010010", "BU00010011"}
+    assert (
+        got.loc[("BU00010011", 2019, "population"), ["level", "gemeente_code"]]
+        == [
+            "buurt",
+            "GM0001",
+        ]
+    ).all()
+
+
+def test_a_crosswalk_that_ends_before_today_serves_codes_that_still_exist() -> None:
+    """Amsterdam's crosswalk ends in 2022 and the map is 2024: the 2022 codes are accepted
+    because they are regions of 2024; one that is not stays on its old code, with a reason."""
+    from wijkkompas.crosswalk import to_current_codes
+
+    cw = crosswalk(
+        [
+            ("BU00010001", 2015, "BU000100A1", 2022, 1.0),
+            ("BU00010002", 2015, "BU000100A2", 2022, 1.0),
+        ]
+    )
+    rows = figures(
+        [
+            ("BU00010001", 2017, 2017, "population", "2017", 100.0),
+            ("BU00010002", 2017, 2017, "population", "2017", 80.0),
+            ("BU00010003", 2017, 2017, "population", "2017", 10.0),
+        ]
+    )
+    moved = to_current_codes(rows, cw, ["BU000100A1"], 2024, counts={"population"})
+    codes = dict(zip(moved.figures["region_code"], moved.figures["value"], strict=True))
+    assert codes == {"BU000100A1": 100.0, "BU00010002": 80.0, "BU00010003": 10.0}
+    reasons = moved.breaks.set_index("region_code")["reason"]
+    assert "no row for this code that leads to a region of 2024" in reasons["BU00010002"]
+    assert "no row for this code" in reasons["BU00010003"]
+
+
+def test_without_a_crosswalk_nothing_moves() -> None:
+    from wijkkompas.crosswalk import to_current_codes
+
+    rows = figures([("BU00010001", 2019, 2019, "population", "2019", 100.0)])
+    moved = to_current_codes(rows, SPLIT_MERGE.iloc[0:0], ["BU00010010"], 2024)
+    assert moved.figures["region_code"].tolist() == ["BU00010001"]
+    assert moved.converted.empty and moved.breaks.empty
+
+
+def test_a_boundaries_csv_with_the_codes_of_two_years_brings_its_crosswalk(
+    catalogue: Catalogue,
+) -> None:
+    path = SHARED_DATA / "geo" / "amsterdam" / "buurten.csv"
+    if not path.is_file():
+        pytest.skip(f"real Amsterdam gebiedsindeling absent: {path}")
+    data = real(path)
+    batch = registry.detect(path.name, data[:65536]).load(data, path.name, catalogue, LoadOptions())
+    assert batch.source == "boundaries" and len(batch.geometries) == 439
+    assert len(batch.crosswalk) == 439
+    pairs = zip(batch.crosswalk.old_year, batch.crosswalk.new_year, strict=True)
+    assert set(pairs) == {(2015, 2022)}

@@ -70,6 +70,11 @@ class Selection:
     """Long: ``region_code``, ``year``, ``indicator_id``, ``value``, ``period``, ``source``."""
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Per indicator and year: ``winner``, ``other`` source and how many figures overlapped."""
+    converted: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Current codes and index years whose figures were moved from older codes with a
+    crosswalk: ``region_code``, ``year``, ``converted_from`` (see ``wijkkompas.crosswalk``)."""
+    code_breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Older codes whose figures no crosswalk could move, and why."""
 
 
 def select_figures(observations: pd.DataFrame, rules: SourceRules) -> Selection:

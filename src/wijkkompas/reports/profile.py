@@ -109,6 +109,9 @@ class Profile:
     """Role (``wijk``, ``gemeente``) → the name of the area the region lies in."""
     """Whether the store holds the country's figures at all (a KWB file with its NL00 row)."""
     notes: list[str] = field(default_factory=list)
+    conversions: list[tuple[int, str]] = field(default_factory=list)
+    """(year, older code(s) and indeling) for years whose scores rest on figures a crosswalk
+    moved to this code: the series continues across a recoding, and says so."""
 
     @property
     def total(self) -> MeasureScore:
@@ -327,4 +330,9 @@ def _build_profile(store: AnalyticStore, code: str) -> Profile:
         has_national=not national.empty,
         parent_names={role: _newest_name(regions, c) for role, c in parent_codes.items()},
         notes=notes,
+        conversions=[
+            (int(r["year"]), str(r["converted_from"]))
+            for _i, r in mine.iterrows()
+            if str(r.get("converted_from") or "") not in ("", "nan")
+        ],
     )

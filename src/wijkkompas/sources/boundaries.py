@@ -40,6 +40,8 @@ from wijkkompas.catalogue import Catalogue
 from wijkkompas.regions import is_region_code, level_of
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.cells import cell_text
+from wijkkompas.sources.crosswalk import LOADER as CROSSWALK
+from wijkkompas.sources.crosswalk import read_crosswalk
 from wijkkompas.sources.tabular import observations_frame, regions_frame, resolve_release
 from wijkkompas.sources.year import TableYear, resolve_year
 from wijkkompas.store.batch import (
@@ -463,6 +465,11 @@ class BoundariesLoader:
             geometries=geometries,
             provenance=provenance,
         )
+        if name.lower().endswith(".csv") and CROSSWALK.sniff(name, data[:65536]):
+            # A gebiedsindeling export with the codes of two years side by side is a crosswalk
+            # too (Amsterdam's BUURTCODE_CBS_2015 next to BUURTCODE_CBS_2022): keep both.
+            batch.crosswalk = read_crosswalk(data, name, options)
+            provenance["crosswalk_rows"] = len(batch.crosswalk)
         if pdok and year is None:
             provenance["notes"].append(
                 "the PDOK attributes (figures) were not read: the file does not say its year "

@@ -49,6 +49,8 @@ class FileReport:
     """Names of such rows that matched no region (or several): left out, never silently."""
     name_code_years: list[int] = field(default_factory=list)
     """The indeling year(s) whose codes the names were matched to."""
+    crosswalk_pairs: list[str] = field(default_factory=list)
+    """``"2015 → 2022: 439 codes"`` per pair of indeling years a crosswalk in the file links."""
     periods: list[str] = field(default_factory=list)
     """The periods the figures describe; ``years`` are the boundary years (they differ for a
     table computed on one regio-indeling for several years, like the RIVM health monitor)."""
@@ -183,7 +185,18 @@ def report_for(
         unmatched_names=names.unmatched_names if names else [],
         name_code_years=sorted(set(names.code_years.values())) if names else [],
         periods=sorted({str(p) for p in obs["period"].dropna().unique()}),
+        crosswalk_pairs=_crosswalk_pairs(batch.crosswalk),
     )
+
+
+def _crosswalk_pairs(crosswalk: pd.DataFrame) -> list[str]:
+    if crosswalk.empty:
+        return []
+    pairs = zip(crosswalk["old_year"].astype(int), crosswalk["new_year"].astype(int), strict=True)
+    counted: dict[tuple[int, int], int] = {}
+    for pair in pairs:
+        counted[pair] = counted.get(pair, 0) + 1
+    return [f"{a} → {b}: {n} codes" for (a, b), n in sorted(counted.items())]
 
 
 def import_files(

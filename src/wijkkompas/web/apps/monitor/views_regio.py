@@ -11,12 +11,13 @@ import io
 from collections.abc import Iterable
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from wijkkompas.monitor import successor_code
 from wijkkompas.reports import RegionNotFound, build_profile
 from wijkkompas.reports.context import level_label, profile_context
 from wijkkompas.reports.pdf import render_report
@@ -55,8 +56,15 @@ def profiel(request: HttpRequest, code: str) -> HttpResponse:
     region and language; only the frame around it (header, language switch, CSRF token) is
     rendered per request.
     """
-    profile = _profile(code)
     store = _store()
+    try:
+        profile = build_profile(store, code)
+    except RegionNotFound:
+        successor = successor_code(store, code)
+        if successor is None:
+            raise Http404(f"No scores for {code}") from None
+        # An old buurt code (a bookmark, a postcode search on older figures): today's buurt.
+        return redirect("monitor:profiel", code=successor)
     key = (store_identity(store), code, get_language() or "nl")
     body = _bodies.get_or_make(
         key,

@@ -1,0 +1,108 @@
+"""Boundaries over time on real Amsterdam data: the 2017 and 2019 KWB on the old buurt codes,
+the 2024 extract and map on the codes of 2022, and the municipality's gebiedsindeling that links
+the two. Older scores colour today's map, one buurt keeps one series, and an old code leads to
+its buurt. Skips, saying which file is missing, when ../shared/data is absent."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from real_stores import SHARED_DATA, wijkkompas
+
+pytestmark = [pytest.mark.django_db, pytest.mark.realdata, pytest.mark.slow]
+
+KWB = SHARED_DATA / "kwb" / "amsterdam"
+FILES = {
+    "kwb2017": KWB / "Kerncijfers_wijken_en_buurten_2017.csv",
+    "kwb2019": KWB / "Kerncijfers_wijken_en_buurten_2019.csv",
+    "kwb2024": KWB / "tommasozf" / "Kerncijfers_wijken_en_buurten_2024_without_income_data.csv",
+    "boundaries": SHARED_DATA / "geo" / "amsterdam" / "buurten.geojson",
+    "crosswalk": SHARED_DATA / "geo" / "amsterdam" / "buurten.csv",
+}
+MAPPING = """column,indicator
+Area_Code,code
+District_Type,name
+Population_Total,a_inw
+Pct_Owner_Occupied,p_koopw
+Avg_Property_Value_1000EUR,g_wozbag
+Pct_Unoccupied_Homes,p_leegsw
+"""
+KOP_ZEEDIJK_OLD, KOP_ZEEDIJK = "BU03630000", "BU0363AE01"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    missing = [str(path) for path in FILES.values() if not path.is_file()]
+    if missing:
+        pytest.skip(f"real Amsterdam samples absent: {', '.join(missing)}")
+    folder = tmp_path_factory.mktemp("amsterdam-crosswalk")
+    store = folder / "wijkkompas.duckdb"
+    mapping = folder / "mapping.csv"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    wijkkompas(store, "import", FILES["kwb2017"], FILES["kwb2019"])
+    wijkkompas(store, "import", FILES["kwb2024"], "--source", "statline", "--mapping", mapping)
+    wijkkompas(store, "import", FILES["boundaries"], "--year", "2024")
+    wijkkompas(store, "import", FILES["crosswalk"])
+    wijkkompas(store, "index", "--draws", "0")
+    return store
+
+
+@pytest.fixture
+def site(settings, store: Path) -> Path:
+    settings.WIJKKOMPAS_STORE = store
+    return store
+
+
+def coloured_rows(page: str) -> int:
+    """Rows of the map's table (its accessible alternative) that have a class."""
+    return len(re.findall(r'<span class="wk-swatch wk-klasse-[a-z-]*\d"', page))
+
+
+@pytest.mark.parametrize("year", ["2017", "2019"])
+def test_older_scores_colour_todays_map(site: Path, client: Client, year: str) -> None:
+    response = client.get(f"/kaart/?gemeente=GM0363&jaar={year}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    # 439 old buurten have a crosswalk row; the rest of those without a colour are too small to
+    # publish or rest on fewer than four groups, and say "geen score".
+    assert coloured_rows(page) >= 350
+    assert f"/regio/{KOP_ZEEDIJK}/" in page and f"/regio/{KOP_ZEEDIJK_OLD}/" not in page
+
+
+def test_one_buurt_keeps_one_series_across_the_recoding(site: Path, client: Client) -> None:
+    response = client.get(f"/regio/{KOP_ZEEDIJK}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Omgerekend naar de huidige buurtcode" in page
+    assert f"2017 uit de cijfers van {KOP_ZEEDIJK_OLD} (2017)" in page
+    assert f"2019 uit de cijfers van {KOP_ZEEDIJK_OLD} (2019)" in page
+    table = page.split("Totaalscore per jaar", 1)[1].split("</table>", 1)[0]
+    assert ">2017</th>" in table and ">2019</th>" in table
+
+
+def test_an_old_code_leads_to_its_buurt(site: Path, client: Client) -> None:
+    response = client.get(f"/regio/{KOP_ZEEDIJK_OLD}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/regio/{KOP_ZEEDIJK}/"
+
+
+def test_the_index_names_the_conversion(site: Path) -> None:
+    import csv
+    import io
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "wijkkompas", "--store", str(site), "index"]
+    result = subprocess.run(
+        [*argv, "--year", "2019", "--format", "csv", "--draws", "0", "--no-save"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows[KOP_ZEEDIJK]["converted_from"] == f"{KOP_ZEEDIJK_OLD} (2019)"
+    assert KOP_ZEEDIJK_OLD not in rows  # its figures moved; no buurt is ranked twice
