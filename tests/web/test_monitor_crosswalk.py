@@ -106,3 +106,12 @@ def test_the_index_names_the_conversion(site: Path) -> None:
     rows = {r["code"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert rows[KOP_ZEEDIJK]["converted_from"] == f"{KOP_ZEEDIJK_OLD} (2019)"
     assert KOP_ZEEDIJK_OLD not in rows  # its figures moved; no buurt is ranked twice
+
+
+def test_signals_say_unknown_where_there_are_too_few_figures(site: Path, client: Client) -> None:
+    """The newest year (2024) has too few indicators for any total: no buurt is "under
+    pressure", and the page must not read that as good news."""
+    page = client.get("/signalen/?gemeente=GM0363").content.decode()
+    assert "Onbekend: te weinig cijfers om het te beoordelen." in page
+    assert re.search(r"Beoordeeld: 0 van \d+ buurten\. Bij \d+ is het onbekend", page)
+    assert "<td class=\"utrecht-table__cell\" colspan=\"4\">Geen.</td>" not in page

@@ -28,12 +28,28 @@ class InequalityYear:
 
 
 @dataclass(frozen=True)
+class Judged:
+    """For how many regions a signal could be judged at all: an empty list of buurten under
+    pressure means "none" only for buurten with enough figures, and "unknown" for the rest."""
+
+    judged: int = 0
+    total: int = 0
+
+    @property
+    def unknown(self) -> int:
+        return self.total - self.judged
+
+
+@dataclass(frozen=True)
 class Signals:
     year: int | None
     under_pressure: pd.DataFrame
     sliding: pd.DataFrame
     averages_hide: pd.DataFrame
     inequality: list[InequalityYear]
+    pressure_judged: Judged = Judged()
+    sliding_judged: Judged = Judged()
+    hiding_judged: Judged = Judged()
 
     @property
     def gaps_grow(self) -> bool | None:
@@ -77,10 +93,21 @@ def signals(scores: pd.DataFrame | None, gemeente_code: str) -> Signals:
     year = int(buurten["year"].max())
     latest = buurten[buurten["year"] == year].sort_values("total")
     latest_wijken = mine[(mine["level"] == "wijk") & (mine["year"] == year)].sort_values("total")
+    known_domains = pd.to_numeric(
+        latest.get("cumulation_known", pd.Series(np.nan, index=latest.index)), errors="coerce"
+    )
     return Signals(
         year=year,
         under_pressure=latest[latest["structureel_onder_druk"].fillna(False).astype(bool)],
         sliding=latest[latest["trend"] == "sliding"].sort_values("change"),
         averages_hide=latest_wijken[latest_wijken["averages_hide"].fillna(False).astype(bool)],
         inequality=inequality_by_year(buurten),
+        pressure_judged=Judged(int((known_domains >= MIN_KNOWN_DOMAINS).sum()), len(latest)),
+        sliding_judged=Judged(int(latest["trend"].notna().sum()), len(latest)),
+        hiding_judged=Judged(int(latest_wijken["total"].notna().sum()), len(latest_wijken)),
     )
+
+
+MIN_KNOWN_DOMAINS = 3
+"""Fewer domains with figures and a buurt cannot be structurally under pressure by the rule
+(three domains among the worst fifth): whether it is, is unknown."""
