@@ -179,6 +179,39 @@ class SourceOption(StrEnum):
     statline_names = "statline-names"
 
 
+IMPORTABLE_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".gpkg", ".fgb", ".txt", ".toml")
+"""What a folder given to `import` contributes: the formats the loaders read."""
+
+
+def _expand_folders(paths: list[Path]) -> list[Path]:
+    """Each folder becomes its files of a readable format, in name order; what is skipped is
+    said, so nothing is left out silently."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        chosen = [p for p in files if p.suffix.lower() in IMPORTABLE_SUFFIXES]
+        skipped = [p.name for p in files if p not in chosen]
+        if not chosen:
+            raise WijkkompasError(
+                f"The folder {path} holds no file wijkkompas can import (it reads "
+                f"{', '.join(IMPORTABLE_SUFFIXES)})."
+            )
+        err.print(
+            f"{path}: {len(chosen)} file(s)"
+            + (
+                f"; skipped (not a format wijkkompas reads): {', '.join(skipped)}"
+                if skipped
+                else ""
+            ),
+            highlight=False,
+        )
+        out.extend(chosen)
+    return out
+
+
 class ReleaseOption(StrEnum):
     voorlopig = "voorlopig"
     definitief = "definitief"
@@ -187,7 +220,10 @@ class ReleaseOption(StrEnum):
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files to import, in one transaction.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files (or folders of files) to import, in one transaction."),
+    ],
     source: Annotated[SourceOption, typer.Option(help="What the files are.")] = SourceOption.auto,
     year: Annotated[
         int | None, typer.Option(help="Table/boundary year when the file does not say.")
@@ -224,6 +260,7 @@ def import_(
         release=release.value if release else None,
     )
     store = _store(ctx)
+    paths = _expand_folders(paths)
     reports = _with_progress(
         "import",
         lambda step: import_files(store, paths, source.value, options, progress=step),
@@ -409,6 +446,7 @@ def serve(
 
 def _mount_sub_apps() -> None:
     from wijkkompas.cli_fetch import fetch_app
+    from wijkkompas.cli_mapping import mapping_command
     from wijkkompas.cli_monitor import register
     from wijkkompas.cli_pb import pb_command
     from wijkkompas.cli_reference import reference_app
@@ -417,6 +455,7 @@ def _mount_sub_apps() -> None:
 
     app.add_typer(fetch_app, name="fetch", help="Download open data (CBS StatLine) into the store.")
     register(app)
+    app.command("mapping")(mapping_command)
     app.command("pb")(pb_command)
     app.command("report")(report_command)
     app.add_typer(survey_app, name="survey")

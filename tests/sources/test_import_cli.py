@@ -276,3 +276,51 @@ def test_a_kwb_xls_written_from_the_real_utrecht_file_imports_like_the_xlsx(
     ]
     assert shown[0] == shown[1]
     assert "a_inw" in shown[0]
+
+
+@pytest.mark.realdata
+@needs_shared
+def test_a_mapping_template_is_written_for_a_table_with_unknown_columns(
+    store: Path, tmp_path: Path
+) -> None:
+    refused = wijkkompas("--store", store, "import", AMSTERDAM_2024, "--source", "statline")
+    assert refused.returncode == 1
+    assert "wijkkompas mapping" in " ".join(refused.stderr.split())
+    mapping = tmp_path / "mapping.csv"
+    written = wijkkompas("mapping", AMSTERDAM_2024, "--out", mapping)
+    assert written.returncode == 0, written.stderr
+    rows = list(csv.DictReader(io.StringIO(mapping.read_text(encoding="utf-8"))))
+    assert list(rows[0]) == ["column", "indicator", "unit"]
+    filled = {r["column"]: r["indicator"] for r in rows if r["indicator"]}
+    assert filled == {"Area_Code": "code", "District_Type": "name"}  # the rest: the user's call
+    assert len(rows) == 23
+    # The user fills in one indicator; the blank rows map nothing.
+    text = mapping.read_text(encoding="utf-8").replace(
+        "Population_Total,,", "Population_Total,a_inw,"
+    )
+    mapping.write_text(text, encoding="utf-8")
+    imported = wijkkompas(
+        "--store", store, "import", AMSTERDAM_2024, "--source", "statline", "--mapping", mapping
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "517 buurt" in " ".join(imported.stdout.split())
+    again = wijkkompas("mapping", AMSTERDAM_2024, "--out", mapping)
+    assert again.returncode == 1 and "does not overwrite" in " ".join(again.stderr.split())
+
+
+def test_a_folder_imports_its_files_and_says_what_it_skipped(store: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "gemeente"
+    folder.mkdir()
+    (folder / "kwb-2020.csv").write_text(
+        "gwb_code_10;regio;gm_naam;recs;a_inw\n"
+        "GM9998;Proefdorp;Proefdorp;Gemeente;2000\n"
+        "WK999801;Wijk 01;Proefdorp;Wijk;2000\n"
+        "BU99980101;Dorp;Proefdorp;Buurt;2000\n",
+        encoding="utf-8",
+    )
+    (folder / "notes.db").write_bytes(b"SQLite format 3\x00")
+    result = wijkkompas("--store", store, "import", folder)
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stderr.split())
+    assert "1 file(s)" in said and "skipped (not a format wijkkompas reads): notes.db" in said
+    assert "kwb-2020.csv" in result.stdout

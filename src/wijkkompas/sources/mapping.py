@@ -35,10 +35,11 @@ def parse_mapping(data: bytes, name: str) -> dict[str, str]:
                 f"{name}: a mapping CSV needs the header 'column,indicator' (one row per column "
                 "of the data file, the indicator as a catalogue id or kwb short name)."
             )
+        # A row left blank (as in a template from `wijkkompas mapping`) maps nothing.
         return {
             row["column"].strip(): (row["indicator"] or "").strip()
             for row in reader
-            if row["column"]
+            if row["column"] and (row["indicator"] or "").strip()
         }
     except csv.Error as exc:
         raise SourceError(

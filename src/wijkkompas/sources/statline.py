@@ -358,7 +358,8 @@ def _check_roles(
             "AantalInwoners_5 (OData JSON) and a region code column ('Regioaanduiding/Codering "
             f"(code)', Codering_3, WijkenEnBuurten). Found: {', '.join(map(str, frame.columns[:10]))}"
             f"{' …' if len(frame.columns) > 10 else ''}. If the columns were renamed, pass "
-            "--mapping with a code column and at least one indicator."
+            "--mapping with a code column and at least one indicator; `wijkkompas mapping "
+            f"{name} --out mapping.csv` writes one to fill in."
         )
 
 
