@@ -22,6 +22,7 @@ from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor.geopackage import GEOPACKAGE, NoBoundaries, region_geopackage
 from wijkkompas.web.apps.monitor.views import _store
+from wijkkompas.web.render_slots import answers_busy, render_slot
 from wijkkompas.web.spreadsheet import Sheet, attachment, csv_download, xlsx_download
 
 OBSERVATION_COLUMNS = [
@@ -120,13 +121,30 @@ def gegevens_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 
 @permission("monitor.view")
 @require_safe
+@answers_busy
 def rapport_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    """The profile as a tagged PDF in the visitor's language (the CLI makes the same file)."""
+    """The profile as a tagged PDF in the visitor's language (the CLI makes the same file).
+
+    Anyone may ask for any region's report and a render costs about a second of CPU, so a
+    report is rendered once per store file, region and language (like the profile's body), and
+    a render needs one of the machine's few render slots (503 with Retry-After without one).
+    """
+    store = _store()
+    language = get_language() or "nl"
+
+    def make() -> bytes:
+        with render_slot():
+            return render_report(store, code, language)
+
     try:
-        pdf = render_report(_store(), code, get_language() or "nl")
+        pdf = _reports.get_or_make((store_identity(store), code, language), make)
     except RegionNotFound:
         raise Http404(f"No scores for {code}") from None
     return attachment(pdf, "application/pdf", f"{code}-rapport.pdf")
+
+
+_reports = Lru(64)
+"""Rendered reports as bytes (about 100 KB each), per store file, region and language."""
 
 
 @permission("monitor.view")

@@ -22,6 +22,7 @@ from wijkkompas.web.apps.plans.models import Plan
 from wijkkompas.web.apps.plans.monitor import open_monitor
 from wijkkompas.web.apps.plans.overview import overview
 from wijkkompas.web.apps.plans.views.common import get_plan
+from wijkkompas.web.render_slots import answers_busy, render_slot
 from wijkkompas.web.spreadsheet import Sheet, csv_download, xlsx_download
 
 PDF_VARIANT = "pdf/ua-1"
@@ -52,9 +53,13 @@ def render_pdf(request: HttpRequest, plan: Plan) -> bytes:
 
 @permission("plan.export")
 @require_safe
+@answers_busy
 def export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Public and costly to render, so it needs a render slot (``web.render_slots``)."""
     plan = get_plan(plan_id)
-    response = HttpResponse(render_pdf(request, plan), content_type="application/pdf")
+    with render_slot():
+        pdf = render_pdf(request, plan)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "plan.pdf")}"'
     return response
 
