@@ -6,6 +6,6 @@ previous store exactly as it was.
 """
 
 from wijkkompas.store.batch import ImportBatch
-from wijkkompas.store.store import AnalyticStore, ImportSummary, StoreReader
+from wijkkompas.store.store import STORE_READ_ERRORS, AnalyticStore, ImportSummary, StoreReader
 
-__all__ = ["AnalyticStore", "ImportBatch", "ImportSummary", "StoreReader"]
+__all__ = ["STORE_READ_ERRORS", "AnalyticStore", "ImportBatch", "ImportSummary", "StoreReader"]

@@ -33,6 +33,11 @@ from wijkkompas.store.tables import arrow, check_region_references, next_import_
 
 Progress = Callable[[str], None]
 
+STORE_READ_ERRORS: tuple[type[Exception], ...] = (StoreError, duckdb.Error)
+"""What reading the store raises when the file is missing, is no wijkkompas store, or is damaged
+(for example copied over in place, not renamed: a reader then finds other blocks than its
+catalogue says). The web app answers each of them, wherever it happens, with 503 "no data yet"."""
+
 
 @dataclass(frozen=True)
 class ImportSummary:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from wijkkompas.errors import WijkkompasError
@@ -56,6 +56,10 @@ class WebConfig(BaseSettings):
     """Where run-time files go. Default: ``<checkout>/var``."""
     NODE_MODULES: Path | None = None
     """The npm packages served as static files. Default: ``<checkout>/node_modules``."""
+    PDF_RENDERS: Annotated[int, Field(ge=1, le=64)] = 1
+    """How many PDF reports this machine renders at once, over all web workers (about a second
+    of CPU each); further requests get 503 with Retry-After. Keep it below the worker count so
+    pages keep answering. Default: 1 (``wijkkompas serve`` starts two workers)."""
 
     @field_validator("ALLOWED_HOSTS", mode="before")
     @classmethod

@@ -78,9 +78,10 @@ class DutchFirstLocaleMiddleware:
 class MissingStoreMiddleware:
     """A page that finds no usable analytic store shows the 'no data yet' page (503).
 
-    The map and search catch this themselves; every other monitor page (profiles, downloads,
-    reports, comparisons) would otherwise end in a server error before the first import. The
-    API has its own problem documents and is left alone.
+    The map and search catch this themselves; every other page (profiles, downloads, reports,
+    comparisons, plans) would otherwise end in a server error before the first import, or when
+    the store cannot be read half-way through a request (``STORE_READ_ERRORS``). The API answers
+    the same errors with its own problem document (``api.problems.no_data_yet``).
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -90,13 +91,11 @@ class MissingStoreMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        import duckdb
-
-        from wijkkompas.errors import StoreError
+        from wijkkompas.store import STORE_READ_ERRORS
         from wijkkompas.web.apps.monitor.views import no_data_page
 
         if request.path.startswith("/api/"):
             return None
-        if isinstance(exception, StoreError | duckdb.Error):
+        if isinstance(exception, STORE_READ_ERRORS):
             return no_data_page(request, exception)
         return None

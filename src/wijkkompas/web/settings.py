@@ -23,6 +23,9 @@ ALLOWED_HOSTS = CONFIG.allowed_hosts
 WIJKKOMPAS_ENV = CONFIG.ENV
 WIJKKOMPAS_STORE = CONFIG.store
 """Read per request by the views, so tests (and a running server) can point it elsewhere."""
+WIJKKOMPAS_PDF_RENDERS = CONFIG.PDF_RENDERS
+WIJKKOMPAS_LOCK_DIR = CONFIG.var_dir / "locks"
+"""Lock files shared by every worker on this machine (the PDF render slots)."""
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",

@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import duckdb
 import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -22,7 +21,6 @@ from ninja.errors import HttpError
 
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.catalogue.schema import Catalogue
-from wijkkompas.errors import StoreError
 from wijkkompas.monitor import latest_run_scores
 from wijkkompas.store import AnalyticStore, StoreReader
 from wijkkompas.store.identity import Lru, store_identity
@@ -43,13 +41,11 @@ def current_store() -> AnalyticStore:
 
 @contextmanager
 def open_reader() -> Iterator[tuple[AnalyticStore, StoreReader]]:
-    """A reader for this request; a missing or unreadable store is a 503, not a 500."""
+    """A reader for this request; a missing or unreadable store is a 503, not a 500
+    (:func:`wijkkompas.web.api.problems.no_data_yet` answers every store read error)."""
     store = current_store()
-    try:
-        with store.reader() as reader:
-            yield store, reader
-    except (StoreError, duckdb.Error) as exc:
-        raise HttpError(503, _("Er zijn nog geen gegevens om te tonen.")) from exc
+    with store.reader() as reader:
+        yield store, reader
 
 
 def as_float(value: Any) -> float | None:
@@ -90,16 +86,13 @@ def live_store() -> AnalyticStore:
     """The store for this request, or a 503 when there is none yet (never a 500)."""
     store = current_store()
     if not store.exists():
-        raise HttpError(503, _("Er zijn nog geen gegevens om te tonen."))
+        raise store.missing()
     return store
 
 
 def _cached(store: AnalyticStore, cache: Lru, make: Callable[[], V]) -> V:
-    """``make`` once per store file; an unreadable or vanished store is a 503."""
-    try:
-        return cache.get_or_make(store_identity(store), make)
-    except (StoreError, duckdb.Error) as exc:
-        raise HttpError(503, _("Er zijn nog geen gegevens om te tonen.")) from exc
+    """``make`` once per store file; an unreadable or vanished store is a 503 (see above)."""
+    return cache.get_or_make(store_identity(store), make)
 
 
 def region_index(store: AnalyticStore) -> dict[str, dict[str, Any]]:

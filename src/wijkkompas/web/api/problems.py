@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from wijkkompas.store import STORE_READ_ERRORS
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -104,6 +106,23 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(403, _("Uw rol staat dit hier niet toe."), instance=request.path)
 
 
+NO_DATA_RETRY_AFTER = 30
+"""Seconds a client should wait after a 503 for an unreadable store: a store copied in place
+is usually whole again, or replaced by an import, within that time."""
+
+
+def no_data_yet(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any store read error, wherever in an operation it happens, as the API's 503.
+
+    A damaged store is the administrator's to repair, not the client's fault and not a defect
+    that a 500 would report: the client is told to come back later, the details go to the log.
+    """
+    log.warning("API %s: the analytic store could not be read", request.path, exc_info=exc)
+    response = problem(503, _("Er zijn nog geen gegevens om te tonen."), instance=request.path)
+    response["Retry-After"] = str(NO_DATA_RETRY_AFTER)
+    return response
+
+
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("API error on %s", request.path, exc_info=exc)
     return problem(500, _("Er ging iets mis in wijkkompas. Probeer het later opnieuw."))
@@ -115,6 +134,7 @@ HANDLERS: list[tuple[type[Exception], Any]] = [
     (HttpError, _http_error),
     (Http404, _not_found),
     (PermissionDenied, _forbidden),
+    *((error, no_data_yet) for error in STORE_READ_ERRORS),
     (Exception, _server_error),
 ]
 

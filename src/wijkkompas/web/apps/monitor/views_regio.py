@@ -6,10 +6,7 @@ downloads read the same profile, so a spreadsheet never disagrees with the page.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
-
+import pandas as pd
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +23,8 @@ from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor.geopackage import GEOPACKAGE, NoBoundaries, region_geopackage
 from wijkkompas.web.apps.monitor.views import _store
+from wijkkompas.web.render_slots import answers_busy, render_slot
+from wijkkompas.web.spreadsheet import Sheet, attachment, csv_download, xlsx_download
 
 OBSERVATION_COLUMNS = [
     "region_code",
@@ -84,84 +83,76 @@ def profiel(request: HttpRequest, code: str) -> HttpResponse:
 _bodies = Lru(256)
 
 
-def _attachment(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _rows(frame_records: Iterable[dict[str, object]], columns: list[str]) -> list[list[object]]:
-    return [[record.get(c) for c in columns] for record in frame_records]
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[list[object]]:
+    return [list(record) for record in frame[columns].itertuples(index=False)]
 
 
 @permission("monitor.view")
 @require_safe
 def waarnemingen_csv(request: HttpRequest, code: str) -> HttpResponse:
-    """Every figure with source, period and release status: for programs, UTF-8, decimal point."""
+    """Every figure with source, period and release status: UTF-8, decimal point."""
     profile = _profile(code)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(OBSERVATION_COLUMNS)
-    writer.writerows(
-        _rows(profile.observations.to_dict("records"), OBSERVATION_COLUMNS)  # type: ignore[arg-type]
+    return csv_download(
+        OBSERVATION_COLUMNS,
+        _records(profile.observations, OBSERVATION_COLUMNS),
+        f"{code}-waarnemingen.csv",
     )
-    return _attachment(buffer.getvalue(), "text/csv; charset=utf-8", f"{code}-waarnemingen.csv")
 
 
 @permission("monitor.view")
 @require_safe
 def scores_csv(request: HttpRequest, code: str) -> HttpResponse:
-    profile = _profile(code)
-    return _attachment(
-        profile.scores_history.to_csv(index=False, lineterminator="\n"),
-        "text/csv; charset=utf-8",
-        f"{code}-scores.csv",
-    )
+    history = _profile(code).scores_history
+    columns = [str(c) for c in history.columns]
+    return csv_download(columns, _records(history, columns), f"{code}-scores.csv")
 
 
 @permission("monitor.view")
 @require_safe
 def gegevens_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    """Scores and figures as two sheets: the Excel file is for people, the CSVs for programs."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """Scores and figures as two sheets, the same cells as the two CSVs."""
     profile = _profile(code)
-    workbook = Workbook()
-    scores_sheet = workbook.active
-    scores_sheet.title = "scores"
-    history = profile.scores_history.astype(object).where(profile.scores_history.notna(), None)
-    scores_sheet.append(list(history.columns))
-    for record in history.itertuples(index=False):
-        scores_sheet.append(list(record))
-    observations_sheet = workbook.create_sheet("waarnemingen")
-    observations_sheet.append(OBSERVATION_COLUMNS)
-    frame = profile.observations[OBSERVATION_COLUMNS]
-    frame = frame.astype(object).where(frame.notna(), None)
-    for record in frame.itertuples(index=False):
-        observations_sheet.append(list(record))
-    for sheet in (scores_sheet, observations_sheet):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _attachment(
-        buffer.getvalue(),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    history = profile.scores_history
+    columns = [str(c) for c in history.columns]
+    return xlsx_download(
+        [
+            Sheet("scores", columns, _records(history, columns)),
+            Sheet(
+                "waarnemingen",
+                OBSERVATION_COLUMNS,
+                _records(profile.observations, OBSERVATION_COLUMNS),
+            ),
+        ],
         f"{code}-gegevens.xlsx",
     )
 
 
 @permission("monitor.view")
 @require_safe
+@answers_busy
 def rapport_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    """The profile as a tagged PDF in the visitor's language (the CLI makes the same file)."""
+    """The profile as a tagged PDF in the visitor's language (the CLI makes the same file).
+
+    Anyone may ask for any region's report and a render costs about a second of CPU, so a
+    report is rendered once per store file, region and language (like the profile's body), and
+    a render needs one of the machine's few render slots (503 with Retry-After without one).
+    """
+    store = _store()
+    language = get_language() or "nl"
+
+    def make() -> bytes:
+        with render_slot():
+            return render_report(store, code, language)
+
     try:
-        pdf = render_report(_store(), code, get_language() or "nl")
+        pdf = _reports.get_or_make((store_identity(store), code, language), make)
     except RegionNotFound:
         raise Http404(f"No scores for {code}") from None
-    return _attachment(pdf, "application/pdf", f"{code}-rapport.pdf")
+    return attachment(pdf, "application/pdf", f"{code}-rapport.pdf")
+
+
+_reports = Lru(64)
+"""Rendered reports as bytes (about 100 KB each), per store file, region and language."""
 
 
 @permission("monitor.view")
@@ -173,4 +164,4 @@ def geopackage(request: HttpRequest, code: str) -> HttpResponse:
         body = region_geopackage(_store(), profile)
     except NoBoundaries:
         raise Http404(f"No boundaries for {code}") from None
-    return _attachment(body, GEOPACKAGE, f"{code}-kaart.gpkg")
+    return attachment(body, GEOPACKAGE, f"{code}-kaart.gpkg")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +24,7 @@ from wijkkompas.web.apps.participation.views.budgets import (
 )
 from wijkkompas.web.apps.participation.views.common import area_names, whole_number
 from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.spreadsheet import csv_download
 
 
 @permission("budget.manage")
@@ -132,12 +131,10 @@ def codes_manage(request: HttpRequest) -> HttpResponse:
             made = codes.generate_codes(
                 area_code=area, count=form.cleaned_data["count"], batch=form.cleaned_data["batch"]
             )
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="codes-{area}.csv"'
-            writer = csv.writer(response)
-            writer.writerow(["code", "gebied", "reeks"])
-            writer.writerows([c, area, form.cleaned_data["batch"]] for c in made)
-            return response
+            batch = form.cleaned_data["batch"]
+            return csv_download(
+                ["code", "gebied", "reeks"], [[c, area, batch] for c in made], f"codes-{area}.csv"
+            )
     return render(
         request,
         "participation/form.html",

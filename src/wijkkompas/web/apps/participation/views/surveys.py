@@ -19,6 +19,7 @@ from wijkkompas.web.apps.accounts.permissions import authorize, can, permission
 from wijkkompas.web.apps.participation.models import Survey
 from wijkkompas.web.apps.participation.services import surveys as service
 from wijkkompas.web.apps.participation.views.common import area_names, area_options, resident_code
+from wijkkompas.web.spreadsheet import machine_csv_download
 
 
 @permission("participation.view")
@@ -177,11 +178,10 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
 def survey_results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=survey_id)
     authorize(request, "survey.publish", survey)
-    response = HttpResponse(service.results_csv(survey), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="enquete-{survey.area_code}-{survey.year}.csv"'
+    # The documented results file that `wijkkompas import` reads back: served byte for byte.
+    return machine_csv_download(
+        service.results_csv(survey), f"enquete-{survey.area_code}-{survey.year}.csv"
     )
-    return response
 
 
 @permission("survey.publish")

@@ -133,7 +133,7 @@ def update_goal(
 
 @router.get(
     "/{plan_id}/doelen/{doel_id}/voortgang",
-    response={200: s.VoortgangUit, 404: dict},
+    response={200: s.VoortgangUit, 404: dict, 503: dict},
     auth=ApiPermission("plan.view_public"),
 )
 def get_goal_progress(request: HttpRequest, plan_id: int, doel_id: int) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def get_goal_progress(request: HttpRequest, plan_id: int, doel_id: int) -> dict[
 
 @router.get(
     "/{plan_id}/voortgang",
-    response={200: list[s.VoortgangUit], 404: dict},
+    response={200: list[s.VoortgangUit], 404: dict, 503: dict},
     auth=ApiPermission("plan.view_public"),
 )
 def get_plan_progress(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:

@@ -6,8 +6,6 @@ All three are public, like the accountability page they mirror: they hold no per
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.contrib.staticfiles import finders
@@ -24,6 +22,8 @@ from wijkkompas.web.apps.plans.models import Plan
 from wijkkompas.web.apps.plans.monitor import open_monitor
 from wijkkompas.web.apps.plans.overview import overview
 from wijkkompas.web.apps.plans.views.common import get_plan
+from wijkkompas.web.render_slots import answers_busy, render_slot
+from wijkkompas.web.spreadsheet import Sheet, csv_download, xlsx_download
 
 PDF_VARIANT = "pdf/ua-1"
 """WeasyPrint ≥ 61 writes tagged PDF/UA-1 (structure tree, language, title): screen readers can
@@ -53,9 +53,13 @@ def render_pdf(request: HttpRequest, plan: Plan) -> bytes:
 
 @permission("plan.export")
 @require_safe
+@answers_busy
 def export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Public and costly to render, so it needs a render slot (``web.render_slots``)."""
     plan = get_plan(plan_id)
-    response = HttpResponse(render_pdf(request, plan), content_type="application/pdf")
+    with render_slot():
+        pdf = render_pdf(request, plan)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "plan.pdf")}"'
     return response
 
@@ -85,47 +89,35 @@ def _cells(row: BudgetRow) -> list[object]:
     ]
 
 
+CENTS = Decimal("0.01")
+MONEY_COLUMNS = {5: "#,##0.00", 6: "#,##0.00"}
+
+
+def _rows(plan: Plan) -> list[list[object]]:
+    return [
+        [c.quantize(CENTS) if isinstance(c, Decimal) else c for c in _cells(row)]
+        for row in budget_rows(plan)
+    ]
+
+
 @permission("plan.export")
 @require_safe
 def export_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Comma-separated, decimal point, UTF-8: for programs (the Excel file is for people)."""
+    """Comma-separated, decimal point, UTF-8, amounts in cents; text that a spreadsheet would run
+    as a formula is made inert (:mod:`wijkkompas.web.spreadsheet`)."""
     plan = get_plan(plan_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_header())
-    for row in budget_rows(plan):
-        writer.writerow([f"{c:.2f}" if isinstance(c, Decimal) else c for c in _cells(row)])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "begroting.csv")}"'
-    return response
+    return csv_download(_header(), _rows(plan), _filename(plan, "begroting.csv"))
 
 
 @permission("plan.export")
 @require_safe
 def export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     plan = get_plan(plan_id)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Begroting")[:31]
-    sheet.append(_header())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in budget_rows(plan):
-        sheet.append([float(c) if isinstance(c, Decimal) else c for c in _cells(row)])
-    for column in ("F", "G"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFG", (40, 20, 30, 30, 8, 16, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    sheet = Sheet(
+        title=_("Begroting"),
+        header=_header(),
+        rows=_rows(plan),
+        number_formats=MONEY_COLUMNS,
+        widths=(40, 20, 30, 30, 8, 16, 16),
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "begroting.xlsx")}"'
-    return response
+    return xlsx_download([sheet], _filename(plan, "begroting.xlsx"))
