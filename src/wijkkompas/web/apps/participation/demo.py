@@ -336,9 +336,11 @@ def _survey(wijk: str, buurten: list[str], rng: random.Random) -> None:
     from wijkkompas.web.apps.participation.models import Survey
     from wijkkompas.web.apps.participation.services import surveys
 
+    # The demo shows its results while it is open, so a visitor sees the results page; a real
+    # survey hides them until it closes unless its organiser chooses this too.
     survey = Survey.objects.create(
         title="Bewonersenquête 2026", area_code=wijk, year=2026, is_open=True, open_link=True,
-        is_demo=True,
+        results_while_open=True, is_demo=True,
     )  # fmt: skip
     busy = buurten[:3]
     for n in range(150):
