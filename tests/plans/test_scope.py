@@ -10,6 +10,7 @@ changes something, so a refusal is about the place, never about a broken payload
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -731,3 +732,19 @@ def test_admin_keeps_the_whole_gemeente(far: Far, world: World) -> None:
     assert can(admin, "plan.edit", far.plan) and can(admin, "initiative.comment", far.initiative)
     response = _send_json(API_WRITES[2], admin, far, world)
     assert response.status_code == 200, response.content
+
+
+def test_a_refusal_is_logged_with_the_pseudonym_only(far: Far, world: World, caplog) -> None:
+    """Failed access decisions are logged (ASVS V7.2.2), naming no one but a pseudonym."""
+    caplog.set_level(logging.INFO)
+    user = far.users[COORDINATOR_WIJK]
+    client_of(user).patch(
+        f"/api/v1/plannen/{far.plan.pk}",
+        data=json.dumps({"visie": "Overgenomen."}),
+        content_type="application/json",
+    )
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert refusals, caplog.text
+    assert user.person.pseudonym in refusals[0] and "plan.edit" in refusals[0]
+    assert FAR in refusals[0]
+    assert user.username not in caplog.text

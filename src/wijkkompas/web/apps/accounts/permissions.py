@@ -15,6 +15,7 @@ of one wijk against the next wijk.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -32,6 +33,8 @@ from ninja.utils import check_csrf
 from wijkkompas.regions import within
 from wijkkompas.web.apps.accounts import roles as R
 from wijkkompas.web.apps.accounts.roles import SIGNED_IN_ROLES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -215,8 +218,23 @@ def require(
         raise PermissionDenied(action)
     for target in targets:
         if not can(user, action, target):
+            _log_refusal(user, action, target)
             text = message or str(OUTSIDE_AREA if field else OUTSIDE_OBJECT)
             raise OutOfScope(text, action=action, field=field)
+
+
+def _log_refusal(user: Any, action: str, target: Scoped | Scope) -> None:
+    """Every refusal outside a role's scope is logged, by pseudonym (never a name): a pattern
+    of them is how a probing account shows up."""
+    from wijkkompas.web.apps.accounts.services import pseudonym_of  # services import models
+
+    scope = target if isinstance(target, Scope) else target.permission_scope()
+    log.warning(
+        "%s refused %s outside their scope (area %s)",
+        pseudonym_of(user),
+        action,
+        ",".join(scope.area) or "-",
+    )
 
 
 def acting_organisations(user: Any, action: str) -> set[int] | None:
