@@ -11,6 +11,7 @@ from PIL import Image
 
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts
+from wijkkompas.web.apps.accounts.permissions import OutOfScope
 from wijkkompas.web.apps.participation.models import Ballot, Comment, Initiative, Support
 from wijkkompas.web.apps.participation.services import budgets, codes, initiatives
 from wijkkompas.web.apps.plans.validation import InvalidInput
@@ -59,8 +60,9 @@ def test_a_file_that_is_not_a_photo_is_refused() -> None:
 
 
 def test_residents_act_in_their_own_wijk_only() -> None:
+    """Refused like any act outside one's area (issue 17): a 403, with the resident's reason."""
     code, user = _resident()
-    with pytest.raises(InvalidInput):
+    with pytest.raises(OutOfScope, match="uw eigen buurt of wijk"):
         initiatives.submit(user=user, code=code, title="T", text="T", area_code="BU99990201")
 
 

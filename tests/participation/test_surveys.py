@@ -92,9 +92,72 @@ def test_results_are_weighted_and_hidden_below_ten_respondents() -> None:
     assert results[(BUURTEN[1], "survey_buurt_mark")].suppressed  # 4 respondents
     # Hidden as well: otherwise the wijk minus the shown buurten would reveal the hidden one.
     assert results[(BUURTEN[2], "survey_buurt_mark")].suppressed
+    Survey.objects.filter(pk=survey.pk).update(is_open=False)  # results show once closed
     page = Client().get(f"/meedoen/enquetes/{survey.pk}/resultaten/").content.decode()
     assert "niet getoond (te weinig antwoorden)" in page
     assert ">3,0<" not in page and ">3.0<" not in page
+
+
+def _twelve_answers(survey: Survey) -> None:
+    for _n in range(12):
+        surveys.answer(
+            survey=survey, code=None, area_code=BUURTEN[0], age_group="25-44", sex="vrouw",
+            answers=_answers(8),
+        )  # fmt: skip
+
+
+def _organiser() -> Client:
+    from wijkkompas.web.apps.accounts import roles
+    from wijkkompas.web.apps.accounts import services as accounts
+
+    person = accounts.create_person(username="organisator", password="x-Long-password-1")
+    accounts.grant_role(user=person.user, role=roles.COORDINATOR, area_code="WK999901")
+    client = Client()
+    client.force_login(person.user)
+    return client
+
+
+def test_results_stay_hidden_while_the_survey_is_open() -> None:
+    """Issue 17 (13): results seen while answering steer the answers still to come."""
+    survey = _survey()
+    _twelve_answers(survey)
+    url = f"/meedoen/enquetes/{survey.pk}/resultaten/"
+    page = Client().get(url).content.decode()
+    assert "als de enquête gesloten is" in page
+    assert "Uitkomsten per gebied en vraag" not in page and ">8,0<" not in page
+    organiser = _organiser()
+    own = organiser.get(url).content.decode()
+    assert "Uitkomsten per gebied en vraag" in own and ">8,0<" in own
+    assert "Alleen voor u zichtbaar" in own  # the organiser follows along
+    assert (
+        organiser.post(f"/meedoen/enquetes/{survey.pk}/beheer/", {"is_open": "0"}).status_code
+        == 302
+    )
+    assert ">8,0<" in Client().get(url).content.decode()
+
+
+def test_the_organiser_may_show_results_while_the_survey_is_open() -> None:
+    survey = _survey()
+    _twelve_answers(survey)
+    organiser = _organiser()
+    response = organiser.post(f"/meedoen/enquetes/{survey.pk}/beheer/", {"results_while_open": "1"})
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.is_open and survey.results_while_open
+    page = Client().get(f"/meedoen/enquetes/{survey.pk}/resultaten/").content.decode()
+    assert ">8,0<" in page
+
+
+def test_hidden_results_are_not_published_to_the_monitor(own_store: AnalyticStore) -> None:
+    from wijkkompas.errors import WijkkompasError
+
+    survey = _survey()
+    _twelve_answers(survey)
+    with pytest.raises(WijkkompasError, match="gesloten"):
+        surveys.publish_to_monitor(survey, actor=None)
+    with own_store.reader() as reader:
+        stored = reader.observations(indicator_ids=["survey_buurt_mark"], region_codes=BUURTEN)
+    assert stored.empty
 
 
 def test_published_results_reach_the_monitor_and_show_where_felt_and_measured_differ(
@@ -107,6 +170,8 @@ def test_published_results_reach_the_monitor_and_show_where_felt_and_measured_di
                 survey=survey, code=None, area_code=buurt, age_group="45-64", sex="man",
                 answers=_answers(9 - 2 * k),
             )  # fmt: skip
+    survey.is_open = False
+    survey.save(update_fields=["is_open"])
     assert surveys.publish_to_monitor(survey, actor=None) > 0
     with own_store.reader() as reader:
         stored = reader.observations(indicator_ids=["survey_buurt_mark"], region_codes=BUURTEN)

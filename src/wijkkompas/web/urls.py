@@ -10,6 +10,8 @@ from django.views.i18n import set_language
 from wijkkompas.web import api
 from wijkkompas.web.apps.accounts.permissions import permission
 
+handler403 = "wijkkompas.web.apps.accounts.permissions.forbidden"
+
 urlpatterns = [
     path("taal/", permission("site.view")(set_language), name="set_language"),
     path("account/", include("wijkkompas.web.apps.accounts.urls")),

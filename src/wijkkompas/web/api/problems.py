@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from wijkkompas.store import STORE_READ_ERRORS
+from wijkkompas.web.apps.accounts.permissions import OutOfScope
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,10 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """403; outside the caller's area, the reason, and the field that chose the place."""
+    if isinstance(exc, OutOfScope):
+        params = [{"name": exc.field, "reason": exc.message}] if exc.field else None
+        return problem(403, exc.message, instance=request.path, invalid_params=params)
     return problem(403, _("Uw rol staat dit hier niet toe."), instance=request.path)
 
 

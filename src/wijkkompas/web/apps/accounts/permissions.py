@@ -2,12 +2,20 @@
 
 Every HTML view carries :func:`permission` and every API operation an :class:`ApiPermission`
 (a test walks all URL patterns and fails on one without). Both name an *action*; an action not
-in :data:`RULES` is refused. Object-level checks (this plan, this corporation's agreement) call
-:func:`can` / :func:`authorize` with the object, which describes itself as a :class:`Scope`.
+in :data:`RULES` is refused. Object-level checks (this plan, this corporation's agreement) go
+through :func:`require`, with the object, which describes itself as a :class:`Scope`, and with
+the place a change would put it (a plan's new area, the buurt of a new initiative).
+
+:func:`require` is the area rule of every write: the services call it before they change
+anything, so an HTML form, the API and any caller added later get the same answer. Views call
+it too (:func:`authorize`, :func:`api_authorize`), early, so nobody is shown a form they cannot
+send. ``tests/plans/test_scope.py`` walks every area-bound page and API write as a coordinator
+of one wijk against the next wijk.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -16,13 +24,17 @@ from typing import Any, Protocol
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.utils import check_csrf
 
 from wijkkompas.regions import within
 from wijkkompas.web.apps.accounts import roles as R
 from wijkkompas.web.apps.accounts.roles import SIGNED_IN_ROLES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,9 +90,11 @@ RULES: dict[str, Rule] = {
     "participation.view": PUBLIC,
     "resident.enter_code": PUBLIC,
     "resident.self": _rule(R.RESIDENT, scoped=False),
-    "initiative.submit": _rule(R.RESIDENT, *EDITORS, scoped=False),
-    "initiative.support": _rule(R.RESIDENT, scoped=False),
-    "initiative.comment": _rule(R.RESIDENT, R.FRONTLINE_WORKER, *EDITORS, scoped=False),
+    # Initiatives: staff act in the area of their role; a resident also anywhere in the wijk of
+    # their code, which the participation services add (``initiatives.require_reach``).
+    "initiative.submit": _rule(R.RESIDENT, *EDITORS),
+    "initiative.support": _rule(R.RESIDENT),
+    "initiative.comment": _rule(R.RESIDENT, R.FRONTLINE_WORKER, *EDITORS),
     "initiative.moderate": _rule(*EDITORS),
     "budget.create": _rule(*EDITORS),
     "budget.manage": _rule(*EDITORS),
@@ -159,6 +173,70 @@ def can(user: Any, action: str, obj: Scoped | Scope | None = None) -> bool:
     return any(g.covers(scope) for g in held)
 
 
+OUTSIDE_OBJECT = gettext_lazy(
+    "Dit hoort bij een gebied of organisatie buiten uw rol. U kunt hier alleen iets veranderen "
+    "binnen het gebied (en voor de organisatie) waarvoor u een rol heeft."
+)
+OUTSIDE_AREA = gettext_lazy(
+    "Dit gebied valt buiten het gebied waarvoor u een rol heeft. Kies een gebied daarbinnen."
+)
+
+
+class OutOfScope(PermissionDenied):
+    """A refusal a person can act on: their role does not reach this place or organisation.
+
+    ``field`` names the input that chose the place (a plan's area, an initiative's buurt): a
+    form shows the message beside it, the API names it in ``invalidParams``. Without a field
+    the object itself lies outside the role's reach: a 403 page or problem with the message.
+    """
+
+    def __init__(self, message: str, *, action: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.action = action
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def require(
+    user: Any,
+    action: str,
+    *targets: Scoped | Scope,
+    field: str | None = None,
+    message: str | None = None,
+) -> None:
+    """Refuse unless ``user`` may perform ``action`` on every target: the scope of every write.
+
+    A target is the object acted on (a plan, an intervention, an initiative) or the place a
+    change puts something (``Scope(area=new_codes)``, with ``field`` naming the input). Called
+    by the services before they change anything; a missing role is a plain ``PermissionDenied``,
+    a role that does not reach here an :class:`OutOfScope` with a message in plain Dutch.
+    """
+    if not can(user, action):
+        raise PermissionDenied(action)
+    for target in targets:
+        if not can(user, action, target):
+            _log_refusal(user, action, target)
+            text = message or str(OUTSIDE_AREA if field else OUTSIDE_OBJECT)
+            raise OutOfScope(text, action=action, field=field)
+
+
+def _log_refusal(user: Any, action: str, target: Scoped | Scope) -> None:
+    """Every refusal outside a role's scope is logged, by pseudonym (never a name): a pattern
+    of them is how a probing account shows up."""
+    from wijkkompas.web.apps.accounts.services import pseudonym_of  # services import models
+
+    scope = target if isinstance(target, Scope) else target.permission_scope()
+    log.warning(
+        "%s refused %s outside their scope (area %s)",
+        pseudonym_of(user),
+        action,
+        ",".join(scope.area) or "-",
+    )
+
+
 def acting_organisations(user: Any, action: str) -> set[int] | None:
     """The organisations ``user`` may act for: None means any (coordinator, admin)."""
     rule = RULES.get(action)
@@ -179,9 +257,8 @@ def strongest_role(user: Any, roles: Iterable[str] | None = None) -> str:
 
 
 def authorize(request: HttpRequest, action: str, obj: Scoped | Scope | None = None) -> None:
-    """Object-level check inside a view: raises ``PermissionDenied`` (a 403 page)."""
-    if not can(request.user, action, obj):
-        raise PermissionDenied(action)
+    """Object-level check inside a view (:func:`require`): a 403 page that says why."""
+    require(request.user, action, *([] if obj is None else [obj]))
 
 
 View = Callable[..., HttpResponse]
@@ -205,6 +282,13 @@ def permission(action: str) -> Callable[[View], View]:
         return guarded
 
     return decorator
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page (``handler403``): says why when the reason is the area, so the person knows
+    whom to ask; otherwise that the role does not allow it."""
+    reason = exception.message if isinstance(exception, OutOfScope) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
@@ -239,6 +323,6 @@ class ApiPermission:
 
 
 def api_authorize(request: HttpRequest, action: str, obj: Scoped | Scope) -> None:
-    """Object-level check inside an API operation: a 403 problem document."""
-    if not can(request.user, action, obj):
-        raise AuthorizationError(403, _("Uw rol staat dit hier niet toe."))
+    """Object-level check inside an API operation (:func:`require`): a 403 problem document,
+    before the operation reads the rest of its input."""
+    require(request.user, action, obj)

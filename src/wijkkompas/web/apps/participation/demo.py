@@ -179,6 +179,16 @@ def _link_demo_resident(buurt: str) -> None:
     code.save(update_fields=["user"])
 
 
+def _demo_coordinator() -> Any:
+    """The demo's coordinator moves initiatives along, as the organiser does: a resident may
+    not (the services check). None when the account is gone (erased on request)."""
+    from wijkkompas.web.apps.accounts.demo import DEMO_USERS
+    from wijkkompas.web.apps.accounts.roles import COORDINATOR
+
+    username = next(d.username for d in DEMO_USERS if d.role == COORDINATOR)
+    return get_user_model().objects.filter(username=username, is_active=True).first()
+
+
 def _initiatives(plan: Plan, wijk: str, buurten: list[str], rng: random.Random) -> None:
     supporters = []
     for _ in range(24):
@@ -219,6 +229,7 @@ def _initiatives(plan: Plan, wijk: str, buurten: list[str], rng: random.Random) 
         ),
     ]
     statuses = ["in_progress", "checked", "idea", "idea", "done"]
+    organiser = _demo_coordinator()
     for n, (title, text, cost, linked) in enumerate(ideas):
         author_code, author = supporters[n]
         initiative = initiatives.submit(
@@ -229,9 +240,9 @@ def _initiatives(plan: Plan, wijk: str, buurten: list[str], rng: random.Random) 
         for code, user in rng.sample(supporters, rng.randint(3, 18)):
             if initiatives.may_act_in(code, initiative.area_code):
                 initiatives.support(initiative=initiative, user=user, code=code)
-        if statuses[n] != "idea":
+        if statuses[n] != "idea" and organiser is not None:
             initiatives.set_status(
-                initiative=initiative, status=statuses[n], actor=author,
+                initiative=initiative, status=statuses[n], actor=organiser,
                 reason="Besproken met de wijkcoördinator; de gemeente helpt met materiaal.",
             )  # fmt: skip
         if n == 0:
@@ -325,9 +336,11 @@ def _survey(wijk: str, buurten: list[str], rng: random.Random) -> None:
     from wijkkompas.web.apps.participation.models import Survey
     from wijkkompas.web.apps.participation.services import surveys
 
+    # The demo shows its results while it is open, so a visitor sees the results page; a real
+    # survey hides them until it closes unless its organiser chooses this too.
     survey = Survey.objects.create(
         title="Bewonersenquête 2026", area_code=wijk, year=2026, is_open=True, open_link=True,
-        is_demo=True,
+        results_while_open=True, is_demo=True,
     )  # fmt: skip
     busy = buurten[:3]
     for n in range(150):

@@ -145,4 +145,4 @@ class SurveyForm(AccessibleFormMixin, forms.ModelForm):
         from wijkkompas.web.apps.participation.models import Survey
 
         model = Survey
-        fields = ["title", "area_code", "year", "is_open", "open_link"]
+        fields = ["title", "area_code", "year", "is_open", "open_link", "results_while_open"]

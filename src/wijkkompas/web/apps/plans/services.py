@@ -1,9 +1,12 @@
 """Every change to a plan, one function per action (house rule 10).
 
-Each function checks all its input first (raising :class:`InvalidInput` with every problem),
-then writes inside one transaction together with a :class:`HistoryEntry` holding the diff, so a
-change is either complete and recorded or not there at all. Views and the API call these and
-nothing else writes plan records.
+Each function first checks that the user's role reaches the plan (or intervention, agreement,
+goal) and, where the change moves something, the place it moves to (:func:`require`, raising
+:class:`OutOfScope`); then it checks all its input (raising :class:`InvalidInput` with every
+problem) and writes inside one transaction together with a :class:`HistoryEntry` holding the
+diff, so a change is either complete and recorded or not there at all. Views and the API call
+these and nothing else writes plan records, so the HTML form and the API cannot disagree about
+who may change what, where.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from wijkkompas.plans import GoalMeasure, MeasureNotAvailable, PlanArea
 from wijkkompas.web.apps.accounts.models import Organisation
+from wijkkompas.web.apps.accounts.permissions import OutOfScope, Scope, require
 from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.plans import checks as c
 from wijkkompas.web.apps.plans import validation as v
@@ -37,17 +41,30 @@ from wijkkompas.web.apps.plans.models import (
 )
 from wijkkompas.web.apps.plans.validation import InvalidInput, Problems
 
-__all__ = ["InvalidInput", "Monitor"]
+__all__ = ["InvalidInput", "Monitor", "OutOfScope"]
 
 PLAN_FIELDS = ["title", "area_codes", "start_year", "end_year", "vision", "residents_goals"]
+
+
+def _require_area(user: Any, action: str, codes: Sequence[str]) -> None:
+    """Where a plan is put must lie within the caller's area, on creating and on editing."""
+    require(
+        user,
+        action,
+        Scope(area=tuple(codes)),
+        field="area_codes",
+        message=_("Dit gebied valt buiten het gebied waarvoor u coördinator bent."),
+    )
 
 
 @transaction.atomic
 def create_plan(*, user: Any, monitor: Monitor, **values: Any) -> Plan:
     values["area_codes"] = v.parse_codes(values["area_codes"])
+    require(user, "plan.create")
     problems = Problems()
     gemeente = c.check_plan(problems, values, monitor)
     problems.raise_if_any()
+    _require_area(user, "plan.create", values["area_codes"])
     assert monitor.areas is not None and gemeente is not None
     year = int(monitor.areas.regions["year"].max())
     plan = Plan.objects.create(gemeente_code=gemeente, boundary_year=year, **values)
@@ -58,12 +75,14 @@ def create_plan(*, user: Any, monitor: Monitor, **values: Any) -> Plan:
 @transaction.atomic
 def update_plan(*, user: Any, plan: Plan, monitor: Monitor, **changes: Any) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    require(user, "plan.edit", plan)
     before = snapshot(plan, PLAN_FIELDS)
     values = {**before, **changes}
     values["area_codes"] = v.parse_codes(values["area_codes"])
     problems = Problems()
     gemeente = c.check_plan(problems, values, monitor)
     problems.raise_if_any()
+    _require_area(user, "plan.edit", values["area_codes"])
     for name in PLAN_FIELDS:
         setattr(plan, name, values[name])
     plan.gemeente_code = gemeente or plan.gemeente_code
@@ -78,6 +97,7 @@ def update_plan(*, user: Any, plan: Plan, monitor: Monitor, **changes: Any) -> P
 def add_partner(
     *, user: Any, plan: Plan, organisation: Organisation, contribution: str = ""
 ) -> PlanPartner:
+    require(user, "plan.add_partner", plan)
     problems = Problems()
     if plan.partners.filter(organisation=organisation).exists():
         problems.add(
@@ -94,6 +114,7 @@ def add_partner(
 
 @transaction.atomic
 def add_agreement(*, user: Any, plan: Plan, **values: Any) -> Agreement:
+    require(user, "agreement.add", plan)
     problems = Problems()
     c.check_partners(problems, plan, "giver", values["giver"])
     c.check_partners(problems, plan, "receiver", values["receiver"])
@@ -122,6 +143,7 @@ def add_agreement(*, user: Any, plan: Plan, **values: Any) -> Agreement:
 def record_agreement_status(
     *, user: Any, agreement: Agreement, year: int, status: str, note: str = ""
 ) -> AgreementStatus:
+    require(user, "agreement.record_status", agreement)
     problems = Problems()
     if year not in agreement.years:
         problems.add(
@@ -151,6 +173,7 @@ def add_goal(*, user: Any, plan: Plan, monitor: Monitor, **values: Any) -> Goal:
     ``index_run`` names the saved index run a dimension or condition goal takes its baseline
     from (default: the newest); the goal keeps it as its ``baseline_source``.
     """
+    require(user, "goal.add", plan)
     problems = Problems()
     baseline = c.check_goal(problems, plan, values, monitor)
     problems.raise_if_any()
@@ -166,6 +189,7 @@ def add_goal(*, user: Any, plan: Plan, monitor: Monitor, **values: Any) -> Goal:
 @transaction.atomic
 def update_goal(*, user: Any, goal: Goal, **changes: Any) -> Goal:
     """Change a goal's wording or target; the baseline stays what the monitor said."""
+    require(user, "goal.edit", goal)
     fields = ["title", "target_year", "target_value", "resident_measure"]
     before = snapshot(goal, fields)
     problems = Problems()
@@ -253,6 +277,7 @@ def rebase_preview(*, goal: Goal, monitor: Monitor, run_id: str | None) -> Rebas
 def rebase_goal(*, user: Any, goal: Goal, monitor: Monitor, run_id: str | None = None) -> Goal:
     """Move a score goal onto another index run (another reference): an explicit act, logged
     with the old and new baseline and target side by side (ADR 0010)."""
+    require(user, "goal.rebase", goal)
     change = rebase_preview(goal=goal, monitor=monitor, run_id=run_id)
     fields = ["baseline_value", "baseline_source", "target_value"]
     before = snapshot(goal, fields)
@@ -281,6 +306,7 @@ def add_intervention(
     **values: Any,
 ) -> Intervention:
     """An intervention, optionally with its first budget lines, all or nothing."""
+    require(user, "intervention.add", plan)
     problems = Problems()
     values["area_codes"] = v.parse_codes(values.get("area_codes") or [])
     v.check_text(problems, "title", values["title"], _("Geef de interventie een naam."))
@@ -321,6 +347,7 @@ def add_intervention(
 
 @transaction.atomic
 def update_intervention(*, user: Any, intervention: Intervention, **changes: Any) -> Intervention:
+    require(user, "intervention.edit", intervention)
     fields = ["title", "description", "start_date", "end_date"]
     before = {name: getattr(intervention, name) for name in fields}
     values = {**before, **changes}
@@ -349,6 +376,7 @@ def set_budget(
     *, user: Any, intervention: Intervention, organisation: Organisation, year: int, amount: Decimal
 ) -> BudgetLine:
     """Set one partner's budget for one year; the old amount stays in the history."""
+    require(user, "intervention.set_budget", intervention)
     plan = intervention.plan
     problems = Problems()
     v.check_amount(problems, "amount", amount)
@@ -385,6 +413,7 @@ def record_spending(
     note: str = "",
 ) -> Spending:
     """Money spent; a correction is a negative amount and must say why."""
+    require(user, "intervention.record_spending", intervention)
     plan = intervention.plan
     problems = Problems()
     v.check_amount(problems, "amount", amount, allow_negative=bool(note.strip()))
@@ -414,6 +443,7 @@ def record_spending(
 def add_timeline_entry(
     *, user: Any, intervention: Intervention, date: date, status: str, note: str = ""
 ) -> TimelineEntry:
+    require(user, "intervention.add_timeline", intervention)
     problems = Problems()
     if date.year > intervention.plan.end_year + 1 or date.year < intervention.plan.start_year - 1:
         problems.add("date", _("Kies een datum binnen de looptijd van het plan."))

@@ -19,7 +19,9 @@ class Survey(models.Model):
     """One round of the standard questionnaire for an area (a wijk or gemeente and its buurten).
 
     Residents answer with their code, or through an open link (``open_link`` on) that anyone
-    with the link can use; answers through the link are marked as such in the results.
+    with the link can use; answers through the link are marked as such in the results. The
+    results are public once it closes, unless the organiser shows them earlier
+    (``results_while_open``).
     """
 
     title = models.CharField(_("titel"), max_length=140)
@@ -28,6 +30,14 @@ class Survey(models.Model):
     is_open = models.BooleanField(_("open voor antwoorden"), default=False)
     open_link = models.BooleanField(_("ook te beantwoorden via een open link"), default=False)
     link_token = models.CharField(max_length=32, default=new_link_token, editable=False)
+    results_while_open = models.BooleanField(
+        _("uitkomsten al tonen terwijl de enquête open is"),
+        default=False,
+        help_text=_(
+            "Meestal niet: wie de uitkomsten ziet voordat hij invult, antwoordt anders. Zonder "
+            "vinkje ziet iedereen de uitkomsten zodra de enquête gesloten is."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     is_demo = models.BooleanField(default=False)
 
@@ -39,6 +49,12 @@ class Survey(models.Model):
 
     def permission_scope(self) -> Scope:
         return Scope(area=(self.area_code,))
+
+    @property
+    def results_public(self) -> bool:
+        """Results are for everyone once the survey has closed (or earlier, if the organiser
+        chose so): seen while answering, they steer the answers still to come."""
+        return not self.is_open or self.results_while_open
 
 
 class SurveyResponse(models.Model):

@@ -9,9 +9,11 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from wijkkompas.regions import within
+from wijkkompas.web.apps.accounts.permissions import Scope, can, require
 from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.participation.models import (
     Comment,
@@ -32,16 +34,34 @@ def _wijk_of(code: str) -> str:
     return "WK" + code[2:8] if code[:2] in ("BU", "WK") and len(code) >= 8 else code
 
 
-def may_act_in(code: ResidentCode | None, area_code: str) -> bool:
-    """A resident acts anywhere in their own wijk: an initiative two streets away concerns them.
-
-    Staff (no code) act for residents, e.g. entering a paper form; their role's scope is checked
-    by the view.
-    """
-    if code is None:
-        return True
+def may_act_in(code: ResidentCode, area_code: str) -> bool:
+    """A resident acts anywhere in their own wijk: an initiative two streets away concerns them."""
     home = _wijk_of(code.area_code.upper())
     return within(area_code, home) or within(code.area_code, area_code)
+
+
+def reaches(user: Any, code: ResidentCode | None, action: str, area_code: str) -> bool:
+    """Whether ``user`` may do ``action`` in ``area_code``: through the resident code they
+    signed in with (its whole wijk), or through the area of their role (staff, who act for
+    residents, e.g. entering a paper form, and residents without a code)."""
+    if code is not None and may_act_in(code, area_code) and can(user, action):
+        return True
+    return can(user, action, Scope(area=(area_code,)))
+
+
+def require_reach(
+    user: Any,
+    code: ResidentCode | None,
+    action: str,
+    area_code: str,
+    *,
+    field: str | None = None,
+    message: str | None = None,
+) -> None:
+    """The scope rule for every initiative write (:func:`reaches`), refused as ``OutOfScope``."""
+    if code is not None and may_act_in(code, area_code) and can(user, action):
+        return
+    require(user, action, Scope(area=(area_code,)), field=field, message=message)
 
 
 def clean_photo(upload: UploadedFile) -> ContentFile:
@@ -78,10 +98,16 @@ def submit(
     goal: Any = None,
     is_demo: bool = False,
 ) -> Initiative:
-    if not may_act_in(code, area_code):
-        raise InvalidInput(
-            {"area_code": ["U kunt alleen een initiatief indienen voor uw eigen buurt of wijk."]}
-        )
+    require_reach(
+        user,
+        code,
+        "initiative.submit",
+        area_code.upper(),
+        field="area_code",
+        message=_("U kunt alleen een initiatief indienen voor uw eigen buurt of wijk.")
+        if code is not None
+        else None,
+    )
     initiative = Initiative(
         title=title.strip(),
         text=text.strip(),
@@ -100,7 +126,8 @@ def submit(
 
 def support(*, initiative: Initiative, user: Any, code: ResidentCode | None) -> bool:
     """Add the resident's support; False when they already supported it (no second count)."""
-    if initiative.is_hidden or not may_act_in(code, initiative.area_code):
+    require_reach(user, code, "initiative.support", initiative.area_code)
+    if initiative.is_hidden:
         raise InvalidInput({"__all__": ["U kunt dit initiatief niet steunen."]})
     try:
         with transaction.atomic():
@@ -117,7 +144,8 @@ def withdraw_support(*, initiative: Initiative, user: Any) -> None:
 
 @transaction.atomic
 def comment(*, initiative: Initiative, user: Any, code: ResidentCode | None, text: str) -> Comment:
-    if initiative.is_hidden or not may_act_in(code, initiative.area_code):
+    require_reach(user, code, "initiative.comment", initiative.area_code)
+    if initiative.is_hidden:
         raise InvalidInput({"text": ["U kunt hier niet reageren."]})
     if not text.strip():
         raise InvalidInput({"text": ["Schrijf eerst een reactie."]})
@@ -129,6 +157,7 @@ def set_status(
     *, initiative: Initiative, status: str, reason: str, actor: Any, goal: Any = None
 ) -> None:
     """Move the initiative along (with a reason everyone reads) and link it to a plan goal."""
+    require(actor, "initiative.moderate", initiative)
     if status not in Initiative.Status.values:
         raise InvalidInput({"status": ["Onbekende status."]})
     if not reason.strip():
@@ -149,6 +178,7 @@ def set_status(
 @transaction.atomic
 def moderate(*, initiative: Initiative, hide: bool, reason: str, actor: Any) -> None:
     """Hide (with a reason everyone sees) or show again; nothing is deleted."""
+    require(actor, "initiative.moderate", initiative)
     if hide and not reason.strip():
         raise InvalidInput(
             {"reason": ["Geef de reden: die wordt getoond in plaats van het initiatief."]}
@@ -165,6 +195,7 @@ def moderate(*, initiative: Initiative, hide: bool, reason: str, actor: Any) -> 
 
 @transaction.atomic
 def moderate_comment(*, comment: Comment, reason: str, actor: Any) -> None:
+    require(actor, "initiative.moderate", comment.initiative)
     if not reason.strip():
         raise InvalidInput(
             {"reason": ["Geef de reden: die wordt getoond in plaats van de reactie."]}

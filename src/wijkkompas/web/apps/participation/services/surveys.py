@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
+from wijkkompas.errors import WijkkompasError
 from wijkkompas.survey.estimates import PopulationMargins, Response, estimate
 from wijkkompas.survey.population import margins_from_store
 from wijkkompas.survey.questionnaire import (
@@ -111,7 +113,14 @@ def results_csv(survey: Survey) -> str:
 
 
 def publish_to_monitor(survey: Survey, actor: Any) -> int:
-    """Import the results into the analytic store; returns the number of figures published."""
+    """Import the results into the analytic store; returns the number of figures published.
+
+    Not while the results are hidden (the survey still open): the monitor is public.
+    """
+    if not survey.results_public:
+        raise WijkkompasError(
+            _("De enquête is nog open. Zet de uitkomsten in de monitor als de enquête gesloten is.")
+        )
     published = monitor_store.import_figures(
         results(survey),
         source=SOURCE,

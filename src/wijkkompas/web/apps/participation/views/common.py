@@ -32,11 +32,16 @@ def area_names() -> dict[str, str]:
     return {code: name for code, name, _level in area_options()}
 
 
-def area_choices(code: ResidentCode | None) -> list[tuple[str, str]]:
-    """Areas a resident may act in: their own, the ones around it, the ones within it."""
-    from wijkkompas.web.apps.participation.services.initiatives import may_act_in
+def area_choices(user: Any, code: ResidentCode | None) -> list[tuple[str, str]]:
+    """Areas the visitor may submit an initiative for: a resident's own buurt, the ones around
+    it and within it; staff the areas of their role. Never the ones they would be refused."""
+    from wijkkompas.web.apps.participation.services.initiatives import reaches
 
-    options = [o for o in area_options() if o[2] != "gemeente" and may_act_in(code, o[0])]
+    options = [
+        o
+        for o in area_options()
+        if o[2] != "gemeente" and reaches(user, code, "initiative.submit", o[0])
+    ]
     return [(c, f"{name} ({c})") for c, name, _level in options]
 
 

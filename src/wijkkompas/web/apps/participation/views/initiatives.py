@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wijkkompas.regions import within
 from wijkkompas.web.apps.accounts.demo import demo_context
-from wijkkompas.web.apps.accounts.permissions import authorize, can, permission
+from wijkkompas.web.apps.accounts.permissions import OutOfScope, authorize, can, permission
 from wijkkompas.web.apps.participation.forms import (
     CommentForm,
     InitiativeForm,
@@ -55,7 +55,9 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def initiative_create(request: HttpRequest) -> HttpResponse:
     code = resident_code(request)
-    form = InitiativeForm(request.POST or None, request.FILES or None, areas=area_choices(code))
+    areas = area_choices(request.user, code)
+    form = InitiativeForm(request.POST or None, request.FILES or None, areas=areas)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -70,6 +72,9 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
             )
         except InvalidInput as exc:
             form.add_service_errors(exc.errors)
+        except OutOfScope as exc:
+            form.add_service_errors({exc.field or "area_code": [exc.message]})
+            status = 403
         else:
             messages.success(request, _("Dank u wel. Uw initiatief staat nu online."))
             return redirect("participation:initiative", initiative_id=initiative.pk)
@@ -86,7 +91,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
             "back": "/meedoen/initiatieven/",
             "multipart": True,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -99,6 +104,7 @@ def _initiative(initiative_id: int) -> Initiative:
 def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
     initiative = _initiative(initiative_id)
     user = request.user
+    code = resident_code(request)
     supported = (
         user.is_authenticated and Support.objects.filter(initiative=initiative, user=user).exists()
     )
@@ -113,8 +119,8 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
             "events": list(initiative.events.all()),
             "names": area_names(),
             "comment_form": CommentForm(),
-            "may_support": can(user, "initiative.support"),
-            "may_comment": can(user, "initiative.comment"),
+            "may_support": service.reaches(user, code, "initiative.support", initiative.area_code),
+            "may_comment": service.reaches(user, code, "initiative.comment", initiative.area_code),
             "may_moderate": can(user, "initiative.moderate", initiative),
             **demo_context(initiative.is_demo),
         },

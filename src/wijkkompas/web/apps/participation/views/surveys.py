@@ -141,6 +141,8 @@ def survey_answer_open(request: HttpRequest, survey_id: int, token: str) -> Http
 @require_safe
 def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=survey_id)
+    # Until it closes only its organiser sees the results, unless they chose to show them.
+    shown = survey.results_public or can(request.user, "survey.manage", survey)
     names = area_names()
     questions = {q.indicator_id: q for q in STANDARD}
     english = (get_language() or "nl").startswith("en")
@@ -157,7 +159,7 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
             "percent": e.indicator_id in questions
             and questions[e.indicator_id].scale.favourable is not None,
         }
-        for e in service.results(survey)
+        for e in (service.results(survey) if shown else [])
     ]
     return render(
         request,
@@ -166,7 +168,8 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
             "survey": survey,
             "rows": rows,
             "respondents": survey.responses.count(),
-            "may_publish": can(request.user, "survey.publish", survey),
+            "shown": shown,
+            "may_publish": survey.results_public and can(request.user, "survey.publish", survey),
             "names": names,
             **demo_context(survey.is_demo),
         },
@@ -231,9 +234,20 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 @permission("survey.manage")
 @require_http_methods(["GET", "POST"])
 def survey_manage(request: HttpRequest, survey_id: int) -> HttpResponse:
-    """Open or close the survey; the open link is shown here, for posters and flyers."""
+    """Open or close the survey, show the results before it closes or not; the open link is
+    shown here, for posters and flyers."""
     survey = get_object_or_404(Survey, pk=survey_id)
     authorize(request, "survey.manage", survey)
+    if request.method == "POST" and "results_while_open" in request.POST:
+        survey.results_while_open = request.POST["results_while_open"] == "1"
+        survey.save(update_fields=["results_while_open"])
+        messages.success(
+            request,
+            _("Iedereen ziet de uitkomsten nu al.")
+            if survey.results_while_open
+            else _("De uitkomsten zijn te zien als de enquête gesloten is."),
+        )
+        return redirect("participation:survey_manage", survey_id=survey.pk)
     if request.method == "POST":
         survey.is_open = request.POST.get("is_open") == "1"
         survey.save(update_fields=["is_open"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from wijkkompas.web.api.problems import InvalidParams
 from wijkkompas.web.apps.accounts.models import Organisation
+from wijkkompas.web.apps.accounts.permissions import OutOfScope
 from wijkkompas.web.apps.plans.models import Plan
 from wijkkompas.web.apps.plans.validation import InvalidInput
 
@@ -58,6 +59,7 @@ API_NAMES = {
 
 
 def run(service: Callable[..., T], **kwargs: Any) -> T:
+    """Call a service; its refusals carry the API's field names (400 invalid, 403 elsewhere)."""
     try:
         return service(**kwargs)
     except InvalidInput as exc:
@@ -65,6 +67,9 @@ def run(service: Callable[..., T], **kwargs: Any) -> T:
         for name, messages in exc.errors.items():
             renamed.setdefault(API_NAMES.get(name, name), []).extend(messages)
         raise InvalidParams(renamed) from None
+    except OutOfScope as exc:
+        field = API_NAMES.get(exc.field, exc.field) if exc.field else None
+        raise OutOfScope(exc.message, action=exc.action, field=field) from None
 
 
 def get_or_404(model: type[M], **lookup: Any) -> M:

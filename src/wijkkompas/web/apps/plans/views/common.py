@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from wijkkompas.web.apps.accounts.demo import demo_context
+from wijkkompas.web.apps.accounts.permissions import OutOfScope
 from wijkkompas.web.apps.plans.models import Plan
 from wijkkompas.web.apps.plans.validation import InvalidInput
 
@@ -38,12 +39,20 @@ def form_page(
 
     A service that finds a problem raises ``InvalidInput`` before writing anything, and its
     messages land on the form's fields, so the person sees what to fix with their input intact.
+    A place outside the user's area (``OutOfScope`` naming a field) is shown the same way, with
+    status 403; a refusal of the object itself is the 403 page.
     """
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form.cleaned_data)
         except InvalidInput as exc:
             form.add_service_errors(exc.errors)
+        except OutOfScope as exc:
+            if exc.field is None:
+                raise
+            form.add_service_errors({exc.field: [exc.message]})
+            status = 403
         else:
             messages.success(request, success)
             return redirect(done(saved) if callable(done) else done)
@@ -60,4 +69,5 @@ def form_page(
             "submit": submit,
             **(extra or {}),
         },
+        status=status,
     )

@@ -13,13 +13,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from wijkkompas.web.apps.accounts.demo import demo_context
 from wijkkompas.web.apps.accounts.permissions import Scope, authorize, can, permission
 from wijkkompas.web.apps.plans import services
-from wijkkompas.web.apps.plans.checks import Monitor
 from wijkkompas.web.apps.plans.forms import PlanForm
 from wijkkompas.web.apps.plans.labels import STATUS_LABELS
 from wijkkompas.web.apps.plans.models import Plan
 from wijkkompas.web.apps.plans.monitor import open_monitor
 from wijkkompas.web.apps.plans.overview import history, overview
-from wijkkompas.web.apps.plans.validation import Problems, parse_codes
 from wijkkompas.web.apps.plans.views.common import form_page, get_plan
 from wijkkompas.web.forms import posted
 
@@ -35,9 +33,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _area_options(gemeente: str | None = None) -> list[tuple[str, str, str]]:
+def _area_options(
+    request: HttpRequest, action: str, gemeente: str | None = None
+) -> list[tuple[str, str, str]]:
+    """The areas the user may plan for: a coordinator of one wijk is not shown the city."""
     with open_monitor() as monitor:
-        return monitor.areas.options(gemeente) if monitor.areas else []
+        options = monitor.areas.options(gemeente) if monitor.areas else []
+    return [o for o in options if can(request.user, action, Scope(area=(o[0],)))]
 
 
 @permission("plan.view")
@@ -72,23 +74,6 @@ def plan_public(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
-def _check_scope(request: HttpRequest, action: str, data: dict[str, Any], monitor: Monitor) -> None:
-    """A coordinator for one area may only plan inside it: a form error, not a 403.
-
-    Checked only once every code is one the monitor knows; otherwise the service's message
-    about the unknown code is the one that helps.
-    """
-    codes = parse_codes(data.get("area_codes", ""))
-    if not codes or monitor.areas is None or monitor.areas.unknown(codes):
-        return
-    if not can(request.user, action, Scope(area=tuple(codes))):
-        problems = Problems()
-        problems.add(
-            "area_codes", _("Dit gebied valt buiten het gebied waarvoor u coördinator bent.")
-        )
-        problems.raise_if_any()
-
-
 @permission("plan.create")
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
@@ -96,7 +81,6 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Plan:
         with open_monitor() as monitor:
-            _check_scope(request, "plan.create", data, monitor)
             return services.create_plan(user=request.user, monitor=monitor, **data)
 
     return form_page(
@@ -113,7 +97,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         back=reverse("plans:list"),
         success=_("De aanpak is aangemaakt."),
         submit=_("Aanpak aanmaken"),
-        extra={"area_options": _area_options()},
+        extra={"area_options": _area_options(request, "plan.create")},
     )
 
 
@@ -134,7 +118,6 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Plan:
         with open_monitor() as monitor:
-            _check_scope(request, "plan.edit", data, monitor)
             return services.update_plan(user=request.user, plan=plan, monitor=monitor, **data)
 
     return form_page(
@@ -146,5 +129,5 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         done=reverse("plans:detail", args=[plan.pk]),
         success=_("De wijzigingen zijn opgeslagen; de oude tekst staat in de geschiedenis."),
         submit=_("Opslaan"),
-        extra={"area_options": _area_options(plan.gemeente_code)},
+        extra={"area_options": _area_options(request, "plan.edit", plan.gemeente_code)},
     )
