@@ -58,3 +58,16 @@ def test_code_entry_and_ballots_need_the_csrf_token() -> None:
     answer = client.post("/meedoen/code/", {"code": good, "csrfmiddlewaretoken": token})
     assert answer.status_code == 302
     assert client.post("/meedoen/mijn-gegevens/", {"erase": "ja"}).status_code == 403
+
+
+def test_in_production_the_public_demo_codes_open_nothing(settings) -> None:
+    codes.add_known_code(
+        code="DEMO-2026-0001", area_code="BU99990101", batch="Demo (openbaar)", is_demo=True
+    )
+    settings.WIJKKOMPAS_ENV = "production"
+    answer = Client().post("/meedoen/code/", {"code": "DEMO-2026-0001"})
+    assert answer.status_code == 403
+    assert "openbare democode" in answer.content.decode()
+    assert ResidentCode.objects.get().user_id is None  # no resident account was made
+    settings.WIJKKOMPAS_ENV = "development"
+    assert Client().post("/meedoen/code/", {"code": "DEMO-2026-0001"}).status_code == 302

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wijkkompas.web.apps.accounts.middleware.DemoSessionsEndMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wijkkompas.web.middleware.MissingStoreMiddleware",
 ]

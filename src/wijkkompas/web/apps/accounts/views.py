@@ -59,14 +59,18 @@ def _complete_login(request: HttpRequest, user: object, device: TOTPDevice | Non
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=posted(request))
-    if request.method == "POST" and form.is_valid():
-        user = form.get_user()
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            return _complete_login(request, user, None)
-        request.session[PENDING] = user.pk
-        query = urlencode({"next": _next_url(request)})
-        return redirect(f"{reverse('accounts:login_code')}?{query}")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                return _complete_login(request, user, None)
+            request.session[PENDING] = user.pk
+            query = urlencode({"next": _next_url(request)})
+            return redirect(f"{reverse('accounts:login_code')}?{query}")
+        if form.refused_as_demo:
+            status = 403
     return render(
         request,
         "accounts/login.html",
@@ -77,6 +81,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "demo_password": DEMO_PASSWORD,
             **demo_context(demo_accounts_exist()),
         },
+        status=status,
     )
 
 

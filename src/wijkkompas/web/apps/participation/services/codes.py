@@ -130,8 +130,16 @@ class Redeemed:
     first_time: bool
 
 
-def redeem(code: str) -> Redeemed | None:
-    """The resident account behind ``code`` (made on first use), or None for an unknown code."""
+class DemoCodeRefused(Exception):
+    """A public demo code was entered where demo codes open nothing (production)."""
+
+
+def redeem(code: str, *, demo_allowed: bool = True) -> Redeemed | None:
+    """The resident account behind ``code`` (made on first use), or None for an unknown code.
+
+    With ``demo_allowed`` false a demo code (printed in the README) raises
+    :class:`DemoCodeRefused` before any account is made.
+    """
     plain = normalise(code)
     if len(plain) < 6:
         return None
@@ -143,6 +151,8 @@ def redeem(code: str) -> Redeemed | None:
         )
         if found is None:
             return None
+        if found.is_demo and not demo_allowed:
+            raise DemoCodeRefused
         if found.user_id is not None and found.user.is_active:
             return Redeemed(found, found.user, first_time=False)
         user = get_user_model().objects.create_user(username=f"bewoner-{secrets.token_hex(6)}")

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from wijkkompas.web.apps.accounts.demo import demo_context
+from wijkkompas.web.apps.accounts.demo import demo_context, demo_logins_refused
 from wijkkompas.web.apps.accounts.models import Person
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.accounts.services import update_personal_data
@@ -60,8 +60,23 @@ def enter_code(request: HttpRequest) -> HttpResponse:
             )
             status = 429
         elif form.is_valid():
-            redeemed = codes.redeem(form.cleaned_data["code"])
-            if redeemed is None:
+            try:
+                redeemed = codes.redeem(
+                    form.cleaned_data["code"], demo_allowed=not demo_logins_refused()
+                )
+            except codes.DemoCodeRefused:
+                redeemed = None
+                form.add_error(
+                    "code",
+                    _(
+                        "Dit is een openbare democode. Op deze site kunt u daarmee niet meedoen. "
+                        "Gebruik de code uit uw brief."
+                    ),
+                )
+                status = 403
+            if status == 403:
+                pass
+            elif redeemed is None:
                 codes.record_failure(client)
                 form.add_error(
                     "code",
