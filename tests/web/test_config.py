@@ -113,3 +113,16 @@ def test_django_settings_come_from_the_config() -> None:
     assert prefixes == {"vendor/leaflet", "vendor/utrecht", "vendor/tokens", "vendor/htmx"}
     assert Path(settings.STATIC_ROOT).name == "static"
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+
+
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_config().trusted_proxies == ()
+    monkeypatch.setenv("WIJKKOMPAS_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16,2001:db8::/64")
+    assert [str(n) for n in load_config().trusted_proxies] == [
+        "10.0.0.1/32",
+        "192.168.0.0/16",
+        "2001:db8::/64",
+    ]
+    monkeypatch.setenv("WIJKKOMPAS_TRUSTED_PROXIES", "10.0.0.1, proxy.example.nl")
+    with pytest.raises(WijkkompasError, match=r"WIJKKOMPAS_TRUSTED_PROXIES.*proxy\.example\.nl"):
+        load_config()

@@ -10,6 +10,7 @@ collected static files) in one go; see :mod:`wijkkompas.paths`.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,6 +21,7 @@ from wijkkompas.errors import WijkkompasError
 from wijkkompas.paths import project_root, var_dir
 
 Environment = Literal["development", "test", "production"]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DEVELOPMENT_SECRET_KEY = "wijkkompas-development-only-insecure-key-never-use-this-in-production"
 """Signs sessions and CSRF tokens on a developer's machine; refused outside development/test."""
@@ -56,13 +58,31 @@ class WebConfig(BaseSettings):
     """Where run-time files go. Default: ``<checkout>/var``."""
     NODE_MODULES: Path | None = None
     """The npm packages served as static files. Default: ``<checkout>/node_modules``."""
+    TRUSTED_PROXIES: Annotated[list[str], NoDecode] | None = None
+    """Comma-separated addresses or networks (``10.0.0.2``, ``10.0.0.0/24``) of the reverse
+    proxies in front of the app. Only requests from these have their ``X-Forwarded-For`` (the
+    client's address, used to count failed logins and codes) and ``X-Forwarded-Proto`` (HTTPS)
+    believed. Default: none, and both headers are ignored."""
 
-    @field_validator("ALLOWED_HOSTS", mode="before")
+    @field_validator("ALLOWED_HOSTS", "TRUSTED_PROXIES", mode="before")
     @classmethod
-    def _split_hosts(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         # A comma-separated list is what people write in an environment variable, not JSON.
         if isinstance(value, str):
-            return [host.strip() for host in value.split(",") if host.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("TRUSTED_PROXIES")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str] | None) -> list[str] | None:
+        for item in value or []:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network; list the proxies' addresses "
+                    f"(e.g. 10.0.0.2 or 10.0.0.0/24), not their names"
+                ) from None
         return value
 
     @model_validator(mode="after")
@@ -128,6 +148,12 @@ class WebConfig(BaseSettings):
         if self.ALLOWED_HOSTS is not None:
             return list(self.ALLOWED_HOSTS)
         return [] if self.ENV == "production" else list(LOCAL_HOSTS)
+
+    @property
+    def trusted_proxies(self) -> tuple[Network, ...]:
+        return tuple(
+            ipaddress.ip_network(item, strict=False) for item in self.TRUSTED_PROXIES or []
+        )
 
     @property
     def static_root(self) -> Path:

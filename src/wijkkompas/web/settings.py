@@ -21,6 +21,8 @@ DEBUG = CONFIG.debug
 ALLOWED_HOSTS = CONFIG.allowed_hosts
 
 WIJKKOMPAS_ENV = CONFIG.ENV
+WIJKKOMPAS_TRUSTED_PROXIES = CONFIG.trusted_proxies
+"""Read per request by ``middleware.TrustedProxyMiddleware``; see ``config.py``."""
 WIJKKOMPAS_STORE = CONFIG.store
 """Read per request by the views, so tests (and a running server) can point it elsewhere."""
 
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "wijkkompas.web.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "wijkkompas.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -150,6 +153,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# HTTPS as the proxy in front saw it: TrustedProxyMiddleware removes this header from every
+# request that does not come from a proxy in WIJKKOMPAS_TRUSTED_PROXIES, so nobody else can set it.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

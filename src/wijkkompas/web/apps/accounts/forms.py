@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm
@@ -16,8 +18,17 @@ DEMO_ACCOUNT_REFUSED = _(
 )
 
 
+LOGIN_THROTTLED = _(
+    "Er is te vaak geprobeerd in te loggen. Wacht een kwartier en probeer het dan opnieuw."
+)
+
+
 class LoginForm(AccessibleFormMixin, AuthenticationForm):
-    """Django's login form: one message for a wrong name or password, never which one."""
+    """Django's login form: one message for a wrong name or password, never which one.
+
+    With ``throttled`` the password is not even checked (``accounts.throttle``): the answer is
+    the same whether or not the user name exists.
+    """
 
     error_messages = {
         "invalid_login": _(
@@ -28,12 +39,18 @@ class LoginForm(AccessibleFormMixin, AuthenticationForm):
         "demo_account": DEMO_ACCOUNT_REFUSED,
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, throttled: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.throttled = throttled
         self.fields["username"].label = _("Gebruikersnaam")
         self.fields["password"].label = _("Wachtwoord")
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self) -> dict[str, Any]:
+        if self.throttled:
+            raise forms.ValidationError(LOGIN_THROTTLED, code="throttled")
+        return super().clean()
 
     def confirm_login_allowed(self, user: AbstractBaseUser) -> None:
         """Closed accounts, and in production the demo accounts, whose password is public."""

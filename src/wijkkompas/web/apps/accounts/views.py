@@ -34,6 +34,7 @@ from wijkkompas.web.apps.accounts.forms import EraseForm, LoginForm, PersonalDat
 from wijkkompas.web.apps.accounts.models import Person
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.accounts.roles import Role
+from wijkkompas.web.apps.accounts.throttle import login_attempt
 from wijkkompas.web.forms import posted
 
 PENDING = "wk_login_pending"
@@ -58,10 +59,16 @@ def _complete_login(request: HttpRequest, user: object, device: TOTPDevice | Non
 @permission("account.login")
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    form = LoginForm(request, data=posted(request))
-    status = 200
+    """Every posted password counts as a failure until it proves right (``accounts.throttle``)."""
+    attempt = None
     if request.method == "POST":
+        attempt = login_attempt(request, request.POST.get("username", ""))
+    throttled = attempt is not None and not attempt.allowed
+    form = LoginForm(request, data=posted(request), throttled=throttled)
+    status = 429 if throttled else 200
+    if attempt is not None:
         if form.is_valid():
+            attempt.succeeded()
             user = form.get_user()
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             if device is None:
