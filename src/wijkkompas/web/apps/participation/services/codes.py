@@ -2,7 +2,7 @@
 
 A code is 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L), shown in groups
 of four: ``K7QM-3XWD-P9TA``. 32**12 ≈ 1.2e18 possible codes against a few thousand valid ones
-and a rate limit of a handful of tries per quarter hour: guessing one is hopeless.
+and a limit on wrong entries per quarter hour (:func:`entry_attempt`): guessing one is hopeless.
 """
 
 from __future__ import annotations
@@ -12,27 +12,29 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
-from wijkkompas.web.apps.accounts import roles
+from wijkkompas.web.apps.accounts import roles, throttle
 from wijkkompas.web.apps.accounts.models import Person, RoleAssignment
 from wijkkompas.web.apps.accounts.services import pseudonym_of
-from wijkkompas.web.apps.participation.models import CodeAttempt, ResidentCode
+from wijkkompas.web.apps.accounts.throttle import Attempt, Limit, client_of, keyed
+from wijkkompas.web.apps.participation.models import ResidentCode
 
 log = logging.getLogger(__name__)
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
-MAX_FAILURES = 5
-"""Failed entries allowed per client per window; the next one waits for the window to end."""
-WINDOW = timedelta(minutes=15)
+PREFIX_LENGTH = 4
+"""The first group of a code as printed (``K7QM``-…): the unit of 'guessing around one code'."""
+CODE_PER_PREFIX = Limit("code-prefix", 5)
+"""Wrong codes per quarter hour from one client that begin with the same four characters."""
+CODE_PER_CLIENT = Limit("code-client", 50)
+"""Wrong codes per quarter hour from one client in all; past it, every code from there waits."""
 
 
 def _key() -> bytes:
@@ -87,40 +89,23 @@ def add_known_code(*, code: str, area_code: str, batch: str, is_demo: bool = Fal
     return found
 
 
-def client_key(request: Any) -> str:
-    """A keyed hash of the client's address: enough to count attempts, useless to identify."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return hmac.new(_key(), address.encode(), hashlib.sha256).hexdigest()
+def entry_attempt(request: Any, code: str) -> Attempt:
+    """A typed code about to be looked up, counted per client and per client and code prefix.
 
-
-def _window(now: datetime) -> datetime:
-    seconds = int(WINDOW.total_seconds())
-    start = int(now.timestamp()) // seconds * seconds
-    return datetime.fromtimestamp(start, tz=now.tzinfo)
-
-
-def is_rate_limited(client: str, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    attempt = CodeAttempt.objects.filter(client=client, window_start=_window(now)).first()
-    return attempt is not None and attempt.failures >= MAX_FAILURES
-
-
-def record_failure(client: str, now: datetime | None = None) -> None:
-    """Count one failed entry, atomically, whichever process handles the request."""
-    now = now or timezone.now()
-    window = _window(now)
-    updated = CodeAttempt.objects.filter(client=client, window_start=window).update(
-        failures=F("failures") + 1
+    Behind one address (a community centre, a library, a proxy without
+    ``WIJKKOMPAS_TRUSTED_PROXIES``) many residents enter codes. Wrong codes hold up only codes
+    that begin the same (:data:`CODE_PER_PREFIX`, someone trying variants of one code) until
+    the client as a whole reaches :data:`CODE_PER_CLIENT` (someone trying many codes). A valid
+    code is counted like any other and then given back (``Attempt.succeeded``).
+    """
+    client = client_of(request)
+    prefix = normalise(code)[:PREFIX_LENGTH]
+    return throttle.attempt(
+        [
+            (CODE_PER_CLIENT, keyed("code-client", client)),
+            (CODE_PER_PREFIX, keyed("code-prefix", client, prefix)),
+        ]
     )
-    if not updated:
-        try:
-            with transaction.atomic():
-                CodeAttempt.objects.create(client=client, window_start=window, failures=1)
-        except IntegrityError:  # another process made the row first
-            CodeAttempt.objects.filter(client=client, window_start=window).update(
-                failures=F("failures") + 1
-            )
-    CodeAttempt.objects.filter(window_start__lt=window - WINDOW).delete()
 
 
 @dataclass(frozen=True)
