@@ -137,3 +137,26 @@ def test_in_production_the_public_demo_codes_open_nothing(settings) -> None:
     assert ResidentCode.objects.get().user_id is None  # no resident account was made
     settings.WIJKKOMPAS_ENV = "development"
     assert Client().post("/meedoen/code/", {"code": "DEMO-2026-0001"}).status_code == 302
+
+
+def test_rotating_the_secret_key_keeps_printed_codes_valid(settings) -> None:
+    """Sessions are signed with the secret key; codes have their own (WIJKKOMPAS_CODE_KEY)."""
+    [code] = codes.generate_codes(area_code="BU99990101", count=1, batch="brief")
+    settings.SECRET_KEY = "een-nieuwe-geheime-sleutel-na-een-lek-" + "x7Kq9" * 6
+    assert Client().post("/meedoen/code/", {"code": code}).status_code == 302
+
+
+def test_a_retired_code_key_keeps_its_letters_valid_until_it_is_dropped(settings) -> None:
+    settings.WIJKKOMPAS_CODE_KEYS = ("oude-codesleutel",)
+    used, unused = codes.generate_codes(area_code="BU99990101", count=2, batch="brief 2026")
+    settings.WIJKKOMPAS_CODE_KEYS = ("nieuwe-codesleutel", "oude-codesleutel")
+    assert codes.find(used) is not None and codes.find(unused) is not None
+    assert codes.redeem(used) is not None
+    # Used once, a code is stored under the current key; the others wait for their first use.
+    stored = ResidentCode.objects.get(user__isnull=False)
+    assert stored.code_hash == codes.code_hash(used)
+    settings.WIJKKOMPAS_CODE_KEYS = ("nieuwe-codesleutel",)
+    assert codes.redeem(used) is not None
+    assert codes.find(unused) is None
+    [fresh] = codes.generate_codes(area_code="BU99990101", count=1, batch="brief 2027")
+    assert codes.find(fresh) is not None

@@ -37,6 +37,30 @@ _GENERATE_HINT = (
 )
 
 
+_CODE_KEY_MISSING = (
+    "It keys the hashes of residents' printed codes, apart from WIJKKOMPAS_SECRET_KEY, so that "
+    "rotating that key does not invalidate every letter. If this installation already made "
+    "codes, also set WIJKKOMPAS_CODE_KEYS_OLD to the current WIJKKOMPAS_SECRET_KEY, so that "
+    "those codes keep working."
+)
+
+
+def _weak_key(name: str, key: str, missing: str = "") -> str | None:
+    """What is wrong with a production key, in words that say how to fix it; None if fine."""
+    hint = _GENERATE_HINT.replace("WIJKKOMPAS_SECRET_KEY", f"WIJKKOMPAS_{name}")
+    if not key:
+        return " ".join(filter(None, [f"WIJKKOMPAS_{name} is not set.", missing, hint]))
+    if any(marker in key.lower() for marker in _PLACEHOLDER_MARKERS):
+        return f"WIJKKOMPAS_{name} looks like a placeholder. {hint}"
+    if len(key) < _MIN_SECRET_LENGTH or len(set(key)) < _MIN_SECRET_UNIQUE_CHARACTERS:
+        return (
+            f"WIJKKOMPAS_{name} is too short or too simple (it needs at least "
+            f"{_MIN_SECRET_LENGTH} characters, {_MIN_SECRET_UNIQUE_CHARACTERS} of them "
+            f"different). {hint}"
+        )
+    return None
+
+
 class WebConfig(BaseSettings):
     """Everything the web app can be told from outside, with defaults for a developer's machine."""
 
@@ -46,6 +70,13 @@ class WebConfig(BaseSettings):
 
     ENV: Environment = "development"
     SECRET_KEY: SecretStr | None = None
+    """Signs sessions and cookies. Rotating it logs everyone out, nothing more."""
+    CODE_KEY: SecretStr | None = None
+    """Keys the hashes of residents' printed codes, apart from ``SECRET_KEY`` so that rotating
+    that one leaves every letter valid. Required in production; elsewhere the secret key."""
+    CODE_KEYS_OLD: Annotated[list[SecretStr], NoDecode] | None = None
+    """Comma-separated retired code keys, still accepted for codes printed under them; a code is
+    moved to the current key when it is used. Drop a key once its letters are used or void."""
     DEBUG: bool | None = None
     """Default: on in development, off otherwise."""
     DATABASE_URL: str | None = None
@@ -64,7 +95,7 @@ class WebConfig(BaseSettings):
     client's address, used to count failed logins and codes) and ``X-Forwarded-Proto`` (HTTPS)
     believed. Default: none, and both headers are ignored."""
 
-    @field_validator("ALLOWED_HOSTS", "TRUSTED_PROXIES", mode="before")
+    @field_validator("ALLOWED_HOSTS", "TRUSTED_PROXIES", "CODE_KEYS_OLD", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         # A comma-separated list is what people write in an environment variable, not JSON.
@@ -90,17 +121,13 @@ class WebConfig(BaseSettings):
         if self.ENV in ("development", "test"):
             return self
         problems: list[str] = []
-        key = self.SECRET_KEY.get_secret_value() if self.SECRET_KEY else ""
-        if not key:
-            problems.append(f"WIJKKOMPAS_SECRET_KEY is not set. {_GENERATE_HINT}")
-        elif any(marker in key.lower() for marker in _PLACEHOLDER_MARKERS):
-            problems.append(f"WIJKKOMPAS_SECRET_KEY looks like a placeholder. {_GENERATE_HINT}")
-        elif len(key) < _MIN_SECRET_LENGTH or len(set(key)) < _MIN_SECRET_UNIQUE_CHARACTERS:
-            problems.append(
-                f"WIJKKOMPAS_SECRET_KEY is too short or too simple (it needs at least "
-                f"{_MIN_SECRET_LENGTH} characters, {_MIN_SECRET_UNIQUE_CHARACTERS} of them "
-                f"different). {_GENERATE_HINT}"
-            )
+        for name, value, missing in (
+            ("SECRET_KEY", self.SECRET_KEY, ""),
+            ("CODE_KEY", self.CODE_KEY, _CODE_KEY_MISSING),
+        ):
+            problem = _weak_key(name, value.get_secret_value() if value else "", missing)
+            if problem:
+                problems.append(problem)
         if self.DEBUG:
             problems.append(
                 "WIJKKOMPAS_DEBUG is on, which shows tracebacks and settings to every visitor. "
@@ -130,6 +157,12 @@ class WebConfig(BaseSettings):
         if self.SECRET_KEY:
             return self.SECRET_KEY.get_secret_value()
         return DEVELOPMENT_SECRET_KEY
+
+    @property
+    def code_keys(self) -> tuple[str, ...]:
+        """The key codes are hashed with now, then the retired ones that are still accepted."""
+        current = self.CODE_KEY.get_secret_value() if self.CODE_KEY else self.secret_key
+        return (current, *(key.get_secret_value() for key in self.CODE_KEYS_OLD or []))
 
     @property
     def debug(self) -> bool:

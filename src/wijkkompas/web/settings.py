@@ -23,6 +23,8 @@ ALLOWED_HOSTS = CONFIG.allowed_hosts
 WIJKKOMPAS_ENV = CONFIG.ENV
 WIJKKOMPAS_TRUSTED_PROXIES = CONFIG.trusted_proxies
 """Read per request by ``middleware.TrustedProxyMiddleware``; see ``config.py``."""
+WIJKKOMPAS_CODE_KEYS = CONFIG.code_keys
+"""Resident codes' hash keys, the current one first (``participation.services.codes``)."""
 WIJKKOMPAS_STORE = CONFIG.store
 """Read per request by the views, so tests (and a running server) can point it elsewhere."""
 

@@ -37,17 +37,35 @@ CODE_PER_CLIENT = Limit("code-client", 50)
 """Wrong codes per quarter hour from one client in all; past it, every code from there waits."""
 
 
-def _key() -> bytes:
-    return ("wijkkompas-resident-code:" + settings.SECRET_KEY).encode()
-
-
 def normalise(code: str) -> str:
     """What a person typed, as the code: case, spaces and dashes do not matter."""
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
+def _hash(key: str, code: str) -> str:
+    secret = ("wijkkompas-resident-code:" + key).encode()
+    return hmac.new(secret, normalise(code).encode(), hashlib.sha256).hexdigest()
+
+
 def code_hash(code: str) -> str:
-    return hmac.new(_key(), normalise(code).encode(), hashlib.sha256).hexdigest()
+    """How ``code`` is stored: keyed with the code key (``WIJKKOMPAS_CODE_KEY``).
+
+    Not with the secret key that signs sessions: that one must be easy to rotate (after a leak,
+    say), and rotating it must not silently invalidate every letter already on doormats.
+    """
+    return _hash(settings.WIJKKOMPAS_CODE_KEYS[0], code)
+
+
+def code_hashes(code: str) -> list[str]:
+    """``code`` under the current code key and under each retired one still accepted."""
+    return [_hash(key, code) for key in settings.WIJKKOMPAS_CODE_KEYS]
+
+
+def find(code: str) -> ResidentCode | None:
+    """The valid (not revoked) code, whichever accepted key it was stored under."""
+    return ResidentCode.objects.filter(
+        code_hash__in=code_hashes(code), revoked_at__isnull=True
+    ).first()
 
 
 def pretty(code: str) -> str:
@@ -82,11 +100,12 @@ def generate_codes(*, area_code: str, count: int, batch: str, is_demo: bool = Fa
 @transaction.atomic
 def add_known_code(*, code: str, area_code: str, batch: str, is_demo: bool = False) -> ResidentCode:
     """Register a code made elsewhere (imported from a mailing house); idempotent."""
-    found, _ = ResidentCode.objects.get_or_create(
-        code_hash=code_hash(code),
-        defaults={"area_code": area_code.upper(), "batch": batch, "is_demo": is_demo},
+    found = ResidentCode.objects.filter(code_hash__in=code_hashes(code)).first()
+    if found is not None:
+        return found
+    return ResidentCode.objects.create(
+        code_hash=code_hash(code), area_code=area_code.upper(), batch=batch, is_demo=is_demo
     )
-    return found
 
 
 def entry_attempt(request: Any, code: str) -> Attempt:
@@ -131,13 +150,18 @@ def redeem(code: str, *, demo_allowed: bool = True) -> Redeemed | None:
     with transaction.atomic():
         found = (
             ResidentCode.objects.select_for_update()
-            .filter(code_hash=code_hash(plain), revoked_at__isnull=True)
+            .filter(code_hash__in=code_hashes(plain), revoked_at__isnull=True)
             .first()
         )
         if found is None:
             return None
         if found.is_demo and not demo_allowed:
             raise DemoCodeRefused
+        if found.code_hash != code_hash(plain):
+            # Made under a retired key: from now on under the current one, so that the old key
+            # can be dropped once the letters it made are used or void.
+            found.code_hash = code_hash(plain)
+            found.save(update_fields=["code_hash"])
         if found.user_id is not None and found.user.is_active:
             return Redeemed(found, found.user, first_time=False)
         user = get_user_model().objects.create_user(username=f"bewoner-{secrets.token_hex(6)}")
