@@ -166,11 +166,20 @@ if CONFIG.ENV == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+    # HSTS: after one visit over HTTPS the browser refuses plain HTTP to this host for a year, so
+    # a network in between cannot strip HTTPS from a login or code entry. Not for subdomains and
+    # not preloaded: the gemeente's other sites under the same domain are not ours to decide for.
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_on_one_line": {"()": "wijkkompas.web.log_filters.ClientErrorsOnOneLine"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"wijkkompas": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
