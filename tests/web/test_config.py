@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,19 @@ def test_the_missing_code_key_message_says_how_to_keep_printed_codes(
     with pytest.raises(WijkkompasError) as refused:
         load_config()
     assert "WIJKKOMPAS_CODE_KEYS_OLD" in str(refused.value)
+
+
+def test_every_setting_is_explained_in_the_readme() -> None:
+    from wijkkompas.paths import project_root
+    from wijkkompas.web.config import WebConfig
+
+    root = project_root()
+    if root is None:
+        pytest.skip("not running from a checkout")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    missing = [
+        f"WIJKKOMPAS_{name}"
+        for name in WebConfig.model_fields
+        if not re.search(rf"`WIJKKOMPAS_{name}\b", readme)
+    ]
+    assert missing == []
