@@ -16,8 +16,6 @@ DEMO_ACCOUNT_REFUSED = _(
     "Dit is een demo-account met een openbaar wachtwoord. Op deze site kunt u daarmee niet "
     "inloggen."
 )
-
-
 LOGIN_THROTTLED = _(
     "Er is te vaak geprobeerd in te loggen. Wacht een kwartier en probeer het dan opnieuw."
 )
