@@ -65,6 +65,17 @@ def test_in_production_an_existing_demo_session_ends(settings, demo_accounts: li
     assert client.get("/account/").status_code == 302
 
 
+def test_in_production_the_api_answers_a_demo_session_as_anyone(
+    settings, demo_accounts: list[str]
+) -> None:
+    client = Client()
+    client.post("/account/inloggen/", {"username": "admin", "password": DEMO_PASSWORD})
+    history = "/api/v1/plannen/999999/geschiedenis"
+    assert client.get(history).status_code == 404  # signed in: there is no such plan
+    settings.WIJKKOMPAS_ENV = "production"
+    assert client.get(history).status_code == 401
+
+
 def test_in_production_real_accounts_still_log_in(settings, demo_accounts: list[str]) -> None:
     services.create_person(username="echte-beheerder", password="een-lang-echt-wachtwoord")
     settings.WIJKKOMPAS_ENV = "production"
