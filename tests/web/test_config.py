@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from wijkkompas.errors import WijkkompasError
 from wijkkompas.web.config import DEVELOPMENT_SECRET_KEY, load_config
 
 GOOD_KEY = "k7Yq2-Vb9xLr_3NwPz8aTe5HmJc4UdSg6QfRo1Ki0WyXnBvClEjAsDuGhIt"
+GOOD_CODE_KEY = "Qm4_tR8zXc2-Lp7WvN3bYh6KsD9fGj5AeU1oVi0TwZyMnBxCqEr-SaHu"
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +29,7 @@ def production(monkeypatch: pytest.MonkeyPatch, **values: str | None) -> None:
     settings: dict[str, str | None] = {
         "ENV": "production",
         "SECRET_KEY": GOOD_KEY,
+        "CODE_KEY": GOOD_CODE_KEY,
         "ALLOWED_HOSTS": "wijk.example.nl",
     }
     settings.update(values)
@@ -80,6 +83,12 @@ def test_a_secure_production_configuration_is_accepted(monkeypatch: pytest.Monke
         ({"SECRET_KEY": "ab" * 40}, "too simple"),
         ({"DEBUG": "true"}, "WIJKKOMPAS_DEBUG is on"),
         ({"ALLOWED_HOSTS": ""}, "WIJKKOMPAS_ALLOWED_HOSTS is not set"),
+        ({"CODE_KEY": None}, "WIJKKOMPAS_CODE_KEY is not set"),
+        (
+            {"CODE_KEY": "change-me-" + "a1b2c3d4e5" * 5},
+            "WIJKKOMPAS_CODE_KEY looks like a placeholder",
+        ),
+        ({"CODE_KEY": "Zr8pLk2qWm"}, "WIJKKOMPAS_CODE_KEY is too short"),
     ],
 )
 def test_an_insecure_production_configuration_is_refused(
@@ -113,3 +122,51 @@ def test_django_settings_come_from_the_config() -> None:
     assert prefixes == {"vendor/leaflet", "vendor/utrecht", "vendor/tokens", "vendor/htmx"}
     assert Path(settings.STATIC_ROOT).name == "static"
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+
+
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_config().trusted_proxies == ()
+    monkeypatch.setenv("WIJKKOMPAS_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16,2001:db8::/64")
+    assert [str(n) for n in load_config().trusted_proxies] == [
+        "10.0.0.1/32",
+        "192.168.0.0/16",
+        "2001:db8::/64",
+    ]
+    monkeypatch.setenv("WIJKKOMPAS_TRUSTED_PROXIES", "10.0.0.1, proxy.example.nl")
+    with pytest.raises(WijkkompasError, match=r"WIJKKOMPAS_TRUSTED_PROXIES.*proxy\.example\.nl"):
+        load_config()
+
+
+def test_codes_have_their_own_key_with_retired_keys_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_config().code_keys == (DEVELOPMENT_SECRET_KEY,)  # development: as before
+    production(monkeypatch, CODE_KEYS_OLD=f"{GOOD_KEY}, ouder-nog")
+    config = load_config()
+    assert config.code_keys == (GOOD_CODE_KEY, GOOD_KEY, "ouder-nog")
+    assert GOOD_CODE_KEY not in repr(config) and GOOD_KEY not in repr(config)
+
+
+def test_the_missing_code_key_message_says_how_to_keep_printed_codes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    production(monkeypatch, CODE_KEY=None)
+    with pytest.raises(WijkkompasError) as refused:
+        load_config()
+    assert "WIJKKOMPAS_CODE_KEYS_OLD" in str(refused.value)
+
+
+def test_every_setting_is_explained_in_the_readme() -> None:
+    from wijkkompas.paths import project_root
+    from wijkkompas.web.config import WebConfig
+
+    root = project_root()
+    if root is None:
+        pytest.skip("not running from a checkout")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    missing = [
+        f"WIJKKOMPAS_{name}"
+        for name in WebConfig.model_fields
+        if not re.search(rf"`WIJKKOMPAS_{name}\b", readme)
+    ]
+    assert missing == []

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from wijkkompas.web.config import load_config
-from wijkkompas.web.serve import _bind_address, _server_environment
+from wijkkompas.web.serve import _bind_address, _server_environment, network_warnings
 
 
 def _free_port() -> int:
@@ -48,6 +48,26 @@ def test_the_server_runs_production_style_but_accepts_its_own_host(
     assert _server_environment(load_config(), "0.0.0.0")["WIJKKOMPAS_ALLOWED_HOSTS"].endswith("*")
     monkeypatch.setenv("WIJKKOMPAS_DEBUG", "true")
     assert _server_environment(load_config(), "127.0.0.1")["WIJKKOMPAS_DEBUG"] == "true"
+
+
+def test_serving_to_the_network_with_the_public_demo_key_warns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("WIJKKOMPAS_SECRET_KEY", "WIJKKOMPAS_ENV", "WIJKKOMPAS_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    config = load_config()
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        assert network_warnings(config, host, demo_accounts=True) == []
+    for host in ("0.0.0.0", "::", "192.0.2.7", "wijk.example.nl"):
+        [warning] = network_warnings(config, host, demo_accounts=False)
+        assert f"to the network ({host})" in warning
+        assert "public development key" in warning and "WIJKKOMPAS_SECRET_KEY" in warning
+    [_key, accounts] = network_warnings(config, "0.0.0.0", demo_accounts=True)
+    assert "published password" in accounts and "DEMO-2026-0001" in accounts
+    monkeypatch.setenv(
+        "WIJKKOMPAS_SECRET_KEY", "k7Yq2-Vb9xLr_3NwPz8aTe5HmJc4UdSg6QfRo1Ki0WyXnBvClE"
+    )
+    assert network_warnings(load_config(), "0.0.0.0", demo_accounts=False) == []
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ collected static files) in one go; see :mod:`wijkkompas.paths`.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,6 +21,7 @@ from wijkkompas.errors import WijkkompasError
 from wijkkompas.paths import project_root, var_dir
 
 Environment = Literal["development", "test", "production"]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DEVELOPMENT_SECRET_KEY = "wijkkompas-development-only-insecure-key-never-use-this-in-production"
 """Signs sessions and CSRF tokens on a developer's machine; refused outside development/test."""
@@ -35,6 +37,30 @@ _GENERATE_HINT = (
 )
 
 
+_CODE_KEY_MISSING = (
+    "It keys the hashes of residents' printed codes, apart from WIJKKOMPAS_SECRET_KEY, so that "
+    "rotating that key does not invalidate every letter. If this installation already made "
+    "codes, also set WIJKKOMPAS_CODE_KEYS_OLD to the current WIJKKOMPAS_SECRET_KEY, so that "
+    "those codes keep working."
+)
+
+
+def _weak_key(name: str, key: str, missing: str = "") -> str | None:
+    """What is wrong with a production key, in words that say how to fix it; None if fine."""
+    hint = _GENERATE_HINT.replace("WIJKKOMPAS_SECRET_KEY", f"WIJKKOMPAS_{name}")
+    if not key:
+        return " ".join(filter(None, [f"WIJKKOMPAS_{name} is not set.", missing, hint]))
+    if any(marker in key.lower() for marker in _PLACEHOLDER_MARKERS):
+        return f"WIJKKOMPAS_{name} looks like a placeholder. {hint}"
+    if len(key) < _MIN_SECRET_LENGTH or len(set(key)) < _MIN_SECRET_UNIQUE_CHARACTERS:
+        return (
+            f"WIJKKOMPAS_{name} is too short or too simple (it needs at least "
+            f"{_MIN_SECRET_LENGTH} characters, {_MIN_SECRET_UNIQUE_CHARACTERS} of them "
+            f"different). {hint}"
+        )
+    return None
+
+
 class WebConfig(BaseSettings):
     """Everything the web app can be told from outside, with defaults for a developer's machine."""
 
@@ -44,6 +70,13 @@ class WebConfig(BaseSettings):
 
     ENV: Environment = "development"
     SECRET_KEY: SecretStr | None = None
+    """Signs sessions and cookies. Rotating it logs everyone out, nothing more."""
+    CODE_KEY: SecretStr | None = None
+    """Keys the hashes of residents' printed codes, apart from ``SECRET_KEY`` so that rotating
+    that one leaves every letter valid. Required in production; elsewhere the secret key."""
+    CODE_KEYS_OLD: Annotated[list[SecretStr], NoDecode] | None = None
+    """Comma-separated retired code keys, still accepted for codes printed under them; a code is
+    moved to the current key when it is used. Drop a key once its letters are used or void."""
     DEBUG: bool | None = None
     """Default: on in development, off otherwise."""
     DATABASE_URL: str | None = None
@@ -60,13 +93,31 @@ class WebConfig(BaseSettings):
     """How many PDF reports this machine renders at once, over all web workers (about a second
     of CPU each); further requests get 503 with Retry-After. Keep it below the worker count so
     pages keep answering. Default: 1 (``wijkkompas serve`` starts two workers)."""
+    TRUSTED_PROXIES: Annotated[list[str], NoDecode] | None = None
+    """Comma-separated addresses or networks (``10.0.0.2``, ``10.0.0.0/24``) of the reverse
+    proxies in front of the app. Only requests from these have their ``X-Forwarded-For`` (the
+    client's address, used to count failed logins and codes) and ``X-Forwarded-Proto`` (HTTPS)
+    believed. Default: none, and both headers are ignored."""
 
-    @field_validator("ALLOWED_HOSTS", mode="before")
+    @field_validator("ALLOWED_HOSTS", "TRUSTED_PROXIES", "CODE_KEYS_OLD", mode="before")
     @classmethod
-    def _split_hosts(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         # A comma-separated list is what people write in an environment variable, not JSON.
         if isinstance(value, str):
-            return [host.strip() for host in value.split(",") if host.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("TRUSTED_PROXIES")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str] | None) -> list[str] | None:
+        for item in value or []:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network; list the proxies' addresses "
+                    f"(e.g. 10.0.0.2 or 10.0.0.0/24), not their names"
+                ) from None
         return value
 
     @model_validator(mode="after")
@@ -74,17 +125,13 @@ class WebConfig(BaseSettings):
         if self.ENV in ("development", "test"):
             return self
         problems: list[str] = []
-        key = self.SECRET_KEY.get_secret_value() if self.SECRET_KEY else ""
-        if not key:
-            problems.append(f"WIJKKOMPAS_SECRET_KEY is not set. {_GENERATE_HINT}")
-        elif any(marker in key.lower() for marker in _PLACEHOLDER_MARKERS):
-            problems.append(f"WIJKKOMPAS_SECRET_KEY looks like a placeholder. {_GENERATE_HINT}")
-        elif len(key) < _MIN_SECRET_LENGTH or len(set(key)) < _MIN_SECRET_UNIQUE_CHARACTERS:
-            problems.append(
-                f"WIJKKOMPAS_SECRET_KEY is too short or too simple (it needs at least "
-                f"{_MIN_SECRET_LENGTH} characters, {_MIN_SECRET_UNIQUE_CHARACTERS} of them "
-                f"different). {_GENERATE_HINT}"
-            )
+        for name, value, missing in (
+            ("SECRET_KEY", self.SECRET_KEY, ""),
+            ("CODE_KEY", self.CODE_KEY, _CODE_KEY_MISSING),
+        ):
+            problem = _weak_key(name, value.get_secret_value() if value else "", missing)
+            if problem:
+                problems.append(problem)
         if self.DEBUG:
             problems.append(
                 "WIJKKOMPAS_DEBUG is on, which shows tracebacks and settings to every visitor. "
@@ -116,6 +163,12 @@ class WebConfig(BaseSettings):
         return DEVELOPMENT_SECRET_KEY
 
     @property
+    def code_keys(self) -> tuple[str, ...]:
+        """The key codes are hashed with now, then the retired ones that are still accepted."""
+        current = self.CODE_KEY.get_secret_value() if self.CODE_KEY else self.secret_key
+        return (current, *(key.get_secret_value() for key in self.CODE_KEYS_OLD or []))
+
+    @property
     def debug(self) -> bool:
         return self.ENV == "development" if self.DEBUG is None else self.DEBUG
 
@@ -132,6 +185,12 @@ class WebConfig(BaseSettings):
         if self.ALLOWED_HOSTS is not None:
             return list(self.ALLOWED_HOSTS)
         return [] if self.ENV == "production" else list(LOCAL_HOSTS)
+
+    @property
+    def trusted_proxies(self) -> tuple[Network, ...]:
+        return tuple(
+            ipaddress.ip_network(item, strict=False) for item in self.TRUSTED_PROXIES or []
+        )
 
     @property
     def static_root(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -30,6 +31,46 @@ CONTENT_SECURITY_POLICY = "; ".join(
 That is a promise to visitors (no IP addresses sent elsewhere) and it also makes the browser test
 fail loudly if a template or a library ever starts loading something from outside.
 """
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+class TrustedProxyMiddleware:
+    """The client's address and scheme as the proxy in front saw them, and only from that proxy.
+
+    ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed only on a request whose
+    ``REMOTE_ADDR`` is in ``WIJKKOMPAS_TRUSTED_PROXIES``; from anyone else they are removed, so
+    a client cannot pretend to be another address (and escape the limits on failed logins) or to
+    use HTTPS. The client is the right-most address in ``X-Forwarded-For`` that is not a trusted
+    proxy: that one was appended by our own proxy, anything left of it the client may have sent.
+    The proxy's own address stays in ``META["WIJKKOMPAS_PROXY_ADDR"]``.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        proxies = settings.WIJKKOMPAS_TRUSTED_PROXIES
+        remote = _address(request.META.get("REMOTE_ADDR", ""))
+        if remote is None or not any(remote in network for network in proxies):
+            request.META.pop("HTTP_X_FORWARDED_FOR", None)
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
+            return self.get_response(request)
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        for entry in reversed([part for part in forwarded.split(",") if part.strip()]):
+            address = _address(entry)
+            if address is None:
+                break  # not what our proxy writes: keep the proxy's own address
+            if not any(address in network for network in proxies):
+                request.META["WIJKKOMPAS_PROXY_ADDR"] = request.META["REMOTE_ADDR"]
+                request.META["REMOTE_ADDR"] = str(address)
+                break
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import ipaddress
 import os
 import sys
 from pathlib import Path
 
 from wijkkompas.errors import WijkkompasError
-from wijkkompas.web.config import LOCAL_HOSTS, WebConfig, load_config
+from wijkkompas.web.config import DEVELOPMENT_SECRET_KEY, LOCAL_HOSTS, WebConfig, load_config
 from wijkkompas.web.i18n import compile_messages, stale_catalogues
 
 SETTINGS_MODULE = "wijkkompas.web.settings"
@@ -115,6 +116,41 @@ def _server_environment(config: WebConfig, host: str) -> dict[str, str]:
     return env
 
 
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def network_warnings(config: WebConfig, host: str, *, demo_accounts: bool) -> list[str]:
+    """What to say before serving beyond this machine with what only a demo should have.
+
+    ``make demo HOST=0.0.0.0`` is a handy way to show the demo on a laptop in a meeting, but it
+    also offers the published demo passwords and codes, and a site keyed with the development key
+    that anyone can read in the source, to everyone on the network.
+    """
+    if _is_loopback(host):
+        return []
+    warnings = []
+    if config.secret_key == DEVELOPMENT_SECRET_KEY:
+        warnings.append(
+            f"warning: serving to the network ({host}) with the public development key "
+            f"(WIJKKOMPAS_SECRET_KEY is not set): what it signs and the resident codes it keys "
+            f"are only as secret as the source code. Fine for showing the demo on a trusted "
+            f"network; for anything else set WIJKKOMPAS_SECRET_KEY (and WIJKKOMPAS_ENV=production)."
+        )
+    if demo_accounts:
+        warnings.append(
+            f"warning: the demo accounts (published password) and the public demo codes "
+            f"(DEMO-2026-0001 and on) work for everyone who can reach {host}. Never put real "
+            f"people's data in this database."
+        )
+    return warnings
+
+
 def _gunicorn_has_control_socket() -> bool:
     from gunicorn import config
 
@@ -140,6 +176,13 @@ def run(host: str, port: int, store: Path) -> None:
             _say(f"{exc} The site is served in Dutch only until then.")
     call_command("migrate", interactive=False, verbosity=0)
     collect_static()
+    from wijkkompas.web.apps.accounts.demo import demo_accounts_exist, demo_accounts_warning
+
+    in_production = demo_accounts_warning()
+    if in_production:
+        _say(f"warning: {in_production}")
+    for warning in network_warnings(config, host, demo_accounts=demo_accounts_exist()):
+        _say(warning)
     connections.close_all()
     if not config.store.is_file():
         _say(

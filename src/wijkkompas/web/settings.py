@@ -21,6 +21,10 @@ DEBUG = CONFIG.debug
 ALLOWED_HOSTS = CONFIG.allowed_hosts
 
 WIJKKOMPAS_ENV = CONFIG.ENV
+WIJKKOMPAS_TRUSTED_PROXIES = CONFIG.trusted_proxies
+"""Read per request by ``middleware.TrustedProxyMiddleware``; see ``config.py``."""
+WIJKKOMPAS_CODE_KEYS = CONFIG.code_keys
+"""Resident codes' hash keys, the current one first (``participation.services.codes``)."""
 WIJKKOMPAS_STORE = CONFIG.store
 """Read per request by the views, so tests (and a running server) can point it elsewhere."""
 WIJKKOMPAS_PDF_RENDERS = CONFIG.PDF_RENDERS
@@ -43,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "wijkkompas.web.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "wijkkompas.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -54,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wijkkompas.web.apps.accounts.middleware.DemoSessionsEndMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wijkkompas.web.middleware.MissingStoreMiddleware",
 ]
@@ -152,6 +158,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# HTTPS as the proxy in front saw it: TrustedProxyMiddleware removes this header from every
+# request that does not come from a proxy in WIJKKOMPAS_TRUSTED_PROXIES, so nobody else can set it.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -160,11 +169,20 @@ if CONFIG.ENV == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+    # HSTS: after one visit over HTTPS the browser refuses plain HTTP to this host for a year, so
+    # a network in between cannot strip HTTPS from a login or code entry. Not for subdomains and
+    # not preloaded: the gemeente's other sites under the same domain are not ours to decide for.
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_on_one_line": {"()": "wijkkompas.web.log_filters.ClientErrorsOnOneLine"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"wijkkompas": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -2,12 +2,16 @@
 
 The password is in the README and on the login page, so these accounts are safe only where
 nothing real is stored; ``prepare_demo`` creates them only when the store holds the demo
-municipality and never with ``WIJKKOMPAS_ENV=production``.
+municipality. A demo database can still be served with ``WIJKKOMPAS_ENV=production`` (a copied
+``var/`` folder), so there every demo account is refused at login and its sessions end
+(:func:`demo_logins_refused`, ``LoginForm``, ``DemoSessionsEndMiddleware``), and start-up says
+that such accounts are in the database (:func:`demo_accounts_warning`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -60,7 +64,7 @@ def create_demo_users(area_code: str, organisations: dict[str, Organisation]) ->
 
 def demo_accounts_exist() -> bool:
     """Whether people can log in with the published demo password here."""
-    if settings.WIJKKOMPAS_ENV == "production":
+    if demo_logins_refused():
         return False
     return Person.objects.filter(is_demo=True, erased_at__isnull=True).exists()
 
@@ -72,3 +76,34 @@ def demo_context(is_demo: bool) -> dict[str, bool]:
 
 def demo_users_for_login() -> list[tuple[str, str]]:
     return [(d.username, str(d.label)) for d in DEMO_USERS]
+
+
+def demo_logins_refused() -> bool:
+    """Whether demo accounts and demo codes open nothing here: always in production."""
+    return bool(settings.WIJKKOMPAS_ENV == "production")
+
+
+def is_demo_account(user: Any) -> bool:
+    """Whether ``user`` is a demo account (a role account or a resident from a demo code)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Person.objects.filter(user_id=user.pk, is_demo=True).exists()
+
+
+def demo_accounts_warning() -> str | None:
+    """For production start-up: say that this database holds demo accounts, and what that means.
+
+    They cannot log in, but their presence means the database was made for the demo, which an
+    operator should know before putting real people's data in it.
+    """
+    if not demo_logins_refused():
+        return None
+    count = Person.objects.filter(is_demo=True, erased_at__isnull=True).count()
+    if not count:
+        return None
+    return (
+        f"the app database holds {count} demo accounts (their password is published); with "
+        f"WIJKKOMPAS_ENV=production they cannot log in and their sessions end. This database "
+        f"was made for the demo: give real data a fresh one (WIJKKOMPAS_DATABASE_URL or "
+        f"WIJKKOMPAS_VAR_DIR)."
+    )

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from wijkkompas.web.apps.accounts.demo import demo_logins_refused, is_demo_account
 from wijkkompas.web.forms import AccessibleFormMixin
+
+DEMO_ACCOUNT_REFUSED = _(
+    "Dit is een demo-account met een openbaar wachtwoord. Op deze site kunt u daarmee niet "
+    "inloggen."
+)
+LOGIN_THROTTLED = _(
+    "Er is te vaak geprobeerd in te loggen. Wacht een kwartier en probeer het dan opnieuw."
+)
 
 
 class LoginForm(AccessibleFormMixin, AuthenticationForm):
-    """Django's login form: one message for a wrong name or password, never which one."""
+    """Django's login form: one message for a wrong name or password, never which one.
+
+    With ``throttled`` the password is not even checked (``accounts.throttle``): the answer is
+    the same whether or not the user name exists.
+    """
 
     error_messages = {
         "invalid_login": _(
@@ -18,14 +34,31 @@ class LoginForm(AccessibleFormMixin, AuthenticationForm):
             "het opnieuw."
         ),
         "inactive": _("Dit account is gesloten. Neem contact op met de beheerder."),
+        "demo_account": DEMO_ACCOUNT_REFUSED,
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, throttled: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.throttled = throttled
         self.fields["username"].label = _("Gebruikersnaam")
         self.fields["password"].label = _("Wachtwoord")
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self) -> dict[str, Any]:
+        if self.throttled:
+            raise forms.ValidationError(LOGIN_THROTTLED, code="throttled")
+        return super().clean()
+
+    def confirm_login_allowed(self, user: AbstractBaseUser) -> None:
+        """Closed accounts, and in production the demo accounts, whose password is public."""
+        super().confirm_login_allowed(user)
+        if demo_logins_refused() and is_demo_account(user):
+            raise forms.ValidationError(self.error_messages["demo_account"], code="demo_account")
+
+    @property
+    def refused_as_demo(self) -> bool:
+        return self.has_error(forms.forms.NON_FIELD_ERRORS, "demo_account")
 
 
 class TokenForm(AccessibleFormMixin, forms.Form):

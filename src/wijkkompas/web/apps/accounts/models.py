@@ -91,3 +91,28 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}@{self.organisation_id or '-'}/{self.area_code or '*'}"
+
+
+class FailureCount(models.Model):
+    """Failed attempts per key per time window: throttles that hold across every worker process.
+
+    Used for logging in (per account, per client) and for entering a resident code (per client,
+    per client and code prefix); see :mod:`wijkkompas.web.apps.accounts.throttle`. ``key`` is a
+    keyed hash, so the table holds no user name, address or code.
+    """
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="one_failure_count_per_window"
+            )
+        ]
+        indexes = [models.Index(fields=["scope", "window_start"], name="failure_count_age")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.count}"

@@ -34,6 +34,7 @@ from wijkkompas.web.apps.accounts.forms import EraseForm, LoginForm, PersonalDat
 from wijkkompas.web.apps.accounts.models import Person
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.accounts.roles import Role
+from wijkkompas.web.apps.accounts.throttle import login_attempt
 from wijkkompas.web.forms import posted
 
 PENDING = "wk_login_pending"
@@ -58,15 +59,25 @@ def _complete_login(request: HttpRequest, user: object, device: TOTPDevice | Non
 @permission("account.login")
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    form = LoginForm(request, data=posted(request))
-    if request.method == "POST" and form.is_valid():
-        user = form.get_user()
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            return _complete_login(request, user, None)
-        request.session[PENDING] = user.pk
-        query = urlencode({"next": _next_url(request)})
-        return redirect(f"{reverse('accounts:login_code')}?{query}")
+    """Every posted password counts as a failure until it proves right (``accounts.throttle``)."""
+    attempt = None
+    if request.method == "POST":
+        attempt = login_attempt(request, request.POST.get("username", ""))
+    throttled = attempt is not None and not attempt.allowed
+    form = LoginForm(request, data=posted(request), throttled=throttled)
+    status = 429 if throttled else 200
+    if attempt is not None:
+        if form.is_valid():
+            attempt.succeeded()
+            user = form.get_user()
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                return _complete_login(request, user, None)
+            request.session[PENDING] = user.pk
+            query = urlencode({"next": _next_url(request)})
+            return redirect(f"{reverse('accounts:login_code')}?{query}")
+        if form.refused_as_demo:
+            status = 403
     return render(
         request,
         "accounts/login.html",
@@ -77,6 +88,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "demo_password": DEMO_PASSWORD,
             **demo_context(demo_accounts_exist()),
         },
+        status=status,
     )
 
 

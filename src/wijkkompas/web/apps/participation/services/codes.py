@@ -2,7 +2,7 @@
 
 A code is 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L), shown in groups
 of four: ``K7QM-3XWD-P9TA``. 32**12 ≈ 1.2e18 possible codes against a few thousand valid ones
-and a rate limit of a handful of tries per quarter hour: guessing one is hopeless.
+and a limit on wrong entries per quarter hour (:func:`entry_attempt`): guessing one is hopeless.
 """
 
 from __future__ import annotations
@@ -12,31 +12,29 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
-from wijkkompas.web.apps.accounts import roles
+from wijkkompas.web.apps.accounts import roles, throttle
 from wijkkompas.web.apps.accounts.models import Person, RoleAssignment
 from wijkkompas.web.apps.accounts.services import pseudonym_of
-from wijkkompas.web.apps.participation.models import CodeAttempt, ResidentCode
+from wijkkompas.web.apps.accounts.throttle import Attempt, Limit, client_of, keyed
+from wijkkompas.web.apps.participation.models import ResidentCode
 
 log = logging.getLogger(__name__)
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
-MAX_FAILURES = 5
-"""Failed entries allowed per client per window; the next one waits for the window to end."""
-WINDOW = timedelta(minutes=15)
-
-
-def _key() -> bytes:
-    return ("wijkkompas-resident-code:" + settings.SECRET_KEY).encode()
+PREFIX_LENGTH = 4
+"""The first group of a code as printed (``K7QM``-…): the unit of 'guessing around one code'."""
+CODE_PER_PREFIX = Limit("code-prefix", 5)
+"""Wrong codes per quarter hour from one client that begin with the same four characters."""
+CODE_PER_CLIENT = Limit("code-client", 50)
+"""Wrong codes per quarter hour from one client in all; past it, every code from there waits."""
 
 
 def normalise(code: str) -> str:
@@ -44,8 +42,30 @@ def normalise(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
+def _hash(key: str, code: str) -> str:
+    secret = ("wijkkompas-resident-code:" + key).encode()
+    return hmac.new(secret, normalise(code).encode(), hashlib.sha256).hexdigest()
+
+
 def code_hash(code: str) -> str:
-    return hmac.new(_key(), normalise(code).encode(), hashlib.sha256).hexdigest()
+    """How ``code`` is stored: keyed with the code key (``WIJKKOMPAS_CODE_KEY``).
+
+    Not with the secret key that signs sessions: that one must be easy to rotate (after a leak,
+    say), and rotating it must not silently invalidate every letter already on doormats.
+    """
+    return _hash(settings.WIJKKOMPAS_CODE_KEYS[0], code)
+
+
+def code_hashes(code: str) -> list[str]:
+    """``code`` under the current code key and under each retired one still accepted."""
+    return [_hash(key, code) for key in settings.WIJKKOMPAS_CODE_KEYS]
+
+
+def find(code: str) -> ResidentCode | None:
+    """The valid (not revoked) code, whichever accepted key it was stored under."""
+    return ResidentCode.objects.filter(
+        code_hash__in=code_hashes(code), revoked_at__isnull=True
+    ).first()
 
 
 def pretty(code: str) -> str:
@@ -80,47 +100,31 @@ def generate_codes(*, area_code: str, count: int, batch: str, is_demo: bool = Fa
 @transaction.atomic
 def add_known_code(*, code: str, area_code: str, batch: str, is_demo: bool = False) -> ResidentCode:
     """Register a code made elsewhere (imported from a mailing house); idempotent."""
-    found, _ = ResidentCode.objects.get_or_create(
-        code_hash=code_hash(code),
-        defaults={"area_code": area_code.upper(), "batch": batch, "is_demo": is_demo},
+    found = ResidentCode.objects.filter(code_hash__in=code_hashes(code)).first()
+    if found is not None:
+        return found
+    return ResidentCode.objects.create(
+        code_hash=code_hash(code), area_code=area_code.upper(), batch=batch, is_demo=is_demo
     )
-    return found
 
 
-def client_key(request: Any) -> str:
-    """A keyed hash of the client's address: enough to count attempts, useless to identify."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return hmac.new(_key(), address.encode(), hashlib.sha256).hexdigest()
+def entry_attempt(request: Any, code: str) -> Attempt:
+    """A typed code about to be looked up, counted per client and per client and code prefix.
 
-
-def _window(now: datetime) -> datetime:
-    seconds = int(WINDOW.total_seconds())
-    start = int(now.timestamp()) // seconds * seconds
-    return datetime.fromtimestamp(start, tz=now.tzinfo)
-
-
-def is_rate_limited(client: str, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    attempt = CodeAttempt.objects.filter(client=client, window_start=_window(now)).first()
-    return attempt is not None and attempt.failures >= MAX_FAILURES
-
-
-def record_failure(client: str, now: datetime | None = None) -> None:
-    """Count one failed entry, atomically, whichever process handles the request."""
-    now = now or timezone.now()
-    window = _window(now)
-    updated = CodeAttempt.objects.filter(client=client, window_start=window).update(
-        failures=F("failures") + 1
+    Behind one address (a community centre, a library, a proxy without
+    ``WIJKKOMPAS_TRUSTED_PROXIES``) many residents enter codes. Wrong codes hold up only codes
+    that begin the same (:data:`CODE_PER_PREFIX`, someone trying variants of one code) until
+    the client as a whole reaches :data:`CODE_PER_CLIENT` (someone trying many codes). A valid
+    code is counted like any other and then given back (``Attempt.succeeded``).
+    """
+    client = client_of(request)
+    prefix = normalise(code)[:PREFIX_LENGTH]
+    return throttle.attempt(
+        [
+            (CODE_PER_CLIENT, keyed("code-client", client)),
+            (CODE_PER_PREFIX, keyed("code-prefix", client, prefix)),
+        ]
     )
-    if not updated:
-        try:
-            with transaction.atomic():
-                CodeAttempt.objects.create(client=client, window_start=window, failures=1)
-        except IntegrityError:  # another process made the row first
-            CodeAttempt.objects.filter(client=client, window_start=window).update(
-                failures=F("failures") + 1
-            )
-    CodeAttempt.objects.filter(window_start__lt=window - WINDOW).delete()
 
 
 @dataclass(frozen=True)
@@ -130,19 +134,34 @@ class Redeemed:
     first_time: bool
 
 
-def redeem(code: str) -> Redeemed | None:
-    """The resident account behind ``code`` (made on first use), or None for an unknown code."""
+class DemoCodeRefused(Exception):
+    """A public demo code was entered where demo codes open nothing (production)."""
+
+
+def redeem(code: str, *, demo_allowed: bool = True) -> Redeemed | None:
+    """The resident account behind ``code`` (made on first use), or None for an unknown code.
+
+    With ``demo_allowed`` false a demo code (printed in the README) raises
+    :class:`DemoCodeRefused` before any account is made.
+    """
     plain = normalise(code)
     if len(plain) < 6:
         return None
     with transaction.atomic():
         found = (
             ResidentCode.objects.select_for_update()
-            .filter(code_hash=code_hash(plain), revoked_at__isnull=True)
+            .filter(code_hash__in=code_hashes(plain), revoked_at__isnull=True)
             .first()
         )
         if found is None:
             return None
+        if found.is_demo and not demo_allowed:
+            raise DemoCodeRefused
+        if found.code_hash != code_hash(plain):
+            # Made under a retired key: from now on under the current one, so that the old key
+            # can be dropped once the letters it made are used or void.
+            found.code_hash = code_hash(plain)
+            found.save(update_fields=["code_hash"])
         if found.user_id is not None and found.user.is_active:
             return Redeemed(found, found.user, first_time=False)
         user = get_user_model().objects.create_user(username=f"bewoner-{secrets.token_hex(6)}")

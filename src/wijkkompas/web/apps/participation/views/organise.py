@@ -13,7 +13,6 @@ from wijkkompas.web.apps.participation.forms import FeasibilityForm, PaperBallot
 from wijkkompas.web.apps.participation.models import (
     BudgetProject,
     NeighbourhoodBudget,
-    ResidentCode,
 )
 from wijkkompas.web.apps.participation.services import budgets as service
 from wijkkompas.web.apps.participation.services import codes
@@ -83,9 +82,7 @@ def budget_paper(request: HttpRequest, budget_id: int) -> HttpResponse:
     problems: list[str] = []
     status = 200
     if request.method == "POST" and form.is_valid():
-        code = ResidentCode.objects.filter(
-            code_hash=codes.code_hash(form.cleaned_data["code"]), revoked_at__isnull=True
-        ).first()
+        code = codes.find(form.cleaned_data["code"])
         if code is None:
             problems = [_("Deze code kennen we niet.")]
         else:

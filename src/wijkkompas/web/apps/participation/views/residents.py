@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from wijkkompas.web.apps.accounts.demo import demo_context
+from wijkkompas.web.apps.accounts.demo import demo_context, demo_logins_refused
 from wijkkompas.web.apps.accounts.models import Person
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.accounts.services import update_personal_data
@@ -45,48 +47,66 @@ def home(request: HttpRequest) -> HttpResponse:
 @permission("resident.enter_code")
 @require_http_methods(["GET", "POST"])
 def enter_code(request: HttpRequest) -> HttpResponse:
-    """Sign in with the code from the letter; failures are counted in the database."""
-    client = codes.client_key(request)
+    """Sign in with the code from the letter; failures are counted in the database.
+
+    A code is counted before it is looked up and given back when it is valid
+    (``codes.entry_attempt``), so parallel guesses cannot slip past the limit and other
+    residents' typing errors never keep a valid code out.
+    """
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if codes.is_rate_limited(client):
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "U heeft te vaak een verkeerde code ingevuld. Probeer het over 15 minuten opnieuw."
-                ),
-            )
-            status = 429
-        elif form.is_valid():
-            redeemed = codes.redeem(form.cleaned_data["code"])
-            if redeemed is None:
-                codes.record_failure(client)
-                form.add_error(
-                    "code",
-                    _(
-                        "Deze code kennen we niet. Kijk of u de code goed heeft overgenomen uit de brief."
-                    ),
-                )
-                status = 400
-            else:
-                if request.user.is_authenticated:
-                    logout(request)
-                login(request, redeemed.user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, _("Gelukt. U doet nu mee als bewoner."))
-                target = request.POST.get("next", "")
-                if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                    target = ""
-                return redirect(target or "participation:home")
-        else:
-            status = 400
+        outcome = _check_code(request, form) if form.is_valid() else 400
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
     return render(
         request,
         "participation/code.html",
         {"form": form, "next": request.GET.get("next", request.POST.get("next", ""))},
         status=status,
     )
+
+
+def _check_code(request: HttpRequest, form: CodeForm) -> HttpResponse | int:
+    """The signed-in redirect, or the status of the page that shows what is wrong."""
+    attempt = codes.entry_attempt(request, form.cleaned_data["code"])
+    if not attempt.allowed:
+        form.add_error(
+            None,
+            _("U heeft te vaak een verkeerde code ingevuld. Probeer het over 15 minuten opnieuw."),
+        )
+        return 429
+    try:
+        redeemed = codes.redeem(form.cleaned_data["code"], demo_allowed=not demo_logins_refused())
+    except codes.DemoCodeRefused:
+        form.add_error(
+            "code",
+            _(
+                "Dit is een openbare democode. Op deze site kunt u daarmee niet meedoen. "
+                "Gebruik de code uit uw brief."
+            ),
+        )
+        return 403
+    if redeemed is None:
+        form.add_error(
+            "code",
+            _("Deze code kennen we niet. Kijk of u de code goed heeft overgenomen uit de brief."),
+        )
+        return 400
+    attempt.succeeded()
+    return _signed_in(request, redeemed.user)
+
+
+def _signed_in(request: HttpRequest, user: Any) -> HttpResponse:
+    if request.user.is_authenticated:
+        logout(request)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Gelukt. U doet nu mee als bewoner."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = ""
+    return redirect(target or "participation:home")
 
 
 @permission("resident.self")
