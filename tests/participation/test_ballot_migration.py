@@ -17,7 +17,9 @@ import pytest
 
 from .live_server import HERE, database, environment
 
-pytestmark = pytest.mark.slow
+# One election (or migration) per database, shared by the tests of this module: keep them
+# on one xdist worker (`make test` runs with --dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ballot-migration")]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -25,7 +25,9 @@ import pytest
 from . import attack
 from .live_server import csrf_token, database, environment, run_setup, serving, signed_in
 
-pytestmark = pytest.mark.slow
+# One election (or migration) per database, shared by the tests of this module: keep them
+# on one xdist worker (`make test` runs with --dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ballot-secrecy")]
 
 N_VOTERS = 40
 
