@@ -44,7 +44,7 @@ def test_a_code_votes_once_and_a_second_ballot_is_refused() -> None:
     with pytest.raises(budgets.BallotRefused) as refused:
         budgets.cast_ballot(budget=budget, code=code, choice=budgets.Choice((2,)), channel="paper")
     assert refused.value.reason == "already_voted"
-    assert Ballot.objects.filter(budget=budget).count() == 1
+    assert budgets.ballot_counts(budget) == (1, 0)  # one ballot, online
 
 
 def test_a_ballot_that_breaks_the_rules_is_refused_with_the_rules_it_breaks() -> None:
@@ -165,7 +165,7 @@ def test_a_resident_votes_through_the_web_and_is_told_why_a_ballot_is_refused() 
     assert client.post(url, {"project": ["1", "3"]}).status_code == 302
     again = client.post(url, {"project": ["2"]})
     assert again.status_code == 409
-    assert Ballot.objects.filter(budget=budget).count() == 1
+    assert budgets.ballot_counts(budget) == (1, 0)
 
 
 def test_a_coordinator_enters_a_paper_ballot_under_the_same_rules() -> None:
@@ -183,7 +183,10 @@ def test_a_coordinator_enters_a_paper_ballot_under_the_same_rules() -> None:
     too_much = client.post(url, {"code": "CODE-TEST-0000", "project": ["1", "2"]})
     assert too_much.status_code == 400 and "€ 11 000" in too_much.content.decode()
     assert client.post(url, {"code": "code test 0000", "project": ["1"]}).status_code == 302
-    assert Ballot.objects.get(budget=budget).channel == "paper"
+    assert budgets.ballot_counts(budget) == (1, 1)  # one ballot, on paper
+    manage = client.get(f"/meedoen/begrotingen/{budget.pk}/beheer/").content.decode()
+    assert "1 stemmen geteld, waarvan 1 op papier" in manage  # counted inside the sealed box
+    assert "versleuteld in de stembus" in manage
     assert VoteMark.objects.filter(code=code).count() == 1
     twice = client.post(url, {"code": "CODE-TEST-0000", "project": ["3"]})
     assert twice.status_code == 400 and "al gestemd" in twice.content.decode()

@@ -6,7 +6,9 @@ Privacy is designed into the tables rather than promised in a policy:
   address, a name or a BSN;
 * a ballot or survey answer has a random id, no timestamp and no link to the code or the
   account that cast it; the code only records *that* it voted (:class:`VoteMark`,
-  :class:`SurveyMark`), in the same transaction, so a ballot is counted exactly once.
+  :class:`SurveyMark`), in the same transaction, so a ballot is counted exactly once;
+* while a vote is open a ballot exists only sealed (:class:`SealedBallot`); at the close the
+  ballots are written at once, in random order, so no id or row order ties one to a mark.
 """
 
 from wijkkompas.web.apps.participation.models.budget import (
@@ -14,6 +16,7 @@ from wijkkompas.web.apps.participation.models.budget import (
     BallotEntry,
     BudgetProject,
     NeighbourhoodBudget,
+    SealedBallot,
     VoteMark,
 )
 from wijkkompas.web.apps.participation.models.codes import CodeAttempt, ResidentCode
@@ -35,6 +38,7 @@ __all__ = [
     "InitiativeEvent",
     "NeighbourhoodBudget",
     "ResidentCode",
+    "SealedBallot",
     "Support",
     "Survey",
     "SurveyMark",

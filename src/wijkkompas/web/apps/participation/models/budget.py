@@ -118,8 +118,29 @@ class BudgetProject(models.Model):
         return str(self.number)
 
 
+class SealedBallot(models.Model):
+    """A ballot while the vote is open: encrypted, padded, opened only when the vote closes.
+
+    It is written in the same transaction as the code's :class:`VoteMark`, so the database ties
+    the two together (PostgreSQL's transaction id, the physical order of rows, SQLite's rowid);
+    the box is what keeps that tie from revealing a choice. See ``services.ballot_box``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    budget = models.ForeignKey(NeighbourhoodBudget, on_delete=models.PROTECT, related_name="+")
+    box = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"verzegelde stem {self.pk}"
+
+
 class Ballot(models.Model):
-    """One anonymous ballot: a random id, no time, no link to a code or a person."""
+    """One anonymous ballot: a random id, no time, no link to a code or a person.
+
+    Ballots are written only when the vote closes, all at once and in random order (see
+    ``services.ballot_box``): neither their ids nor their place in the table follow the moment
+    anyone voted.
+    """
 
     class Channel(models.TextChoices):
         ONLINE = "online", _("online")
@@ -136,8 +157,12 @@ class Ballot(models.Model):
 
 
 class BallotEntry(models.Model):
-    """One project on a ballot: ``position`` is the rank (ordinal) or the order chosen."""
+    """One project on a ballot: ``position`` is the rank (ordinal) or the order chosen.
 
+    A random key, not a sequence: a ballot's lowest entry id must not tell when it was written.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="entries")
     project = models.ForeignKey(BudgetProject, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField()
@@ -156,7 +181,9 @@ class VoteMark(models.Model):
     """That a code has voted in a budget — and nothing about how.
 
     The unique constraint is what makes "one ballot per code" hold under concurrency: the mark
-    and the ballot are written in one transaction, and a second mark for the same code fails.
+    and the sealed ballot are written in one transaction, and a second mark for the same code
+    fails. Its id follows time, which is harmless: it says who voted when, and the ballots it
+    could be compared with carry no order (see :class:`Ballot`).
     """
 
     budget = models.ForeignKey(NeighbourhoodBudget, on_delete=models.PROTECT, related_name="+")

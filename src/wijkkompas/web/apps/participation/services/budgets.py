@@ -1,23 +1,31 @@
 """Neighbourhood budgets: phases, proposals, feasibility, ballots and the outcome.
 
 Casting a ballot is the one place where correctness under concurrency matters most. The vote
-mark (code × budget, unique) and the anonymous ballot are written in one transaction: when 200
+mark (code × budget, unique) and the sealed ballot are written in one transaction: when 200
 ballots arrive at once, a second ballot for the same code fails on the unique constraint and
 rolls back whole, so every code is counted exactly once. On SQLite the transaction takes the
 write lock at its start (``transaction_mode = IMMEDIATE`` in the settings), on PostgreSQL the
 constraint does the work.
+
+Secrecy is the other half. Whatever is written in one transaction stays tied together in the
+database, so while the vote is open a ballot exists only as a sealed box (``ballot_box``); the
+close opens the boxes and writes the ballots at once, in random order, with random keys. Closing
+and casting exclude each other (a shared lock on the budget row while casting, an exclusive one
+while closing), so no box is left behind unopened.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from wijkkompas.budgeting import Ballot as PbBallot
 from wijkkompas.budgeting import Instance, Project, explain
@@ -32,8 +40,11 @@ from wijkkompas.web.apps.participation.models import (
     BudgetProject,
     NeighbourhoodBudget,
     ResidentCode,
+    SealedBallot,
     VoteMark,
 )
+from wijkkompas.web.apps.participation.services import ballot_box
+from wijkkompas.web.apps.participation.services.ballot_box import BallotContent
 from wijkkompas.web.apps.plans.validation import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -121,8 +132,14 @@ def set_feasibility(*, project: BudgetProject, feasible: bool, reason: str, acto
 
 
 @transaction.atomic
-def set_phase(*, budget: NeighbourhoodBudget, phase: str, actor: Any) -> None:
-    """Phases only move forward: a vote that has begun cannot be reopened for new projects."""
+def set_phase(
+    *, budget: NeighbourhoodBudget, phase: str, actor: Any, rng: random.Random | None = None
+) -> None:
+    """Phases only move forward: a vote that has begun cannot be reopened for new projects.
+
+    Moving to the result opens the ballot box (:func:`open_ballot_box`); ``rng`` shuffles the
+    ballots and is a cryptographic generator unless a test passes its own.
+    """
     budget = NeighbourhoodBudget.objects.select_for_update().get(pk=budget.pk)
     if phase not in PHASE_ORDER:
         raise InvalidInput({"phase": ["Onbekende fase."]})
@@ -137,9 +154,90 @@ def set_phase(*, budget: NeighbourhoodBudget, phase: str, actor: Any) -> None:
         if not budget.projects.filter(feasible=True).exists():
             raise InvalidInput({"phase": ["Er staat geen uitvoerbaar project op de stembrief."]})
         budget.ballot_rules()  # refuses inconsistent rules before anyone votes
+    if phase == Phase.RESULT:
+        open_ballot_box(budget, rng or random.SystemRandom())
+        transaction.on_commit(compact_ballot_tables)
     budget.phase = phase
     budget.save(update_fields=["phase"])
     log.info("budget %s moved to phase %s by %s", budget.pk, phase, pseudonym_of(actor))
+
+
+def open_ballot_box(budget: NeighbourhoodBudget, rng: random.Random) -> int:
+    """Open every sealed ballot of ``budget`` and write all its ballots anew in random order.
+
+    Call inside the transaction that closes the vote, with the budget row locked. The ballots
+    are first sorted by their content, so the order they came in is gone before ``rng`` shuffles
+    them; ballots already written in the clear (by the migration that introduced the box, for a
+    vote that was open then) are shuffled together with the rest. Returns the number of ballots.
+    """
+    sealed = list(SealedBallot.objects.filter(budget=budget))
+    try:
+        contents = [ballot_box.open_box(s.box, budget_id=budget.pk) for s in sealed]
+    except ballot_box.BoxUnreadable:
+        log.error("budget %s: a sealed ballot does not open with the secret key", budget.pk)
+        raise InvalidInput(
+            {
+                "phase": [
+                    _(
+                        "De stembus gaat niet open: de geheime sleutel van de site is veranderd "
+                        "sinds het stemmen begon. Zet de oude sleutel terug (of in "
+                        "SECRET_KEY_FALLBACKS) en probeer het opnieuw."
+                    )
+                ]
+            }
+        ) from None
+    for ballot in Ballot.objects.filter(budget=budget).prefetch_related("entries"):
+        entries = sorted(ballot.entries.all(), key=lambda e: e.position)
+        contents.append(
+            BallotContent(ballot.channel, tuple((e.project_id, e.points) for e in entries))
+        )
+    contents.sort(key=BallotContent.canonical)
+    rng.shuffle(contents)
+    _erase_deleted_rows()
+    SealedBallot.objects.filter(budget=budget).delete()
+    Ballot.objects.filter(budget=budget).delete()
+    ballots = Ballot.objects.bulk_create(
+        Ballot(budget_id=budget.pk, channel=content.channel) for content in contents
+    )
+    BallotEntry.objects.bulk_create(
+        BallotEntry(ballot=ballot, project_id=project_id, position=position, points=points)
+        for ballot, content in zip(ballots, contents, strict=True)
+        for position, (project_id, points) in enumerate(content.entries)
+    )
+    log.info("budget %s: ballot box opened, %d ballots in random order", budget.pk, len(ballots))
+    return len(ballots)
+
+
+def _erase_deleted_rows() -> None:
+    """SQLite: overwrite deleted rows with zeros, so the file keeps no trace of the old order.
+
+    Debian builds SQLite with this on; others do not. PostgreSQL has no such switch, hence
+    :func:`compact_ballot_tables` after the close.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+
+
+def compact_ballot_tables() -> None:
+    """PostgreSQL: rewrite the ballot tables, so deleted boxes and rows leave the data files.
+
+    A deleted row stays in PostgreSQL's files, with its transaction id, until the table is
+    vacuumed; ``VACUUM FULL`` writes the live rows to new files at once. It runs after the close
+    has committed (it cannot run inside a transaction); if it fails, the close stands and
+    autovacuum removes the rows later.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (SealedBallot, Ballot, BallotEntry)
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM FULL {tables}")
+    except DatabaseError:
+        log.warning("VACUUM FULL of the ballot tables failed; autovacuum will clean up later")
 
 
 def check_choice(budget: NeighbourhoodBudget, choice: Choice) -> list[Violation]:
@@ -163,26 +261,57 @@ def cast_ballot(
     violations = check_choice(budget, choice)
     if violations:
         raise BallotRefused("rules", violations)
-    projects = {p.number: p for p in ballot_paper(budget)}
+    paper = ballot_paper(budget)
+    projects = {p.number: p for p in paper}
+    content = BallotContent(
+        channel,
+        tuple(
+            (projects[number].pk, None if choice.points is None else choice.points[position])
+            for position, number in enumerate(choice.projects)
+        ),
+    )
+    box = ballot_box.seal(content, budget_id=budget.pk, slots=len(paper))
     try:
         with transaction.atomic():
-            phase = NeighbourhoodBudget.objects.values_list("phase", flat=True).get(pk=budget.pk)
-            if phase != Phase.VOTE:
+            if phase_for_casting(budget.pk) != Phase.VOTE:
                 raise BallotRefused("closed")
             VoteMark.objects.create(budget_id=budget.pk, code_id=code.pk)
-            ballot = Ballot.objects.create(budget_id=budget.pk, channel=channel)
-            BallotEntry.objects.bulk_create(
-                BallotEntry(
-                    ballot=ballot,
-                    project=projects[number],
-                    position=position,
-                    points=None if choice.points is None else choice.points[position],
-                )
-                for position, number in enumerate(choice.projects)
-            )
+            SealedBallot.objects.create(budget_id=budget.pk, box=box)
     except IntegrityError:
         raise BallotRefused("already_voted") from None
-    log.debug("ballot counted in budget %s (%s)", budget.pk, channel)
+    # No channel, no choice, no code: a log line with a time on it must not describe a ballot.
+    log.debug("ballot sealed in budget %s", budget.pk)
+
+
+def phase_for_casting(budget_id: int) -> str:
+    """The budget's phase, read under a shared lock on PostgreSQL until the ballot is in.
+
+    Casters share the lock, so they do not wait for each other; closing takes the row for
+    update, so it waits until every ballot that saw the vote open is in the box, and a ballot
+    that comes after the close sees the new phase. SQLite needs no lock: its transactions
+    start by taking the database's one write lock.
+    """
+    table = connection.ops.quote_name(NeighbourhoodBudget._meta.db_table)
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT phase FROM {table} WHERE id = %s{lock}", [budget_id])
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
+
+
+def ballot_counts(budget: NeighbourhoodBudget) -> tuple[int, int]:
+    """How many ballots are in (sealed or not) and how many of them came on paper.
+
+    The channel is inside the box, so while the vote is open the boxes are opened here, in
+    memory, to count it; nothing else is read from them.
+    """
+    channels = list(budget.ballots.values_list("channel", flat=True))
+    for box in SealedBallot.objects.filter(budget=budget).values_list("box", flat=True):
+        try:
+            channels.append(ballot_box.open_box(box, budget_id=budget.pk).channel)
+        except ballot_box.BoxUnreadable:  # counted, channel unknown; closing will say why
+            channels.append("")
+    return len(channels), channels.count(Ballot.Channel.PAPER)
 
 
 def has_voted(code: ResidentCode | None, budget: NeighbourhoodBudget) -> bool:

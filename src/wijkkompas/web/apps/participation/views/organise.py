@@ -56,6 +56,7 @@ def budget_manage(request: HttpRequest, budget_id: int) -> HttpResponse:
         except InvalidInput as exc:
             target = phase_form if "phase" in request.POST else feasibility_form
             target.add_service_errors(exc.errors)
+    ballots, paper_ballots = service.ballot_counts(budget)
     return render(
         request,
         "participation/budget_manage.html",
@@ -65,8 +66,8 @@ def budget_manage(request: HttpRequest, budget_id: int) -> HttpResponse:
             projects=list(budget.projects.all()),
             phase_form=phase_form,
             feasibility_form=feasibility_form,
-            ballots=budget.ballots.count(),
-            paper_ballots=budget.ballots.filter(channel="paper").count(),
+            ballots=ballots,
+            paper_ballots=paper_ballots,
         ),
         status=400 if request.method == "POST" else 200,
     )
