@@ -9,8 +9,6 @@ requests would all pass the check before any had counted and all be evaluated.
 
 from __future__ import annotations
 
-import signal
-import subprocess
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -25,15 +23,8 @@ from wijkkompas.web.apps.participation.services.codes import (
     CODE_PER_PREFIX,
 )
 
-from .test_ballot_integrity import (
-    TOKEN,
-    _environment,
-    _free_port,
-    _run,
-    _start_server,
-    _wait_until_up,
-    database_url,
-)
+from .live_server import TOKEN, environment, run_setup, serving
+from .test_ballot_integrity import database_url
 
 pytestmark = pytest.mark.slow
 
@@ -75,14 +66,10 @@ def _all_at_once(base: str, resident: str, codes: list[str]) -> Counter[int]:
 def test_parallel_wrong_codes_are_evaluated_no_more_often_than_the_limit(
     database_url: str, tmp_path: Path, demo_store: Path
 ) -> None:
-    env = _environment(database_url, tmp_path / "var", demo_store)
+    env = environment(database_url, tmp_path / "var", demo_store)
     env["WIJKKOMPAS_TRUSTED_PROXIES"] = "127.0.0.1"
-    good = _run(env, "1")["codes"][0]
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = _start_server(env, port)
-    try:
-        _wait_until_up(server, base)
+    good = run_setup(env, "make", "1")["codes"][0]
+    with serving(env) as (base, logs):
         # 48 guesses around one code (the same first four characters) from one resident.
         around_one = _all_at_once(base, "198.51.100.1", [f"WRON-OOOO-{n:04d}" for n in range(48)])
         # 60 guesses at many codes from another resident.
@@ -92,13 +79,7 @@ def test_parallel_wrong_codes_are_evaluated_no_more_often_than_the_limit(
         client, token = _ready_guesser(base, "198.51.100.3")
         entered = client.post("/meedoen/code/", data={"code": good, "csrfmiddlewaretoken": token})
         client.close()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            log, _ = server.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            log, _ = server.communicate()
+    log = logs[0]
 
     assert around_one == {400: CODE_PER_PREFIX.allowed, 429: 48 - CODE_PER_PREFIX.allowed}, log[
         -3000:

@@ -131,6 +131,7 @@ def state(far: Far, world: World) -> dict[str, Any]:
         m.Plan, m.PlanPartner, m.Agreement, m.AgreementStatus, m.Goal, m.Intervention,
         m.BudgetLine, m.Spending, m.TimelineEntry, m.HistoryEntry, pm.Initiative, pm.Comment,
         pm.InitiativeEvent, pm.Support, pm.NeighbourhoodBudget, pm.BudgetProject, pm.Ballot,
+        pm.SealedBallot,
         pm.ResidentCode, pm.Survey,
     ]  # fmt: skip
     counts = {t.__name__: t.objects.count() for t in tables}

@@ -147,6 +147,15 @@ def test_codes_have_their_own_key_with_retired_keys_after_it(
     assert GOOD_CODE_KEY not in repr(config) and GOOD_KEY not in repr(config)
 
 
+def test_retired_secret_keys_keep_sessions_and_sealed_ballots_valid(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    production(monkeypatch, SECRET_KEYS_OLD="de-vorige-sleutel, nog-een")
+    config = load_config()
+    assert config.secret_keys_old == ["de-vorige-sleutel", "nog-een"]
+    assert "de-vorige-sleutel" not in repr(config)
+
+
 def test_the_missing_code_key_message_says_how_to_keep_printed_codes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -70,7 +70,11 @@ class WebConfig(BaseSettings):
 
     ENV: Environment = "development"
     SECRET_KEY: SecretStr | None = None
-    """Signs sessions and cookies. Rotating it logs everyone out, nothing more."""
+    """Signs sessions and cookies and seals the ballots of an open vote. Rotating it logs
+    everyone out; during a vote keep the old key in ``SECRET_KEYS_OLD`` until the vote closes."""
+    SECRET_KEYS_OLD: Annotated[list[SecretStr], NoDecode] | None = None
+    """Comma-separated retired secret keys (Django's ``SECRET_KEY_FALLBACKS``): sessions signed
+    with them stay valid, and the ballots sealed with them open at the close."""
     CODE_KEY: SecretStr | None = None
     """Keys the hashes of residents' printed codes, apart from ``SECRET_KEY`` so that rotating
     that one leaves every letter valid. Required in production; elsewhere the secret key."""
@@ -99,7 +103,9 @@ class WebConfig(BaseSettings):
     client's address, used to count failed logins and codes) and ``X-Forwarded-Proto`` (HTTPS)
     believed. Default: none, and both headers are ignored."""
 
-    @field_validator("ALLOWED_HOSTS", "TRUSTED_PROXIES", "CODE_KEYS_OLD", mode="before")
+    @field_validator(
+        "ALLOWED_HOSTS", "TRUSTED_PROXIES", "CODE_KEYS_OLD", "SECRET_KEYS_OLD", mode="before"
+    )
     @classmethod
     def _split_list(cls, value: object) -> object:
         # A comma-separated list is what people write in an environment variable, not JSON.
@@ -161,6 +167,10 @@ class WebConfig(BaseSettings):
         if self.SECRET_KEY:
             return self.SECRET_KEY.get_secret_value()
         return DEVELOPMENT_SECRET_KEY
+
+    @property
+    def secret_keys_old(self) -> list[str]:
+        return [key.get_secret_value() for key in self.SECRET_KEYS_OLD or []]
 
     @property
     def code_keys(self) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ CONFIG = load_config()
 WEB_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = CONFIG.secret_key
+SECRET_KEY_FALLBACKS = CONFIG.secret_keys_old
 DEBUG = CONFIG.debug
 ALLOWED_HOSTS = CONFIG.allowed_hosts
 
