@@ -33,6 +33,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from wijkkompas.sources.base import SourceError
 
 if TYPE_CHECKING:
@@ -78,8 +80,7 @@ _SPLIT_ADVICE = (
 _PREFIX = rb"(?:[^\s<>/:=\"']+:)?"
 _ATTRS = rb"(?:\s+[^\s=<>/\"']+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*"
 _ROW_START = re.compile(rb"<" + _PREFIX + rb"row(?=[\s/>])(" + _ATTRS + rb")\s*/?>")
-_ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']([0-9]+)[\"']")
-_ROW_R_ANY = re.compile(rb"\sr\s*=")
+_ATTRIBUTE = re.compile(rb"\s+([^\s=<>/\"']+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL = re.compile(rb"<" + _PREFIX + rb"c(?=[\s/>])")
 _CELL_WITH_R = re.compile(rb"<" + _PREFIX + rb"c" + _ATTRS + rb"?\s+r\s*=")
 _CELL_REF = re.compile(
@@ -87,13 +88,29 @@ _CELL_REF = re.compile(
 )
 _DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension" + _ATTRS + rb"?\s+ref\s*=\s*[\"']([^\"']*)")
 _COMPLETE_TAG = re.compile(rb"<[^\s<>]*" + _ATTRS + rb"\s*[/?]?>")
+_TWO_R = re.compile(
+    rb"<"
+    + _PREFIX
+    + rb"(?:c|row)"
+    + _ATTRS
+    + rb"?\s+r\s*=\s*(?:\"[^\"]*\"|'[^']*')"
+    + _ATTRS
+    + rb"?\s+r\s*="
+)
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+
 _REF = re.compile(r"([A-Za-z]+)([0-9]+)")
 
 
 @dataclass
 class _Extent:
-    """How far one XML part reaches, from A1: what the reader will allocate for it."""
+    """How far one XML part reaches, from A1: what the reader will allocate for it.
+
+    Two ways to measure, fed the same complete tags: :meth:`feed_quick` vouches only for the
+    common form (every cell starts ``<c r="B12"``, once) and measures it with numpy in a few
+    vector operations; :meth:`feed` follows the reader's rules for any form (references in any
+    attribute position, cells without references, prefixed names) at regular-expression speed.
+    """
 
     rows: int = 0
     columns: int = 0
@@ -104,21 +121,78 @@ class _Extent:
     row_unplaced: int = 0
     """Cells of the current row without a reference; each may sit one column further."""
     declared: str | None = None
+    in_data: bool = False
+    """Past ``<sheetData``: a reader looks for ``<dimension>`` only before it."""
     odd_reference: bool = False
-    farthest: str = ""
+
+    def _dimension(self, text: bytes) -> None:
+        if self.in_data:
+            return
+        data_at = text.find(b"sheetData")
+        head = text if data_at == -1 else text[:data_at]
+        if self.declared is None and (found := _DIMENSION.search(head)):
+            self.declared = found.group(1).decode("latin-1")
+        self.in_data = data_at != -1
+
+    def feed_quick(self, text: bytes) -> bool:
+        """Measure text in which every cell tag is ``<c r="LETTERS DIGITS"`` and carries one
+        ``r``; False (nothing measured) when the text has anything else."""
+        self._dimension(text)
+        a = np.frombuffer(text + b"\0" * 16, dtype=np.uint8)
+        n = len(text)
+        colons = np.flatnonzero(a[:n] == ord(":"))
+        if np.any((a[colons + 1] == ord("c")) & _ends_tag(a[colons + 2])):
+            return False  # a prefixed element name such as <x:c>: the thorough path reads it
+        opens = np.flatnonzero(a[:n] == ord("<"))
+        cells = opens[(a[opens + 1] == ord("c")) & _ends_tag(a[opens + 2])]
+        simple = cells[
+            (a[cells + 2] == ord(" ")) & (a[cells + 3] == ord("r"))
+            & (a[cells + 4] == ord("=")) & (a[cells + 5] == ord('"'))
+        ]  # fmt: skip
+        if len(simple) != len(cells):
+            return False
+        # Every attribute named r, against the r of each simple cell and row: a second r in
+        # one tag (the reader keeps the last) makes the counts differ.
+        r = np.flatnonzero(a[:n] == ord("r"))
+        after = a[r + 1]
+        r_attributes = np.count_nonzero(
+            _is_space(a[r - 1]) & (_is_space(after) | (after == ord("=")))
+        )
+        if r_attributes != len(simple) + text.count(b'<row r="'):
+            return False
+        if not len(simple):
+            return True
+        window = a[simple[:, None] + 6 + np.arange(12)].astype(np.int64)
+        is_letter = (window >= ord("A")) & (window <= ord("Z"))
+        is_digit = (window >= ord("0")) & (window <= ord("9"))
+        letters = np.argmin(is_letter, axis=1)
+        end = np.argmin(is_digit | (np.arange(12) < letters[:, None]), axis=1)
+        closing = window[np.arange(len(simple)), end] == ord('"')
+        if not ((letters >= 1) & (letters <= 3) & (end > letters) & (end - letters <= 7)).all():
+            return False
+        if not closing.all():
+            return False
+        column = np.zeros(len(simple), dtype=np.int64)
+        row = np.zeros(len(simple), dtype=np.int64)
+        for k in range(10):
+            column = np.where(k < letters, column * 26 + window[:, k] - 64, column)
+            row = np.where((k >= letters) & (k < end), row * 10 + window[:, k] - 48, row)
+        self.rows = max(self.rows, int(row.max()))
+        self.columns = max(self.columns, int(column.max()))
+        return True
 
     def feed(self, text: bytes) -> None:
-        """Complete tags only (text may stop anywhere between tags)."""
-        if self.declared is None and (found := _DIMENSION.search(text)):
-            self.declared = found.group(1).decode("latin-1")
+        """Measure any well-formed text, as the reader places cells."""
+        self._dimension(text)
+        if _TWO_R.search(text):
+            self.odd_reference = True
         start = 0
         for row in _ROW_START.finditer(text):
             self._cells(text, start, row.start())
-            attributes = row.group(1)
-            number = _ROW_NUMBER.search(attributes)
-            if number is None and _ROW_R_ANY.search(attributes):
+            numbers = [a + b for key, a, b in _ATTRIBUTE.findall(row.group(1)) if key == b"r"]
+            if numbers and not numbers[-1].isdigit():
                 self.odd_reference = True
-            self.row = int(number.group(1)) if number else self.row + 1
+            self.row = int(numbers[-1]) if numbers and numbers[-1].isdigit() else self.row + 1
             self.rows = max(self.rows, self.row)
             self.row_columns = self.row_unplaced = 0
             start = row.end()
@@ -145,6 +219,18 @@ class _Extent:
     @property
     def cells(self) -> int:
         return self.rows * self.columns
+
+
+def _is_space(codes: np.ndarray) -> np.ndarray:
+    """XML white space: space, tab, line feed, carriage return."""
+    result: np.ndarray = (codes == 32) | (codes == 9) | (codes == 10) | (codes == 13)
+    return result
+
+
+def _ends_tag(codes: np.ndarray) -> np.ndarray:
+    """What may follow an element name: white space, '>' or '/'."""
+    result: np.ndarray = _is_space(codes) | (codes == ord(">")) | (codes == ord("/"))
+    return result
 
 
 def _column_number(letters: bytes | str) -> int:
@@ -202,57 +288,94 @@ def read_excel(data: bytes, name: str, **options: Any) -> dict[str, pd.DataFrame
     return sheets
 
 
+def sheet_extents(data: bytes, name: str, quick: bool = True) -> dict[str, tuple[int, int]]:
+    """Rows and columns each XML part of an .xlsx spans from A1, as the guard measures them
+    (every part, sheets by their names; the size limits apply). ``quick=False`` measures every
+    part the thorough way, so a test can compare the two."""
+    return {
+        label: (extent.rows, extent.columns) for label, extent in _xlsx_extents(data, name, quick)
+    }
+
+
 def _check_xlsx(data: bytes, name: str) -> None:
+    cells = 0
+    for sheet, extent in _xlsx_extents(data, name, quick=True):
+        cells += _check_extent(extent, name, sheet)
+        if cells > MAX_CELLS:
+            raise SourceError(
+                f"{name}: its sheets together span {cells:,} cells (counted from A1 to each "
+                f"sheet's last cell); wijkkompas reads at most {MAX_CELLS:,} cells per "
+                f"workbook (a whole-country kwb file spans about 2.5 million). "
+                f"{_SPLIT_ADVICE}"
+            )
+
+
+def _xlsx_extents(data: bytes, name: str, quick: bool) -> Iterator[tuple[str, _Extent]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise SourceError(
-            f"{name}: not a readable Excel workbook (the zip container is damaged: {exc}). "
+            f"{name}: cannot read it as an Excel workbook: its zip container is damaged ({exc}). "
             "Download it again, or save it again as .xlsx or as CSV."
         ) from None
     with archive:
         parts = archive.infolist()
-        if len(parts) > MAX_PARTS:
-            raise SourceError(
-                f"{name}: the workbook holds {len(parts):,} parts; a spreadsheet program writes "
-                f"a few dozen and wijkkompas reads at most {MAX_PARTS:,}. {_SPLIT_ADVICE}"
-            )
-        if any(p.filename.lower().endswith(".bin") and "worksheets/" in p.filename for p in parts):
-            raise SourceError(
-                f"{name}: this is a binary Excel workbook (.xlsb), which wijkkompas does not "
-                "read. Save it as .xlsx (Excel workbook) or as CSV and import that."
-            )
-        declared = sum(p.file_size for p in parts)
-        if declared > MAX_UNCOMPRESSED_BYTES:
-            raise SourceError(_too_large(name, declared, len(data), "says it unpacks to"))
-        sheet_names = _sheet_names(data, parts)
-        total = 0
-        cells = 0
-        for part in parts:
-            extent = _Extent()
-            inflated = 0
-            pending = b""
-            for chunk in _inflate(data, part, name):
-                inflated += len(chunk)
-                total += len(chunk)
-                if total > MAX_UNCOMPRESSED_BYTES:
-                    raise SourceError(_too_large(name, total, len(data), "unpacks to more than"))
-                if inflated > RATIO_GRACE_BYTES + MAX_COMPRESSION_RATIO * part.compress_size:
-                    raise SourceError(_bomb(name, part, inflated))
-                pending = _scan(extent, pending + chunk, name, part.filename)
-            extent.feed(pending)
-            cells += _check_extent(extent, name, sheet_names.get(part.filename, part.filename))
-            if cells > MAX_CELLS:
-                raise SourceError(
-                    f"{name}: its sheets together span {cells:,} cells (counted from A1 to each "
-                    f"sheet's last cell); wijkkompas reads at most {MAX_CELLS:,} cells per "
-                    f"workbook (a whole-country kwb file spans about 2.5 million). "
-                    f"{_SPLIT_ADVICE}"
-                )
+    if len(parts) > MAX_PARTS:
+        raise SourceError(
+            f"{name}: the workbook holds {len(parts):,} parts; a spreadsheet program writes "
+            f"a few dozen and wijkkompas reads at most {MAX_PARTS:,}. {_SPLIT_ADVICE}"
+        )
+    if any(p.filename.lower().endswith(".bin") and "worksheets/" in p.filename for p in parts):
+        raise SourceError(
+            f"{name}: this is a binary Excel workbook (.xlsb), which wijkkompas does not "
+            "read. Save it as .xlsx (Excel workbook) or as CSV and import that."
+        )
+    declared = sum(p.file_size for p in parts)
+    if declared > MAX_UNCOMPRESSED_BYTES:
+        raise SourceError(_too_large(name, declared, len(data), "says it unpacks to"))
+    sheet_names = _sheet_names(data, parts)
+    total = 0
+    for part in parts:
+        # The quick path measures nearly every part; a part it cannot vouch for is read again
+        # the thorough way (same bytes, same limits).
+        extent, inflated = _measure(data, part, name, total, quick=quick)
+        if extent is None:
+            extent, inflated = _measure(data, part, name, total, quick=False)
+        assert extent is not None
+        total += inflated
+        yield sheet_names.get(part.filename, part.filename), extent
 
 
-def _scan(extent: _Extent, buffer: bytes, name: str, part: str) -> bytes:
-    """Feed the complete tags of ``buffer``; return the unfinished tag at its end, if any."""
+def _measure(
+    data: bytes, part: zipfile.ZipInfo, name: str, before: int, quick: bool
+) -> tuple[_Extent | None, int]:
+    """The part's extent and inflated size; None from the quick path when it cannot vouch."""
+    extent = _Extent()
+    inflated = 0
+    pending = b""
+    for chunk in _inflate(data, part, name):
+        inflated += len(chunk)
+        if before + inflated > MAX_UNCOMPRESSED_BYTES:
+            raise SourceError(
+                _too_large(name, before + inflated, len(data), "unpacks to more than")
+            )
+        if inflated > RATIO_GRACE_BYTES + MAX_COMPRESSION_RATIO * part.compress_size:
+            raise SourceError(_bomb(name, part, inflated))
+        complete, pending = _split_tags(pending + chunk, name, part.filename)
+        if quick and not extent.feed_quick(complete):
+            return None, inflated
+        if not quick:
+            extent.feed(complete)
+    if quick and not extent.feed_quick(pending):
+        return None, inflated
+    if not quick:
+        extent.feed(pending)
+    return extent, inflated
+
+
+def _split_tags(buffer: bytes, name: str, part: str) -> tuple[bytes, bytes]:
+    """``buffer`` cut after its last complete tag: what can be scanned now, and the unfinished
+    tag that must wait for the next chunk."""
     if _DTD.search(buffer):
         raise SourceError(
             f"{name}: the part {part} declares a DTD or entities, which no spreadsheet "
@@ -261,15 +384,13 @@ def _scan(extent: _Extent, buffer: bytes, name: str, part: str) -> bytes:
         )
     last = buffer.rfind(b"<")
     if last == -1 or _COMPLETE_TAG.match(buffer, last):
-        extent.feed(buffer)
-        return b""
+        return buffer, b""
     if len(buffer) - last > MAX_TAG_BYTES:
         raise SourceError(
             f"{name}: the part {part} has an XML tag longer than {MAX_TAG_BYTES // MiB} MiB, "
             f"which no spreadsheet program writes. {_SPLIT_ADVICE}"
         )
-    extent.feed(buffer[:last])
-    return buffer[last:]
+    return buffer[:last], buffer[last:]
 
 
 def _check_extent(extent: _Extent, name: str, sheet: str) -> int:
