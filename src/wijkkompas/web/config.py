@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from wijkkompas.errors import WijkkompasError
@@ -56,6 +56,12 @@ class WebConfig(BaseSettings):
     """Where run-time files go. Default: ``<checkout>/var``."""
     NODE_MODULES: Path | None = None
     """The npm packages served as static files. Default: ``<checkout>/node_modules``."""
+    PHOTO_MAX_PIXELS: Annotated[int, Field(gt=0)] = 40_000_000
+    """The most pixels (width × height) an uploaded photo may have; larger ones are refused
+    from their header, before a pixel is decoded. Decoding costs 3 to 4 bytes a pixel, so 40
+    megapixels is about 160 MB per upload at worst, and it is more than any phone photo that
+    fits the 5 MB upload limit (a 12 MP phone photo is 2 to 4 MB). A PNG of 13,300 × 13,300 px
+    is only 0.7 MB on disk but would take 1.7 GB to decode."""
 
     @field_validator("ALLOWED_HOSTS", mode="before")
     @classmethod
