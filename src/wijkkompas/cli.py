@@ -268,6 +268,23 @@ def import_(
                 f"{len(report.unjoined_codes)} {report.unjoined_codes[:5]}",
                 highlight=False,
             )
+        if report.geometries_skipped:
+            out.print(
+                "  features without geometry (or with an empty one), skipped: "
+                + _listed(report.geometries_skipped),
+                highlight=False,
+            )
+        if report.geometries_repaired:
+            out.print(
+                "  invalid geometries repaired: " + _listed(report.geometries_repaired),
+                highlight=False,
+            )
+
+
+def _listed(items: list[str], shown: int = 10) -> str:
+    """``3: A, B, C``, or the first ``shown`` and how many more (all are in the provenance)."""
+    more = f" … and {len(items) - shown} more (all in the provenance)" if len(items) > shown else ""
+    return f"{len(items)}: {', '.join(items[:shown])}{more}"
 
 
 NAMES_SHOWN = 100
