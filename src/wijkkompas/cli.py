@@ -109,9 +109,12 @@ def demo(
 
         step("generating")
         batch = build_demo_batch(seed=seed)
-        summary = store.import_batch(batch, progress=step)
-        step("scoring")
-        run_index(store, draws=200, save=True, label="demo")
+        # One swap for the figures and their index run: a store with figures but no run
+        # (the web app's pages need both) is never visible, not even after a kill.
+        with store.staged() as staging:
+            summary = staging.import_batch(batch, progress=step)
+            step("scoring")
+            run_index(staging, draws=200, save=True, label="demo")
         return summary
 
     summary = _with_progress("Voorbeeldstad (fictief)", work)
