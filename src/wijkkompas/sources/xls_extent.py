@@ -2,11 +2,12 @@
 
 Part of the spreadsheet guard (:mod:`wijkkompas.sources.xlsx_guard`); see there for why. An .xls
 is a compound file (a small FAT file system) holding a ``Workbook`` stream of BIFF records.
-calamine reserves room for the extent each sheet's DIMENSIONS record declares, builds a dense
-grid up to the farthest cell record, and reserves a slot for each shared string the SST record
-announces, all before anything can be checked. So this module follows the same records: the
-sheets' DIMENSIONS and cell records (from the offsets the BOUNDSHEET records give, as the
-reader does) and the SST count. Chains that loop or point outside the file, and streams
+calamine reserves room for the extent each sheet's DIMENSIONS record declares (4 billion rows
+abort the process) and builds a dense grid up to the farthest cell record (row 65,536 and
+column 256 cost 1.4 GB), all before anything can be checked; its source also reserves a slot
+for each shared string the SST record announces (the installed version survives a false
+count). So this module follows the same records: the sheets' DIMENSIONS and cell records
+(from the offsets the BOUNDSHEET records give, as the reader does) and the SST count. Chains that loop or point outside the file, and streams
 larger than the file, are refused as damaged: the reader would loop or over-allocate on them.
 """
 
