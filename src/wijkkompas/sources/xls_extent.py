@@ -7,8 +7,9 @@ abort the process) and builds a dense grid up to the farthest cell record (row 6
 column 256 cost 1.4 GB), all before anything can be checked; its source also reserves a slot
 for each shared string the SST record announces (the installed version survives a false
 count). So this module follows the same records: the sheets' DIMENSIONS and cell records
-(from the offsets the BOUNDSHEET records give, as the reader does) and the SST count. Chains that loop or point outside the file, and streams
-larger than the file, are refused as damaged: the reader would loop or over-allocate on them.
+(from the offsets the BOUNDSHEET records give, as the reader does) and the SST count. Chains
+that loop or point outside the file, and streams larger than the file, are refused as
+damaged: the reader would loop or over-allocate on them.
 """
 
 from __future__ import annotations
