@@ -135,9 +135,17 @@ def test_a_workbook_reaching_cell_XFD1048576_is_refused_before_the_reader_alloca
     assert digest(store) == before
 
 
-def test_a_range_declared_far_beyond_the_data_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "decoy",
+    ["", '<!-- sheetData --><dimension ref="A1"/>'],
+    ids=["plain", "after a decoy"],
+)
+def test_a_range_declared_far_beyond_the_data_is_refused(tmp_path: Path, decoy: str) -> None:
     declared = tmp_path / "kwb-2023.xlsx"
-    declared.write_bytes(workbook(sheet_xml(KWB_HEADER + KWB_ROW, dimension="A1:XFD1048576")))
+    xml = sheet_xml(KWB_HEADER + KWB_ROW, dimension=None).replace(
+        "<sheetData>", decoy + '<dimension ref="A1:XFD1048576"/><sheetData>'
+    )
+    declared.write_bytes(workbook(xml))
     result = wijkkompas_capped("--store", tmp_path / "s.duckdb", "import", declared)
     assert_refused(result, declared, "declares the range A1:XFD1048576", "kwb-2023")
     assert not (tmp_path / "s.duckdb").exists()

@@ -87,6 +87,7 @@ _CELL_REF = re.compile(
     rb"<" + _PREFIX + rb"c" + _ATTRS + rb"?\s+r\s*=\s*[\"']([A-Z]+)([0-9]+)[\"']"
 )
 _DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension" + _ATTRS + rb"?\s+ref\s*=\s*[\"']([^\"']*)")
+_SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData(?=[\s/>])")
 _COMPLETE_TAG = re.compile(rb"<[^\s<>]*" + _ATTRS + rb"\s*[/?]?>")
 _TWO_R = re.compile(
     rb"<"
@@ -126,13 +127,21 @@ class _Extent:
     odd_reference: bool = False
 
     def _dimension(self, text: bytes) -> None:
+        """Every ``<dimension ref>`` before ``<sheetData>`` (a comment or an attribute could
+        hold a decoy, so the widest one counts, not the first)."""
         if self.in_data:
             return
-        data_at = text.find(b"sheetData")
-        head = text if data_at == -1 else text[:data_at]
-        if self.declared is None and (found := _DIMENSION.search(head)):
-            self.declared = found.group(1).decode("latin-1")
-        self.in_data = data_at != -1
+        head = text
+        if b"sheetData" in text and (data := _SHEET_DATA.search(text)):
+            head, self.in_data = text[: data.start()], True
+        if b"dimension" not in head:
+            return
+        for ref in _DIMENSION.findall(head):
+            declared = ref.decode("latin-1")
+            if self.declared is None or (declared_cells(declared) or 0) > (
+                declared_cells(self.declared) or 0
+            ):
+                self.declared = declared
 
     def feed_quick(self, text: bytes) -> bool:
         """Measure text in which every cell tag is ``<c r="LETTERS DIGITS"`` and carries one
