@@ -30,6 +30,7 @@ from hostile_workbooks import (
     KWB_ROW,
     MiB,
     one_gib_cell,
+    part,
     sheet_xml,
     workbook,
     xls_record_offset,
@@ -352,6 +353,15 @@ def test_real_workbooks_pass_and_both_measures_agree_with_their_dimension(
     assert xlsx_guard.sheet_extents(data, path.name, quick=False) == xlsx_guard.sheet_extents(
         data, path.name
     )
+
+
+def test_a_part_in_utf16_is_refused() -> None:
+    """The guard reads ASCII-compatible bytes; a reader that decoded UTF-16 would see cells
+    the guard does not, so such a part is refused outright."""
+    xml = sheet_xml(KWB_HEADER + '<row r="9"><c r="XFD9"><v>1</v></c></row>', dimension=None)
+    data = workbook(part("xl/worksheets/sheet1.xml", b"\xff\xfe" + xml.encode("utf-16-le")))
+    with pytest.raises(SourceError, match=r"sheet1\.xml is written in UTF-16"):
+        xlsx_guard.check_workbook(data, "wide.xlsx")
 
 
 def test_a_damaged_zip_is_a_clear_error() -> None:

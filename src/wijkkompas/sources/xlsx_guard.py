@@ -101,6 +101,7 @@ _TWO_R = re.compile(
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
 _REF = re.compile(r"([A-Za-z]+)([0-9]+)")
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
 @dataclass
@@ -363,6 +364,13 @@ def _measure(
     inflated = 0
     pending = b""
     for chunk in _inflate(data, part, name):
+        if not inflated and chunk.startswith(_WIDE_BOMS):
+            # The guard reads bytes as ASCII-compatible text; the installed reader finds no
+            # cells in UTF-16 either, and Excel writes UTF-8, so such a part is refused.
+            raise SourceError(
+                f"{name}: the part {part.filename} is written in UTF-16 or UTF-32, which "
+                f"spreadsheet programs do not do. {_SPLIT_ADVICE}"
+            )
         inflated += len(chunk)
         if before + inflated > MAX_UNCOMPRESSED_BYTES:
             raise SourceError(
