@@ -191,6 +191,8 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     "row",
     [
         '<row r="2"><c r="A2" r="XFD1048576"><v>1</v></c></row>',  # the reader keeps the last r
+        '<row r="2"><c r="A2"r="XFD1048576"><v>1</v></c></row>',  # ... also without a space
+        '<row r="2"><c r="A2" r ="XFD1048576"><v>1</v></c></row>',
         '<row r="2"><c r="&#88;FD1048576"><v>1</v></c></row>',  # an entity in the reference
         '<row r="&#49;048576"><c><v>1</v></c></row>',
     ],
@@ -293,13 +295,15 @@ def sheets(draw: st.DrawFn) -> str:
         for _ in range(draw(st.integers(0, 6))):
             column += draw(st.integers(1, 30))
             ref = f"{xlsx_guard._column_letters(column)}{row_number}"
-            how = draw(st.sampled_from(["first", "later", "none", "empty"]))
+            how = draw(st.sampled_from(["first", "later", "adjacent", "none", "empty"]))
             if how == "first":
                 cells.append(f'<{prefix}c{space}r="{ref}"><{prefix}v>1</{prefix}v></{prefix}c>')
             elif how == "later":
                 cells.append(
                     f'<{prefix}c s="0"{space}r="{ref}"><{prefix}v>2</{prefix}v></{prefix}c>'
                 )
+            elif how == "adjacent":  # no white space between attributes: the reader takes it
+                cells.append(f'<{prefix}c t="n"r="{ref}"><{prefix}v>4</{prefix}v></{prefix}c>')
             elif how == "none":
                 cells.append(f"<{prefix}c><{prefix}v>3</{prefix}v></{prefix}c>")
             else:

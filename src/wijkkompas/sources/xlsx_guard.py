@@ -76,28 +76,30 @@ _SPLIT_ADVICE = (
     "or export the data as CSV (UTF-8) and import that."
 )
 
-# Element names may carry a namespace prefix (``<x:c>``); attribute values may hold '>'.
+# Element names may carry a namespace prefix (``<x:c>``); attribute values may hold '>'; the
+# reader also takes attributes with no white space between them (``r="A1"r="B2"``), so the
+# patterns do too, and match attributes whole, name and quoted value, never inside a value.
 _PREFIX = rb"(?:[^\s<>/:=\"']+:)?"
-_ATTRS = rb"(?:\s+[^\s=<>/\"']+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*"
-_ROW_START = re.compile(rb"<" + _PREFIX + rb"row(?=[\s/>])(" + _ATTRS + rb")\s*/?>")
-_ATTRIBUTE = re.compile(rb"\s+([^\s=<>/\"']+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_CELL = re.compile(rb"<" + _PREFIX + rb"c(?=[\s/>])")
-_CELL_WITH_R = re.compile(rb"<" + _PREFIX + rb"c" + _ATTRS + rb"?\s+r\s*=")
+_END_OF_NAME = rb"(?=[\s/>])"
+_QUOTED = rb"(?:\"[^\"]*\"|'[^']*')"
+_ATTRS = rb"(?:\s*[^\s=<>/\"']+\s*=\s*" + _QUOTED + rb")*"
+_ROW_START = re.compile(rb"<" + _PREFIX + rb"row" + _END_OF_NAME + rb"(" + _ATTRS + rb")\s*/?>")
+_ATTRIBUTE = re.compile(rb"\s*([^\s=<>/\"']+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_CELL = re.compile(rb"<" + _PREFIX + rb"c" + _END_OF_NAME)
+_CELL_WITH_R = re.compile(rb"<" + _PREFIX + rb"c" + _END_OF_NAME + _ATTRS + rb"?\s*r\s*=")
 _CELL_REF = re.compile(
-    rb"<" + _PREFIX + rb"c" + _ATTRS + rb"?\s+r\s*=\s*[\"']([A-Z]+)([0-9]+)[\"']"
+    rb"<" + _PREFIX + rb"c" + _END_OF_NAME + _ATTRS
+    + rb"?\s*r\s*=\s*[\"']([A-Z]+)([0-9]+)[\"']"
+)  # fmt: skip
+_DIMENSION = re.compile(
+    rb"<" + _PREFIX + rb"dimension" + _END_OF_NAME + _ATTRS + rb"?\s*ref\s*=\s*[\"']([^\"']*)"
 )
-_DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension" + _ATTRS + rb"?\s+ref\s*=\s*[\"']([^\"']*)")
-_SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData(?=[\s/>])")
+_SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData" + _END_OF_NAME)
 _COMPLETE_TAG = re.compile(rb"<[^\s<>]*" + _ATTRS + rb"\s*[/?]?>")
 _TWO_R = re.compile(
-    rb"<"
-    + _PREFIX
-    + rb"(?:c|row)"
-    + _ATTRS
-    + rb"?\s+r\s*=\s*(?:\"[^\"]*\"|'[^']*')"
-    + _ATTRS
-    + rb"?\s+r\s*="
-)
+    rb"<" + _PREFIX + rb"(?:c|row)" + _END_OF_NAME + _ATTRS + rb"?\s*r\s*=\s*" + _QUOTED
+    + _ATTRS + rb"?\s*r\s*="
+)  # fmt: skip
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
 _REF = re.compile(r"([A-Za-z]+)([0-9]+)")
@@ -164,9 +166,10 @@ class _Extent:
         # Every attribute named r, against the r of each simple cell and row: a second r in
         # one tag (the reader keeps the last) makes the counts differ.
         r = np.flatnonzero(a[:n] == ord("r"))
-        after = a[r + 1]
+        before, after = a[r - 1], a[r + 1]
         r_attributes = np.count_nonzero(
-            _is_space(a[r - 1]) & (_is_space(after) | (after == ord("=")))
+            (_is_space(before) | (before == ord('"')) | (before == ord("'")))
+            & (_is_space(after) | (after == ord("=")))
         )
         if r_attributes != len(simple) + text.count(b'<row r="'):
             return False
@@ -300,8 +303,9 @@ def read_excel(data: bytes, name: str, **options: Any) -> dict[str, pd.DataFrame
 
 def sheet_extents(data: bytes, name: str, quick: bool = True) -> dict[str, tuple[int, int]]:
     """Rows and columns each XML part of an .xlsx spans from A1, as the guard measures them
-    (every part, sheets by their names; the size limits apply). ``quick=False`` measures every
-    part the thorough way, so a test can compare the two."""
+    (every part, sheets by their names; the size limits apply, and references the guard cannot
+    read are refused). ``quick=False`` measures every part the thorough way, so a test can
+    compare the two."""
     return {
         label: (extent.rows, extent.columns) for label, extent in _xlsx_extents(data, name, quick)
     }
@@ -353,7 +357,14 @@ def _xlsx_extents(data: bytes, name: str, quick: bool) -> Iterator[tuple[str, _E
             extent, inflated = _measure(data, part, name, total, quick=False)
         assert extent is not None
         total += inflated
-        yield sheet_names.get(part.filename, part.filename), extent
+        sheet = sheet_names.get(part.filename, part.filename)
+        if extent.odd_reference:
+            raise SourceError(
+                f"{name}: sheet '{sheet}' writes a cell or row reference in a way no "
+                "spreadsheet program does (not like 'B12', or twice in one cell), so wijkkompas "
+                f"cannot tell how large it is. {_SPLIT_ADVICE}"
+            )
+        yield sheet, extent
 
 
 def _measure(
@@ -411,13 +422,7 @@ def _split_tags(buffer: bytes, name: str, part: str) -> tuple[bytes, bytes]:
 
 
 def _check_extent(extent: _Extent, name: str, sheet: str) -> int:
-    """The cells the part spans, after refusing references the guard cannot bound."""
-    if extent.odd_reference:
-        raise SourceError(
-            f"{name}: sheet '{sheet}' writes a cell or row reference in a way no spreadsheet "
-            "program does (not like 'B12'), so wijkkompas cannot tell how large it is. "
-            f"{_SPLIT_ADVICE}"
-        )
+    """The cells the part spans, after refusing a declared or reached range beyond the limit."""
     if extent.declared is not None:
         declared = declared_cells(extent.declared)
         if declared is not None and declared > MAX_CELLS:
