@@ -109,9 +109,12 @@ def demo(
 
         step("generating")
         batch = build_demo_batch(seed=seed)
-        summary = store.import_batch(batch, progress=step)
-        step("scoring")
-        run_index(store, draws=200, save=True, label="demo")
+        # One swap for the figures and their index run: a store with figures but no run
+        # (the web app's pages need both) is never visible, not even after a kill.
+        with store.staged() as staging:
+            summary = staging.import_batch(batch, progress=step)
+            step("scoring")
+            run_index(staging, draws=200, save=True, label="demo")
         return summary
 
     summary = _with_progress("Voorbeeldstad (fictief)", work)
@@ -310,6 +313,23 @@ def import_(
                 f"{len(report.unjoined_codes)} {report.unjoined_codes[:5]}",
                 highlight=False,
             )
+        if report.geometries_skipped:
+            out.print(
+                "  features without geometry (or with an empty one), skipped: "
+                + _listed(report.geometries_skipped),
+                highlight=False,
+            )
+        if report.geometries_repaired:
+            out.print(
+                "  invalid geometries repaired: " + _listed(report.geometries_repaired),
+                highlight=False,
+            )
+
+
+def _listed(items: list[str], shown: int = 10) -> str:
+    """``3: A, B, C``, or the first ``shown`` and how many more (all are in the provenance)."""
+    more = f" … and {len(items) - shown} more (all in the provenance)" if len(items) > shown else ""
+    return f"{len(items)}: {', '.join(items[:shown])}{more}"
 
 
 NAMES_SHOWN = 100

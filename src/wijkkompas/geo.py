@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
@@ -135,8 +136,39 @@ def from_wkb(blobs: Sequence[bytes]) -> np.ndarray:
     return shapely.from_wkb(np.asarray(list(blobs), dtype=object))
 
 
-def parse_ewkt(texts: Sequence[str], default_crs: CRS | None = None) -> tuple[np.ndarray, CRS]:
-    """Geometries from (E)WKT such as ``SRID=28992;POLYGON((...))``, and the CRS they share.
+_GEOS_PROBLEMS = {
+    "not form a closed linestring": "a ring is not closed (its last point is not its first)",
+    "Invalid number of points in LinearRing": "a ring has fewer than four points",
+}
+"""GEOS's words for geometry it cannot build, in words a person fixing the file understands."""
+
+
+def unreadable(raw: Sequence[object] | np.ndarray, parsed: np.ndarray) -> dict[int, str]:
+    """Positions whose WKB or WKT was there but did not parse (``parsed`` read with
+    ``on_invalid="ignore"``), each with the reason in plain words."""
+    raw_array = np.asarray(raw, dtype=object)
+    problems = {}
+    for i in np.flatnonzero(~pd.isna(raw_array) & pd.isna(parsed)):
+        try:
+            if isinstance(raw_array[i], str):
+                shapely.from_wkt(raw_array[i], on_invalid="raise")
+            else:
+                shapely.from_wkb(raw_array[i], on_invalid="raise")
+            problems[int(i)] = "the geometry cannot be read"
+        except shapely.errors.GEOSException as exc:
+            text = str(exc)
+            problems[int(i)] = next(
+                (plain for key, plain in _GEOS_PROBLEMS.items() if key in text),
+                f"the geometry cannot be read ({text})",
+            )
+    return problems
+
+
+def parse_ewkt(
+    texts: Sequence[str], default_crs: CRS | None = None
+) -> tuple[np.ndarray, CRS, dict[int, str]]:
+    """Geometries from (E)WKT such as ``SRID=28992;POLYGON((...))``, the CRS they share, and
+    the rows whose text is not a geometry (None in the array; see :func:`unreadable`).
 
     Rows without ``SRID=`` take ``default_crs`` or, failing that, the CRS the coordinates
     suggest; a column mixing SRIDs is refused rather than reprojected row by row.
@@ -155,10 +187,9 @@ def parse_ewkt(texts: Sequence[str], default_crs: CRS | None = None) -> tuple[np
             wkts.append(str(text).strip())
     if len(srids) > 1:
         raise GeometryError(f"The geometry column mixes SRIDs {sorted(srids)}.")
-    try:
-        geometries = shapely.from_wkt(np.asarray(wkts, dtype=object), on_invalid="raise")
-    except shapely.errors.GEOSException as exc:
-        raise GeometryError(f"A geometry is not valid WKT ({exc}).") from exc
+    with np.errstate(invalid="ignore"):
+        geometries = shapely.from_wkt(np.asarray(wkts, dtype=object), on_invalid="ignore")
+    problems = unreadable(wkts, geometries)
     if srids:
         crs = crs_from_user(f"EPSG:{srids.pop()}")
     else:
@@ -169,4 +200,4 @@ def parse_ewkt(texts: Sequence[str], default_crs: CRS | None = None) -> tuple[np
                 "coordinates are neither lon/lat nor RD New."
             )
         crs = guessed
-    return geometries, crs
+    return geometries, crs, problems

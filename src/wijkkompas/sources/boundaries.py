@@ -24,6 +24,7 @@ import hashlib
 import io
 import re
 import tempfile
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +144,10 @@ class BoundaryLayer:
     attributes: pd.DataFrame | None = None
     """The feature properties row by row with ``frame`` (as read, object cells), for a layer of
     the PDOK wijk- en buurtkaart; None for any other boundary file."""
+    skipped: list[str] = field(default_factory=list)
+    """Codes whose feature had no geometry, or an empty one: left out, and said so."""
+    repaired: list[str] = field(default_factory=list)
+    """``CODE (problem)`` for each geometry that was invalid and was repaired."""
 
 
 def _ranked_code_column(columns: dict[str, pd.Series]) -> tuple[str, pd.Series] | None:
@@ -184,7 +189,15 @@ def _build_layer(
     fields: dict[str, pd.Series],
     geometries: np.ndarray,
     crs: CRS | None,
+    unreadable: dict[int, str] | None = None,
+    where: str = "feature",
+    first: int = 1,
 ) -> BoundaryLayer:
+    """One layer's regions with valid WGS84 geometry.
+
+    ``unreadable`` maps the position of each feature whose geometry could not be read at all
+    to the reason; ``where``/``first`` say how a person finds a feature in the file ("feature
+    2", or "line 3" in a CSV)."""
     notes: list[str] = []
     chosen = _ranked_code_column(fields)
     if chosen is None:
@@ -203,15 +216,27 @@ def _build_layer(
     # The CBS gemeenten layer of some editions splits water from land; maps want the land.
     water = next((fields[c] for c in fields if c.lower() == "water"), None)
     keep = codes.map(lambda c: isinstance(c, str) and is_region_code(c)).to_numpy(bool)
-    keep &= ~shapely.is_empty(geometries) & ~pd.isna(geometries)
     if water is not None:
         is_water = water.astype("string").str.strip().str.upper().eq("JA").to_numpy(bool)
         if (keep & ~is_water).any():
             keep &= ~is_water
             notes.append(f"layer {layer}: {int(is_water.sum())} water features left out")
-    dropped = int(len(codes) - keep.sum())
-    if dropped:
-        notes.append(f"layer {layer}: {dropped} features without a valid code or geometry")
+    without_code = int(len(codes) - keep.sum())
+    if without_code:
+        notes.append(f"layer {layer}: {without_code} features without a valid region code")
+    labels = _FeatureLabels(codes, names, where, first)
+    broken = {i: why for i, why in (unreadable or {}).items() if keep[i]}
+    missing = keep & (pd.isna(geometries) | shapely.is_empty(geometries))
+    missing[list(broken)] = False
+    skipped = [str(codes.iloc[i]) for i in np.flatnonzero(missing)]
+    if skipped:
+        notes.append(f"layer {layer}: {len(skipped)} features without geometry skipped")
+    keep &= ~missing
+    invalid = _invalid_geometries(geometries, keep)
+    broken |= {i: why for i, why in invalid.items() if why.startswith(_NOT_A_NUMBER)}
+    if broken:
+        raise BrokenGeometry(_broken_message(name, layer, broken, labels))
+    repaired = [f"{codes.iloc[i]} ({why})" for i, why in sorted(invalid.items())]
     attributes = _pdok_attributes(fields, codes, keep)
     geometries = geometries[keep]
     detected = crs
@@ -237,6 +262,14 @@ def _build_layer(
             "geometry": wgs84,
         }
     )
+    collapsed = shapely.is_empty(wgs84)
+    if collapsed.any():
+        # a repair that leaves no area (a ring folded onto itself): nothing to draw
+        skipped += [str(c) for c in frame["code"][collapsed]]
+        notes.append(f"layer {layer}: {int(collapsed.sum())} features had no area left")
+        frame = frame[~collapsed].reset_index(drop=True)
+        if attributes is not None:
+            attributes = attributes[~collapsed].reset_index(drop=True)
     if frame["code"].duplicated().any():
         # Several features per code (multipart exports, split water): one shape per region.
         grouped = frame.groupby("code", sort=False)
@@ -264,6 +297,61 @@ def _build_layer(
         frame=frame[["code", "name", "level", "geometry"]],
         notes=notes,
         attributes=attributes,
+        skipped=skipped,
+        repaired=repaired,
+    )
+
+
+_NOT_A_NUMBER = "a coordinate is not a finite number"
+_BROKEN_SHOWN = 5
+
+
+class BrokenGeometry(SourceError):
+    """A feature the file means to import whose geometry cannot be used as it is."""
+
+
+@dataclass(frozen=True)
+class _FeatureLabels:
+    """How a message points at one feature: its place in the file, its code and name."""
+
+    codes: pd.Series
+    names: pd.Series
+    where: str
+    first: int
+
+    def __call__(self, i: int) -> str:
+        code, label = self.codes.iloc[i], self.names.iloc[i]
+        parts = [str(code) if isinstance(code, str) and code else "no code"]
+        if isinstance(label, str) and label:
+            parts.append(f"'{label}'")
+        return f"{self.where} {i + self.first} ({' '.join(parts)})"
+
+
+def _invalid_geometries(geometries: np.ndarray, keep: np.ndarray) -> dict[int, str]:
+    """Position → problem for each kept geometry that is not valid (GEOS's reason, named)."""
+    with np.errstate(invalid="ignore"):
+        reasons = shapely.is_valid_reason(geometries[keep])
+    found = {}
+    for i, reason in zip(np.flatnonzero(keep), reasons, strict=True):
+        if reason is None or reason == "Valid Geometry":
+            continue
+        kind, _, at = str(reason).partition("[")
+        if kind.startswith("Invalid Coordinate"):
+            found[int(i)] = f"{_NOT_A_NUMBER} ({at.rstrip(']')})"
+        else:
+            found[int(i)] = kind.strip().lower()
+    return found
+
+
+def _broken_message(name: str, layer: str, broken: dict[int, str], labels: _FeatureLabels) -> str:
+    shown = [f"{labels(i)}: {why}" for i, why in sorted(broken.items())[:_BROKEN_SHOWN]]
+    more = len(broken) - len(shown)
+    return (
+        f"{name}: layer '{layer}' has {len(broken)} "
+        f"{'feature' if len(broken) == 1 else 'features'} whose geometry is broken, so the "
+        f"file is not imported: {'; '.join(shown)}{f'; and {more} more' if more else ''}. "
+        "Repair the geometry (in QGIS: Vector > Geometry Tools > Check Validity, then Fix "
+        "Geometries) or export the layer again, and import the file again."
     )
 
 
@@ -307,17 +395,27 @@ def _read_ogr(data: bytes, name: str) -> list[BoundaryLayer]:
             info = pyogrio.read_info(path, layer=layer)
             if "POLYGON" not in str(info.get("geometry_type", "")).upper():
                 continue
-            meta, _fids, wkb, values = pyogrio.raw.read(
-                path, layer=layer, force_2d=True, columns=_wanted_fields(info["fields"])
-            )
+            with warnings.catch_warnings():
+                # GDAL warns about what the checks in _build_layer report per feature
+                # (a ring not closed); a raw warning would only confuse.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                meta, _fids, wkb, values = pyogrio.raw.read(
+                    path, layer=layer, force_2d=True, columns=_wanted_fields(info["fields"])
+                )
             fields = {
                 str(f): pd.Series(v, dtype=object)
                 for f, v in zip(meta["fields"], values, strict=True)
             }
             crs = geo.crs_from_user(meta["crs"]) if meta.get("crs") else None
-            geometries = shapely.from_wkb(wkb)
+            with np.errstate(invalid="ignore"):
+                geometries = shapely.from_wkb(wkb, on_invalid="ignore")
+            unreadable = geo.unreadable(wkb, geometries)
             try:
-                layers.append(_build_layer(name, layer, fields, geometries, crs))
+                layers.append(
+                    _build_layer(name, layer, fields, geometries, crs, unreadable=unreadable)
+                )
+            except BrokenGeometry:
+                raise  # never skipped for another layer: the user's file needs repair
             except SourceError as exc:
                 problems.append(str(exc))
         if not layers:
@@ -355,11 +453,12 @@ def _read_csv(data: bytes, name: str) -> list[BoundaryLayer]:
             "'geometrie' with WKT or EWKT (SRID=28992;POLYGON(...))."
         )
     try:
-        geometries, crs = geo.parse_ewkt(frame[geom_column].tolist())
+        geometries, crs, unreadable = geo.parse_ewkt(frame[geom_column].tolist())
     except geo.GeometryError as exc:
         raise SourceError(f"{name}: column '{geom_column}': {exc}") from exc
     fields = {c: frame[c] for c in frame.columns if c != geom_column}
-    return [_build_layer(name, Path(name).stem, fields, geometries, crs)]
+    layer = Path(name).stem
+    return [_build_layer(name, layer, fields, geometries, crs, unreadable, "line", first=2)]
 
 
 def _geometry_text_column(frame: pd.DataFrame) -> str | None:
@@ -458,6 +557,8 @@ class BoundariesLoader:
             ],
             "web_tolerance_degrees": geo.WEB_TOLERANCE_DEGREES,
             "notes": [note for layer in layers for note in layer.notes],
+            "geometries_skipped": [code for layer in layers for code in layer.skipped],
+            "geometries_repaired": [what for layer in layers for what in layer.repaired],
         }
         batch = ImportBatch(
             source=self.key,

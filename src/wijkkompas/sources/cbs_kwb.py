@@ -9,7 +9,6 @@ file (18,000 rows × 120 columns) must import in seconds, where openpyxl takes m
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ import pandas as pd
 import python_calamine
 
 from wijkkompas.catalogue import Catalogue
+from wijkkompas.sources import xlsx_guard
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.textfile import (
     as_source_error,
@@ -112,7 +112,7 @@ def read_spreadsheet(
 ) -> tuple[pd.DataFrame, list[int], str, str]:
     """The kwb sheet as a frame of cells, the spreadsheet row of each, the sheet name, the layout."""
     try:
-        workbook = python_calamine.load_workbook(io.BytesIO(data))
+        workbook = xlsx_guard.load_workbook(data, name)
     except python_calamine.CalamineError as exc:
         raise SourceError(
             f"{name}: not a readable Excel workbook ({exc}). Download the kwb file again from "

@@ -54,6 +54,10 @@ class FileReport:
     periods: list[str] = field(default_factory=list)
     """The periods the figures describe; ``years`` are the boundary years (they differ for a
     table computed on one regio-indeling for several years, like the RIVM health monitor)."""
+    geometries_skipped: list[str] = field(default_factory=list)
+    """Codes of a boundary file whose feature had no geometry or an empty one."""
+    geometries_repaired: list[str] = field(default_factory=list)
+    """``CODE (problem)`` for each invalid geometry of a boundary file that was repaired."""
 
 
 def read_batches(
@@ -186,6 +190,8 @@ def report_for(
         name_code_years=sorted(set(names.code_years.values())) if names else [],
         periods=sorted({str(p) for p in obs["period"].dropna().unique()}),
         crosswalk_pairs=_crosswalk_pairs(batch.crosswalk),
+        geometries_skipped=list(batch.provenance.get("geometries_skipped", [])),
+        geometries_repaired=list(batch.provenance.get("geometries_repaired", [])),
     )
 
 

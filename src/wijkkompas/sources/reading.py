@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from wijkkompas.sources import xlsx_guard
 from wijkkompas.sources.base import SourceError
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -129,7 +130,9 @@ def read_sheet(data: bytes, name: str, wanted: Iterable[str]) -> tuple[pd.DataFr
     """
     wanted_keys = {key(w) for w in wanted}
     try:
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, engine="calamine", dtype=object)
+        sheets = xlsx_guard.read_excel(data, name, dtype=object)
+    except SourceError:
+        raise
     except Exception as exc:  # calamine, zipfile and pandas raise many types on a broken file
         raise SourceError(
             f"{name}: cannot read it as an Excel workbook ({type(exc).__name__}: {exc}). Open it "

@@ -5,13 +5,24 @@ never writes the live file: it copies it to a temporary file beside it, writes t
 transaction, checkpoints, and renames it over the live file (atomic on POSIX). Readers that are
 open keep reading the old inode; new readers see the new file. If anything fails before the
 rename, the temporary file is removed and the live store is untouched, byte for byte.
+
+A writer that is killed (SIGKILL, a power cut, the OOM killer) cannot remove its temporary file
+(and DuckDB's ``.wal`` beside it). Every writer holds the store's lock for as long as its
+temporary exists, so the next writer, once it holds the lock, knows that any temporary it finds
+belongs to a dead writer and removes it before it starts.
+
+Work that writes more than once (the demo: its figures, then an index run computed from them)
+uses :meth:`AnalyticStore.staged`: all its writes go to one private copy, swapped in once, so
+a reader never sees figures without their index run.
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
+import re
 import shutil
 import time
 import uuid
@@ -32,6 +43,7 @@ from wijkkompas.store.schema import ensure_schema
 from wijkkompas.store.tables import arrow, check_region_references, next_import_id, write_tables
 
 Progress = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 STORE_READ_ERRORS: tuple[type[Exception], ...] = (StoreError, duckdb.Error)
 """What reading the store raises when the file is missing, is no wijkkompas store, or is damaged
@@ -57,8 +69,10 @@ class ImportSummary:
 class AnalyticStore:
     """One DuckDB file of numbers about places; see the module docstring for the write protocol."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, _staging: bool = False) -> None:
         self.path = Path(path)
+        self._staging = _staging
+        """A private copy handed out by :meth:`staged`: written in place, no lock, no copy."""
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -90,27 +104,57 @@ class AnalyticStore:
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to a private copy of the store, swapped in only if the block succeeds."""
+        if not self._staging:
+            with self.staged() as staging, staging.writing() as con:
+                yield con
+            return
+        con = duckdb.connect(str(self.path))
+        try:
+            ensure_schema(con)
+            con.execute("BEGIN TRANSACTION")
+            yield con
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+
+    @contextmanager
+    def staged(self) -> Iterator[AnalyticStore]:
+        """A private copy of the store to write and read as often as the block needs; it
+        replaces the live store in one rename when the block succeeds and is removed when it
+        fails, so readers see all of the block's writes or none of them."""
+        if self._staging:
+            yield self
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._writer_lock():
+            self._remove_stale_temporaries()
             tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
             try:
                 if self.path.exists():
                     shutil.copy2(self.path, tmp)
-                con = duckdb.connect(str(tmp))
-                try:
-                    ensure_schema(con)
-                    con.execute("BEGIN TRANSACTION")
-                    yield con
-                    con.execute("COMMIT")
-                    con.execute("CHECKPOINT")
-                finally:
-                    con.close()
+                yield AnalyticStore(tmp, _staging=True)
                 _fsync(tmp)
                 os.replace(tmp, self.path)
                 _fsync(self.path.parent)
             finally:
-                tmp.unlink(missing_ok=True)
-                tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+                _remove(tmp)
+                _remove(tmp.with_name(tmp.name + ".wal"))
+                _remove(tmp.with_name(tmp.name + ".tmp"))
+
+    def _remove_stale_temporaries(self) -> list[Path]:
+        """Remove what killed writers left beside the store; call only with the lock held.
+
+        Only this store's own temporaries are touched: ``.<store name>.<32 hex>.tmp``, with
+        DuckDB's ``.wal`` file and ``.tmp`` spill folder beside it.
+        """
+        own = re.compile(rf"\.{re.escape(self.path.name)}\.[0-9a-f]{{32}}\.tmp(\.wal|\.tmp)?")
+        stale = [p for p in self.path.parent.iterdir() if own.fullmatch(p.name)]
+        for path in stale:
+            _remove(path)
+        if stale:
+            log.info("removed temporaries of an interrupted write: %s", [p.name for p in stale])
+        return stale
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
@@ -271,6 +315,13 @@ def _write_batch(
         seconds=time.perf_counter() - clock,
         national=len(batch.national),
     )
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:

@@ -102,6 +102,12 @@ class WebConfig(BaseSettings):
     proxies in front of the app. Only requests from these have their ``X-Forwarded-For`` (the
     client's address, used to count failed logins and codes) and ``X-Forwarded-Proto`` (HTTPS)
     believed. Default: none, and both headers are ignored."""
+    PHOTO_MAX_PIXELS: Annotated[int, Field(gt=0)] = 40_000_000
+    """The most pixels (width × height) an uploaded photo may have; larger ones are refused
+    from their header, before a pixel is decoded. Decoding costs 3 to 4 bytes a pixel, so 40
+    megapixels is about 160 MB per upload at worst, and it is more than any phone photo that
+    fits the 5 MB upload limit (a 12 MP phone photo is 2 to 4 MB). A PNG of 13,300 × 13,300 px
+    is only 0.7 MB on disk but would take 1.7 GB to decode."""
 
     @field_validator(
         "ALLOWED_HOSTS", "TRUSTED_PROXIES", "CODE_KEYS_OLD", "SECRET_KEYS_OLD", mode="before"

@@ -138,6 +138,8 @@ MEDIA_ROOT = CONFIG.var_dir / "media"
 """Uploaded photos; served by the app's own views (with their permission rules), never directly."""
 MEDIA_URL = "/media-niet-direct/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+PHOTO_MAX_PIXELS = CONFIG.PHOTO_MAX_PIXELS
+"""Photos with more pixels are refused before decoding (``WIJKKOMPAS_PHOTO_MAX_PIXELS``)."""
 _NPM = CONFIG.node_modules
 STATICFILES_DIRS = [
     WEB_DIR / "static",

@@ -181,7 +181,7 @@ def open_ballot_box(budget: NeighbourhoodBudget, rng: random.Random) -> int:
                     _(
                         "De stembus gaat niet open: de geheime sleutel van de site is veranderd "
                         "sinds het stemmen begon. Zet de oude sleutel terug (of in "
-                        "SECRET_KEY_FALLBACKS) en probeer het opnieuw."
+                        "WIJKKOMPAS_SECRET_KEYS_OLD) en probeer het opnieuw."
                     )
                 ]
             }

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTO_SIDE = 1600
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
+"""The only image formats a resident's upload is opened as."""
 
 
 def _wijk_of(code: str) -> str:
@@ -67,22 +71,53 @@ def require_reach(
 def clean_photo(upload: UploadedFile) -> ContentFile:
     """The photo re-encoded as JPEG, at most 1600 px: EXIF (GPS position!) never stored.
 
-    Re-encoding also means a file that only pretends to be an image is refused.
+    Re-encoding also means a file that only pretends to be an image is refused. Only JPEG, PNG
+    and WebP are opened (no decoder for exotic formats runs on a resident's file), and the
+    number of pixels is read from the header and checked against ``PHOTO_MAX_PIXELS`` before
+    anything is decoded: a 0.7 MB PNG can declare 177 megapixels and take 1.7 GB to decode.
     """
     if upload.size and upload.size > MAX_PHOTO_BYTES:
-        raise InvalidInput({"photo": ["De foto is te groot: kies een foto van hoogstens 5 MB."]})
+        raise InvalidInput({"photo": [_("De foto is te groot: kies een foto van hoogstens 5 MB.")]})
+    not_a_photo = InvalidInput(
+        {"photo": [_("Dit bestand is geen foto (kies een JPEG, PNG of WebP).")]}
+    )
+    limit = int(settings.PHOTO_MAX_PIXELS)
     try:
-        with Image.open(upload) as image:
-            image.load()
-            picture = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise InvalidInput(
-            {"photo": ["Dit bestand is geen foto (kies een JPEG of PNG)."]}
-        ) from None
+        with warnings.catch_warnings():
+            # Pillow warns from 89 megapixels (and refuses from 179); the check below is
+            # stricter and says the size, so its warning would only be noise in the log.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload, formats=PHOTO_FORMATS) as image:
+                width, height = image.size  # from the header: nothing is decoded yet
+                if width * height > limit:
+                    raise _too_many_pixels(width, height, limit)
+                # JPEG can decode straight at a fraction of its size: no full-size copy.
+                image.draft("RGB", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+                image.load()
+                picture = image.convert("RGB")
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(None, None, limit) from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise not_a_photo from None
     picture.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
     out = io.BytesIO()
     picture.save(out, format="JPEG", quality=85)
     return ContentFile(out.getvalue(), name="foto.jpg")
+
+
+def _too_many_pixels(width: int | None, height: int | None, limit: int) -> InvalidInput:
+    megapixels = f"{limit / 1_000_000:g}"
+    if width is None or height is None:
+        message = _(
+            "Deze foto heeft te veel pixels. Kies een foto van hoogstens %(mp)s megapixel, of "
+            "maak hem eerst kleiner."
+        ) % {"mp": megapixels}
+    else:
+        message = _(
+            "Deze foto heeft te veel pixels (%(w)s × %(h)s). Kies een foto van hoogstens "
+            "%(mp)s megapixel, of maak hem eerst kleiner."
+        ) % {"w": width, "h": height, "mp": megapixels}
+    return InvalidInput({"photo": [message]})
 
 
 @transaction.atomic
