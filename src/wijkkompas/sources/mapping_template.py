@@ -18,6 +18,7 @@ import re
 import pandas as pd
 
 from wijkkompas.catalogue import Catalogue
+from wijkkompas.sources import xlsx_guard
 from wijkkompas.sources.base import SourceError
 from wijkkompas.sources.reading import is_xlsx, key, read_rows, rows_to_frame
 
@@ -29,14 +30,17 @@ def sample_table(data: bytes, name: str) -> pd.DataFrame:
     """The header and the first rows of a CSV or xlsx table, as text."""
     if is_xlsx(data):
         try:
-            frame = pd.read_excel(
-                io.BytesIO(data), engine="calamine", dtype=object, nrows=SAMPLE_ROWS
-            )
+            sheets = xlsx_guard.read_excel(data, name, dtype=object, nrows=SAMPLE_ROWS)
+        except SourceError:
+            raise  # the guard's refusal says why
         except Exception as exc:  # calamine raises many types on a broken workbook
             raise SourceError(
                 f"{name}: cannot read it as an Excel workbook ({type(exc).__name__}). Save it "
                 "again as .xlsx, or export it as CSV."
             ) from None
+        if not sheets:
+            raise SourceError(f"{name}: the workbook has no sheets.")
+        frame = next(iter(sheets.values()))
         frame.columns = [str(c).strip() for c in frame.columns]
         return frame.astype("string").fillna("")
     if data.lstrip()[:1] in (b"{", b"["):
