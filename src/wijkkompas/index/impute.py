@@ -29,18 +29,24 @@ def carry_forward(
     carried = np.zeros(X.shape, dtype=bool)
     if X.shape[0] < 2 or not (carry_years > 0).any():
         return carried
+    # Masked copies in place (``np.copyto(where=)``), not boolean indexing: on a whole-country
+    # panel indexing gathers and scatters tens of millions of cells a year.
     last_value = X[0].copy()
     last_period = periods[0].copy()
     last_year = np.where(np.isnan(X[0]), -(10**6), years[0]).astype(float)
+    missing = np.empty(X.shape[1:], dtype=bool)
     for t in range(1, X.shape[0]):
-        gap = np.isnan(X[t]) & ~np.isnan(last_value) & (years[t] - last_year <= carry_years)
-        X[t][gap] = last_value[gap]
-        periods[t][gap] = last_period[gap]
-        carried[t] = gap
-        own = ~np.isnan(X[t]) & ~gap
-        last_value[own] = X[t][own]
-        last_period[own] = periods[t][own]
-        last_year[own] = years[t]
+        np.isnan(X[t], out=missing)
+        gap = carried[t]
+        np.less_equal(years[t] - last_year, carry_years, out=gap)
+        gap &= missing
+        gap &= ~np.isnan(last_value)
+        np.copyto(X[t], last_value, where=gap)
+        np.copyto(periods[t], last_period, where=gap)
+        own = ~missing  # the year's own figures (a carried one was missing before the fill)
+        np.copyto(last_value, X[t], where=own)
+        np.copyto(last_period, periods[t], where=own)
+        np.copyto(last_year, float(years[t]), where=own)
     return carried
 
 

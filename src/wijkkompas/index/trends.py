@@ -58,16 +58,16 @@ def term_variance(
     own = (np.nan_to_num(reference.noise_sd) * d) ** 2
     borrowed = np.nan_to_num(reference.imputation_var) * d**2
     var = np.where(prepared.observed, own[None, None, :], borrowed[None, None, :])
-    cols = prepared.rates.columns
-    if cols.size:
-        # d(transform)/dx on the engine's scale: exp(-x) for log and log1p, 1 otherwise.
-        derivative = np.ones((Y, R, cols.size))
-        for j, k in enumerate(cols):
-            if spec.indicators[k].transform in ("log", "log1p"):
-                derivative[:, :, j] = np.exp(-np.nan_to_num(prepared.X[:, :, k]))
-        sampling = prepared.rates.variance * derivative**2 * d[cols] ** 2
-        own_rates = np.where(prepared.observed[:, :, cols], sampling, 0.0)
-        var[:, :, cols] = np.maximum(var[:, :, cols], own_rates)
+    for j, k in enumerate(prepared.rates.columns):
+        # Column by column: scattering into ``var[:, :, cols]`` with an index array is many
+        # times slower on a whole-country panel than these strided in-place operations.
+        sampling = prepared.rates.variance[:, :, j]
+        if spec.indicators[k].transform in ("log", "log1p"):
+            # d(transform)/dx on the engine's scale: exp(-x) for log and log1p.
+            sampling = sampling * np.exp(-np.nan_to_num(prepared.X[:, :, k])) ** 2
+        sampling = sampling * d[k] ** 2
+        np.copyto(sampling, 0.0, where=~prepared.observed[:, :, k])
+        np.maximum(var[:, :, k], sampling, out=var[:, :, k])
     var = var.reshape(Y * R, K)
     if computed.aggregation == "geometric":
         V = computed.V
@@ -76,7 +76,8 @@ def term_variance(
         else:
             du, u = ((V >= 0) & (V <= 1)).astype(float), np.clip(V, 0, 1)
         var = var * (99.0 * du / (1.0 + 99.0 * u)) ** 2
-    return np.where(computed.present, var, 0.0)
+    np.copyto(var, 0.0, where=~computed.present)
+    return var
 
 
 def total_variance(
@@ -85,8 +86,10 @@ def total_variance(
     """Variance of each row's total (N,) from its terms' noise, and the terms' variances
     (N × K, kept for like-for-like changes)."""
     var = term_variance(prepared, computed, reference, spec)
-    coef = computed.coefficients(reference.weights.indicator)
-    out = (coef**2 * var).sum(axis=1)
+    weighted = computed.coefficients(reference.weights.indicator)  # a fresh array: reused below
+    np.square(weighted, out=weighted)
+    weighted *= var
+    out = weighted.sum(axis=1)
     if computed.aggregation == "geometric":
         out = computed.total**2 * out
     return out, var
@@ -102,8 +105,21 @@ class Change:
     total_to: np.ndarray
     basket: np.ndarray
     """(regions × K) the indicators both totals rest on."""
-    contributions_from: np.ndarray
-    contributions_to: np.ndarray
+    coef: np.ndarray
+    """(regions × K) each term's coefficient on the common basket (0 outside it)."""
+    in_basket: np.ndarray
+    terms_from: np.ndarray
+    terms_to: np.ndarray
+
+    @property
+    def contributions_from(self) -> np.ndarray:
+        """(regions × K) each indicator's part of ``total_from`` (NaN outside the basket);
+        computed on demand, since the default trend of a run needs only the totals."""
+        return np.where(self.in_basket, self.coef * self.terms_from, np.nan)
+
+    @property
+    def contributions_to(self) -> np.ndarray:
+        return np.where(self.in_basket, self.coef * self.terms_to, np.nan)
 
 
 def like_for_like(
@@ -117,14 +133,17 @@ def like_for_like(
     """The change of the total between two blocks of rows on their common basket."""
     W = reference.weights.indicator
     a = reference.weights.group
-    own_now = state.present[now] & state.observed.reshape(state.present.shape)[now]
-    own_then = state.present[then] & state.observed.reshape(state.present.shape)[then]
+    observed = state.observed.reshape(state.present.shape)
+    basket = state.present[now] & observed[now]
+    basket &= state.present[then]
+    basket &= observed[then]
     periods = state.periods.reshape(state.present.shape)
-    different = periods[now] != periods[then]
-    basket = own_now & own_then & different & ~spec.model_estimates[None, :]
+    basket &= periods[now] != periods[then]
+    basket &= ~spec.model_estimates[None, :]
     Bf = basket.astype(float)
     den = Bf @ W
-    anchored = (basket & ~spec.proxies[None, :]).astype(float) @ (W > 0)
+    # Counts of whole numbers: exact in single precision, at half the memory traffic.
+    anchored = (basket & ~spec.proxies[None, :]).astype(np.float32) @ (W > 0).astype(np.float32)
     ok = (den > 0) & (anchored >= 1)
     enough = ok.sum(axis=1) >= min_groups
     ok &= enough[:, None]
@@ -132,28 +151,25 @@ def like_for_like(
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(ga.sum(axis=1, keepdims=True) > 0, ga / ga.sum(axis=1, keepdims=True), 0.0)
         beta = np.where(ok, share / den, 0.0)
-    coef = Bf * (beta @ W.T)
-    t_now = (coef * state.terms[now]).sum(axis=1)
-    t_then = (coef * state.terms[then]).sum(axis=1)
+    coef = beta @ W.T
+    coef *= Bf
+    terms_now, terms_then = state.terms[now], state.terms[then]
+    t_now = np.einsum("rk,rk->r", coef, terms_now)
+    t_then = np.einsum("rk,rk->r", coef, terms_then)
     if state.aggregation == "geometric":
         t_now, t_then = np.exp(t_now), np.exp(t_then)
     missing = ~enough
     t_now[missing], t_then[missing] = np.nan, np.nan
-    var = state.term_var
-    v = (coef**2 * (var[now] + var[then])).sum(axis=1)
+    var = state.term_var[now] + state.term_var[then]
+    var *= coef
+    v = np.einsum("rk,rk->r", var, coef)
     if state.aggregation == "geometric":
         v = v * t_now * t_then
     change = t_now - t_then
     se = np.sqrt(v)
     se[missing] = np.nan
     return Change(
-        change,
-        se,
-        t_then,
-        t_now,
-        basket & enough[:, None],
-        np.where(basket, coef * state.terms[then], np.nan),
-        np.where(basket, coef * state.terms[now], np.nan),
+        change, se, t_then, t_now, basket & enough[:, None], coef, basket, terms_then, terms_now
     )
 
 
