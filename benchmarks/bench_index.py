@@ -39,6 +39,7 @@ from wijkkompas.index import (
 )
 from wijkkompas.index.spec import GROUPS
 from wijkkompas.index.synthetic import synthetic_panel, synthetic_spec
+from wijkkompas.process import reuse_freed_memory
 
 
 def timed(fn, *args, **kwargs):
@@ -132,7 +133,12 @@ def main() -> int:
     parser.add_argument("--baseline-gemeenten", type=int, default=12)
     args = parser.parse_args()
 
-    print(f"machine: {os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.1f}")
+    # As the command line does at start (see wijkkompas.process): timings are of that process.
+    reused = reuse_freed_memory()
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.1f}; "
+        f"freed memory reused: {reused}"
+    )
     spec = synthetic_spec(args.indicators)
     years = tuple(range(2025 - args.years, 2025))
     (panel, wkb), t_gen, _ = timed(synthetic_panel, spec, args.gemeenten, args.wijken, years)

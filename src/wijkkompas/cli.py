@@ -22,6 +22,7 @@ from wijkkompas import __version__
 from wijkkompas.cli_output import OutputFormat, err, out, print_frame
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.paths import default_store
+from wijkkompas.process import reuse_freed_memory
 from wijkkompas.regions import parse_region_code
 from wijkkompas.store import AnalyticStore
 
@@ -487,6 +488,7 @@ _mount_sub_apps()
 
 def main() -> None:
     """Entry point: turn user errors into a message and exit code 1."""
+    reuse_freed_memory()
     try:
         app(standalone_mode=True)
     except WijkkompasError as exc:

@@ -412,19 +412,22 @@ def _with_rank_intervals(
     table = table.assign(rank_p05=np.nan, rank_p95=np.nan, rank_interval="", ranked_share=np.nan)
     if draws <= 0 or table.empty:
         return table
+    wanted = sorted(int(y) for y in table["year"].unique())
+    # Method-only intervals for every year in one pass; the full analysis goes year by year.
+    batches = [[y] for y in wanted] if full else [wanted]
     parts = []
-    for year in sorted(table["year"].unique()):
+    for years in batches:
         found = uncertainty(
             panel,
             catalogue,
             reference,
             options,
-            year=int(year),
+            year=years,
             draws=draws,
             seed=options.seed,
             full=full,
         )
-        parts.append(found.ranks.assign(year=int(year), rank_interval="+".join(found.sources)))
+        parts.append(found.ranks.assign(rank_interval="+".join(found.sources)))
         if notes is not None:
             notes.extend(n for n in found.notes if n not in notes)
     intervals = pd.concat(parts).rename(columns={"region_code": "code"})

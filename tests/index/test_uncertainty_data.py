@@ -231,3 +231,24 @@ def test_a_region_short_of_groups_is_unranked_under_a_stricter_rule(world) -> No
     assert row["ranked_share"] == pytest.approx(2 / 3, abs=0.12)
     others = result.ranks[result.ranks["region_code"] != panel.codes[buurt]]
     assert others["ranked_share"].min() > 0.9
+
+
+# --- several years in one pass ----------------------------------------------------------------
+
+
+def test_ranking_several_years_in_one_pass_gives_each_years_own_intervals(world) -> None:
+    """The command line draws every year's method-only intervals in one pass: each year must
+    come out exactly as a call for that year alone (same seed, same draws)."""
+    spec, panel, options, reference = world
+    together = uncertainty(panel, spec, reference, options, year=[2021, 2022, 2023], draws=120)
+    assert sorted(together.ranks["year"].unique()) == [2021, 2022, 2023]
+    for year in (2021, 2022, 2023):
+        alone = uncertainty(panel, spec, reference, options, year=year, draws=120).ranks
+        mine = together.ranks[together.ranks["year"] == year].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone.reset_index(drop=True))
+
+
+def test_the_full_analysis_refuses_several_years_at_once(world) -> None:
+    spec, panel, options, reference = world
+    with pytest.raises(ValueError, match="one year at a time"):
+        uncertainty(panel, spec, reference, options, year=[2022, 2023], draws=10, full=True)

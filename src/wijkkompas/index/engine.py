@@ -203,7 +203,16 @@ def _baskets(
     """Which indicators each total rests on: the region's own figures (those carried forward
     from an earlier year also listed apart), and those borrowed from its parent, as
     categoricals (few distinct baskets, hundreds of thousands of rows)."""
-    in_total = computed.agg.present[:, : len(GROUPS)] @ spec.group_membership.T.astype(float) > 0
+    # A term is in the total when one of its groups is: OR over the few groups, on booleans
+    # (a float matrix product here would write eight bytes for every cell of the panel).
+    member = spec.group_membership
+    G = member.shape[1]
+    group_present = np.zeros((total.size, G + 1), dtype=bool)  # column G: "no group"
+    group_present[:, :G] = computed.agg.present[:, :G]
+    first = np.where(member.any(axis=1), member.argmax(axis=1), G)
+    in_total = np.take(group_present, first, axis=1)
+    for k in np.flatnonzero(member.sum(axis=1) > 1):  # an indicator in several groups
+        in_total[:, k] = group_present[:, :G][:, member[k]].any(axis=1)
     present = computed.present & in_total
     own = present & prepared.observed.reshape(present.shape)
     borrowed = present & ~own

@@ -34,6 +34,7 @@ normalisation are computed once and reused, so 1,000 draws cost a few batched ma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,7 @@ class UncertaintyResult:
     sensitivity: pd.DataFrame
     draws: pd.DataFrame
     year: int
+    """The (latest) year ranked; ``ranks`` has a ``year`` column for each row."""
     sources: tuple[str, ...] = METHOD_SOURCES
     """What varied between draws; anything else is held fixed and is not in the interval."""
     notes: list[str] = field(default_factory=list)
@@ -77,7 +79,7 @@ def uncertainty(
     reference: Reference,
     options: EngineOptions | None = None,
     *,
-    year: int,
+    year: int | Sequence[int],
     draws: int = 1000,
     weight_noise: float = 0.25,
     imputations: tuple[str, ...] = IMPUTATIONS,
@@ -96,7 +98,9 @@ def uncertainty(
     panel, catalogue, reference, options
         As for :func:`~wijkkompas.index.score`.
     year
-        The year to rank.
+        The year to rank, or several years: the method-only analysis then ranks every year in
+        one pass with the same draws (each year's ranks are what a call for that year alone
+        gives; the sensitivity indices are pooled over the years).
     draws
         Monte Carlo draws.
     weight_noise
@@ -126,10 +130,17 @@ def uncertainty(
     spec = as_spec(catalogue, options.expert_weights)
     reference.check(spec.catalogue_hash, spec.ids, options.method())
     rng = np.random.default_rng(options.seed if seed is None else seed)
+    wanted = [int(year)] if isinstance(year, int | np.integer) else sorted({int(y) for y in year})
+    if not wanted or any(y not in panel.years for y in wanted):
+        raise ValueError(f"not a panel year: {year} (panel: {panel.years.tolist()})")
+    if full and len(wanted) > 1:
+        raise ValueError("the full analysis ranks one year at a time")
     carry = max((i.carry_years for i in spec.indicators), default=0)
-    keep = (panel.years <= year) & (panel.years >= year - carry)
+    keep = (panel.years <= wanted[-1]) & (panel.years >= wanted[0] - carry)
     sub = panel.select(years=panel.years[keep].tolist())
-    t = int(np.flatnonzero(sub.years == year)[0])
+    ts = np.flatnonzero(np.isin(sub.years, wanted))
+    t = int(ts[-1])
+    T, R = ts.size, len(sub.regions)
     method = reference.method
     params = reference.params()
     w = reference.weights
@@ -147,8 +158,8 @@ def uncertainty(
             suppression_threshold=options.suppression_threshold,
             carry=not one_year,
         )
-        at = 0 if one_year else t
-        return p.X[at : at + 1]
+        X = p.X[:1] if one_year else p.X[ts]
+        return X.reshape(1, T * R, -1) if T > 1 else X
 
     nominal_prep = prepare(
         sub,
@@ -158,11 +169,10 @@ def uncertainty(
         shrinkage=method["shrinkage"],
         suppression_threshold=options.suppression_threshold,
     )
-    X0, O0, hidden = (
-        nominal_prep.X[t : t + 1],
-        nominal_prep.observed[t : t + 1],
-        (nominal_prep.suppressed[t]),
-    )
+    # Several years are stacked as the rows of one block: ranks are taken within year and level.
+    X0 = nominal_prep.X[ts].reshape(1, T * R, K)
+    O0 = nominal_prep.observed[ts].reshape(1, T * R, K)
+    hidden = nominal_prep.suppressed[ts].reshape(-1)
     nominal = compute(
         X0,
         O0,
@@ -181,7 +191,8 @@ def uncertainty(
     if not full:
         candidate = ranked.copy()
     group_present = present_all[candidate]
-    depth = sub.depth[candidate]
+    level = sub.depth - sub.depth.min()
+    depth = (np.repeat(np.arange(T), R) * (level.max() + 1) + np.tile(level, T))[candidate]
     scored_k = np.flatnonzero(np.isfinite(params["spread"]) & (w.indicator.sum(axis=1) > 0))
 
     n_rep = max(1, min(replicates, draws)) if full else 1
@@ -257,8 +268,9 @@ def uncertainty(
     share = np.isfinite(by_region).mean(axis=1)
     frame = pd.DataFrame(
         {
-            "region_code": sub.codes[candidate][keep_rows],
-            "level": sub.levels[candidate][keep_rows],
+            "region_code": np.tile(sub.codes, T)[candidate][keep_rows],
+            "level": np.tile(sub.levels, T)[candidate][keep_rows],
+            "year": np.repeat(sub.years[ts], R)[candidate][keep_rows],
             "rank_nominal": rank_nominal[keep_rows],
             "rank_median": median,
             "rank_mean": mean,
@@ -280,7 +292,7 @@ def uncertainty(
         frame,
         sens,
         choices,
-        year,
+        wanted[-1],
         FULL_SOURCES if full else METHOD_SOURCES,
         _notes(spec, reference, full),
     )
