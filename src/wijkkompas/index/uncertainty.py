@@ -240,7 +240,8 @@ def uncertainty(
             reuse = not full and imp == options.imputation
             X = X0 if reuse else prepared(str(imp), source)
             for norm in np.unique(choices["normalisation"][in_rep]):
-                V = normalise(X, str(norm), p_r, spec.signs)[0][candidate]
+                # Single precision from here: only the ranks of the totals are used.
+                V = normalise(X, str(norm), p_r, spec.signs)[0][candidate].astype(np.float32)
                 for agg in np.unique(choices["aggregation"][in_rep]):
                     idx = np.flatnonzero(
                         in_rep
@@ -376,6 +377,7 @@ class _Blocks:
     """
 
     def __init__(self, terms: np.ndarray, W: np.ndarray, group_present: np.ndarray) -> None:
+        terms = np.asarray(terms, dtype=np.float32)
         absent = np.isnan(terms)
         self.group_present = group_present.astype(np.float32)
         self.group_count = group_present.sum(axis=1).astype(np.int16)
@@ -384,16 +386,12 @@ class _Blocks:
             cols = np.flatnonzero(W[:, g] > 0)
             if not cols.size:
                 continue
-            block = np.where(absent[:, cols] | ~group_present[:, g][:, None], 0.0, terms[:, cols])
-            self.groups.append(
-                (
-                    g,
-                    cols,
-                    W[cols, g].astype(np.float32),
-                    block.astype(np.float32),
-                    sparse_mask(absent[:, cols]),
-                )
-            )
+            block = np.take(terms, cols, axis=1)
+            drop = np.take(absent, cols, axis=1)
+            absent_cells = sparse_mask(drop)
+            drop |= ~group_present[:, g][:, None]
+            np.copyto(block, np.float32(0.0), where=drop)
+            self.groups.append((g, cols, W[cols, g].astype(np.float32), block, absent_cells))
 
     def totals(
         self, a: np.ndarray, k_noise: np.ndarray, g_noise: np.ndarray
