@@ -63,6 +63,23 @@ def sparse_mask(
     return sparse.csr_array((data, cols, indptr), shape=mask.shape)
 
 
+def spread_to_terms(factors: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """``factors @ W.T``: a (rows × columns) factor per score column spread to each term
+    (rows × K), as a new array.
+
+    Where each indicator weighs in one column at most (the usual case) this is a gather and
+    one product, with the same numbers: a matrix product with an inner dimension of eight is
+    mostly overhead on a whole-country panel.
+    """
+    nonzero = W != 0
+    if (nonzero.sum(axis=1) > 1).any():
+        return factors @ W.T
+    column = nonzero.argmax(axis=1)
+    out = np.take(factors, column, axis=1)
+    out *= W[np.arange(W.shape[0]), column]
+    return out
+
+
 def aggregate(
     terms: np.ndarray,
     absent: sparse.csr_array,

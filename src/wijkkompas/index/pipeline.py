@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from wijkkompas.index.aggregate import Aggregated, aggregate, combine, sparse_mask
+from wijkkompas.index.aggregate import (
+    Aggregated,
+    aggregate,
+    combine,
+    sparse_mask,
+    spread_to_terms,
+)
 from wijkkompas.index.exposure import non_residential
 from wijkkompas.index.impute import carry_forward, impute
 from wijkkompas.index.normalise import levels, normalise, transform
@@ -103,7 +109,9 @@ class Computed:
         self, weights: np.ndarray, rows: slice | np.ndarray = slice(None)
     ) -> np.ndarray:
         """Coefficients of the total on each term for some rows (see ``row_coefficients``)."""
-        return self.present[rows] * (self.beta[rows] @ weights.T)
+        out = spread_to_terms(self.beta[rows], weights)
+        out *= self.present[rows]
+        return out
 
     def scale(self, means: np.ndarray) -> np.ndarray:
         """From the averaged terms to the published scale (exp for geometric)."""

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
+from wijkkompas.index.aggregate import spread_to_terms
 from wijkkompas.index.normalise import Z_METHODS, slope
 from wijkkompas.index.spec import IndexSpec
 
@@ -49,34 +50,35 @@ def baseline_rows(years: np.ndarray, min_gap: int, scored: np.ndarray | None = N
 
 
 def term_variance(
-    prepared: Prepared, computed: Computed, reference: Reference, spec: IndexSpec
+    prepared: Prepared, computed: Computed, reference: Reference, spec: IndexSpec, t: int
 ) -> np.ndarray:
-    """(N × K) variance of each aggregated term (0 where absent); see module notes."""
-    Y, R, K = prepared.X.shape
+    """(regions × K) variance of each aggregated term in year ``t`` (0 where absent); see
+    module notes. One year at a time: a year's block stays in the processor's cache through
+    the chain of operations below, the whole panel would not."""
+    R = prepared.X.shape[1]
+    rows = slice(t * R, (t + 1) * R)
     method = reference.method["normalisation"]
     d = np.nan_to_num(slope(method, reference.params(), spec.signs))
     own = (np.nan_to_num(reference.noise_sd) * d) ** 2
     borrowed = np.nan_to_num(reference.imputation_var) * d**2
-    var = np.where(prepared.observed, own[None, None, :], borrowed[None, None, :])
+    observed = prepared.observed[t]
+    var = np.where(observed, own[None, :], borrowed[None, :])
     for j, k in enumerate(prepared.rates.columns):
-        # Column by column: scattering into ``var[:, :, cols]`` with an index array is many
-        # times slower on a whole-country panel than these strided in-place operations.
-        sampling = prepared.rates.variance[:, :, j]
+        sampling = prepared.rates.variance[t, :, j]
         if spec.indicators[k].transform in ("log", "log1p"):
             # d(transform)/dx on the engine's scale: exp(-x) for log and log1p.
-            sampling = sampling * np.exp(-np.nan_to_num(prepared.X[:, :, k])) ** 2
+            sampling = sampling * np.exp(-np.nan_to_num(prepared.X[t, :, k])) ** 2
         sampling = sampling * d[k] ** 2
-        np.copyto(sampling, 0.0, where=~prepared.observed[:, :, k])
-        np.maximum(var[:, :, k], sampling, out=var[:, :, k])
-    var = var.reshape(Y * R, K)
+        np.copyto(sampling, 0.0, where=~observed[:, k])
+        np.maximum(var[:, k], sampling, out=var[:, k])
     if computed.aggregation == "geometric":
-        V = computed.V
+        V = computed.V[rows]
         if method in Z_METHODS:
             du, u = np.exp(-0.5 * V**2) / np.sqrt(2 * np.pi), ndtr(V)
         else:
             du, u = ((V >= 0) & (V <= 1)).astype(float), np.clip(V, 0, 1)
         var = var * (99.0 * du / (1.0 + 99.0 * u)) ** 2
-    np.copyto(var, 0.0, where=~computed.present)
+    np.copyto(var, 0.0, where=~computed.present[rows])
     return var
 
 
@@ -85,11 +87,17 @@ def total_variance(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Variance of each row's total (N,) from its terms' noise, and the terms' variances
     (N × K, kept for like-for-like changes)."""
-    var = term_variance(prepared, computed, reference, spec)
-    weighted = computed.coefficients(reference.weights.indicator)  # a fresh array: reused below
-    np.square(weighted, out=weighted)
-    weighted *= var
-    out = weighted.sum(axis=1)
+    Y, R, K = prepared.X.shape
+    var = np.empty((Y * R, K))
+    out = np.empty(Y * R)
+    for t in range(Y):
+        rows = slice(t * R, (t + 1) * R)
+        block = term_variance(prepared, computed, reference, spec, t)
+        var[rows] = block
+        weighted = computed.coefficients(reference.weights.indicator, rows)  # a fresh array
+        np.square(weighted, out=weighted)
+        weighted *= block
+        out[rows] = weighted.sum(axis=1)
     if computed.aggregation == "geometric":
         out = computed.total**2 * out
     return out, var
@@ -151,7 +159,7 @@ def like_for_like(
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(ga.sum(axis=1, keepdims=True) > 0, ga / ga.sum(axis=1, keepdims=True), 0.0)
         beta = np.where(ok, share / den, 0.0)
-    coef = beta @ W.T
+    coef = spread_to_terms(beta, W)
     coef *= Bf
     terms_now, terms_then = state.terms[now], state.terms[then]
     t_now = np.einsum("rk,rk->r", coef, terms_now)

@@ -34,7 +34,9 @@ normalisation are computed once and reused, so 1,000 draws cost a few batched ma
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +55,9 @@ from wijkkompas.index.reference import Reference
 from wijkkompas.index.spec import GROUPS, as_spec
 
 BATCH = 64
+MAX_THREADS = 4
+PARALLEL_CELLS = 1_000_000
+"""Below this many (draws × regions) cells a thread costs more than it saves."""
 METHOD_SOURCES = ("method", "weights")
 FULL_SOURCES = ("method", "weights", "data", "reference", "leave_one_out", "coverage")
 INTERVAL_NAME = "sensitivity interval of the rank (5–95% of draws), not a confidence interval"
@@ -226,7 +231,8 @@ def uncertainty(
             left_out >= 0, np.asarray(spec.ids, dtype=object)[np.maximum(left_out, 0)], "none"
         )
 
-    ranks = np.full((draws, int(candidate.sum())), -1, dtype=np.int32)
+    # Single precision holds every rank exactly (to 2**24) at half the memory of doubles.
+    ranks = np.full((draws, int(candidate.sum())), -1, dtype=np.float32)
     base = collapsed(sub, spec, t) if full else sub
     steps = replicate_steps(base, spec) if full else {}
     for r in range(n_rep):
@@ -261,7 +267,7 @@ def uncertainty(
                         ranks[d] = _ranks(total, depth)
     keep_rows = ranked[candidate]
     rank_nominal = _ranks(nominal.total[candidate][None, :], depth)[0]
-    by_region = np.ascontiguousarray(ranks.T[keep_rows]).astype(np.float32)  # exact to 2**24
+    by_region = np.ascontiguousarray(ranks.T[keep_rows])
     by_region[by_region < 0] = np.nan
     p05, median, p95 = _percentiles(by_region, (5.0, 50.0, 95.0))
     with np.errstate(invalid="ignore"):
@@ -373,14 +379,19 @@ class _Blocks:
     (indicators × groups·draws) weight matrix would waste most of its work on zeros. Present
     weight is the group's full weight minus a sparse correction for the few absent cells.
     Groups that do not count for a region (nominal coverage rule) are zeroed once, here.
-    Single precision: only the ranks of these totals are used.
+    Single precision: only the ranks of these totals are used. Rows are taken in chunks of
+    ``CHUNK``, so a batch's (rows × draws) intermediates stay in the processor's cache.
     """
+
+    CHUNK = 8192
 
     def __init__(self, terms: np.ndarray, W: np.ndarray, group_present: np.ndarray) -> None:
         terms = np.asarray(terms, dtype=np.float32)
         absent = np.isnan(terms)
         self.group_present = group_present.astype(np.float32)
         self.group_count = group_present.sum(axis=1).astype(np.int16)
+        n = terms.shape[0]
+        self.chunks = [slice(i, min(i + self.CHUNK, n)) for i in range(0, n, self.CHUNK)]
         self.groups = []
         for g in range(W.shape[1]):
             cols = np.flatnonzero(W[:, g] > 0)
@@ -388,7 +399,7 @@ class _Blocks:
                 continue
             block = np.take(terms, cols, axis=1)
             drop = np.take(absent, cols, axis=1)
-            absent_cells = sparse_mask(drop)
+            absent_cells = [sparse_mask(drop[rows]) for rows in self.chunks]
             drop |= ~group_present[:, g][:, None]
             np.copyto(block, np.float32(0.0), where=drop)
             self.groups.append((g, cols, W[cols, g].astype(np.float32), block, absent_cells))
@@ -400,33 +411,75 @@ class _Blocks:
         number of groups each total rests on (a left-out indicator can empty a group)."""
         ga = (g_noise * a[None, :]).astype(np.float32)
         kn = k_noise.astype(np.float32)
-        shape = (self.group_present.shape[0], k_noise.shape[0])
-        num = np.zeros(shape, dtype=np.float32)
-        if (kn > 0).all():  # nothing left out: which groups count is fixed
-            for g, cols, w, block, absent in self.groups:
-                m = w[:, None] * kn[:, cols].T  # (indicators in g, draws)
-                den = m.sum(axis=0)[None, :] - (absent @ m).astype(np.float32)
-                np.maximum(den, np.float32(1e-30), out=den)  # absent group: 0 / tiny
-                num += (block @ (m * ga[:, g][None, :])) / den
-            num /= self.group_present @ ga.T
-            groups = np.broadcast_to(self.group_count[:, None], shape)
-            return np.ascontiguousarray(num.T), np.ascontiguousarray(groups.T)
-        weight = np.zeros(shape, dtype=np.float32)
-        counted = np.zeros(shape, dtype=np.int16)
-        for g, cols, w, block, absent in self.groups:
-            m = w[:, None] * kn[:, cols].T
-            den = m.sum(axis=0)[None, :] - (absent @ m).astype(np.float32)
-            has = (den > np.float32(1e-6)) & (self.group_present[:, g] > 0)[:, None]
-            np.maximum(den, np.float32(1e-30), out=den)
-            num += np.where(has, (block @ (m * ga[:, g][None, :])) / den, 0.0)
-            weight += has * ga[:, g][None, :]
-            counted += has
-        with np.errstate(invalid="ignore", divide="ignore"):
-            total = np.where(weight > 0, num / weight, np.nan)
-        return np.ascontiguousarray(total.T), np.ascontiguousarray(counted.T)
+        draws = k_noise.shape[0]
+        total = np.empty((draws, self.group_present.shape[0]), dtype=np.float32)
+        counted_all = np.empty(total.shape, dtype=np.int16)
+        fixed = bool((kn > 0).all())  # nothing left out: which groups count is fixed
+        weights = []
+        for g, cols, w, _block, _absent in self.groups:
+            m = w[:, None] * kn[:, cols].T  # (indicators in g, draws)
+            weights.append((m, m.sum(axis=0)[None, :], m * ga[:, g][None, :]))
+        for c, rows in enumerate(self.chunks):
+            shape = (rows.stop - rows.start, draws)
+            num = np.zeros(shape, dtype=np.float32)
+            if fixed:
+                for (_g, _cols, _w, block, absent), (m, full, mg) in zip(
+                    self.groups, weights, strict=True
+                ):
+                    den = full - (absent[c] @ m).astype(np.float32)
+                    np.maximum(den, np.float32(1e-30), out=den)  # absent group: 0 / tiny
+                    part = block[rows] @ mg
+                    part /= den
+                    num += part
+                # Σ_g present·a_g, group by group: a product with an inner dimension of eight
+                # costs more in the BLAS's set-up than in arithmetic.
+                weight = np.zeros(shape, dtype=np.float32)
+                for g in range(ga.shape[1]):
+                    weight += self.group_present[rows, g][:, None] * ga[:, g][None, :]
+                num /= weight
+                total[:, rows] = num.T
+                counted_all[:, rows] = self.group_count[rows][None, :]
+                continue
+            weight = np.zeros(shape, dtype=np.float32)
+            counted = np.zeros(shape, dtype=np.int16)
+            for (g, _cols, _w, block, absent), (m, full, mg) in zip(
+                self.groups, weights, strict=True
+            ):
+                den = full - (absent[c] @ m).astype(np.float32)
+                has = (den > np.float32(1e-6)) & (self.group_present[rows, g] > 0)[:, None]
+                np.maximum(den, np.float32(1e-30), out=den)
+                num += np.where(has, (block[rows] @ mg) / den, 0.0)
+                weight += has * ga[:, g][None, :]
+                counted += has
+            with np.errstate(invalid="ignore", divide="ignore"):
+                total[:, rows] = np.where(weight > 0, num / weight, np.nan).T
+            counted_all[:, rows] = counted.T
+        return total, counted_all
 
 
 def _ranks(total: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """Ordinal rank (1 = best) within each level, for each row (draw) of ``total``; a NaN
+    total (the region does not meet the draw's coverage rule) gets -1 and is not counted.
+
+    Draws are ranked on as many threads as there are processors (numpy sorts without the
+    global interpreter lock); each draw's ranks are the same whichever thread sorts it."""
+    draws = total.shape[0]
+    workers = min(os.cpu_count() or 1, MAX_THREADS, draws)
+    if workers < 2 or total.size < PARALLEL_CELLS:
+        return _ranks_of(total, depth)
+    out = np.empty(total.shape, dtype=np.int32)
+    bounds = np.linspace(0, draws, workers + 1).astype(int)
+
+    def part(i: int) -> None:
+        rows = slice(bounds[i], bounds[i + 1])
+        out[rows] = _ranks_of(total[rows], depth)
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(part, range(workers)))
+    return out
+
+
+def _ranks_of(total: np.ndarray, depth: np.ndarray) -> np.ndarray:
     """Ordinal rank (1 = best) within each level, for each row (draw) of ``total``; a NaN
     total (the region does not meet the draw's coverage rule) gets -1 and is not counted."""
     out = np.full(total.shape, -1, dtype=np.int32)
@@ -447,13 +500,18 @@ def _ranks(total: np.ndarray, depth: np.ndarray) -> np.ndarray:
 def _first_order(ranks: np.ndarray, labels: dict[str, np.ndarray]) -> dict[str, float]:
     """Per choice: Var over its values of the conditional mean rank over the total rank
     variance, pooled over regions; ``ranks`` is (regions × draws) with NaN where a region was
-    not ranked. Per-value sums are one matrix product with the choice's indicator matrix."""
+    not ranked. Per-value sums are one matrix product with the choice's indicator matrix, on
+    ranks centred on each region's mean (so single precision loses nothing that matters)."""
     valid = np.isfinite(ranks)
-    filled = np.where(valid, ranks, 0.0).astype(np.float64)
+    everywhere = bool(valid.all())  # the method-only analysis ranks every region in every draw
+    filled = ranks if everywhere else np.where(valid, ranks, np.float32(0.0))
     count = valid.sum(axis=1).astype(np.float64)
     safe = np.maximum(count, 1.0)
-    grand = filled.sum(axis=1) / safe
-    variance = np.einsum("ij,ij->i", filled, filled) / safe - grand**2
+    grand = filled.sum(axis=1, dtype=np.float64) / safe
+    centred = filled - grand.astype(np.float32)[:, None]
+    if not everywhere:
+        centred[~valid] = 0.0
+    variance = np.einsum("ij,ij->i", centred, centred, dtype=np.float64) / safe
     total = float(np.where(count > 0, variance, 0.0).sum())
     out = {}
     for name, label in labels.items():
@@ -461,11 +519,15 @@ def _first_order(ranks: np.ndarray, labels: dict[str, np.ndarray]) -> dict[str, 
             out[name] = 0.0
             continue
         values, codes = np.unique(label.astype(str), return_inverse=True)
-        onehot = np.zeros((label.size, values.size))
+        onehot = np.zeros((label.size, values.size), dtype=np.float32)
         onehot[np.arange(label.size), codes] = 1.0
-        n = valid.astype(np.float64) @ onehot
-        mean = (filled @ onehot) / np.maximum(n, 1.0)
-        between = np.where(n > 0, (n / safe[:, None]) * (mean - grand[:, None]) ** 2, 0.0)
+        n = (
+            np.broadcast_to(onehot.sum(axis=0, dtype=np.float64), (ranks.shape[0], values.size))
+            if everywhere
+            else valid.astype(np.float32) @ onehot
+        ).astype(np.float64)
+        deviation = (centred @ onehot).astype(np.float64) / np.maximum(n, 1.0)
+        between = np.where(n > 0, (n / safe[:, None]) * deviation**2, 0.0)
         out[name] = float(between.sum() / total)
     return out
 
