@@ -13,6 +13,7 @@ from wijkkompas.index.cumulation import cumulate
 from wijkkompas.index.exposure import small_population
 from wijkkompas.index.options import EngineOptions
 from wijkkompas.index.panel import Panel
+from wijkkompas.index.parallel import for_each_block
 from wijkkompas.index.pipeline import Computed, Prepared, Stopwatch, compute, prepare
 from wijkkompas.index.reference import Reference
 from wijkkompas.index.result import IndexResult, ScoringState
@@ -355,13 +356,17 @@ def _default_trend(
     se = np.full(N, np.nan)
     start = np.full(N, np.nan)
     basket: list[np.ndarray] = [np.zeros((R, len(spec.ids)), dtype=bool)] * len(years)
-    for t, b in enumerate(base):
+
+    def year(t: int) -> None:
+        b = base[t]
         if b < 0:
-            continue
+            return
         now, then = slice(t * R, (t + 1) * R), slice(b * R, (b + 1) * R)
         found = like_for_like(state, spec, reference, now, then, options.trend_min_groups)
         change[now], se[now], basket[t] = found.change, found.se, found.basket
         start[now] = np.where(np.isnan(found.change), np.nan, years[b])
+
+    for_each_block(len(years), year, N * len(spec.ids))
     change[hidden] = np.nan
     se[hidden] = np.nan
     start[hidden] = np.nan

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from wijkkompas.index.panel import Panel
+from wijkkompas.index.parallel import for_each_block, threads_for
 
 
 def carry_forward(
@@ -29,8 +30,31 @@ def carry_forward(
     carried = np.zeros(X.shape, dtype=bool)
     if X.shape[0] < 2 or not (carry_years > 0).any():
         return carried
-    # Masked copies in place (``np.copyto(where=)``), not boolean indexing: on a whole-country
-    # panel indexing gathers and scatters tens of millions of cells a year.
+    # Regions do not borrow from each other here: ranges of them go to separate threads.
+    R = X.shape[1]
+    parts = threads_for(X.size, R)
+    bounds = np.linspace(0, R, parts + 1).astype(int)
+
+    def block(i: int) -> None:
+        rows = slice(bounds[i], bounds[i + 1])
+        _carry(X[:, rows], periods[:, rows], carried[:, rows], years, carry_years)
+
+    for_each_block(parts, block, X.size)
+    return carried
+
+
+def _carry(
+    X: np.ndarray,
+    periods: np.ndarray,
+    carried: np.ndarray,
+    years: np.ndarray,
+    carry_years: np.ndarray,
+) -> None:
+    """``carry_forward`` on one range of regions, in place.
+
+    Masked copies (``np.copyto(where=)``), not boolean indexing: on a whole-country panel
+    indexing gathers and scatters tens of millions of cells a year.
+    """
     last_value = X[0].copy()
     last_period = periods[0].copy()
     last_year = np.where(np.isnan(X[0]), -(10**6), years[0]).astype(float)
@@ -47,7 +71,6 @@ def carry_forward(
         np.copyto(last_value, X[t], where=own)
         np.copyto(last_period, periods[t], where=own)
         np.copyto(last_year, float(years[t]), where=own)
-    return carried
 
 
 def impute(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wijkkompas.index.panel import Panel
+from wijkkompas.index.parallel import for_each_block
 from wijkkompas.index.spec import IndexSpec
 
 RELIABLE_B = 0.5
@@ -122,7 +123,8 @@ def shrink(X: np.ndarray, panel: Panel, spec: IndexSpec, tau2: np.ndarray, apply
     parent = np.where(orphan, np.arange(R), panel.parent)
     K = X.shape[2]
     flat = (np.arange(R)[:, None] * K + k[None, :]).ravel()  # 1-d gathers beat 2-d fancy ones
-    for t in range(Y):  # year blocks: see the docstring
+
+    def year(t: int) -> None:  # year blocks: see the docstring
         block = X[t].reshape(-1)
         own = block[flat].reshape(R, -1)
         theta = own[parent]
@@ -147,6 +149,8 @@ def shrink(X: np.ndarray, panel: Panel, spec: IndexSpec, tau2: np.ndarray, apply
         b[unjudged] = np.nan
         with np.errstate(invalid="ignore"):
             reliability[t] = np.fmin.reduce(b, axis=1)
+
+    for_each_block(Y, year, X.size)
     return RateInfo(k, reliability, variance)
 
 

@@ -28,6 +28,7 @@ from scipy.special import ndtr
 
 from wijkkompas.index.aggregate import spread_to_terms
 from wijkkompas.index.normalise import Z_METHODS, slope
+from wijkkompas.index.parallel import for_each_block
 from wijkkompas.index.spec import IndexSpec
 
 if TYPE_CHECKING:
@@ -90,7 +91,8 @@ def total_variance(
     Y, R, K = prepared.X.shape
     var = np.empty((Y * R, K))
     out = np.empty(Y * R)
-    for t in range(Y):
+
+    def year(t: int) -> None:
         rows = slice(t * R, (t + 1) * R)
         block = term_variance(prepared, computed, reference, spec, t)
         var[rows] = block
@@ -98,6 +100,8 @@ def total_variance(
         np.square(weighted, out=weighted)
         weighted *= block
         out[rows] = weighted.sum(axis=1)
+
+    for_each_block(Y, year, var.size)
     if computed.aggregation == "geometric":
         out = computed.total**2 * out
     return out, var

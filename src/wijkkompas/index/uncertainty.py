@@ -34,9 +34,7 @@ normalisation are computed once and reused, so 1,000 draws cost a few batched ma
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,15 +47,13 @@ from wijkkompas.index.impute import carry_forward
 from wijkkompas.index.normalise import levels, normalise
 from wijkkompas.index.options import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, EngineOptions
 from wijkkompas.index.panel import Panel
+from wijkkompas.index.parallel import for_each_block, threads_for
 from wijkkompas.index.perturb import data_replicate, reference_params, replicate_steps
 from wijkkompas.index.pipeline import compute, prepare
 from wijkkompas.index.reference import Reference
 from wijkkompas.index.spec import GROUPS, as_spec
 
 BATCH = 64
-MAX_THREADS = 4
-PARALLEL_CELLS = 1_000_000
-"""Below this many (draws × regions) cells a thread costs more than it saves."""
 METHOD_SOURCES = ("method", "weights")
 FULL_SOURCES = ("method", "weights", "data", "reference", "leave_one_out", "coverage")
 INTERVAL_NAME = "sensitivity interval of the rank (5–95% of draws), not a confidence interval"
@@ -419,7 +415,9 @@ class _Blocks:
         for g, cols, w, _block, _absent in self.groups:
             m = w[:, None] * kn[:, cols].T  # (indicators in g, draws)
             weights.append((m, m.sum(axis=0)[None, :], m * ga[:, g][None, :]))
-        for c, rows in enumerate(self.chunks):
+
+        def chunk(c: int) -> None:
+            rows = self.chunks[c]
             shape = (rows.stop - rows.start, draws)
             num = np.zeros(shape, dtype=np.float32)
             if fixed:
@@ -439,7 +437,7 @@ class _Blocks:
                 num /= weight
                 total[:, rows] = num.T
                 counted_all[:, rows] = self.group_count[rows][None, :]
-                continue
+                return
             weight = np.zeros(shape, dtype=np.float32)
             counted = np.zeros(shape, dtype=np.int16)
             for (g, _cols, _w, block, absent), (m, full, mg) in zip(
@@ -454,6 +452,8 @@ class _Blocks:
             with np.errstate(invalid="ignore", divide="ignore"):
                 total[:, rows] = np.where(weight > 0, num / weight, np.nan).T
             counted_all[:, rows] = counted.T
+
+        for_each_block(len(self.chunks), chunk, total.size)
         return total, counted_all
 
 
@@ -464,8 +464,8 @@ def _ranks(total: np.ndarray, depth: np.ndarray) -> np.ndarray:
     Draws are ranked on as many threads as there are processors (numpy sorts without the
     global interpreter lock); each draw's ranks are the same whichever thread sorts it."""
     draws = total.shape[0]
-    workers = min(os.cpu_count() or 1, MAX_THREADS, draws)
-    if workers < 2 or total.size < PARALLEL_CELLS:
+    workers = threads_for(total.size, draws)
+    if workers < 2:
         return _ranks_of(total, depth)
     out = np.empty(total.shape, dtype=np.int32)
     bounds = np.linspace(0, draws, workers + 1).astype(int)
@@ -474,8 +474,7 @@ def _ranks(total: np.ndarray, depth: np.ndarray) -> np.ndarray:
         rows = slice(bounds[i], bounds[i + 1])
         out[rows] = _ranks_of(total[rows], depth)
 
-    with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(part, range(workers)))
+    for_each_block(workers, part, total.size)
     return out
 
 
