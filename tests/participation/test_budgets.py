@@ -190,3 +190,12 @@ def test_a_coordinator_enters_a_paper_ballot_under_the_same_rules() -> None:
     assert VoteMark.objects.filter(code=code).count() == 1
     twice = client.post(url, {"code": "CODE-TEST-0000", "project": ["3"]})
     assert twice.status_code == 400 and "al gestemd" in twice.content.decode()
+
+
+def test_the_demo_refuses_a_project_for_its_cost_only_when_it_costs_more_than_the_budget() -> None:
+    """Issue 16: "Parkeergarage (€ 45000): Kost meer dan het hele budget" in a € 50,000 budget."""
+    from wijkkompas.web.apps.participation.demo import BUDGET_2026, REFUSED_2026
+
+    _title, _description, cost, _category, reason = REFUSED_2026
+    assert cost <= BUDGET_2026  # a proposal above the budget is refused before any check
+    assert "meer dan het hele budget" not in reason

@@ -81,12 +81,15 @@ PROJECTS_2026 = [
         "schoon",
     ),
 ]
+BUDGET_2026 = 50_000
+"""Euros to share in the open demo vote."""
 REFUSED_2026 = (
     "Parkeergarage onder het plein",
     "Een garage voor 80 auto's.",
     45_000,
     "verkeer",
-    "Kost meer dan het hele budget en vraagt een bouwvergunning; dat past niet bij een buurtbudget.",
+    "Vraagt bijna het hele budget voor één plek en een bouwvergunning; dat past niet bij een "
+    "buurtbudget.",
 )
 PROJECTS_2025 = [
     (
@@ -303,9 +306,9 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
 
 def _budget_2026(wijk: str, voters: list[ResidentCode], rng: random.Random) -> None:
     budget = _budget(
-        wijk, "Buurtbudget 2026", 2026, 50_000,
+        wijk, "Buurtbudget 2026", 2026, BUDGET_2026,
         description="Vink de projecten aan die u goed vindt. Samen mogen ze hoogstens 50.000 euro kosten.",
-        vote_type="approval", max_sum_cost=50_000, rule="mes",
+        vote_type="approval", max_sum_cost=BUDGET_2026, rule="mes",
     )  # fmt: skip
     projects = _projects(budget, PROJECTS_2026)
     title, description, cost, category, reason = REFUSED_2026
@@ -320,7 +323,7 @@ def _budget_2026(wijk: str, voters: list[ResidentCode], rng: random.Random) -> N
     for code in voters:
         chosen: set[int] = set()
         for i in rng.choices(range(len(projects)), weights=weights, k=rng.randint(1, 4)):
-            if sum(projects[j].cost for j in chosen | {i}) <= 50_000:
+            if sum(projects[j].cost for j in chosen | {i}) <= BUDGET_2026:
                 chosen.add(i)
         budgets.cast_ballot(
             budget=budget, code=code,

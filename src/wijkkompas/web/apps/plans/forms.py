@@ -21,10 +21,10 @@ from wijkkompas.web.apps.plans.models import (
     Plan,
     TimelineEntry,
 )
-from wijkkompas.web.forms import AccessibleFormMixin
+from wijkkompas.web.forms import AccessibleFormMixin, AmountField
 
 YEAR_ERRORS = {"invalid": _("Vul een jaartal in, zoals 2030.")}
-AMOUNT_ERRORS = {"invalid": _("Vul een bedrag in hele euro's in, zoals 25000.")}
+AMOUNT_ERRORS = {"invalid": _("Vul een bedrag in euro's in, zoals 25.000 of 12.500,50.")}
 DATE_ERRORS = {"invalid": _("Vul een datum in, zoals 1-3-2025.")}
 
 
@@ -42,7 +42,7 @@ def _date(label: Any, **kwargs: Any) -> forms.DateField:
 
 
 def _amount(label: Any, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+    return AmountField(
         label=label,
         max_digits=14,
         decimal_places=2,
@@ -309,7 +309,8 @@ class InterventionForm(AccessibleFormMixin, forms.Form):
         data = super().clean()
         if (data.get("budget_year") is None) != (data.get("budget_amount") is None):
             field = "budget_amount" if data.get("budget_amount") is None else "budget_year"
-            self.add_error(field, _("Vul bij een begroting zowel het jaar als het bedrag in."))
+            if field not in self.errors:  # a value that could not be read has said so already
+                self.add_error(field, _("Vul bij een begroting zowel het jaar als het bedrag in."))
         return data
 
 
