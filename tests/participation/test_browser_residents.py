@@ -86,7 +86,7 @@ def test_a_resident_supports_votes_and_reads_the_explained_result(page) -> None:
         page.get_by_label(re.compile(re.escape(name))).check()
     page.get_by_role("button", name="Stem uitbrengen").click()
     problems = page.locator("#stem-problemen").inner_text()
-    assert "kosten samen € 54 500" in problems and "€ 50 000" in problems
+    assert "kosten samen € 54.500" in problems and "€ 50.000" in problems
     _checked(page, "stem-fout")
     page.get_by_label(re.compile("Moestuin achter de huiskamer")).uncheck()
     page.get_by_role("button", name="Stem uitbrengen").click()

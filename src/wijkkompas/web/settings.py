@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wijkkompas.web.apps.accounts.context_processors.navigation",
             ],
+            "builtins": ["wijkkompas.web.money"],
         },
     },
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from wijkkompas.budgeting.explain import ProjectExplanation, money
 from wijkkompas.budgeting.rules.result import GreedyDetails, GreedyStep, MESDetails
 from wijkkompas.web.apps.participation.services.budgets import Outcome
-from wijkkompas.web.apps.participation.views.common import euro
+from wijkkompas.web.money import euro
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,11 @@ from wijkkompas.web.apps.participation.outcome_text import project_lines, share_
 from wijkkompas.web.apps.participation.services import budgets as service
 from wijkkompas.web.apps.participation.views.common import (
     area_names,
-    euro,
     resident_code,
     violation_message,
 )
 from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.money import euro
 
 Phase = NeighbourhoodBudget.Phase
 

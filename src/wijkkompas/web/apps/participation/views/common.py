@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wijkkompas.budgeting.ballot_rules import Violation
-from wijkkompas.budgeting.explain import money
 from wijkkompas.web.apps.participation.models import BudgetProject, ResidentCode
 from wijkkompas.web.apps.participation.services import codes
 from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.money import euro
 
 
 def resident_code(request: HttpRequest) -> ResidentCode | None:
@@ -43,10 +41,6 @@ def area_choices(user: Any, code: ResidentCode | None) -> list[tuple[str, str]]:
         if o[2] != "gemeente" and reaches(user, code, "initiative.submit", o[0])
     ]
     return [(c, f"{name} ({c})") for c, name, _level in options]
-
-
-def euro(value: Fraction | int) -> str:
-    return "€ " + _local(money(Fraction(value)))
 
 
 def violation_message(v: Violation, projects: dict[str, BudgetProject]) -> str:
@@ -86,11 +80,6 @@ def violation_message(v: Violation, projects: dict[str, BudgetProject]) -> str:
         "points_not_allowed": lambda: _("Bij deze stemming geeft u geen punten."),
     }
     return str(messages.get(v.rule, lambda: _("Deze stem volgt de regels niet."))())
-
-
-def _local(amount: str) -> str:
-    """``1 234.50`` as Dutch readers write it: ``1 234,50``."""
-    return amount.replace(".", ",") if (get_language() or "nl").startswith("nl") else amount
 
 
 def whole_number(value: object) -> int:
