@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,16 @@ def test_compare_two_to_five(client: Client) -> None:
 def test_accessibility_statement_is_linked_from_the_footer(client: Client) -> None:
     assert 'href="/toegankelijkheid/"' in _html(client.get("/kaart/"))
     assert "WCAG 2.1" in _html(client.get("/toegankelijkheid/"))
+
+
+def test_the_sources_table_names_each_source_and_the_public_sees_no_run_id(
+    client: Client,
+) -> None:
+    """Issue 16: the Bronnen table showed "demo (None)" and the page "indexberekening <id>"."""
+    page = _html(client.get(f"/regio/{BUURT}/"))
+    start = page.index('id="bronnen"')
+    sources = page[start : page.index("</table>", start)]
+    assert "Fictieve demogegevens" in sources
+    assert "(None)" not in sources and ">demo<" not in sources
+    assert "indexberekening" not in page and "indexrun" not in page
+    assert re.search(r"Scores berekend op \d{1,2} \w+ 20\d\d\.", page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -119,9 +120,12 @@ def profile_context(profile: Profile) -> dict[str, Any]:
         "comparisons": [(role_label(c.role), c) for c in profile.comparisons],
         "palette": PALETTE,
         "observations": [
-            {k: (None if isinstance(v, float) and v != v else v) for k, v in rec.items()}
+            _with_source_name(
+                {str(k): (None if isinstance(v, float) and v != v else v) for k, v in rec.items()}
+            )
             for rec in profile.latest_observations.to_dict("records")
         ],
+        "run_date": run_date(profile.run_id),
         "figure_columns": figure_columns(profile),
         "figures": [
             figure_cells(f, roles)
@@ -145,6 +149,41 @@ def profile_context(profile: Profile) -> dict[str, Any]:
         "under_pressure": bool(row.get("structureel_onder_druk")),
         "averages_hide": bool(row.get("averages_hide")),
     }
+
+
+def source_names() -> dict[str, str]:
+    """What a reader calls each source (the store keeps the loader's short key)."""
+    kwb = _("CBS Kerncijfers wijken en buurten")
+    return {
+        "kwb": kwb,
+        "statline": kwb,
+        "kwb-series": kwb,
+        "nabijheid": _("CBS Nabijheid voorzieningen"),
+        "crime": _("Politie, geregistreerde misdrijven"),
+        "ses-woa": _("CBS sociaal-economische status (SES-WOA)"),
+        "rivm": _("RIVM Gezondheidsmonitor"),
+        "leefbaarometer": _("Leefbaarometer"),
+        "survey": _("Bewonersenquête"),
+        "demo": _("Fictieve demogegevens"),
+    }
+
+
+def _with_source_name(record: dict[str, Any]) -> dict[str, Any]:
+    """The source by name, and its column only where the file had one (not "None")."""
+    source = str(record.get("source") or "")
+    column = record.get("source_column")
+    record["source_name"] = source_names().get(source, source)
+    record["source_column"] = column if column and str(column) not in ("None", "nan") else None
+    return record
+
+
+def run_date(run_id: str) -> date | None:
+    """The day a run was computed, read from its id (``20261204T180000-a1b2c3``): the public
+    sees when the scores were made, not an internal identifier."""
+    try:
+        return datetime.strptime(run_id[:8], "%Y%m%d").date()
+    except ValueError:
+        return None
 
 
 def _count(value: object, default: int) -> int:
