@@ -119,3 +119,33 @@ def test_show_prints_every_observation_of_a_region_with_its_source_column(store:
     assert len({r["year"] for r in rows}) == 10
     unknown = wijkkompas("--store", str(store), "show", "BU01230000")
     assert unknown.returncode == 1 and "no region BU01230000" in " ".join(unknown.stderr.split())
+
+
+def test_a_table_wider_than_the_terminal_is_printed_row_by_row_without_cut_cells() -> None:
+    """Issue 16: `catalogue` and `index` printed tables of "…" at 80 columns."""
+    import io
+
+    import pandas as pd
+    from rich.console import Console
+
+    from wijkkompas.cli_output import print_table
+
+    frame = pd.DataFrame(
+        {
+            "id": ["single_person_household_share", "registered_crime_per_1000"],
+            "name": ["Eenpersoonshuishoudens (aandeel van alle huishoudens)", "Misdrijven"],
+            "source": ["CBS Kerncijfers wijken en buurten", "Politie"],
+            "unit": ["percent", "per_1000"],
+            "direction": ["lower is better", "lower is better"],
+        }
+    )
+    screen = io.StringIO()
+    print_table(frame, "catalogue", Console(file=screen, width=80))
+    text = screen.getvalue()
+    assert "…" not in text
+    for value in frame.to_numpy().ravel():
+        assert value in text.replace("\n", " ") or value.split()[0] in text
+    narrow = io.StringIO()
+    print_table(frame[["id", "unit"]], "narrow", Console(file=narrow, width=80))
+    assert "single_person_household_share" in narrow.getvalue()
+    assert narrow.getvalue().count("percent") == 1
