@@ -198,3 +198,21 @@ def test_a_file_that_only_knows_codes_keeps_the_names_of_an_earlier_import(
     store.import_batch(codes_only)
     with store.reader() as r:
         assert r.regions(level="buurt")["name"].tolist() == ["Oud", "Nieuw"]
+
+
+def test_figures_shared_with_a_source_are_those_another_source_gives_too(tmp_path: Path) -> None:
+    store = AnalyticStore(tmp_path / "store.duckdb")
+    store.import_batch(small_batch("kwb"))
+    with store.reader() as reader:
+        assert reader.observations(shared_with="kwb").empty  # nothing to choose between
+    other = small_batch("ses_woa", value=12.0)
+    other.observations = other.observations[other.observations["region_code"] == "BU99980000"]
+    store.import_batch(other)
+    with store.reader() as reader:
+        shared = reader.observations(shared_with="kwb")
+        everything = reader.observations()
+    expected = everything[everything["region_code"] == "BU99980000"].sort_values("source")
+    pd.testing.assert_frame_equal(
+        shared.sort_values("source").reset_index(drop=True), expected.reset_index(drop=True)
+    )
+    assert set(shared["source"]) == {"kwb", "ses_woa"}

@@ -104,10 +104,15 @@ class StoreReader:
         indicator_ids: Sequence[str] | None = None,
         region_codes: Sequence[str] | None = None,
         gemeente: str | None = None,
+        shared_with: str | None = None,
     ) -> pd.DataFrame:
         """Figures per region, indicator and period; a definitief figure hides its voorlopig one.
 
-        ``import_id`` says which import (hence which file, see :meth:`imports`) gave a figure."""
+        ``import_id`` says which import (hence which file, see :meth:`imports`) gave a figure.
+        ``shared_with`` keeps only the regions and indicators that a source other than this one
+        gives too: the only figures where this source can be chosen over another or lose. An import asks for
+        those to report its choices; without the filter that question read the whole store
+        (a minute for twelve whole-country files), to find nothing to choose between."""
         clauses: list[str] = []
         params: list[object] = []
         if indicator_ids:
@@ -119,11 +124,20 @@ class StoreReader:
         if gemeente:
             clauses.append("r.gemeente_code = ?")
             params.append(gemeente)
+        shared = ""
+        if shared_with is not None:
+            # Regions and indicators another source gives too (a semi join: fast when, as
+            # usual, no other source gives any); rows of other pairs cannot differ by source.
+            shared = """SEMI JOIN (SELECT DISTINCT region_code, indicator_id FROM observations
+                                   WHERE source <> ?) s
+                        ON s.region_code = o.region_code AND s.indicator_id = o.indicator_id"""
+            params.insert(0, shared_with)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         sql = f"""SELECT o.region_code, o.region_year, r.level, r.gemeente_code, o.indicator_id,
                          o.period, o.value, o.suppressed, o.source, o.source_column, o.release,
                          o.import_id
                   FROM observations o
+                  {shared}
                   JOIN regions r ON r.code = o.region_code AND r.year = o.region_year
                   {where}
                   QUALIFY row_number() OVER (
