@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from wijkkompas.regions import Level
+
+if TYPE_CHECKING:
+    from wijkkompas.index.inputs import Selection, SourceRules
 
 _REGION_SELECT = "r.code, r.name, r.level, r.year, r.gemeente_code, r.wijk_code"
 NATIONAL_READ_COLUMNS = [
@@ -145,6 +149,14 @@ class StoreReader:
                       ORDER BY o.release = 'definitief' DESC) = 1
                   ORDER BY o.indicator_id, o.region_code, o.region_year, o.period"""
         return self._frame(sql, params)
+
+    def chosen_figures(self, rules: SourceRules, gemeente: str | None = None) -> Selection | None:
+        """``select_figures(self.observations(gemeente=gemeente), rules)`` read the fast way
+        (see :mod:`wijkkompas.store.figures`), or None when there are no observations."""
+        from wijkkompas.store.figures import choose, stored_figures  # the engine loads late
+
+        table = stored_figures(self._con, gemeente)
+        return choose(table, rules) if table.num_rows else None
 
     def national_observations(self, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """The country's figures (the KWB row NL00 "Nederland"), to compare a region with.
