@@ -113,6 +113,9 @@ class IndexRun:
     """What the rank intervals include and leave out (empty when none were drawn)."""
 
 
+_panels = Lru(4)
+
+
 def read_panel(
     store: AnalyticStore,
     gemeente: str | None = None,
@@ -127,8 +130,21 @@ def read_panel(
     (:mod:`wijkkompas.store.figures`, :mod:`wijkkompas.store.panel`): a whole-country store
     of twelve years reads in seconds rather than the better part of a minute. ``plain`` takes
     the long way (every observation as a pandas row, ``select_figures``, ``build_panel``), the
-    yardstick the fast path is tested against: both give the same panel and selection."""
+    yardstick the fast path is tested against: both give the same panel and selection.
+
+    The result is kept per store file (like the web's caches, keyed on which file is live, so
+    an import or a saved run is a new key): a process that reads the same panel twice reads
+    the store once. Treat it as read-only: it is shared between callers."""
     catalogue = catalogue or load_catalogue()
+    if not store.exists():
+        return _read_panel(store, gemeente, catalogue, plain)  # the store's own clear error
+    key = (store_identity(store), gemeente, catalogue.sha256, plain)
+    return _panels.get_or_make(key, lambda: _read_panel(store, gemeente, catalogue, plain))
+
+
+def _read_panel(
+    store: AnalyticStore, gemeente: str | None, catalogue: Catalogue, plain: bool
+) -> tuple[Panel, pd.DataFrame, Selection]:
     with store.reader() as reader:
         if plain:
             observations = reader.observations(gemeente=gemeente)

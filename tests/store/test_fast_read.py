@@ -161,3 +161,15 @@ def test_real_amsterdam_with_a_crosswalk_reads_the_same_both_ways(tmp_path: Path
     wijkkompas(path, "import", AMSTERDAM["crosswalk"])
     assert_same_read(path)
     assert_same_read(path, "GM0363")
+
+
+def test_the_panel_is_read_once_per_store_file(tmp_path: Path) -> None:
+    store = AnalyticStore(tmp_path / "store.duckdb")
+    figure = ("BU99980000", 2024, "population", "2024-01-01", 1000.0, False, "a_inw", "definitief")
+    store.import_batch(batch("kwb", [figure]))
+    first = read_panel(store)
+    assert read_panel(store) is first  # the same file: read once
+    store.import_batch(batch("kwb", [(*figure[:4], 1100.0, *figure[5:])]))
+    again = read_panel(store)
+    assert again is not first  # an import swapped the file: read afresh
+    assert np.nanmax(again[0].values[0, :, again[0].indicators.index("population")]) == 1100.0
