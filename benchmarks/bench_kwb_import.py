@@ -181,11 +181,17 @@ def _value(column: str, rng: random.Random) -> float | str:
     return float(rng.randint(0, 5000))
 
 
-def write_kwb_xlsx(path: Path, n_rows: int = 18_300, seed: int = 2024) -> None:
+def write_kwb_xlsx(
+    path: Path, n_rows: int = 18_300, seed: int = 2024, regions_seed: int | None = None
+) -> None:
     """A kwb-YYYY.xlsx in the CBS layout: one sheet, a header row of short names, text in the
     shared-strings table as Excel writes it. Written as raw SpreadsheetML, because openpyxl
-    takes half a minute for two million cells and the benchmark should not."""
+    takes half a minute for two million cells and the benchmark should not.
+
+    ``regions_seed`` fixes the region codes apart from the values, so several years of files
+    describe the same buurten (a panel), as real consecutive kwb files mostly do."""
     rng = random.Random(seed)
+    regions = _regions(n_rows, random.Random(seed if regions_seed is None else regions_seed))
     strings: dict[str, int] = {}
 
     def cell(ref: str, value: float | str) -> str:
@@ -198,7 +204,7 @@ def write_kwb_xlsx(path: Path, n_rows: int = 18_300, seed: int = 2024) -> None:
     data_columns = KWB_COLUMNS[ID_COLUMNS:]
     lines = []
     rows: list[list[float | str]] = [list(KWB_COLUMNS)]
-    for code, code_8, name, gm_name, recs in _regions(n_rows, rng):
+    for code, code_8, name, gm_name, recs in regions:
         values = [_value(c, rng) for c in data_columns]
         rows.append([code, code_8, name, gm_name, recs, code, 1.0, *values])
     for number, row in enumerate(rows, start=1):

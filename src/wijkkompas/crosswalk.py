@@ -247,6 +247,15 @@ class CurrentCodes(NamedTuple):
     ``region_year``, ``reason``)."""
 
 
+def _decoded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns (the store's fast read hands text over so) as plain text: the
+    conversion groups and joins per code, which is slow and odd on categoricals."""
+    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not categorical:
+        return frame
+    return frame.astype({c: frame[c].cat.categories.dtype for c in categorical})
+
+
 def to_current_codes(
     figures: pd.DataFrame,
     crosswalk: pd.DataFrame,
@@ -279,7 +288,7 @@ def to_current_codes(
     ends = sorted({b for _, b in pairs if b <= target_year}, reverse=True)
     kept, moved, breaks, converted = [figures[~old]], [], [], []
     for year in sorted({int(y) for y in figures.loc[old, "region_year"]}):
-        rows = figures[old & (figures["region_year"] == year)]
+        rows = _decoded(figures[old & (figures["region_year"] == year)])
         end = next((b for b in ends if _year_path(pairs, year, b)), None)
         mapping = _mapping(crosswalk, year, end) if end is not None else None
         if mapping is None:

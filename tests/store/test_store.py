@@ -198,3 +198,50 @@ def test_a_file_that_only_knows_codes_keeps_the_names_of_an_earlier_import(
     store.import_batch(codes_only)
     with store.reader() as r:
         assert r.regions(level="buurt")["name"].tolist() == ["Oud", "Nieuw"]
+
+
+def test_figures_shared_with_a_source_are_those_another_source_gives_too(tmp_path: Path) -> None:
+    store = AnalyticStore(tmp_path / "store.duckdb")
+    store.import_batch(small_batch("kwb"))
+    with store.reader() as reader:
+        assert reader.observations(shared_with="kwb").empty  # nothing to choose between
+    other = small_batch("ses_woa", value=12.0)
+    other.observations = other.observations[other.observations["region_code"] == "BU99980000"]
+    store.import_batch(other)
+    with store.reader() as reader:
+        shared = reader.observations(shared_with="kwb")
+        everything = reader.observations()
+    expected = everything[everything["region_code"] == "BU99980000"].sort_values("source")
+    pd.testing.assert_frame_equal(
+        shared.sort_values("source").reset_index(drop=True), expected.reset_index(drop=True)
+    )
+    assert set(shared["source"]) == {"kwb", "ses_woa"}
+
+
+def test_a_saved_run_reads_back_with_every_score_exactly_as_given(tmp_path: Path) -> None:
+    store = AnalyticStore(tmp_path / "store.duckdb")
+    store.import_batch(small_batch())
+    scores = pd.DataFrame(
+        {
+            "code": ["BU99980000", "BU99980001"],
+            "level": ["buurt", "buurt"],
+            "year": [2024, 2024],
+            "total": [0.1 + 0.2, math.nan],
+            "class": pd.array([3, None], dtype="Int64"),
+            "trend": pd.Categorical(["better", None]),
+            "small_population": [False, True],
+            "reason": ['a "quoted"\nreason', ""],
+        }
+    )
+    store.save_index_run(
+        run_id="run-1", label="test", catalogue_sha256="x", scope="all",
+        manifest={}, reference_json="{}", scores=scores,
+    )  # fmt: skip
+    with store.reader() as reader:
+        back = reader.index_scores("run-1")
+    assert back["total"].iloc[0] == 0.1 + 0.2  # full precision, not rounded
+    assert math.isnan(back["total"].iloc[1])
+    assert back["class"].iloc[0] == 3 and pd.isna(back["class"].iloc[1])
+    assert back["trend"].iloc[0] == "better" and pd.isna(back["trend"].iloc[1])
+    assert back["small_population"].tolist() == [False, True]
+    assert back["reason"].tolist() == ['a "quoted"\nreason', ""]

@@ -245,7 +245,10 @@ def source_choices(store: AnalyticStore, batch: ImportBatch) -> list[str]:
         stored = reader.observations(
             indicator_ids=sorted(obs["indicator_id"].unique()),
             region_codes=sorted(obs["region_code"].unique()),
+            shared_with=batch.source,
         )
+    if stored.empty:
+        return []
     conflicts = select_figures(stored, SOURCE_RULES).conflicts
     if conflicts.empty:
         return []

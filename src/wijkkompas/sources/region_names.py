@@ -281,6 +281,8 @@ def resolve_named_regions(
 
     A batch of which no named region resolves is refused (see the module docstring).
     """
+    if all(batch.named_regions.empty for _, batch in batches):
+        return [None] * len(batches)  # every region has its code: no names to key (seconds)
     reference = reference_regions(batches, known)
     results: list[NameResolution | None] = []
     for path, batch in batches:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from wijkkompas.regions import Level
+
+if TYPE_CHECKING:
+    from wijkkompas.index.inputs import Selection, SourceRules
 
 _REGION_SELECT = "r.code, r.name, r.level, r.year, r.gemeente_code, r.wijk_code"
 NATIONAL_READ_COLUMNS = [
@@ -104,10 +108,15 @@ class StoreReader:
         indicator_ids: Sequence[str] | None = None,
         region_codes: Sequence[str] | None = None,
         gemeente: str | None = None,
+        shared_with: str | None = None,
     ) -> pd.DataFrame:
         """Figures per region, indicator and period; a definitief figure hides its voorlopig one.
 
-        ``import_id`` says which import (hence which file, see :meth:`imports`) gave a figure."""
+        ``import_id`` says which import (hence which file, see :meth:`imports`) gave a figure.
+        ``shared_with`` keeps only the regions and indicators that a source other than this one
+        gives too: the only figures where this source can be chosen over another or lose. An import asks for
+        those to report its choices; without the filter that question read the whole store
+        (a minute for twelve whole-country files), to find nothing to choose between."""
         clauses: list[str] = []
         params: list[object] = []
         if indicator_ids:
@@ -119,11 +128,20 @@ class StoreReader:
         if gemeente:
             clauses.append("r.gemeente_code = ?")
             params.append(gemeente)
+        shared = ""
+        if shared_with is not None:
+            # Regions and indicators another source gives too (a semi join: fast when, as
+            # usual, no other source gives any); rows of other pairs cannot differ by source.
+            shared = """SEMI JOIN (SELECT DISTINCT region_code, indicator_id FROM observations
+                                   WHERE source <> ?) s
+                        ON s.region_code = o.region_code AND s.indicator_id = o.indicator_id"""
+            params.insert(0, shared_with)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         sql = f"""SELECT o.region_code, o.region_year, r.level, r.gemeente_code, o.indicator_id,
                          o.period, o.value, o.suppressed, o.source, o.source_column, o.release,
                          o.import_id
                   FROM observations o
+                  {shared}
                   JOIN regions r ON r.code = o.region_code AND r.year = o.region_year
                   {where}
                   QUALIFY row_number() OVER (
@@ -131,6 +149,14 @@ class StoreReader:
                       ORDER BY o.release = 'definitief' DESC) = 1
                   ORDER BY o.indicator_id, o.region_code, o.region_year, o.period"""
         return self._frame(sql, params)
+
+    def chosen_figures(self, rules: SourceRules, gemeente: str | None = None) -> Selection | None:
+        """``select_figures(self.observations(gemeente=gemeente), rules)`` read the fast way
+        (see :mod:`wijkkompas.store.figures`), or None when there are no observations."""
+        from wijkkompas.store.figures import choose, stored_figures  # the engine loads late
+
+        table = stored_figures(self._con, gemeente)
+        return choose(table, rules) if table.num_rows else None
 
     def national_observations(self, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """The country's figures (the KWB row NL00 "Nederland"), to compare a region with.

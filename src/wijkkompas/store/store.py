@@ -34,13 +34,14 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from wijkkompas import __version__
 from wijkkompas.errors import StoreError
 from wijkkompas.store.batch import ImportBatch
 from wijkkompas.store.reader import StoreReader
 from wijkkompas.store.schema import ensure_schema
-from wijkkompas.store.tables import arrow, check_region_references, next_import_id, write_tables
+from wijkkompas.store.tables import check_region_references, next_import_id, write_tables
 
 Progress = Callable[[str], None]
 log = logging.getLogger(__name__)
@@ -191,18 +192,16 @@ class AnalyticStore:
         """Keep an index run, so a plan's baseline can point at exactly the run it came from.
 
         ``scores`` has ``code``, ``level``, ``year`` and any score columns; each row's scores are
-        kept as JSON, so new score columns need no schema change.
+        kept as JSON, so new score columns need no schema change. The rows go to DuckDB as one
+        Arrow table and DuckDB writes each row's JSON (NaN and missing as null, full
+        precision): no Python object per row, a second instead of several.
         """
-        rows = scores.copy()
-        payload = rows.drop(columns=["code", "level", "year"]).to_json(orient="records")
-        frame = pd.DataFrame(
-            {
-                "run_id": run_id,
-                "code": rows["code"].astype(str).to_numpy(),
-                "level": rows["level"].astype(str).to_numpy(),
-                "year": rows["year"].astype("int64").to_numpy(),
-                "scores": [json.dumps(r) for r in json.loads(payload)],
-            }
+        frame = pa.Table.from_pandas(scores, preserve_index=False)
+        details = [c for c in scores.columns if c not in ("code", "level", "year")]
+        payload = (
+            "to_json({" + ", ".join(f"{_sql_text(c)}: {_sql_name(c)}" for c in details) + "})"
+            if details
+            else "'{}'"
         )
         with self.writing() as con:
             con.execute(
@@ -217,8 +216,15 @@ class AnalyticStore:
                     reference_json,
                 ],
             )
-            con.register("run_scores", arrow(frame))
-            con.execute("INSERT INTO index_scores SELECT * FROM run_scores")
+            con.register("run_scores", frame)
+            con.execute(
+                f"""INSERT INTO index_scores
+                    SELECT ?, CAST(code AS VARCHAR), CAST(level AS VARCHAR),
+                           CAST(year AS INTEGER), {payload}
+                    FROM run_scores""",
+                [run_id],
+            )
+            con.unregister("run_scores")
 
     def save_reference(
         self,
@@ -315,6 +321,14 @@ def _write_batch(
         seconds=time.perf_counter() - clock,
         national=len(batch.national),
     )
+
+
+def _sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _remove(path: Path) -> None:

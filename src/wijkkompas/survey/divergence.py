@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 GAP_THRESHOLD = 0.5
 """Gaps smaller than half a standard deviation are read as agreement."""
@@ -100,6 +99,8 @@ def felt_vs_measured(
     f = np.array([float(felt[c]) for c in codes])
     m = np.array([float(measured[c]) for c in codes])
     fz, mz = _z(f), _z(m)
+    from scipy import stats  # late: importing scipy costs every `wijkkompas import` 1.5 s
+
     f_rank = stats.rankdata(-f, method="min").astype(int)
     m_rank = stats.rankdata(-m, method="min").astype(int)
     out = []

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 import numpy as np
-from scipy import stats
 
 from wijkkompas.regions import parse_region_code
 from wijkkompas.survey.questionnaire import (
@@ -44,8 +43,10 @@ from wijkkompas.survey.result import (
 )
 from wijkkompas.survey.weighting import Margin, kish_effective_n, rake
 
-Z95 = float(stats.norm.ppf(0.975))
-"""1.96: the normal quantile for a two-sided 95% interval."""
+Z95 = 1.959963984540054
+"""1.96: the normal quantile for a two-sided 95% interval. ``scipy.stats.norm.ppf(0.975)`` to
+the last digit, written out: importing scipy.stats cost every command that loads the survey
+reader (every ``wijkkompas import``) 1.5 s."""
 
 RESULTS_COLUMNS = (
     "source",

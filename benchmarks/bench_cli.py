@@ -1,0 +1,162 @@
+"""Whole-process timings of what a user runs, on a store of twelve whole-country KWB files.
+
+``python benchmarks/bench_cli.py [--rows N] [--years N]``; prints a table and exits 1 when a
+budget of issue #19 is missed (house rule: benchmarks print, they are not tests).
+
+Twelve ``kwb-YYYY.xlsx`` files in the real layout (17,850 regions each, the same buurten every
+year) are generated at run time with the generator of ``bench_kwb_import.py``; no data file is
+copied into the project. Each is imported with ``wijkkompas import`` in its own process, then
+``index --level buurt --format csv`` over all years, ``explain``, ``report`` and ``--help`` run
+as a user would run them. Every timing stands beside a baseline measured in the same run on the
+same files, so the ratio means something on any machine:
+
+* import: a process that only reads the sheet with python-calamine (what the loader uses);
+* index: a process that only reads the observations table into pandas with DuckDB (``.df()``),
+  the plain read the index used to start with;
+* the rest: ``python -c "import wijkkompas"``, the floor of any command.
+
+The index is also timed step by step in this process (read the panel, score, rank intervals,
+save the run), to show where its time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from bench_kwb_import import write_kwb_xlsx
+
+IMPORT_BUDGET = 5.0
+INDEX_BUDGET = 5.0
+FIRST_YEAR = 2013
+
+
+def run(*argv: str) -> float:
+    """Seconds for one whole process (interpreter start included), which must succeed."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    started = time.perf_counter()
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{result.stdout}\n{result.stderr}")
+    return seconds
+
+
+def wijkkompas(store: Path, *args: str) -> float:
+    return run(sys.executable, "-m", "wijkkompas", "--store", str(store), *args)
+
+
+def python(code: str) -> float:
+    return run(sys.executable, "-c", code)
+
+
+def index_steps(store: Path) -> dict[str, float]:
+    """The index's own steps, timed in this process on a copy of the store."""
+    from wijkkompas.catalogue import load_catalogue
+    from wijkkompas.index import score, uncertainty
+    from wijkkompas.index.engine import options_of
+    from wijkkompas.monitor import INDEX_COLUMNS, read_panel, resolve_reference, run_index
+    from wijkkompas.store import AnalyticStore
+
+    analytic = AnalyticStore(store)
+    catalogue = load_catalogue()
+    reference = resolve_reference(analytic, catalogue)
+    options = options_of(reference)
+    steps: dict[str, float] = {}
+    clock = time.perf_counter()
+    panel, _names, _selection = read_panel(analytic, catalogue=catalogue)
+    steps["read_panel"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    result = score(panel, catalogue, reference, options)
+    steps["score"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    for year in panel.years:
+        uncertainty(panel, catalogue, reference, options, year=int(year), draws=200)
+    steps[f"rank intervals ({len(panel.years)} × uncertainty)"] = time.perf_counter() - clock
+    run_ = run_index(analytic, catalogue=catalogue, draws=0, save=False)
+    table = run_.table[[c for c in INDEX_COLUMNS if c in run_.table.columns]]
+    clock = time.perf_counter()
+    analytic.save_index_run(
+        run_id="bench", label="bench", catalogue_sha256=catalogue.sha256, scope="bench",
+        manifest=result.manifest(), reference_json=reference.to_json(), scores=table,
+    )  # fmt: skip
+    steps["save_index_run"] = time.perf_counter() - clock
+    return steps
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=17_850, help="regions per file")
+    parser.add_argument("--years", type=int, default=12, help="files (years) to import")
+    args = parser.parse_args(argv)
+    missed: list[str] = []
+    print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store = folder / "nl.duckdb"
+        files = []
+        clock = time.perf_counter()
+        for year in range(FIRST_YEAR, FIRST_YEAR + args.years):
+            path = folder / f"kwb-{year}.xlsx"
+            write_kwb_xlsx(path, args.rows, seed=year, regions_seed=FIRST_YEAR)
+            files.append(path)
+        print(
+            f"generated {len(files)} files × {args.rows} rows in {time.perf_counter() - clock:.0f} s"
+        )
+        floor = python("import wijkkompas.cli")
+        imports = []
+        for path in files:
+            seconds = wijkkompas(store, "import", str(path))
+            read_only = python(
+                "import python_calamine as c; "
+                f"c.CalamineWorkbook.from_path({str(path)!r}).get_sheet_by_index(0).to_python()"
+            )
+            imports.append((path.name, seconds, read_only))
+            print(f"import {path.name}: {seconds:.2f} s (calamine read only: {read_only:.2f} s)")
+        index = wijkkompas(store, "index", "--level", "buurt", "--format", "csv")
+        plain_read = python(
+            f"import duckdb; duckdb.connect({str(store)!r}, read_only=True)"
+            ".execute('SELECT * FROM observations').df()"
+        )
+        code = "BU" + "0001" + "00" + "00"
+        explain = wijkkompas(store, "explain", code)
+        report = wijkkompas(store, "report", code, "--out", str(folder / "report.pdf"))
+        helped = run(sys.executable, "-m", "wijkkompas", "--help")
+        steps = index_steps(store)
+    slowest = max(imports, key=lambda row: row[1])
+    rows = [
+        ("import kwb-YYYY.xlsx, slowest of " + str(len(imports)), slowest[1], IMPORT_BUDGET,
+         f"calamine reads the sheet: {slowest[2]:.2f} s"),
+        (f"index --level buurt --format csv, {len(imports)} years", index, INDEX_BUDGET,
+         f"DuckDB observations → pandas `.df()`: {plain_read:.2f} s"),
+        (f"explain {code}", explain, None, f"`import wijkkompas.cli`: {floor:.2f} s"),
+        (f"report {code}", report, None, f"`import wijkkompas.cli`: {floor:.2f} s"),
+        ("--help", helped, None, f"`import wijkkompas.cli`: {floor:.2f} s"),
+    ]  # fmt: skip
+    print("\n| command | seconds | budget | baseline in the same run |\n|---|---:|---:|---|")
+    for name, seconds, budget, baseline in rows:
+        over = budget is not None and seconds > budget
+        if over:
+            missed.append(f"{name}: {seconds:.2f} s > {budget:.0f} s")
+        shown = "–" if budget is None else f"≤ {budget:.0f} s" + (": **missed**" if over else "")
+        print(f"| `{name}` | {seconds:.2f} | {shown} | {baseline} |")
+    total = sum(steps.values())
+    print("\n| step of `index` (in process) | seconds | share |\n|---|---:|---:|")
+    for name, seconds in steps.items():
+        print(f"| {name} | {seconds:.2f} | {seconds / total:.0%} |")
+    print("\nimports: " + ", ".join(f"{name} {s:.2f} s" for name, s, _r in imports))
+    for line in missed:
+        print(f"OVER BUDGET: {line}", file=sys.stderr)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""The chosen figures, read as Arrow with dictionary codes and picked with integer keys.
+
+``index.inputs.select_figures`` picks one figure per region, index year and indicator from the
+whole observations table. Done in pandas on a store of twelve whole-country files, that means
+eight million rows of Python strings made, sorted and thrown away (half a minute). Here the
+store hands over Arrow columns, text becomes dictionary codes (one string per distinct value,
+not per row), and the pick is integer arithmetic: a figure that is alone for its region, year
+and indicator (nearly all of them) is chosen without sorting; only the few keys that several
+figures share are ordered, by the engine's own rules (:class:`SourceRules`). Tests hold the
+result to ``select_figures`` on the demo and on real data.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from wijkkompas.index.inputs import Selection, SourceRules
+from wijkkompas.index.panel import period_years
+
+FIGURE_COLUMNS = [
+    "region_code", "region_year", "level", "gemeente_code", "indicator_id", "period", "value",
+    "suppressed", "source", "source_column", "release", "import_id",
+]  # fmt: skip
+"""What ``StoreReader.observations`` returns; a selection adds the index ``year``."""
+CONFLICT_COLUMNS = ["indicator_id", "year", "winner", "other", "figures"]
+
+
+def stored_figures(con: duckdb.DuckDBPyConnection, gemeente: str | None = None) -> pa.Table:
+    """The observations table joined to its regions, as Arrow, in the order of
+    ``StoreReader.observations`` (a voorlopig figure is still there beside its definitief twin:
+    :func:`choose` drops it, with integer keys rather than a window over text)."""
+    where, params = "", []
+    if gemeente:
+        where, params = "WHERE r.gemeente_code = ?", [gemeente]
+    select = ", ".join(
+        f"r.{c}" if c in ("level", "gemeente_code") else f"o.{c}" for c in FIGURE_COLUMNS
+    )
+    relation = con.sql(
+        f"""SELECT {select} FROM observations o
+            JOIN regions r ON r.code = o.region_code AND r.year = o.region_year {where}""",
+        params=params,
+    )
+    return relation.to_arrow_table()
+
+
+class _Coded:
+    """One text column as sorted distinct values and a code per row (sorted, so comparing codes
+    orders rows as comparing the text would)."""
+
+    def __init__(self, column: pa.ChunkedArray) -> None:
+        encoded = pc.dictionary_encode(column.combine_chunks())
+        values = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+        order = np.argsort(values, kind="stable") if len(values) else np.zeros(0, dtype=int)
+        indices = encoded.indices
+        if indices.null_count:
+            indices = pc.fill_null(indices, len(values))  # a null becomes code -1 below
+        raw = indices.to_numpy(zero_copy_only=False)
+        self.values = values[order]
+        if (order == np.arange(len(values))).all() and not encoded.indices.null_count:
+            self.codes = raw.astype(np.int32, copy=False)
+            return
+        rank = np.full(len(values) + 1, -1, dtype=np.int32)
+        rank[order] = np.arange(len(values), dtype=np.int32)
+        self.codes = rank[raw]
+
+    def categorical(self, rows: np.ndarray) -> pd.Categorical:
+        return pd.Categorical.from_codes(
+            self.codes[rows], categories=pd.Index(self.values, dtype="str")
+        )
+
+
+def choose(table: pa.Table, rules: SourceRules) -> Selection:
+    """``select_figures`` on the rows of :func:`stored_figures` (see the module notes)."""
+    text = {
+        c: _Coded(table[c])
+        for c in FIGURE_COLUMNS
+        if pa.types.is_string(table[c].type) or pa.types.is_large_string(table[c].type)
+    }
+    region, indicator, period, source, release = (
+        text[c] for c in ("region_code", "indicator_id", "period", "source", "release")
+    )
+    region_year = table["region_year"].to_numpy().astype(np.int64)
+    keep = _without_voorlopig_twins(region, indicator, period, source, release, region_year)
+    period_year = period_years(pd.Series(period.values, dtype=object))[period.codes]
+    year = region_year.astype(float)
+    if rules.period_keyed:
+        keyed = np.isin(source.values, sorted(rules.period_keyed))[source.codes]
+        year = np.where(keyed, period_year, year)
+    rows = np.flatnonzero(keep & ~np.isnan(year))
+    index_year = year[rows].astype(np.int64)
+    y = _dense(index_year)
+    years = int(y.max(initial=-1)) + 1
+    key = (region.codes[rows] * years + y) * max(len(indicator.values), 1) + indicator.codes[rows]
+    counts = np.bincount(key, minlength=1)
+    shared = counts[key] > 1
+    chosen = np.ones(len(rows), dtype=bool)
+    conflicts = pd.DataFrame(columns=CONFLICT_COLUMNS)
+    if shared.any():
+        value = table["value"].to_numpy(zero_copy_only=False)
+        many = np.flatnonzero(shared)
+        at = rows[many]
+        empty = np.isnan(value[at])
+        rank_of_source = _priority(source.values, rules)[source.codes[at]]
+        # Last key sorts first: the stored order (region year, period text) breaks ties.
+        order = np.lexsort(
+            (period.codes[at], region_year[at], source.codes[at], -period_year[at],
+             rank_of_source, empty, key[many])
+        )  # fmt: skip
+        many, at, empty = many[order], at[order], empty[order]
+        first = np.r_[True, key[many][1:] != key[many][:-1]]
+        chosen[many[~first]] = False
+        winner = source.codes[at][np.maximum.accumulate(np.where(first, np.arange(len(at)), 0))]
+        conflicts = _conflicts(
+            indicator.values[indicator.codes[at]], index_year[many], source.values,
+            winner, source.codes[at], ~first & ~empty,
+        )  # fmt: skip
+    # Sorted by region, year and indicator: the keys of the chosen figures are unique, so
+    # placing each in its slot sorts them in linear time.
+    slots = np.full(counts.size, -1, dtype=np.int64)
+    slots[key[chosen]] = rows[chosen]
+    picked = slots[slots >= 0]
+    picked_year = year[picked].astype(np.int64)
+    columns: dict[str, object] = {}
+    for name in FIGURE_COLUMNS:
+        if name in text:
+            columns[name] = text[name].categorical(picked)
+        else:
+            columns[name] = table[name].take(pa.array(picked)).to_numpy(zero_copy_only=False)
+    figures = pd.DataFrame(columns)
+    figures["year"] = picked_year
+    return Selection(figures, conflicts)
+
+
+def _dense(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values, return_inverse=True)[1]`` for small non-negative integers (years),
+    without sorting millions of them."""
+    if not len(values):
+        return values.astype(np.int64)
+    low = int(values.min())
+    present = np.bincount(values - low) > 0
+    return (np.cumsum(present) - 1)[values - low]
+
+
+def _without_voorlopig_twins(
+    region: _Coded, indicator: _Coded, period: _Coded, source: _Coded, release: _Coded,
+    region_year: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Rows to keep: every definitief figure, and a voorlopig one only while no definitief
+    figure has its region, boundary year, indicator, period and source."""
+    voorlopig = release.values == "voorlopig"
+    provisional = np.isin(release.codes, np.flatnonzero(voorlopig))
+    keep = np.ones(len(region.codes), dtype=bool)
+    if not provisional.any():
+        return keep
+    parts = (region, indicator, period, source)
+    key = _dense(region_year)
+    for part in parts:
+        key = key * (len(part.values) + 1) + part.codes + 1
+    definitive = np.isin(release.codes, np.flatnonzero(release.values == "definitief"))
+    keep[provisional] = ~np.isin(key[provisional], key[definitive])
+    return keep
+
+
+def _priority(sources: np.ndarray, rules: SourceRules) -> np.ndarray:
+    """``SourceRules.rank`` per distinct source."""
+    return rules.rank(pd.Series(sources, dtype=object))
+
+
+def _conflicts(
+    indicators: np.ndarray, years: np.ndarray, names: np.ndarray,
+    winner: np.ndarray, other: np.ndarray, losing: np.ndarray,
+) -> pd.DataFrame:  # fmt: skip
+    """Per indicator, year and pair of sources: how many published figures lost to another
+    source (as ``index.inputs._conflicts`` counts them)."""
+    pairs = losing & (winner != other)
+    if not pairs.any():
+        return pd.DataFrame(columns=CONFLICT_COLUMNS)
+    frame = pd.DataFrame(
+        {
+            "indicator_id": indicators[pairs],
+            "year": years[pairs],
+            "winner": names[winner[pairs]],
+            "other": names[other[pairs]],
+        }
+    )
+    counted = frame.groupby(["indicator_id", "year", "winner", "other"]).size()
+    return counted.rename("figures").reset_index()[CONFLICT_COLUMNS]
