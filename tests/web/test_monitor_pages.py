@@ -153,3 +153,19 @@ def test_the_sources_table_names_each_source_and_the_public_sees_no_run_id(
     assert "(None)" not in sources and ">demo<" not in sources
     assert "indexberekening" not in page and "indexrun" not in page
     assert re.search(r"Scores berekend op \d{1,2} \w+ 20\d\d\.", page)
+
+
+def test_signals_name_classes_in_the_readers_language(client: Client) -> None:
+    """Issue 16: English mode kept the Dutch class labels on Signals."""
+    dutch = ("onvoldoende", "zwak", "voldoende", "goed", "uitstekend")
+    english = ("poor", "insufficient", "weak", "sufficient", "good", "excellent")
+    page = _html(client.get("/signalen/"))
+    assert re.search(r"\d · (zeer |ruim )?(" + "|".join(dutch) + ")", page)
+    client.post("/taal/", {"language": "en", "next": "/"})
+    page = _html(client.get("/signalen/"))
+    classes = re.findall(r"<td class=\"utrecht-table__cell\">\d · ([^<]+)</td>", page)
+    assert classes, "no class in the signal tables"
+    assert all(any(w in c for w in english) for c in classes), classes
+    assert not any(
+        any(f" {w}" in f" {c}" for w in ("onvoldoende", "zwak", "goed")) for c in classes
+    )

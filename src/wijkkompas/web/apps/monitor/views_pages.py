@@ -13,6 +13,7 @@ from wijkkompas.monitor import latest_run_scores
 from wijkkompas.regions import parse_region_code
 from wijkkompas.reports import MEASURES, RegionNotFound, build_profile
 from wijkkompas.reports.context import level_label
+from wijkkompas.reports.measures import class_label
 from wijkkompas.reports.signals import signals
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor import data
@@ -58,10 +59,16 @@ def signalen(request: HttpRequest) -> HttpResponse:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    return [
+    """Rows for a template, with the class named in the reader's language (the engine's
+    ``class_label`` is the Dutch name that goes into files)."""
+    records = [
         {str(k): (None if isinstance(v, float) and v != v else v) for k, v in rec.items()}
         for rec in frame.to_dict("records")
     ]
+    for rec in records:
+        if "class" in rec:
+            rec["class_label"] = class_label(rec["class"])
+    return records
 
 
 def _bad_compare(request: HttpRequest, message: str) -> HttpResponse:
