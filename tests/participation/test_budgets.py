@@ -199,3 +199,28 @@ def test_the_demo_refuses_a_project_for_its_cost_only_when_it_costs_more_than_th
     _title, _description, cost, _category, reason = REFUSED_2026
     assert cost <= BUDGET_2026  # a proposal above the budget is refused before any check
     assert "meer dan het hele budget" not in reason
+
+
+def test_the_phase_selector_offers_only_the_phases_ahead_with_the_next_one_chosen() -> None:
+    """Issue 16: the selector defaulted to a phase it then refused, and the current phase
+    was not highlighted."""
+    from wijkkompas.web.apps.accounts import roles
+    from wijkkompas.web.apps.accounts import services as accounts
+
+    budget = _budget()  # in the vote phase
+    coordinator = accounts.create_person(username="coord", password="x-Long-password-1").user
+    accounts.grant_role(user=coordinator, role=roles.COORDINATOR, area_code="GM9999")
+    client = Client()
+    client.force_login(coordinator)
+    page = client.get(f"/meedoen/begrotingen/{budget.pk}/beheer/").content.decode()
+    select = page[page.index('name="phase"') : page.index("</select>", page.index('name="phase"'))]
+    offered = re.findall(r'<option value="(\w+)"', select)
+    assert offered == ["result"]
+    assert re.search(r'<option value="result"[^>]*selected', select)
+    assert re.search(r'wk-phases__step--current"\s+aria-current="step">[^<]*Stemmen', page)
+    assert (
+        client.post(f"/meedoen/begrotingen/{budget.pk}/beheer/", {"phase": "result"}).status_code
+        == 302
+    )
+    page = client.get(f"/meedoen/begrotingen/{budget.pk}/beheer/").content.decode()
+    assert 'name="phase"' not in page  # the last phase: nothing left to choose

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -119,7 +121,20 @@ class BudgetForm(AccessibleFormMixin, forms.ModelForm):
 
 
 class PhaseForm(AccessibleFormMixin, forms.Form):
+    """The phases a budget can still move to, the next one first: phases only move forward,
+    so offering the current or an earlier one would offer a refusal."""
+
     phase = forms.ChoiceField(label=_("Volgende fase"), choices=NeighbourhoodBudget.Phase.choices)
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        values = list(NeighbourhoodBudget.Phase.values)
+        later = values[values.index(current) + 1 :] if current in values else values
+        field = self.fields["phase"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(v, label) for v, label in NeighbourhoodBudget.Phase.choices if v in later]
+        if later:
+            field.initial = later[0]
 
 
 class CodesForm(AccessibleFormMixin, forms.Form):

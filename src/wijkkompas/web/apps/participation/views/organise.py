@@ -31,7 +31,7 @@ from wijkkompas.web.spreadsheet import csv_download
 def budget_manage(request: HttpRequest, budget_id: int) -> HttpResponse:
     budget = get_object_or_404(NeighbourhoodBudget, pk=budget_id)
     authorize(request, "budget.manage", budget)
-    phase_form = PhaseForm(request.POST if "phase" in request.POST else None)
+    phase_form = PhaseForm(request.POST if "phase" in request.POST else None, current=budget.phase)
     feasibility_form = FeasibilityForm(request.POST if "project" in request.POST else None)
     if request.method == "POST":
         try:
