@@ -178,6 +178,29 @@ def test_a_goal_target_year_before_its_baseline_is_refused(world: World, as_role
     assert counts() == before
 
 
+def test_a_goal_target_year_outside_the_plan_period_is_refused(world: World, as_role) -> None:
+    """Issue 16: a target year of 2045 was accepted in a plan for 2021–2030."""
+    before = counts()
+    response = as_role(roles.COORDINATOR).post(
+        f"/plannen/{world.plan.pk}/doelen/nieuw/",
+        {
+            "kind": "indicator",
+            "title": "Meer werk",
+            "indicator_id": "labour_participation",
+            "baseline_year": "2020",
+            "target_year": "2045",
+            "target_value": "66",
+        },
+    )
+    assert "Het doeljaar (2045) valt buiten de looptijd van het plan (2021–2030)" in errors_on(
+        response
+    )
+    assert counts() == before
+    with pytest.raises(InvalidInput) as raised:
+        services.update_goal(user=world.users[roles.COORDINATOR], goal=world.goal, target_year=2045)
+    assert "buiten de looptijd" in raised.value.errors["target_year"][0]
+
+
 def test_a_goal_on_an_unknown_indicator_or_year_without_figures_is_refused(world: World) -> None:
     from wijkkompas.web.apps.plans.monitor import open_monitor
 

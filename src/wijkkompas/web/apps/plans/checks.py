@@ -74,7 +74,10 @@ def check_dates(problems: Problems, start: date | None, end: date | None) -> Non
         )
 
 
-def check_target_year(problems: Problems, target: int, baseline: int | None) -> None:
+def check_target_year(
+    problems: Problems, target: int, baseline: int | None, plan: Plan | None = None
+) -> None:
+    """A target year the plan can answer for: inside its period, after the baseline."""
     if not v.MIN_YEAR <= target <= v.MAX_YEAR:
         problems.add(
             "target_year",
@@ -87,6 +90,15 @@ def check_target_year(problems: Problems, target: int, baseline: int | None) -> 
                 "Het doeljaar (%(target)s) ligt niet na het basisjaar (%(base)s). Kies een doeljaar na %(base)s."
             )
             % {"target": target, "base": baseline},
+        )
+    elif plan is not None and not plan.start_year <= target <= plan.end_year:
+        problems.add(
+            "target_year",
+            _(
+                "Het doeljaar (%(target)s) valt buiten de looptijd van het plan "
+                "(%(start)s–%(end)s). Kies een jaar in die periode."
+            )
+            % {"target": target, "start": plan.start_year, "end": plan.end_year},
         )
 
 
@@ -186,7 +198,7 @@ def check_goal(
             values.get("resident_measure", ""),
             _("Beschrijf hoe bewoners beoordelen of het doel gehaald is."),
         )
-    check_target_year(problems, values["target_year"], result["baseline_year"])
+    check_target_year(problems, values["target_year"], result["baseline_year"], plan)
     return result
 
 

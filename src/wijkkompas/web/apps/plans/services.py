@@ -195,7 +195,7 @@ def update_goal(*, user: Any, goal: Goal, **changes: Any) -> Goal:
     problems = Problems()
     values = {**before, **changes}
     v.check_text(problems, "title", values["title"], _("Beschrijf het doel in gewone woorden."))
-    c.check_target_year(problems, values["target_year"], goal.baseline_year)
+    c.check_target_year(problems, values["target_year"], goal.baseline_year, goal.plan)
     if goal.kind != Goal.Kind.QUALITATIVE and values["target_value"] is None:
         problems.add("target_value", _("Vul de waarde in die u in het doeljaar wilt bereiken."))
     problems.raise_if_any()
