@@ -57,6 +57,14 @@ def test_a_resident_supports_votes_and_reads_the_explained_result(page) -> None:
     assert "U steunt dit initiatief" in page.locator("main").inner_text()
     assert page.locator("#steun-kop").inner_text() != before
     _checked(page, "initiatief")
+    # An untouched comment box is not drawn as an error (issue 16): it looks the same with
+    # and without the "required" that makes the browser call it :invalid.
+    looks = page.locator("textarea").first.evaluate(
+        """e => { const s = () => { const c = getComputedStyle(e);
+                    return [c.borderColor, c.backgroundColor, c.borderWidth].join(); };
+                  const required = s(); e.removeAttribute('required'); return [required, s()]; }"""
+    )
+    assert looks[0] == looks[1], looks
 
     # The survey: B1 questions, radio buttons by keyboard, anonymous, results weighted.
     page.goto(page.base_url + "/meedoen/enquetes/")
