@@ -350,6 +350,18 @@ def test_agreement_status_is_kept_per_year_and_the_newest_counts(world: World, a
     assert world.agreement.statuses.count() == 2
     page = as_role(roles.RESIDENT).get(f"/plannen/{world.plan.pk}/").content.decode()
     assert "2023: nagekomen" in page
+    # Issue 16: the accountability page and the plan PDF left the yearly status out.
+    public = as_role(roles.RESIDENT).get(f"/plannen/{world.plan.pk}/verantwoording/")
+    assert "2023: nagekomen" in public.content.decode()
+    from django.template.loader import render_to_string
+
+    from wijkkompas.web.apps.plans.monitor import open_monitor
+    from wijkkompas.web.apps.plans.overview import overview
+
+    with open_monitor() as monitor:
+        view = overview(world.plan, monitor)
+    pdf_html = render_to_string("plans/pdf.html", {"plan": world.plan, "view": view})
+    assert "2023: nagekomen" in pdf_html
 
 
 def test_the_resident_sees_the_plan_but_no_edit_links(world: World, as_role) -> None:
