@@ -209,3 +209,25 @@ def test_participation_counts_reach_the_monitor_suppressed_below_ten(
             indicator_ids=["participation_participants"], region_codes=[BUURTEN[0]]
         )
     assert stored["value"].tolist() == [12.0]
+
+
+def test_survey_answers_through_the_open_link_count_as_participants() -> None:
+    """Issue 16: /meedoen/deelname/ said "fewer than 10 participants" in a buurt where the
+    survey had 43 respondents, while its introduction says survey answers count."""
+    survey = _survey()
+    for _ in range(11):
+        surveys.answer(
+            survey=survey, code=None, area_code=BUURTEN[1], age_group=None, sex=None,
+            answers=_answers(7),
+        )  # fmt: skip
+    codes.add_known_code(code="OPEN-TEST-0001", area_code=BUURTEN[1], batch="t")
+    redeemed = codes.redeem("OPEN-TEST-0001")
+    assert redeemed is not None
+    surveys.answer(
+        survey=survey, code=redeemed.code, area_code=BUURTEN[1], age_group=None, sex=None,
+        answers=_answers(8),
+    )  # fmt: skip
+    estimates, _year = participation_figures.figures(survey.year)
+    by_key = {(e.region_code, e.indicator_id): e for e in estimates}
+    # Eleven anonymous answers and one with a code (counted once, through its mark).
+    assert by_key[(BUURTEN[1], "participation_participants")].value == 12

@@ -1,8 +1,8 @@
 """Participation as figures for the monitor: initiatives and participants per buurt.
 
 Taking part is itself a sign of social empowerment. Counts come from what residents did here
-(initiatives, supports, comments, votes, survey answers) in one year, counted per distinct
-participant — pseudonyms that are made here and never leave: the published figures are counts,
+(initiatives, supports, comments, votes, survey answers with a code or through the open link)
+in one year, counted per distinct participant — pseudonyms that are made here and never leave: the published figures are counts,
 suppressed below ten people. Votes and survey answers count through the code's "has voted"
 mark, never through the ballot.
 """
@@ -23,6 +23,7 @@ from wijkkompas.web.apps.participation.models import (
     ResidentCode,
     Support,
     SurveyMark,
+    SurveyResponse,
     VoteMark,
 )
 from wijkkompas.web.apps.participation.services import monitor_store
@@ -59,6 +60,13 @@ def events(year: int) -> list[ParticipationEvent]:
         out.append(ParticipationEvent(m.code.area_code, "ballot", _who("code", m.code_id)))
     for m in SurveyMark.objects.filter(survey__year=year).select_related("code"):
         out.append(ParticipationEvent(m.code.area_code, "survey", _who("code", m.code_id)))
+    # Answers through the open link carry no code: each is one person, in the buurt they
+    # chose (someone who also took part with a code is then counted twice: the answers are
+    # anonymous, by design).
+    for r in SurveyResponse.objects.filter(survey__year=year, via_open_link=True).only(
+        "id", "area_code"
+    ):
+        out.append(ParticipationEvent(r.area_code, "survey", _who("response", r.id)))
     return [e for e in out if e.area_code[:2] in ("BU", "WK")]
 
 
