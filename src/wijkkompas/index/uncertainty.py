@@ -376,7 +376,9 @@ class _Blocks:
     weight is the group's full weight minus a sparse correction for the few absent cells.
     Groups that do not count for a region (nominal coverage rule) are zeroed once, here.
     Single precision: only the ranks of these totals are used. Rows are taken in chunks of
-    ``CHUNK``, so a batch's (rows × draws) intermediates stay in the processor's cache.
+    ``CHUNK``, so a batch's (rows × draws) intermediates stay in the processor's cache; on one
+    thread, because the products go to the BLAS, which has threads of its own (OpenBLAS called
+    from several threads at once was measured twice as slow).
     """
 
     CHUNK = 8192
@@ -453,7 +455,8 @@ class _Blocks:
                 total[:, rows] = np.where(weight > 0, num / weight, np.nan).T
             counted_all[:, rows] = counted.T
 
-        for_each_block(len(self.chunks), chunk, total.size)
+        for c in range(len(self.chunks)):
+            chunk(c)
         return total, counted_all
 
 
