@@ -245,3 +245,19 @@ def test_a_saved_run_reads_back_with_every_score_exactly_as_given(tmp_path: Path
     assert back["trend"].iloc[0] == "better" and pd.isna(back["trend"].iloc[1])
     assert back["small_population"].tolist() == [False, True]
     assert back["reason"].tolist() == ['a "quoted"\nreason', ""]
+
+
+def test_a_saved_run_reads_as_json_normalize_reads_its_rows(demo_store: Path) -> None:
+    import json
+
+    with AnalyticStore(demo_store).reader() as reader:
+        run_id = str(reader.index_runs()["run_id"].iloc[-1])
+        read = reader.index_scores(run_id)
+        rows = reader._frame(
+            "SELECT code, level, year, scores FROM index_scores WHERE run_id = ? "
+            "ORDER BY year, code",
+            [run_id],
+        )
+    one_by_one = pd.json_normalize([json.loads(s) for s in rows["scores"]])
+    expected = pd.concat([rows.drop(columns=["scores"]), one_by_one], axis=1)
+    pd.testing.assert_frame_equal(read, expected)
