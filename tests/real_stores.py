@@ -18,3 +18,26 @@ def wijkkompas(store: Path, *args: str | Path) -> None:
     argv = [sys.executable, "-m", "wijkkompas", "--store", str(store), *map(str, args)]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+AMSTERDAM_KWB = SHARED_DATA / "kwb" / "amsterdam"
+AMSTERDAM_FILES = {
+    "kwb2017": AMSTERDAM_KWB / "Kerncijfers_wijken_en_buurten_2017.csv",
+    "kwb2019": AMSTERDAM_KWB / "Kerncijfers_wijken_en_buurten_2019.csv",
+    "kwb2024": AMSTERDAM_KWB
+    / "tommasozf"
+    / "Kerncijfers_wijken_en_buurten_2024_without_income_data.csv",
+    "boundaries": SHARED_DATA / "geo" / "amsterdam" / "buurten.geojson",
+    "crosswalk": SHARED_DATA / "geo" / "amsterdam" / "buurten.csv",
+}
+"""Amsterdam as the README's recipe imports it: two KWB years, the 2024 extract, the 2022
+boundaries and the crosswalk from the older codes."""
+AMSTERDAM_2024_MAPPING = """column,indicator
+Area_Code,code
+District_Type,name
+Population_Total,a_inw
+Pct_Owner_Occupied,p_koopw
+Avg_Property_Value_1000EUR,g_wozbag
+Pct_Unoccupied_Homes,p_leegsw
+"""
+"""The mapping a user writes for the 2024 extract's own column names."""

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from real_stores import SHARED_DATA, wijkkompas
+from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.index import score
 from wijkkompas.index.engine import options_of
@@ -128,22 +128,8 @@ def test_every_rule_of_the_choice_reads_the_same_both_ways(tmp_path: Path) -> No
     assert not choice.conflicts.empty  # the KWB's own household count beats SES-WOA's
 
 
-KWB = SHARED_DATA / "kwb" / "amsterdam"
-AMSTERDAM = {
-    "kwb2017": KWB / "Kerncijfers_wijken_en_buurten_2017.csv",
-    "kwb2019": KWB / "Kerncijfers_wijken_en_buurten_2019.csv",
-    "kwb2024": KWB / "tommasozf" / "Kerncijfers_wijken_en_buurten_2024_without_income_data.csv",
-    "boundaries": SHARED_DATA / "geo" / "amsterdam" / "buurten.geojson",
-    "crosswalk": SHARED_DATA / "geo" / "amsterdam" / "buurten.csv",
-}
-MAPPING = """column,indicator
-Area_Code,code
-District_Type,name
-Population_Total,a_inw
-Pct_Owner_Occupied,p_koopw
-Avg_Property_Value_1000EUR,g_wozbag
-Pct_Unoccupied_Homes,p_leegsw
-"""
+AMSTERDAM = AMSTERDAM_FILES
+MAPPING = AMSTERDAM_2024_MAPPING
 
 
 @pytest.mark.realdata

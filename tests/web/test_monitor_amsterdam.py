@@ -13,26 +13,13 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from real_stores import SHARED_DATA, wijkkompas
+from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
 
 
-KWB = SHARED_DATA / "kwb" / "amsterdam"
-FILES = {
-    "kwb2017": KWB / "Kerncijfers_wijken_en_buurten_2017.csv",
-    "kwb2019": KWB / "Kerncijfers_wijken_en_buurten_2019.csv",
-    "kwb2024": KWB / "tommasozf" / "Kerncijfers_wijken_en_buurten_2024_without_income_data.csv",
-    "boundaries": SHARED_DATA / "geo" / "amsterdam" / "buurten.geojson",
-}
-MAPPING = """column,indicator
-Area_Code,code
-District_Type,name
-Population_Total,a_inw
-Pct_Owner_Occupied,p_koopw
-Avg_Property_Value_1000EUR,g_wozbag
-Pct_Unoccupied_Homes,p_leegsw
-"""
+FILES = {k: v for k, v in AMSTERDAM_FILES.items() if k != "crosswalk"}
+MAPPING = AMSTERDAM_2024_MAPPING
 BUURT_2024 = "BU0363AA01"  # Planciusbuurt-Noord: a code with letters
 BUURT_2019 = "BU03630000"  # Kop Zeedijk, postcode 1012
 

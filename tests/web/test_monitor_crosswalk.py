@@ -11,26 +11,12 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from real_stores import SHARED_DATA, wijkkompas
+from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata, pytest.mark.slow]
 
-KWB = SHARED_DATA / "kwb" / "amsterdam"
-FILES = {
-    "kwb2017": KWB / "Kerncijfers_wijken_en_buurten_2017.csv",
-    "kwb2019": KWB / "Kerncijfers_wijken_en_buurten_2019.csv",
-    "kwb2024": KWB / "tommasozf" / "Kerncijfers_wijken_en_buurten_2024_without_income_data.csv",
-    "boundaries": SHARED_DATA / "geo" / "amsterdam" / "buurten.geojson",
-    "crosswalk": SHARED_DATA / "geo" / "amsterdam" / "buurten.csv",
-}
-MAPPING = """column,indicator
-Area_Code,code
-District_Type,name
-Population_Total,a_inw
-Pct_Owner_Occupied,p_koopw
-Avg_Property_Value_1000EUR,g_wozbag
-Pct_Unoccupied_Homes,p_leegsw
-"""
+FILES = AMSTERDAM_FILES
+MAPPING = AMSTERDAM_2024_MAPPING
 KOP_ZEEDIJK_OLD, KOP_ZEEDIJK = "BU03630000", "BU0363AE01"
 
 
