@@ -151,6 +151,8 @@ def test_the_sources_table_names_each_source_and_the_public_sees_no_run_id(
     sources = page[start : page.index("</table>", start)]
     assert "Fictieve demogegevens" in sources
     assert "(None)" not in sources and ">demo<" not in sources
+    assert not re.search(r">\d{4}-\d\d-\d\d<", sources)  # a peildatum in words, not ISO
+    assert re.search(r">1 januari 20\d\d<", sources)
     assert "indexberekening" not in page and "indexrun" not in page
     assert re.search(r"Scores berekend op \d{1,2} \w+ 20\d\d\.", page)
 

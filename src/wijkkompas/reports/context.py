@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from wijkkompas.reports.charts import trend_svg
@@ -173,8 +173,20 @@ def _with_source_name(record: dict[str, Any]) -> dict[str, Any]:
     source = str(record.get("source") or "")
     column = record.get("source_column")
     record["source_name"] = source_names().get(source, source)
+    record["period"] = period_label(record.get("period"))
     record["source_column"] = column if column and str(column) not in ("None", "nan") else None
     return record
+
+
+def period_label(period: object) -> str:
+    """A reference period as readers write it: ``1 januari 2024`` for a CBS peildatum
+    (``2024-01-01``), the text as it is otherwise (``2022``, ``2020-2022``)."""
+    text = "" if period is None else str(period)
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return text
+    return date_format(day, "j F Y")
 
 
 def run_date(run_id: str) -> date | None:
