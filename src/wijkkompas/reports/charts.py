@@ -33,10 +33,10 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = min((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), default=raw)
     start = math.floor(low / step) * step
-    ticks, value = [], start
-    while value <= high + step * 1e-9:
-        ticks.append(round(value, 10))
+    ticks, value = [start], start
+    while value < high - step * 1e-9:  # the last tick at or above the highest value
         value += step
+        ticks.append(round(value, 10))
     return ticks
 
 
@@ -44,10 +44,14 @@ def trend_svg(points: Sequence[TrendPoint], title: str, description: str) -> Saf
     """A line of the total per year with a 95 % band (±1.96 standard errors) around it."""
     if not points:
         return mark_safe("")
-    lows = [p.total - Z * (p.se or 0.0) for p in points]
-    highs = [p.total + Z * (p.se or 0.0) for p in points]
+    # An unknown error (None or NaN) draws no band; NaN would also poison the axis range.
+    errors = [p.se if p.se is not None and math.isfinite(p.se) else 0.0 for p in points]
+    lows = [p.total - Z * e for p, e in zip(points, errors, strict=True)]
+    highs = [p.total + Z * e for p, e in zip(points, errors, strict=True)]
     ticks = _ticks(min(lows), max(highs))
-    y_min, y_max = ticks[0], ticks[-1] if ticks[-1] > ticks[0] else ticks[0] + 1
+    if len(ticks) == 1:  # one value: give the axis some height
+        ticks.append(ticks[0] + 1)
+    y_min, y_max = ticks[0], ticks[-1]
     years = [p.year for p in points]
     x_span = (years[-1] - years[0]) or 1
 
