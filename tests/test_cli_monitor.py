@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_process import wijkkompas as run_cli
 from wijkkompas.monitor import INDEX_COLUMNS
 from wijkkompas.store import AnalyticStore
 
@@ -25,13 +24,7 @@ AMSTERDAM = [
 
 
 def wijkkompas(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wijkkompas", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    return run_cli(*args, timeout=600)  # whole-panel runs take longer
 
 
 @pytest.fixture

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_process import wijkkompas
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.boundaries import LOADER
@@ -43,16 +41,6 @@ def feature(code: str, name: str, coordinates: str | None, kind: str = "Polygon"
 
 def collection(*features: str) -> str:
     return '{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}"
-
-
-def wijkkompas(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wijkkompas", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
-    )
 
 
 @pytest.fixture

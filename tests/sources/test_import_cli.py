@@ -12,10 +12,11 @@ import io
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from cli_process import wijkkompas
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 UTRECHT_2023 = SHARED / "kwb" / "utrecht" / "CBS-Utrecht-kwb-2023.xlsx"
@@ -26,16 +27,6 @@ ROTTERDAM_GEOJSON = SHARED / "geo" / "rotterdam" / "rotterdam_buurten.geojson"
 needs_shared = pytest.mark.skipif(
     not UTRECHT_2023.is_file(), reason="../shared/data (real CBS samples) is not available here"
 )
-
-
-def wijkkompas(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wijkkompas", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
-    )
 
 
 def digest(path: Path) -> str:

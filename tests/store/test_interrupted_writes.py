@@ -7,7 +7,6 @@ Every kill here is a real SIGKILL of a real process while its temporary copy exi
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cli_process import wijkkompas
 from wijkkompas.errors import StoreError
 from wijkkompas.store import AnalyticStore
 
@@ -42,16 +42,6 @@ def temporaries(store: Path) -> list[str]:
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def wijkkompas(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wijkkompas", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
-    )
 
 
 def kill_when(process: subprocess.Popen[str], ready: Callable[[], bool]) -> bool:

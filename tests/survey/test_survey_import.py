@@ -7,31 +7,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from cli_process import wijkkompas
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.reader import StoreReader
 from wijkkompas.survey import AGE_GROUPS, SEXES, STANDARD, PopulationMargins
 from wijkkompas.survey.population import margins_from_store
 
 YEAR = 2024
-
-
-def wijkkompas(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wijkkompas", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
-    )
 
 
 def digest(path: Path) -> str:
