@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
+import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -19,3 +23,41 @@ def wijkkompas(*args: str | Path, timeout: int = 300) -> subprocess.CompletedPro
         timeout=timeout,
         env={**os.environ, "COLUMNS": "200"},
     )
+
+
+@dataclass(frozen=True)
+class CappedRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    peak: int
+    """Peak resident size of the process, in bytes."""
+
+
+def run_capped(
+    argv: list[str], address_space: int, env: dict[str, str] | None = None, timeout: int = 300
+) -> CappedRun:
+    """Run ``argv`` with its address space capped, so a hostile file cannot take the machine
+    down even when a check is missing, and measure its peak memory."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(
+            argv, stdout=out, stderr=err, env={**os.environ, **(env or {})}, preexec_fn=cap
+        )
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        try:
+            _pid, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        out.seek(0)
+        err.seek(0)
+        return CappedRun(
+            os.waitstatus_to_exitcode(status),
+            out.read().decode(),
+            err.read().decode(),
+            usage.ru_maxrss * 1024,
+        )

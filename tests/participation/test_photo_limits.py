@@ -9,13 +9,8 @@ a 0.7 MB PNG of 13,300 × 13,300 px took a worker from 266 MB to 1.7 GB.
 from __future__ import annotations
 
 import io
-import os
-import resource
 import struct
-import subprocess
 import sys
-import tempfile
-import threading
 import zlib
 from pathlib import Path
 
@@ -25,6 +20,7 @@ from django.test import Client
 from django.utils import translation
 from PIL import Image
 
+from cli_process import run_capped
 from wijkkompas.web.apps.participation.models import Initiative
 from wijkkompas.web.apps.participation.services import codes, initiatives
 from wijkkompas.web.apps.plans.validation import InvalidInput
@@ -86,29 +82,11 @@ print("accepted")
 
 def run_worker(path: Path) -> tuple[int, str, int]:
     """Exit code, output and peak resident size (bytes) of a process that cleans one upload
-    the way a web worker does; its address space is capped so a missing check cannot take the
-    machine down."""
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (3072 * MiB, 3072 * MiB))
-
-    with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(path)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "WIJKKOMPAS_ENV": "test"},
-            preexec_fn=cap,
-        )
-        timer = threading.Timer(300, process.kill)
-        timer.start()
-        try:
-            _pid, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        return process.returncode, out.read().decode(), usage.ru_maxrss * 1024
+    the way a web worker does, with its address space capped."""
+    run = run_capped(
+        [sys.executable, "-c", WORKER, str(path)], 3072 * MiB, env={"WIJKKOMPAS_ENV": "test"}
+    )
+    return run.returncode, run.stdout + run.stderr, run.peak
 
 
 def test_a_177_megapixel_png_is_refused_before_a_pixel_is_decoded(tmp_path: Path) -> None:

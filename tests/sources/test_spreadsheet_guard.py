@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import resource
 import struct
 import subprocess
 import sys
-import tempfile
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -38,6 +33,7 @@ from hostile_workbooks import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cli_process import CappedRun, run_capped
 from wijkkompas.sources import xlsx_guard
 from wijkkompas.sources.base import SourceError
 
@@ -50,45 +46,13 @@ REFUSAL_RSS = 500 * MiB
 and its libraries included (about 250 MB), stays below this."""
 
 
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-    peak_rss: int
-    """The process's peak resident set size in bytes."""
-
-
-def wijkkompas_capped(*args: str | Path) -> Run:
-    """`python -m wijkkompas …` with its address space capped, so no hostile file can take the
-    machine down even when the guard is missing, and its peak memory measured."""
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "wijkkompas", *map(str, args)],
-            stdout=out,
-            stderr=err,
-            env={**os.environ, "COLUMNS": "200", "RUST_BACKTRACE": "0"},
-            preexec_fn=cap,
-        )
-        timer = threading.Timer(300, process.kill)
-        timer.start()
-        try:
-            _pid, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Run(
-            process.returncode,
-            out.read().decode(),
-            err.read().decode(),
-            usage.ru_maxrss * 1024,
-        )
+def wijkkompas_capped(*args: str | Path) -> CappedRun:
+    """`python -m wijkkompas …` with its address space capped and its peak memory measured."""
+    return run_capped(
+        [sys.executable, "-m", "wijkkompas", *map(str, args)],
+        ADDRESS_SPACE,
+        env={"COLUMNS": "200", "RUST_BACKTRACE": "0"},
+    )
 
 
 @pytest.fixture
