@@ -466,6 +466,7 @@ def serve(
 
 
 def _mount_sub_apps() -> None:
+    from wijkkompas.cli_account import account_app
     from wijkkompas.cli_fetch import fetch_app
     from wijkkompas.cli_mapping import mapping_command
     from wijkkompas.cli_monitor import register
@@ -481,6 +482,7 @@ def _mount_sub_apps() -> None:
     app.command("report")(report_command)
     app.add_typer(survey_app, name="survey")
     app.add_typer(reference_app, name="reference")
+    app.add_typer(account_app, name="account")
 
 
 _mount_sub_apps()

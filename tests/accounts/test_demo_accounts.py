@@ -1,12 +1,17 @@
-"""Demo accounts (published password) never work with WIJKKOMPAS_ENV=production.
+"""Demo accounts (published password) work on the demo data only: never with
+WIJKKOMPAS_ENV=production, never on a store that is not the demo.
 
-The demo's ``var/`` folder may be copied to a server and started with production settings: the
-accounts and their password are then still in the database, so the refusal must be at login and
-for sessions that already exist, not only when the accounts are made.
+The demo's ``var/`` folder may be copied to a server and started with production settings, or
+its app database pointed at real data: the accounts and their password are then still in the
+database, so the refusal must be at login and for sessions that already exist, not only when
+the accounts are made.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 from django.test import Client
 
@@ -25,7 +30,8 @@ REFUSED = "demo-account met een openbaar wachtwoord"
 
 
 @pytest.fixture
-def demo_accounts() -> list[str]:
+def demo_accounts(settings, demo_store: Path) -> list[str]:
+    settings.WIJKKOMPAS_STORE = demo_store
     corporation = Organisation.objects.create(name="Demo Wonen", kind="woningcorporatie")
     create_demo_users("WK999901", {"woningcorporatie": corporation})
     return [demo.username for demo in DEMO_USERS]
@@ -96,6 +102,49 @@ def test_production_start_up_says_that_demo_accounts_exist(
     assert "cannot log in" in warning
     settings.WIJKKOMPAS_ENV = "development"
     assert demo_accounts_warning() is None
+
+
+@pytest.fixture
+def real_store(tmp_path: Path) -> Path:
+    """A store with one real gemeente and no demo data."""
+    from wijkkompas.store import AnalyticStore, ImportBatch
+
+    path = tmp_path / "utrecht.duckdb"
+    regions = pd.DataFrame(
+        [("GM0344", "Utrecht", "gemeente", 2023, "GM0344", None)],
+        columns=["code", "name", "level", "year", "gemeente_code", "wijk_code"],
+    )
+    batch = ImportBatch(source="test-utrecht", description="real data", regions=regions)
+    AnalyticStore(path).import_batch(batch)
+    return path
+
+
+def test_on_a_real_data_store_the_demo_accounts_are_refused(
+    settings, demo_accounts: list[str], real_store: Path
+) -> None:
+    client = Client()
+    assert (
+        client.post(
+            "/account/inloggen/", {"username": "coordinator", "password": DEMO_PASSWORD}
+        ).status_code
+        == 302
+    )
+    settings.WIJKKOMPAS_STORE = real_store  # the same app database, now beside real data
+    answer = client.get("/account/personen/", follow=True)
+    assert REFUSED in answer.content.decode()
+    answer = Client().post(
+        "/account/inloggen/", {"username": "coordinator", "password": DEMO_PASSWORD}
+    )
+    assert answer.status_code == 403
+    assert REFUSED in answer.content.decode()
+    warning = demo_accounts_warning()
+    assert warning is not None and "a store without the demo data" in warning
+
+
+def test_a_missing_store_is_no_demo(settings, demo_accounts: list[str], tmp_path: Path) -> None:
+    settings.WIJKKOMPAS_STORE = tmp_path / "absent.duckdb"
+    answer = Client().post("/account/inloggen/", {"username": "admin", "password": DEMO_PASSWORD})
+    assert answer.status_code == 403
 
 
 def test_without_demo_accounts_production_start_up_says_nothing(settings) -> None:

@@ -65,6 +65,18 @@ def test_var_dir_and_store_can_be_moved(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert config.database_url == "postgres://u:p@db:5432/wijkkompas"
 
 
+def test_every_other_store_has_its_own_app_database_beside_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Real data never shares people, plans or the demo accounts with the demo's database."""
+    monkeypatch.setenv("WIJKKOMPAS_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("WIJKKOMPAS_STORE", str(tmp_path / "data" / "amsterdam.duckdb"))
+    config = load_config()
+    assert config.database_url == f"sqlite:///{tmp_path / 'data' / 'amsterdam.app.sqlite3'}"
+    monkeypatch.setenv("WIJKKOMPAS_STORE", str(tmp_path / "var" / "wijkkompas.duckdb"))
+    assert load_config().database_url == f"sqlite:///{tmp_path / 'var' / 'app.sqlite3'}"
+
+
 def test_a_secure_production_configuration_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
     production(monkeypatch, ALLOWED_HOSTS="wijk.example.nl, www.wijk.example.nl")
     config = load_config()

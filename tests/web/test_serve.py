@@ -79,9 +79,11 @@ def test_serve_prepares_and_serves_the_demo(demo_store: Path, tmp_path: Path) ->
         if not key.startswith(("WIJKKOMPAS_", "DJANGO_"))
     }
     env["WIJKKOMPAS_VAR_DIR"] = str(tmp_path / "var")
+    store = tmp_path / "demo.duckdb"
+    store.write_bytes(demo_store.read_bytes())
     code = (
         "from pathlib import Path; from wijkkompas.web.serve import run; "
-        f"run('127.0.0.1', {port}, Path({str(demo_store)!r}))"
+        f"run('127.0.0.1', {port}, Path({str(store)!r}))"
     )
     server = subprocess.Popen(
         [sys.executable, "-c", code],
@@ -115,7 +117,8 @@ def test_serve_prepares_and_serves_the_demo(demo_store: Path, tmp_path: Path) ->
         assert status == 404 and "Pagina niet gevonden" in body.decode()  # DEBUG is off
 
         var = tmp_path / "var"
-        assert (var / "app.sqlite3").is_file()
+        assert (tmp_path / "demo.app.sqlite3").is_file()  # its own, beside the store
+        assert not (var / "app.sqlite3").exists()
         assert (var / "static" / "vendor" / "utrecht" / "index.css").is_file()
     finally:
         server.send_signal(signal.SIGTERM)

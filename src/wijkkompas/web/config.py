@@ -84,7 +84,10 @@ class WebConfig(BaseSettings):
     DEBUG: bool | None = None
     """Default: on in development, off otherwise."""
     DATABASE_URL: str | None = None
-    """The app database (people, plans, ballots). Default: SQLite at ``<var>/app.sqlite3``."""
+    """The app database (people, plans, ballots). Default: SQLite at ``<var>/app.sqlite3`` for
+    the default store, and beside any other store (``amsterdam.duckdb`` →
+    ``amsterdam.app.sqlite3``), so real data never shares people, plans or the demo accounts
+    with the demo."""
     STORE: Path | None = None
     """The analytic store (DuckDB). Default: ``<var>/wijkkompas.duckdb``."""
     ALLOWED_HOSTS: Annotated[list[str], NoDecode] | None = None
@@ -190,7 +193,15 @@ class WebConfig(BaseSettings):
 
     @property
     def database_url(self) -> str:
-        return self.DATABASE_URL or f"sqlite:///{self.var_dir / 'app.sqlite3'}"
+        return self.DATABASE_URL or f"sqlite:///{self.app_database_file}"
+
+    @property
+    def app_database_file(self) -> Path:
+        """The default SQLite app database: one per store, so each store has its own people."""
+        default_store = (self.var_dir / "wijkkompas.duckdb").resolve()
+        if self.store == default_store:
+            return self.var_dir / "app.sqlite3"
+        return self.store.with_name(f"{self.store.stem}.app.sqlite3")
 
     @property
     def store(self) -> Path:

@@ -35,6 +35,8 @@ def _setup_django() -> WebConfig:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     config = load_config()
     config.var_dir.mkdir(parents=True, exist_ok=True)
+    if config.DATABASE_URL is None:
+        config.app_database_file.parent.mkdir(parents=True, exist_ok=True)
     import django
 
     django.setup()
@@ -85,6 +87,15 @@ def collect_static(force: bool = False) -> bool:
     call_command("collectstatic", interactive=False, verbosity=0)
     stamp.write_text(digest + "\n")
     return True
+
+
+def setup_app_database() -> WebConfig:
+    """Django set up and the app database migrated: what any command that adds people needs."""
+    config = _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    return config
 
 
 def prepare() -> None:

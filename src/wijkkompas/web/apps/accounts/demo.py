@@ -11,14 +11,20 @@ that such accounts are in the database (:func:`demo_accounts_warning`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import duckdb
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from wijkkompas.errors import StoreError
+from wijkkompas.store import AnalyticStore
+from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts import roles, services
 from wijkkompas.web.apps.accounts.models import Organisation, Person
+from wijkkompas.web.apps.monitor.data import DEMO_GEMEENTE_CODE
 
 DEMO_PASSWORD = "wijkkompas-demo"
 
@@ -79,8 +85,32 @@ def demo_users_for_login() -> list[tuple[str, str]]:
 
 
 def demo_logins_refused() -> bool:
-    """Whether demo accounts and demo codes open nothing here: always in production."""
-    return bool(settings.WIJKKOMPAS_ENV == "production")
+    """Whether demo accounts and demo codes open nothing here: always in production, and
+    wherever the store is not the demo (real data served with an app database that once
+    served the demo, e.g. through ``WIJKKOMPAS_DATABASE_URL``)."""
+    return bool(settings.WIJKKOMPAS_ENV == "production") or not store_is_demo()
+
+
+_DEMO_STORES = Lru(8)
+
+
+def store_is_demo(store: Path | None = None) -> bool:
+    """Whether the store holds the fictional demo municipality; cached per live store file, so
+    a request pays a ``stat``, not a DuckDB open. A missing or unreadable store is no demo."""
+    analytic = AnalyticStore(Path(store or settings.WIJKKOMPAS_STORE))
+    try:
+        key = store_identity(analytic)
+    except StoreError:
+        return False
+
+    def holds_demo() -> bool:
+        try:
+            with analytic.reader() as reader:
+                return reader.latest_year(DEMO_GEMEENTE_CODE) is not None
+        except (StoreError, duckdb.Error):
+            return False
+
+    return _DEMO_STORES.get_or_make(key, holds_demo)
 
 
 def is_demo_account(user: Any) -> bool:
@@ -91,19 +121,25 @@ def is_demo_account(user: Any) -> bool:
 
 
 def demo_accounts_warning() -> str | None:
-    """For production start-up: say that this database holds demo accounts, and what that means.
+    """For start-up: say that this database holds demo accounts that cannot log in here.
 
-    They cannot log in, but their presence means the database was made for the demo, which an
-    operator should know before putting real people's data in it.
+    They cannot log in (production, or a store that is not the demo), but their presence means
+    the database was made for the demo, which an operator should know before putting real
+    people's data in it.
     """
     if not demo_logins_refused():
         return None
     count = Person.objects.filter(is_demo=True, erased_at__isnull=True).count()
     if not count:
         return None
+    why = (
+        "WIJKKOMPAS_ENV=production"
+        if settings.WIJKKOMPAS_ENV == "production"
+        else "a store without the demo data"
+    )
     return (
         f"the app database holds {count} demo accounts (their password is published); with "
-        f"WIJKKOMPAS_ENV=production they cannot log in and their sessions end. This database "
-        f"was made for the demo: give real data a fresh one (WIJKKOMPAS_DATABASE_URL or "
-        f"WIJKKOMPAS_VAR_DIR)."
+        f"{why} they cannot log in and their sessions end. This database was made for the "
+        f"demo: give real data a fresh one (WIJKKOMPAS_DATABASE_URL or WIJKKOMPAS_VAR_DIR, or "
+        f"leave both unset for a database beside the store)."
     )
