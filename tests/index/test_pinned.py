@@ -19,6 +19,7 @@ import pytest
 
 from wijkkompas.index import EngineOptions, Panel, explain, fit_reference, score, trends
 from wijkkompas.index.classify import CLASS_OFFSETS
+from wijkkompas.index.cumulation import cumulate
 
 from .conftest import PLAIN, by_code, indicator, long_panel, make_catalogue
 
@@ -383,3 +384,63 @@ def test_expert_and_pca_weights() -> None:
     np.testing.assert_allclose(used[used > 0], 1.0)
     assert table["effective_weight"].sum() == pytest.approx(1.0)
     assert score(panel, spec, pca, EngineOptions(weighting="pca")).scores["total"].notna().any()
+
+
+def test_not_under_pressure_is_only_said_when_missing_domains_could_not_change_it() -> None:
+    """Three domains in use (a fourth disabled), three years, the worst share below 0. "No" is a
+    verdict only when even every domain without a score, were it persistently worst, could not
+    make three; otherwise the answer is unknown, never "no problem"."""
+    nan = np.nan
+    worst, fine = -1.0, 1.0
+    # (years, regions, domains): A worst everywhere; B worst in two, the third unknown in the
+    # last year; C fine everywhere; D worst in one, two unknown.
+    year = [
+        [worst, worst, worst, nan],
+        [worst, worst, worst, nan],
+        [fine, fine, fine, nan],
+        [worst, nan, nan, nan],
+    ]
+    last = [
+        [worst, worst, worst, nan],
+        [worst, worst, nan, nan],
+        [fine, fine, fine, nan],
+        [worst, nan, nan, nan],
+    ]
+    scores = np.array([year, year, last])
+    thresholds = np.array([0.0, 0.0, 0.0, nan])
+    result = cumulate(scores, thresholds, np.array([2021, 2022, 2023]), 3, 3)
+    assert result.structural[-1].tolist() == [True, False, False, False]
+    assert result.decided[-1].tolist() == [True, False, True, False]
+    # Before three years are known, worst now may have been worst before the panel began.
+    assert result.decided[0].tolist() == [False, False, True, False]
+    # Years missing from the panel may have been worst too: a gap is unknown, not "no".
+    gap = np.array([[[fine, fine, fine, nan]], [[fine] * 3 + [nan]], [[worst] * 3 + [nan]]])
+    across = cumulate(gap, thresholds, np.array([2017, 2019, 2024]), 3, 3)
+    assert not across.structural[-1, 0] and not across.decided[-1, 0]
+    assert across.decided[1, 0]  # fine everywhere: no, whatever is unknown
+
+
+def test_averages_hide_is_unknown_without_both_figures() -> None:
+    """A region without the share beside the mean cannot be said to hide nothing."""
+    cat = make_catalogue(
+        indicator("inc", unit="euro_x1000", social_quality="socio_economic_security"),
+        indicator(
+            "low",
+            unit="percent",
+            direction="higher_is_worse",
+            social_quality="socio_economic_security",
+        ),
+    )
+    codes = [B1, B2, B3, "BU00010004"]
+    data = {c: {2020: {"inc": 30.0 + 10 * i, "low": 10.0 + 10 * i}} for i, c in enumerate(codes)}
+    del data[B3][2020]["low"]
+    options = PLAIN.replace(mean_share_pairs=(("inc", "low"),))
+    full = {c: {2020: {"inc": 30.0 + 10 * i, "low": 10.0 + 10 * i}} for i, c in enumerate(codes)}
+    ref = fit_reference(Panel.from_long(long_panel(full)), cat, options)
+    res = score(long_panel(data), cat, ref, options)
+    assert by_code(res.scores, 2020, "averages_hide_known") == {
+        B1: 1,
+        B2: 1,
+        B3: 0,
+        "BU00010004": 1,
+    }

@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from django.test import Client
 
@@ -171,3 +172,35 @@ def test_signals_name_classes_in_the_readers_language(client: Client) -> None:
     assert not any(
         any(f" {w}" in f" {c}" for w in ("onvoldoende", "zwak", "goed")) for c in classes
     )
+
+
+@pytest.fixture
+def first_year_only(settings, demo_store: Path, tmp_path: Path) -> pd.DataFrame:
+    """The demo scored on its first year alone: nothing about earlier years is known."""
+    from wijkkompas.monitor import run_index
+    from wijkkompas.store import AnalyticStore
+
+    path = tmp_path / "first-year.duckdb"
+    path.write_bytes(demo_store.read_bytes())
+    store = AnalyticStore(path)
+    with store.reader() as reader:
+        first = min(reader.years())
+    run = run_index(store, gemeente="GM9999", draws=0, years=[first])
+    settings.WIJKKOMPAS_STORE = path
+    return run.table
+
+
+def test_not_under_pressure_is_never_said_on_missing_years(
+    client: Client, first_year_only: pd.DataFrame
+) -> None:
+    """A buurt with three domains in the worst share in the first year may have been there for
+    years before: "unknown". One with no domain in the worst share is "no" whatever came before."""
+    buurten = first_year_only[first_year_only["level"] == "buurt"]
+    worst = buurten[buurten["cumulation_count"] >= 3]
+    fine = buurten[(buurten["cumulation_count"] == 0) & (buurten["cumulation_known"] == 5)]
+    assert len(worst) and len(fine)
+    page = _html(client.get(f"/regio/{worst['code'].iloc[0]}/"))
+    assert "Of het gebied structureel onder druk staat, is onbekend" in page
+    assert "Niet structureel onder druk." not in page
+    page = _html(client.get(f"/regio/{fine['code'].iloc[0]}/"))
+    assert "Niet structureel onder druk." in page

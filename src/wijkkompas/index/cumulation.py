@@ -8,6 +8,10 @@ reference, so the threshold does not move as regions improve); a region is
 ``structureel_onder_druk`` when at least ``cumulation_min_domains`` domains have each been in
 the worst share for at least ``cumulation_min_years`` consecutive panel years. A year without a
 score breaks the run: persistence is never assumed across a gap.
+
+"Not under pressure" is a verdict too, and it needs data: it is only *decided* when even every
+domain without a score, were it persistently in the worst share, could not reach
+``cumulation_min_domains``. Otherwise the answer is "unknown", never "no".
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ class Cumulation:
     """Domains with a score: a count of 0 out of 0 known is "unknown", not "no problem"."""
     persistent: np.ndarray
     structural: np.ndarray
+    decided: np.ndarray
+    """Whether ``structural`` is a verdict (True, or False that no missing domain could undo)."""
 
 
 def cumulate(
@@ -57,4 +63,31 @@ def cumulate(
     count = worst.sum(axis=2)
     known = (~np.isnan(scores)).sum(axis=2)
     persistent = (runs >= min_years).sum(axis=2)
-    return Cumulation(worst, runs, count, known, persistent, persistent >= min_domains)
+    structural = persistent >= min_domains
+    possible = _possibly_persistent(scores, worst, thresholds, panel_years, min_years)
+    decided = structural | (possible < min_domains)
+    return Cumulation(worst, runs, count, known, persistent, structural, decided)
+
+
+def _possibly_persistent(
+    scores: np.ndarray,
+    worst: np.ndarray,
+    thresholds: np.ndarray,
+    panel_years: np.ndarray,
+    min_years: int,
+) -> np.ndarray:
+    """(years, regions) domains that *could* be persistently worst if every unknown were worst:
+    a missing score, a year missing from the panel and the years before it all count as
+    possibly worst. Fewer than the minimum is a verdict; more is "unknown"."""
+    enabled = ~np.isnan(thresholds)
+    maybe = (worst | np.isnan(scores))[:, :, enabled]
+    before_panel = np.iinfo(np.int32).max // 2
+    runs = np.zeros(maybe.shape, dtype=np.int64)
+    for t in range(maybe.shape[0]):
+        if t == 0:
+            runs[t] = np.where(maybe[t], before_panel, 0)
+        else:
+            gap = int(panel_years[t] - panel_years[t - 1])
+            runs[t] = np.where(maybe[t], runs[t - 1] + gap, 0)
+    possible: np.ndarray = (runs >= min_years).sum(axis=2)
+    return possible

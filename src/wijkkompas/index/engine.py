@@ -185,6 +185,12 @@ def _assemble(
     )
     flag[prepared.suppressed] = False
     cols["averages_hide"] = flag.reshape(-1)
+    judged = np.zeros(flag.shape, dtype=bool)
+    for mean_id, share_id, _flag, _median, _bound in found:
+        m, s = spec.position(mean_id), spec.position(share_id)
+        judged |= prepared.observed[:, :, m] & prepared.observed[:, :, s]
+    judged[prepared.suppressed] = False
+    cols["averages_hide_known"] = judged.reshape(-1)
     averages = averages_frame(found, prepared.X, spec, codes, panel.years)
     watch.lap("what averages hide")
 
@@ -324,6 +330,7 @@ def _cumulation_columns(
     cols["cumulation_known"] = cum.known.reshape(-1)
     cols["cumulation_persistent"] = cum.persistent.reshape(-1)
     cols["structureel_onder_druk"] = cum.structural.reshape(-1)
+    cols["structureel_onder_druk_known"] = cum.decided.reshape(-1)
     per_domain: dict[str, Any] = {"region_code": cols["region_code"], "year": cols["year"]}
     for d, name in enumerate(DOMAINS):
         per_domain[name] = domains[:, d]

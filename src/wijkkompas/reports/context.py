@@ -146,8 +146,13 @@ def profile_context(profile: Profile) -> dict[str, Any]:
         ],
         "cumulation_count": row.get("cumulation_count"),
         "cumulation_known": _count(row.get("cumulation_known"), default=5),
-        "under_pressure": bool(row.get("structureel_onder_druk")),
-        "averages_hide": bool(row.get("averages_hide")),
+        "under_pressure": _flag(row.get("structureel_onder_druk")),
+        "pressure_known": _flag(
+            row.get("structureel_onder_druk_known"),
+            default=_count(row.get("cumulation_known"), default=5) >= 3,
+        ),
+        "averages_hide": _flag(row.get("averages_hide")),
+        "averages_known": _flag(row.get("averages_hide_known"), default=True),
     }
 
 
@@ -196,6 +201,14 @@ def run_date(run_id: str) -> date | None:
         return datetime.strptime(run_id[:8], "%Y%m%d").date()
     except ValueError:
         return None
+
+
+def _flag(value: object, default: bool = False) -> bool:
+    """A yes/no from a saved run's row. Missing (a run saved before the field existed) or NaN
+    is ``default``; ``bool(nan)`` would be True, so it is never used on such a value."""
+    if value is None or (isinstance(value, float) and value != value):
+        return default
+    return bool(value)
 
 
 def _count(value: object, default: int) -> int:

@@ -96,18 +96,33 @@ def signals(scores: pd.DataFrame | None, gemeente_code: str) -> Signals:
     known_domains = pd.to_numeric(
         latest.get("cumulation_known", pd.Series(np.nan, index=latest.index)), errors="coerce"
     )
+    pressure_decided = _decided(
+        latest, "structureel_onder_druk", known_domains >= MIN_KNOWN_DOMAINS
+    )
+    hiding_decided = _decided(latest_wijken, "averages_hide", latest_wijken["total"].notna())
     return Signals(
         year=year,
         under_pressure=latest[latest["structureel_onder_druk"].fillna(False).astype(bool)],
         sliding=latest[latest["trend"] == "sliding"].sort_values("change"),
         averages_hide=latest_wijken[latest_wijken["averages_hide"].fillna(False).astype(bool)],
         inequality=inequality_by_year(buurten),
-        pressure_judged=Judged(int((known_domains >= MIN_KNOWN_DOMAINS).sum()), len(latest)),
+        pressure_judged=Judged(int(pressure_decided.sum()), len(latest)),
         sliding_judged=Judged(int(latest["trend"].notna().sum()), len(latest)),
-        hiding_judged=Judged(int(latest_wijken["total"].notna().sum()), len(latest_wijken)),
+        hiding_judged=Judged(int(hiding_decided.sum()), len(latest_wijken)),
     )
 
 
 MIN_KNOWN_DOMAINS = 3
 """Fewer domains with figures and a buurt cannot be structurally under pressure by the rule
 (three domains among the worst fifth): whether it is, is unknown."""
+
+
+def _decided(rows: pd.DataFrame, flag: str, fallback: pd.Series) -> pd.Series:
+    """Rows whose ``flag`` is a verdict: flagged, or "no" with the data to say so (the engine's
+    ``<flag>_known``). Runs saved before that column existed fall back to ``fallback``."""
+    raised = rows[flag].fillna(False).astype(bool)
+    known = rows.get(f"{flag}_known")
+    if known is None:
+        return raised | fallback.fillna(False).astype(bool)
+    filled = known.where(known.notna(), fallback)
+    return raised | filled.fillna(False).astype(bool)
