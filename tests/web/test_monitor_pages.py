@@ -204,3 +204,20 @@ def test_not_under_pressure_is_never_said_on_missing_years(
     assert "Niet structureel onder druk." not in page
     page = _html(client.get(f"/regio/{fine['code'].iloc[0]}/"))
     assert "Niet structureel onder druk." in page
+
+
+def test_a_cbs_mark_reads_unknown_or_confidential_never_just_secret(
+    client: Client, demo_store: Path
+) -> None:
+    """The KWB's "." means unknown, unreliable or secret: one mark, so the page cannot say which."""
+    from wijkkompas.store import AnalyticStore
+
+    with AnalyticStore(demo_store).reader() as reader:
+        marked = reader._con.execute(
+            "SELECT region_code FROM observations WHERE suppressed AND region_code LIKE 'BU%' "
+            "ORDER BY region_code LIMIT 1"
+        ).fetchone()
+    assert marked is not None, "the demo publishes no marked figure to show"
+    page = _html(client.get(f"/regio/{marked[0]}/"))
+    assert "onbekend of geheim" in page
+    assert ">geheim<" not in page

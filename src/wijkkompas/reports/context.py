@@ -51,7 +51,7 @@ def _decimals(value: float, unit: str) -> int:
 def figure_text(value: float | None, unit: str, suppressed: bool = False) -> str:
     """A figure as a person reads it: decimal comma in Dutch, unit mark, secret or unknown."""
     if suppressed:
-        return _("geheim")
+        return _("onbekend of geheim")
     if value is None:
         return "–"
     decimals = _decimals(value, unit)

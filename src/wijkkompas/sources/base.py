@@ -18,8 +18,11 @@ from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.store.batch import ImportBatch
 
-MISSING_MARKERS = frozenset({"", ".", "..", "NA", "N/A", "-", "x", "X", "?", "nan", "NaN", "None"})
+MISSING_MARKERS = frozenset({"", ".", "..", "NA", "N/A", "x", "X", "?", "nan", "NaN", "None"})
 """How CBS exports and the tools that re-save them write 'unknown or suppressed'."""
+NIL_MARKER = "-"
+"""CBS's sign for *nihil*: the figure is zero (StatLine's "Verklaring van tekens": ``-`` nihil,
+``.`` unknown, ``x`` secret). A count of nil is a figure, never a missing one."""
 
 
 class SourceError(WijkkompasError):
@@ -78,7 +81,7 @@ def strip_code(value: object) -> str:
 def to_number(series: pd.Series) -> pd.Series:
     """Numbers from any CBS export: decimal comma or point, missing markers to NaN, never zero."""
     text = series.astype("string").str.strip()
-    text = text.mask(text.isin(MISSING_MARKERS))
+    text = text.mask(text.isin(MISSING_MARKERS)).mask(text == NIL_MARKER, "0")
     # "1.234,5" (thousands point, decimal comma) and "2,1" (decimal comma) both occur.
     has_comma = text.str.contains(",", regex=False, na=False)
     text = text.where(~has_comma, text.str.replace(".", "", regex=False).str.replace(",", "."))

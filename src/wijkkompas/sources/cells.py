@@ -13,10 +13,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from wijkkompas.sources.base import MISSING_MARKERS, to_number
+from wijkkompas.sources.base import MISSING_MARKERS, NIL_MARKER, to_number
 
-SUPPRESSION_MARKERS = frozenset({".", "..", "x", "X", "?", "-"})
-"""CBS's own symbols for 'unknown or kept secret'. An empty cell or an ``NA`` written by another
+SUPPRESSION_MARKERS = frozenset({".", "..", "x", "X", "?"})
+"""CBS's own symbols for 'unknown, unreliable or kept secret' (the KWB files have one mark, ``.``,
+for all three; StatLine has ``x`` for secret; ``-`` is nil, a zero). An empty cell or an ``NA`` written by another
 tool only says the figure is absent, so it is missing but not marked suppressed."""
 NUMERIC_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
@@ -57,6 +58,7 @@ def parse_cells(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         positions = np.flatnonzero(rest)
         text = [str(v).strip() for v in series.to_numpy(dtype=object)[positions]]
         suppressed[positions] = [t in SUPPRESSION_MARKERS for t in text]
+        text = ["0" if t == NIL_MARKER else t for t in text]
         figures = np.array([t not in MISSING_MARKERS for t in text], dtype=bool)
         candidates = pd.Series([t for t, f in zip(text, figures, strict=True) if f], dtype=object)
         parsed = np.array(pd.to_numeric(candidates, errors="coerce"), dtype="float64")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from wijkkompas.sources.base import MISSING_MARKERS, SourceError
+from wijkkompas.sources.base import MISSING_MARKERS, NIL_MARKER, SourceError
 from wijkkompas.sources.textfile import csv_rows, decode_text, sniff_delimiter, unique_names
 
 MAX_HEADER_ROWS = 4
@@ -71,7 +71,9 @@ def read_statline_csv(data: bytes, name: str) -> CsvTable:
 def _looks_like_data(row: list[str]) -> bool:
     """A data row has a figure or a CBS missing marker beyond its first cell; a header has not."""
     cells = [c.strip() for c in row[1:]]
-    return any(NUMBER.match(c) or (c in MISSING_MARKERS and c != "") for c in cells)
+    return any(
+        NUMBER.match(c) or c == NIL_MARKER or (c in MISSING_MARKERS and c != "") for c in cells
+    )
 
 
 def _header_rows(rows: list[tuple[list[str], int]]) -> int:

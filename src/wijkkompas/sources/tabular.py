@@ -27,9 +27,9 @@ from wijkkompas.sources.year import TableYear
 from wijkkompas.sources.year import resolve_year as resolve_table_year
 from wijkkompas.store.batch import OBSERVATION_COLUMNS, REGION_COLUMNS, UNMATCHED_COLUMNS
 
-SUPPRESSION_MARKERS = frozenset({".", "..", "x", "X", "?", "-"})
-"""CBS's own symbols for 'unknown or kept secret' (kept equal to ``widetable``): such a cell is
-missing *and* marked suppressed; an empty cell or ``NA`` is only missing."""
+SUPPRESSION_MARKERS = frozenset({".", "..", "x", "X", "?"})
+"""CBS's own symbols for 'unknown or kept secret' (kept equal to ``cells``): such a cell is
+missing *and* marked suppressed; an empty cell or ``NA`` is only missing; ``-`` is nil, a zero."""
 
 RELEASES = ("voorlopig", "definitief")
 STANDALONE_YEAR = re.compile(r"(?<![0-9])((?:19|20)\d{2})(?![0-9])")
