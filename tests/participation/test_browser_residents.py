@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -19,8 +20,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
-def page(live_server, monkeypatch) -> Iterator[object]:
+def page(live_server, monkeypatch, settings, demo_store: Path, tmp_path: Path) -> Iterator[object]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The demo puts its survey's outcomes in the store: a copy, not the session's shared one.
+    settings.WIJKKOMPAS_STORE = tmp_path / "demo.duckdb"
+    settings.WIJKKOMPAS_STORE.write_bytes(demo_store.read_bytes())
     assert create_demo_plan() is not None
     prepare_participation_demo()
     with browse(live_server.url, locale="nl-NL") as session:
@@ -78,6 +82,7 @@ def test_a_resident_supports_votes_and_reads_the_explained_result(page) -> None:
     assert "Uw antwoorden zijn opgeslagen" in page.locator("main").inner_text()
     _checked(page, "enquete-uitkomsten")
     page.get_by_role("link", name="Gevoeld en gemeten").click()
+    assert page.get_by_role("columnheader", name="Rapportcijfer bewoners").count() == 1
     _checked(page, "gevoeld-gemeten")
     page.goto(page.base_url + "/meedoen/deelname/?jaar=2026")
     _checked(page, "deelname")

@@ -130,9 +130,31 @@ PROJECTS_2025 = [
 def prepare_participation_demo() -> None:
     """Idempotent; nothing happens without the demo plan (which checks the demo store)."""
     plan = Plan.objects.filter(demo_key=DEMO_KEY).first()
-    if plan is None or NeighbourhoodBudget.objects.filter(is_demo=True).exists():
+    if plan is None:
         return
-    _create(plan)
+    if not NeighbourhoodBudget.objects.filter(is_demo=True).exists():
+        _create(plan)
+    _publish_survey()
+
+
+def _publish_survey() -> None:
+    """Put the demo survey's outcomes in the demo store, as its organiser would, so that "Gevoeld
+    en gemeten" compares felt and measured on the demo at once. Again after the demo store was
+    built anew (the app database keeps the survey, a new store has no outcomes)."""
+    from wijkkompas.survey.felt import FELT_INDICATOR
+    from wijkkompas.web.apps.participation.models import Survey
+    from wijkkompas.web.apps.participation.services import monitor_store, surveys
+
+    survey = Survey.objects.filter(is_demo=True).order_by("pk").first()
+    if survey is None or not survey.results_public:
+        return
+    store = monitor_store.analytic_store()
+    if store.exists():
+        with store.reader() as reader:
+            published = reader.observations(indicator_ids=[FELT_INDICATOR])
+        if not published.empty:
+            return
+    surveys.publish_to_monitor(survey, None)
 
 
 def _buurten(wijk: str) -> list[str]:
