@@ -66,9 +66,8 @@ def browse(base_url: str, *, locale: str = "en-GB", **context_options: Any) -> I
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(
-                locale=locale, viewport={"width": 1280, "height": 900}, **context_options
-            )
+            options = {"viewport": {"width": 1280, "height": 900}, **context_options}
+            context = browser.new_context(locale=locale, **options)
             page = context.new_page()
             session = Browsing(page=page, base_url=base_url)
             page.on(
