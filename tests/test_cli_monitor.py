@@ -129,8 +129,14 @@ def test_explain_contributions_sum_to_the_total(store: Path) -> None:
     total = sum(i["contribution"] for i in payload["indicators"])
     assert total == pytest.approx(payload["scores"]["total"], abs=1e-9)
     assert payload["compare_year"] == 2019
-    text = wijkkompas("--store", store, "explain", "BU99990101", "--compare-year", "2019")
+    text = wijkkompas(
+        "--store", store, "explain", "BU99990101", "--compare-year", "2019", "--lang", "en"
+    )
     assert "Largest contributions" in text.stdout and "change since 2019" in text.stdout
+    dutch = wijkkompas("--store", store, "explain", "BU99990101", "--compare-year", "2019")
+    assert "Grootste bijdragen aan het totaal" in dutch.stdout
+    assert "verandering sinds 2019" in dutch.stdout and "Sociale samenhang" in dutch.stdout
+    assert "Largest" not in dutch.stdout
 
 
 def test_explain_refuses_a_year_without_scores(store: Path) -> None:

@@ -16,6 +16,35 @@ from wijkkompas.regions import parse_region_code
 from wijkkompas.store import AnalyticStore
 
 
+class Language(StrEnum):
+    nl = "nl"
+    en = "en"
+
+
+EXPLAIN_TEXT: dict[str, dict[str, str]] = {
+    "nl": {
+        "heading": "[bold]{code}[/] in {year}: totaal {total}",
+        "largest": "Grootste bijdragen aan het totaal:",
+        "change": "verandering sinds {year}: {change}",
+        "sum": "De bijdragen tellen op tot het totaal{additive}; rest {residual}.",
+        "none": "geen score (te weinig eigen cijfers)",
+    },
+    "en": {
+        "heading": "[bold]{code}[/] in {year}: total {total}",
+        "largest": "Largest contributions to the total:",
+        "change": "change since {year}: {change}",
+        "sum": "Contributions sum to the total ({additive}); residual {residual}.",
+        "none": "no score (too few own figures)",
+    },
+}
+"""The words of ``explain`` in Dutch (the default, as on the site) and English."""
+
+
+def _signed(value: object, dutch: bool) -> str:
+    text = f"{value:+.3f}"
+    return text.replace(".", ",") if dutch else text
+
+
 class Level(StrEnum):
     buurt = "buurt"
     wijk = "wijk"
@@ -134,8 +163,12 @@ def explain_command(
         int | None, typer.Option("--compare-year", help="Explain the change since this year.")
     ] = None,
     format: Annotated[TextFormat, typer.Option("--format")] = TextFormat.text,
+    lang: Annotated[
+        Language, typer.Option("--lang", help="Language of the text: nl (default) or en.")
+    ] = Language.nl,
 ) -> None:
     """Why a score is what it is: every indicator's contribution, largest first."""
+    from wijkkompas.index.spec import GROUP_NAMES
     from wijkkompas.monitor import explain_region
 
     region = parse_region_code(code)
@@ -158,31 +191,35 @@ def explain_command(
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
-    names = {i.id: i.name_en for i in run.catalogue.indicators}
-    total = _score_text(explanation.scores.get("total"))
-    out.print(f"[bold]{region.code}[/] in {explanation.year}: total {total}", highlight=False)
-    for group, value in explanation.scores.items():
-        if group != "total":
-            out.print(f"  {group:<24} {_score_text(value)}", highlight=False)
-    out.print("Largest contributions to the total:", highlight=False)
-    for row in rows.head(12).itertuples():
-        indicator = str(row.indicator_id)
-        line = f"  {names.get(indicator, indicator):<48} {row.contribution:+.3f}"
-        if explanation.compare_year is not None:
-            line += f"   change since {explanation.compare_year}: {row.change:+.3f}"
-        out.print(line, highlight=False)
+    dutch = lang is Language.nl
+    text = EXPLAIN_TEXT[lang.value]
+    names = {i.id: i.name_nl if dutch else i.name_en for i in run.catalogue.indicators}
+    total = _score_text(explanation.scores.get("total"), text)
     out.print(
-        f"Contributions sum to the total ({explanation.additive}); residual "
-        f"{explanation.residual:.1e}.",
+        text["heading"].format(code=region.code, year=explanation.year, total=total),
         highlight=False,
     )
+    for group, value in explanation.scores.items():
+        if group != "total":
+            label = GROUP_NAMES.get(group, (group, group))[0 if dutch else 1]
+            out.print(f"  {label:<30} {_score_text(value, text)}", highlight=False)
+    out.print(text["largest"], highlight=False)
+    for row in rows.head(12).itertuples():
+        indicator = str(row.indicator_id)
+        line = f"  {names.get(indicator, indicator):<48} {_signed(row.contribution, dutch)}"
+        if explanation.compare_year is not None:
+            change = _signed(row.change, dutch)
+            line += "   " + text["change"].format(year=explanation.compare_year, change=change)
+        out.print(line, highlight=False)
+    residual = f"{explanation.residual:.1e}"
+    out.print(text["sum"].format(additive=explanation.additive, residual=residual), highlight=False)
 
 
-def _score_text(value: float | None) -> str:
+def _score_text(value: float | None, text: dict[str, str] = EXPLAIN_TEXT["en"]) -> str:
     """A score, or why there is none: an empty group is unknown, never zero."""
     if value is None or value != value:
-        return "no score (too few own figures)"
-    return f"{value:+.3f}"
+        return text["none"]
+    return _signed(value, text is EXPLAIN_TEXT["nl"])
 
 
 def validate_command(

@@ -27,6 +27,19 @@ GROUPS: tuple[str, ...] = (
 )
 """Output score names: four physical dimensions, then the four social-quality conditions."""
 
+GROUP_NAMES: dict[str, tuple[str, str]] = {
+    "total": ("Leefbaarheid (totaal)", "Livability (total)"),
+    "housing": ("Woningvoorraad", "Housing"),
+    "physical_environment": ("Fysieke omgeving", "Physical environment"),
+    "amenities": ("Voorzieningen", "Amenities"),
+    "safety": ("Overlast en veiligheid", "Nuisance and safety"),
+    "socioeconomic_security": ("Sociaaleconomische zekerheid", "Socio-economic security"),
+    "social_inclusion": ("Sociale inclusie", "Social inclusion"),
+    "social_cohesion": ("Sociale samenhang", "Social cohesion"),
+    "social_empowerment": ("Sociale empowerment", "Social empowerment"),
+}
+"""(Dutch, English) name of the total and each group, for output without Django (the CLI)."""
+
 PHYSICAL: tuple[str, ...] = GROUPS[:4]
 SOCIAL_QUALITY: tuple[str, ...] = GROUPS[4:]
 
