@@ -41,6 +41,7 @@ urlpatterns = [
     path("regio/<regio:code>/gegevens.xlsx", views_regio.gegevens_xlsx, name="gegevens_xlsx"),
     path("regio/<regio:code>/kaart.gpkg", views_regio.geopackage, name="geopackage"),
     path("regio/<regio:code>/rapport.pdf", views_regio.rapport_pdf, name="rapport_pdf"),
+    path("regio/<regio:code>/rapport/", views_regio.rapport, name="rapport"),
     path("zoek/", views_zoek.zoek, name="zoek"),
     path("signalen/", views_pages.signalen, name="signalen"),
     path("vergelijk/", views_pages.vergelijk, name="vergelijk"),

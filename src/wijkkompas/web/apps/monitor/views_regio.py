@@ -17,12 +17,15 @@ from django.views.decorators.http import require_safe
 from wijkkompas.monitor import successor_code
 from wijkkompas.reports import RegionNotFound, build_profile
 from wijkkompas.reports.context import level_label, profile_context
-from wijkkompas.reports.pdf import render_report
+from wijkkompas.reports.council import build_council
+from wijkkompas.reports.pdf import covering_plans, render_report, report_html
 from wijkkompas.reports.profile import Profile
+from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor.geopackage import GEOPACKAGE, NoBoundaries, region_geopackage
 from wijkkompas.web.apps.monitor.views import _store
+from wijkkompas.web.apps.plans.coverage import PlanCoverage
 from wijkkompas.web.render_slots import answers_busy, render_slot
 from wijkkompas.web.spreadsheet import Sheet, attachment, csv_download, xlsx_download
 
@@ -127,30 +130,56 @@ def gegevens_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _plans(store: AnalyticStore, code: str) -> PlanCoverage:
+    """The plans covering the region: read per request (a plan may change at any time), and
+    part of the key of a cached report, so an edited plan is in the next download."""
+    profile = _profile(code)
+    return covering_plans(code, build_council(store, profile).names)
+
+
 @permission("monitor.view")
 @require_safe
 @answers_busy
 def rapport_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    """The profile as a tagged PDF in the visitor's language (the CLI makes the same file).
+    """The report as a tagged PDF in the visitor's language (the CLI makes the same file).
 
     Anyone may ask for any region's report and a render costs about a second of CPU, so a
-    report is rendered once per store file, region and language (like the profile's body), and
-    a render needs one of the machine's few render slots (503 with Retry-After without one).
+    report is rendered once per store file, region, language and state of the plans covering
+    it (like the profile's body), and a render needs one of the machine's few render slots
+    (503 with Retry-After without one).
     """
     store = _store()
     language = get_language() or "nl"
+    plans = _plans(store, code)
 
     def make() -> bytes:
         with render_slot():
-            return render_report(store, code, language)
+            return render_report(store, code, language, plans)
 
     try:
-        pdf = _reports.get_or_make((store_identity(store), code, language), make)
+        pdf = _reports.get_or_make((store_identity(store), code, language, plans.key()), make)
     except RegionNotFound:
         raise Http404(f"No scores for {code}") from None
     return attachment(pdf, "application/pdf", f"{code}-rapport.pdf")
 
 
+@permission("monitor.view")
+@require_safe
+def rapport(request: HttpRequest, code: str) -> HttpResponse:
+    """The report as the same HTML document the PDF is made of: for screen readers, for reading
+    on a screen, and to check it in a browser. Cached like the PDF; rendering it costs no
+    render slot (no WeasyPrint)."""
+    store = _store()
+    language = get_language() or "nl"
+    plans = _plans(store, code)
+    html = _report_pages.get_or_make(
+        (store_identity(store), code, language, plans.key()),
+        lambda: report_html(store, code, language, plans, for_web=True),
+    )
+    return HttpResponse(html)
+
+
+_report_pages = Lru(64)
 _reports = Lru(64)
 """Rendered reports as bytes (about 100 KB each), per store file, region and language."""
 
