@@ -13,9 +13,10 @@ VENV := .venv
 RUN := $(VENV)/bin
 
 # Debian packages: msgfmt for translations, the Pango stack for PDF reports; chromium for browser
-# tests, PostgreSQL for the ballot-integrity test (it starts a private server of its own).
+# tests, PostgreSQL for the ballot-integrity test (it starts a private server of its own), pdftotext
+# (poppler-utils) to read what the PDF reports say.
 DEBIAN_RUNTIME := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-DEBIAN_TEST := chromium postgresql
+DEBIAN_TEST := chromium postgresql poppler-utils
 
 # Bytecode caches make every start after the first one fast (some machines switch them off).
 unexport PYTHONDONTWRITEBYTECODE

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli_process import wijkkompas as run_cli
+from pdf_text import pdf_pages
 from wijkkompas.monitor import INDEX_COLUMNS
 from wijkkompas.store import AnalyticStore
 
@@ -191,11 +192,17 @@ def test_index_works_on_imported_utrecht_and_amsterdam_data(tmp_path: Path) -> N
 
 
 def test_report_writes_a_tagged_pdf_for_a_wijk(store: Path, tmp_path: Path) -> None:
+    """Without the web app's database the report still opens with the council's summary, and
+    says the plans are unknown here (not that there are none); no database file is made."""
     pdf = tmp_path / "wijk.pdf"
     result = wijkkompas("--store", store, "report", "WK999901", "--out", pdf)
     assert result.returncode == 0, result.stderr
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 10_000
+    assert not list(tmp_path.glob("*.sqlite3"))
+    first = " ".join(pdf_pages(data)[0].split())
+    assert "Samenvatting" in first
+    assert "Onbekend: dit rapport is gemaakt zonder de database van de webapp" in first
 
 
 def test_report_on_an_unknown_code_is_a_user_error(store: Path, tmp_path: Path) -> None:

@@ -82,6 +82,7 @@ PAGES = [
     Page("monitor:scores_csv", lambda w: "/regio/BU99990000/scores.csv", EVERYONE),
     Page("monitor:gegevens_xlsx", lambda w: "/regio/BU99990000/gegevens.xlsx", EVERYONE),
     Page("monitor:rapport_pdf", lambda w: "/regio/BU99990000/rapport.pdf", EVERYONE),
+    Page("monitor:rapport", lambda w: "/regio/BU99990000/rapport/", EVERYONE),
     Page("monitor:geopackage", lambda w: "/regio/BU99990000/kaart.gpkg", EVERYONE),
     Page("monitor:zoek", lambda w: "/zoek/?q=7901", EVERYONE),
     Page("monitor:signalen", lambda w: "/signalen/", EVERYONE),

@@ -154,6 +154,7 @@ def test_a_missing_store_gets_a_friendly_dutch_message(
         "/regio/BU99990000/",
         "/regio/BU99990000/waarnemingen.csv",
         "/regio/BU99990000/rapport.pdf",
+        "/regio/BU99990000/rapport/",
         "/vergelijk/?codes=BU99990000&codes=BU99990001",
         "/signalen/",
         "/zoek/?q=Centrum",

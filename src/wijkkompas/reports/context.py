@@ -76,6 +76,7 @@ def figure_cells(row: FigureRow, roles: list[str]) -> dict[str, Any]:
     """One comparison row, its values written out for the roles shown."""
     return {
         "row": row,
+        "period": period_label(row.period),
         "cells": [
             figure_text(row.values.get(r), row.unit, row.suppressed.get(r, False)) for r in roles
         ],
@@ -140,6 +141,9 @@ def profile_context(profile: Profile) -> dict[str, Any]:
             for d in profile.distributions
         ],
         "leefbaarometer": profile.leefbaarometer,
+        "leefbaarometer_period": period_label(
+            profile.leefbaarometer.period if profile.leefbaarometer else None
+        ),
         "leefbaarometer_parts": [
             figure_cells(p, roles)
             for p in (profile.leefbaarometer.parts if profile.leefbaarometer else [])
