@@ -186,12 +186,10 @@ def _build(store: AnalyticStore, profile: Profile) -> Council:
         shapes, map_year = _shapes(reader, regions, gemeente, profile.year)
     newest = regions.sort_values("year").drop_duplicates("code", keep="last")
     names = dict(zip(newest["code"], newest["name"], strict=True))
-    wijk_of = {
-        str(c): str(w) for c, w in zip(newest["code"], newest["wijk_code"], strict=True) if w
-    }
+    year_rows = scores[(scores["year"] == profile.year) & (scores["code"].str[2:6] == gemeente[2:])]
+    wijk_of = _wijken(regions, year_rows, profile.year)
     scope = _scope(profile, wijk_of)
     row = profile.row
-    year_rows = scores[(scores["year"] == profile.year) & (scores["code"].str[2:6] == gemeente[2:])]
     buurten = _buurten(year_rows, shapes, scope, wijk_of, profile)
     domains = _domains(store, gemeente, profile)
     known = _count(row.get("cumulation_known"))
@@ -249,6 +247,35 @@ def _reference_name(reference: dict[str, Any]) -> str:
 def _count(value: object) -> int | None:
     number = as_number(value)
     return None if number is None else int(number)
+
+
+_BUURT_CODE = re.compile(r"BU[0-9]{4}[0-9A-Z]{4}")
+
+
+def _wijken(regions: pd.DataFrame, year_rows: pd.DataFrame, year: int) -> dict[str, str]:
+    """Buurt code → the wijk it lay in in ``year``: by the boundaries of that year; for a score
+    a crosswalk moved onto today's code, by the wijk of the older code it came from (so the old
+    wijk, scored on that year's boundaries, lists its buurten); otherwise by the newest
+    boundaries."""
+
+    def wijk_map(frame: pd.DataFrame) -> dict[str, str]:
+        return {
+            str(c): str(w)
+            for c, w in zip(frame["code"], frame["wijk_code"], strict=True)
+            if isinstance(w, str) and w
+        }
+
+    newest = regions.sort_values("year").drop_duplicates("code", keep="last")
+    in_year = wijk_map(regions[regions["year"] == year])
+    out = {**wijk_map(newest), **in_year}
+    if "converted_from" in year_rows:
+        for code, origin in zip(year_rows["code"], year_rows["converted_from"], strict=True):
+            if str(code) in in_year or not isinstance(origin, str):
+                continue
+            found = [in_year[old] for old in _BUURT_CODE.findall(origin) if old in in_year]
+            if found:
+                out[str(code)] = found[0]
+    return out
 
 
 def _scope(profile: Profile, wijk_of: dict[str, str]) -> str:
@@ -429,8 +456,7 @@ def _map(
     counts: dict[int | None, int] = {}
     for _i, s in shapes.iterrows():
         code = str(s["code"])
-        wijk = s.get("wijk_code")
-        if not (_in_scope(code, scope, wijk_of) or wijk == scope):
+        if not _in_scope(code, scope, wijk_of):
             continue
         klass = classes.get(code)
         counts[klass] = counts.get(klass, 0) + 1
