@@ -74,6 +74,9 @@ def test_an_old_code_leads_to_its_buurt(site: Path, client: Client) -> None:
     response = client.get(f"/regio/{KOP_ZEEDIJK_OLD}/")
     assert response.status_code == 302
     assert response["Location"] == f"/regio/{KOP_ZEEDIJK}/"
+    report = client.get(f"/regio/{KOP_ZEEDIJK_OLD}/rapport/")
+    assert report.status_code == 302
+    assert report["Location"] == f"/regio/{KOP_ZEEDIJK}/rapport/"
 
 
 def test_the_index_names_the_conversion(site: Path) -> None:

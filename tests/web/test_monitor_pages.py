@@ -104,7 +104,13 @@ def test_the_profile_in_english(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/regio/BU99990999/", "/regio/XX1/", "/regio/BU99990999/rapport.pdf"]
+    "url",
+    [
+        "/regio/BU99990999/",
+        "/regio/XX1/",
+        "/regio/BU99990999/rapport.pdf",
+        "/regio/BU99990999/rapport/",
+    ],
 )
 def test_unknown_regions_are_404(client: Client, url: str) -> None:
     assert client.get(url).status_code == 404

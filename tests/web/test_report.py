@@ -326,7 +326,7 @@ def test_without_an_app_database_the_report_says_the_plans_are_unknown(
         pytest.skip("the app database here is not SQLite")
     absent = tmp_path / "store.app.sqlite3"
     monkeypatch.setitem(connection.settings_dict, "NAME", str(absent))
-    coverage = plans_covering(WIJK, {})
+    coverage = plans_covering(WIJK)
     assert not coverage.available and not absent.exists()
 
     settings.WIJKKOMPAS_STORE = demo_store

@@ -48,15 +48,15 @@ def report_context(
     profile = build_profile(store, code)
     council = build_council(store, profile)
     if plans is None:
-        plans = covering_plans(code, council.names)
-    return {**profile_context(profile), "council": council, "plans": plans}
+        plans = covering_plans(code)
+    return {**profile_context(profile), "council": council, "plans": plans.named(council.names)}
 
 
-def covering_plans(code: str, names: dict[str, str]) -> PlanCoverage:
+def covering_plans(code: str) -> PlanCoverage:
     """The plans covering ``code`` from the app database, or "unavailable" without one."""
     from wijkkompas.web.apps.plans.coverage import plans_covering
 
-    return plans_covering(code, names)
+    return plans_covering(code)
 
 
 def report_html(

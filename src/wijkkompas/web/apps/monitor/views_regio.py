@@ -17,10 +17,8 @@ from django.views.decorators.http import require_safe
 from wijkkompas.monitor import successor_code
 from wijkkompas.reports import RegionNotFound, build_profile
 from wijkkompas.reports.context import level_label, profile_context
-from wijkkompas.reports.council import build_council
 from wijkkompas.reports.pdf import covering_plans, render_report, report_html
 from wijkkompas.reports.profile import Profile
-from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor.geopackage import GEOPACKAGE, NoBoundaries, region_geopackage
@@ -130,11 +128,11 @@ def gegevens_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _plans(store: AnalyticStore, code: str) -> PlanCoverage:
-    """The plans covering the region: read per request (a plan may change at any time), and
-    part of the key of a cached report, so an edited plan is in the next download."""
-    profile = _profile(code)
-    return covering_plans(code, build_council(store, profile).names)
+def _plans(code: str) -> PlanCoverage:
+    """The plans covering the region: read per request (a few rows; a plan may change at any
+    time), and part of the key of a cached report, so an edited plan is in the next download.
+    Nothing of the store is read here: a render's work stays inside its render slot."""
+    return covering_plans(code)
 
 
 @permission("monitor.view")
@@ -150,7 +148,7 @@ def rapport_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """
     store = _store()
     language = get_language() or "nl"
-    plans = _plans(store, code)
+    plans = _plans(code)
 
     def make() -> bytes:
         with render_slot():
@@ -171,17 +169,26 @@ def rapport(request: HttpRequest, code: str) -> HttpResponse:
     render slot (no WeasyPrint)."""
     store = _store()
     language = get_language() or "nl"
-    plans = _plans(store, code)
-    html = _report_pages.get_or_make(
-        (store_identity(store), code, language, plans.key()),
-        lambda: report_html(store, code, language, plans, for_web=True),
-    )
+    plans = _plans(code)
+    try:
+        html = _report_pages.get_or_make(
+            (store_identity(store), code, language, plans.key()),
+            lambda: report_html(store, code, language, plans, for_web=True),
+        )
+    except RegionNotFound:
+        successor = successor_code(store, code)
+        if successor is None:
+            raise Http404(f"No scores for {code}") from None
+        return redirect("monitor:rapport", code=successor)  # an old buurt code: today's buurt
     return HttpResponse(html)
 
 
 _report_pages = Lru(64)
+"""Rendered report pages, per store file, region, language and state of the plans."""
+
 _reports = Lru(64)
-"""Rendered reports as bytes (about 100 KB each), per store file, region and language."""
+"""Rendered reports as bytes (about 100 KB each), per store file, region, language and state of
+the plans."""
 
 
 @permission("monitor.view")

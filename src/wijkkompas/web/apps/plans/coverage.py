@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from django.db import DatabaseError, connection
@@ -31,7 +31,7 @@ class PlanSummary:
     start_year: int
     end_year: int
     area: list[str]
-    """Names of the plan's areas (wijken and buurten)."""
+    """The plan's areas (wijken and buurten): codes, or names once :meth:`PlanCoverage.named`."""
     partial: bool
     """The plan covers only part of the area the report is about."""
     goals: list[str]
@@ -43,6 +43,13 @@ class PlanCoverage:
     available: bool
     """False when there is no app database to ask (the report then says "onbekend")."""
     plans: list[PlanSummary] = field(default_factory=list)
+
+    def named(self, names: dict[str, str]) -> PlanCoverage:
+        """The same plans with their areas by name (the store knows the names, not the app)."""
+        return replace(
+            self,
+            plans=[replace(p, area=[names.get(a, a) for a in p.area]) for p in self.plans],
+        )
 
     def key(self) -> str:
         """A short fingerprint: a cached report is made anew when a plan changes."""
@@ -76,7 +83,7 @@ def database_available() -> bool:
     return Path(name).is_file()
 
 
-def plans_covering(code: str, names: dict[str, str]) -> PlanCoverage:
+def plans_covering(code: str) -> PlanCoverage:
     """The plans whose area overlaps ``code``, with their goals and, per pillar, the
     interventions that reach the area; ``available=False`` without an app database."""
     if not database_available():
@@ -89,12 +96,12 @@ def plans_covering(code: str, names: dict[str, str]) -> PlanCoverage:
             )
             if any(overlaps(a, code) for a in p.area_codes)
         ]
-        return PlanCoverage(True, [_summary(p, code, names) for p in plans])
+        return PlanCoverage(True, [_summary(p, code) for p in plans])
     except DatabaseError:
         return PlanCoverage(available=False)
 
 
-def _summary(plan: Plan, code: str, names: dict[str, str]) -> PlanSummary:
+def _summary(plan: Plan, code: str) -> PlanSummary:
     reaching = [
         i
         for i in plan.interventions.all()
@@ -116,7 +123,7 @@ def _summary(plan: Plan, code: str, names: dict[str, str]) -> PlanSummary:
         title=plan.title,
         start_year=plan.start_year,
         end_year=plan.end_year,
-        area=[names.get(a, a) for a in plan.area_codes],
+        area=list(plan.area_codes),
         partial=not any(contains(a, code) for a in plan.area_codes),
         goals=[g.title for g in plan.goals.all()],
         pillars=pillars,
