@@ -60,6 +60,7 @@ def class_map_svg(
     span_x = max((max_x - min_x) * squeeze, 1e-9)
     span_y = max(max_y - min_y, 1e-9)
     scale = min((WIDTH - 2 * PAD) / span_x, (MAX_HEIGHT - 2 * PAD) / span_y)
+    width = round(span_x * scale + 2 * PAD)  # a tall area is narrower than the page
     height = round(span_y * scale + 2 * PAD)
 
     def path(geometry: BaseGeometry) -> str:
@@ -78,8 +79,8 @@ def class_map_svg(
         return "".join(parts)
 
     out = [
-        f'<svg class="wk-kaart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}"'
-        f' width="{WIDTH}" height="{height}" role="img"'
+        f'<svg class="wk-kaart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}" role="img"'
         f' aria-labelledby="{ident}-titel {ident}-uitleg">',
         f'<title id="{ident}-titel">{escape(title)}</title>',
         f'<desc id="{ident}-uitleg">{escape(description)}</desc>',
