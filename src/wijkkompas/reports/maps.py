@@ -25,6 +25,8 @@ NO_CLASS = "#bdbdbd"
 """Grey for a buurt without a score (the map page's colour for "geen score")."""
 EDGE = "#ffffff"
 HIGHLIGHT = "#000000"
+TOLERANCE = 0.5
+"""Pixels: boundary detail below this is left out of the drawing."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def class_map_svg(
     height = round(span_y * scale + 2 * PAD)
 
     def path(geometry: BaseGeometry) -> str:
+        # Detail finer than half a pixel cannot be seen, but costs the PDF renderer time.
+        geometry = shapely.simplify(geometry, TOLERANCE / scale, preserve_topology=True)
         parts = []
         for ring in _rings(geometry):
             points: list[str] = []
