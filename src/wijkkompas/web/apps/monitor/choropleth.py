@@ -17,6 +17,7 @@ from wijkkompas.reports.measures import (
     PALETTE,
     Measure,
     class_label,
+    unknown_reason,
     with_classes,
 )
 
@@ -35,6 +36,8 @@ class MapRow:
     klass: int | None
     label: str
     colour: str
+    reason: str = ""
+    """Why there is no class (empty when there is one)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ def choose(
                 klass=klass,
                 label=class_label(klass),
                 colour=PALETTE.get(klass or 0, "#bdbdbd"),
+                reason="" if klass is not None else unknown_reason(row.get("reason"), measure),
             )
         )
     return MapChoice(BY_KEY[measure], level, chosen_year, years, rows)
