@@ -159,8 +159,8 @@ def indicator_trends(profile: Profile) -> list[dict[str, Any]]:
     if frame.empty:
         return []
     frame = frame[frame["value"].notna() & ~frame["suppressed"].fillna(False).astype(bool)]
-    years = pd.Series([_year(p) for p in frame["period"]], index=frame.index, dtype="Int64")
-    frame = frame.assign(year=years).dropna(subset=["year"])
+    year_of = pd.Series([_year(p) for p in frame["period"]], index=frame.index, dtype="Int64")
+    frame = frame.assign(year=year_of).dropna(subset=["year"])
     frame = frame.sort_values("region_year").drop_duplicates(["indicator_id", "year"], keep="last")
     charts = []
     for indicator in _catalogue().scored():
