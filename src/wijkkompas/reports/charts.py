@@ -57,6 +57,9 @@ def trend_svg(points: Sequence[TrendPoint], title: str, description: str) -> Saf
 
 
 SMALL_WIDTH, SMALL_HEIGHT = 320, 150
+MIN_SPAN_SHARE = 0.2
+"""An indicator's axis spans at least a fifth of its largest value, so 13.1 against 13.2 does
+not look like a fall off a cliff."""
 
 
 def indicator_svg(
@@ -74,6 +77,7 @@ def indicator_svg(
         width=SMALL_WIDTH,
         height=SMALL_HEIGHT,
         zero_line=False,
+        min_span=MIN_SPAN_SHARE * max(abs(v) for v in values),
     )
 
 
@@ -88,6 +92,7 @@ def line_svg(
     width: int = WIDTH,
     height: int = HEIGHT,
     zero_line: bool = True,
+    min_span: float = 0.0,
 ) -> SafeString:
     """A line of ``values`` per year, with a ±1.96·``band`` band when given; every value and
     the band lie inside the axis. ``ident`` keeps the title's and description's ids unique on
@@ -95,7 +100,11 @@ def line_svg(
     errors = list(band) if band is not None else [0.0] * len(values)
     lows = [v - Z * e for v, e in zip(values, errors, strict=True)]
     highs = [v + Z * e for v, e in zip(values, errors, strict=True)]
-    ticks = _ticks(min(lows), max(highs))
+    low, high = min(lows), max(highs)
+    if min_span and high - low < min_span:  # a tiny wobble should not fill the whole height
+        middle = (low + high) / 2
+        low, high = middle - min_span / 2, middle + min_span / 2
+    ticks = _ticks(low, high)
     if len(ticks) == 1:  # one value: give the axis some height
         ticks.append(ticks[0] + 1)
     y_min, y_max = ticks[0], ticks[-1]
