@@ -91,5 +91,5 @@ def test_a_region_without_a_plan_links_none(client: Client) -> None:
 
 def test_every_profile_offers_a_comparison(client: Client) -> None:
     page = _page(client, f"/regio/{BUURT}/")
-    assert f'href="/vergelijk/?codes={BUURT}"' in page
+    assert f'href="/vergelijk/?met={BUURT}"' in page
     assert "Vergelijk met" in page
