@@ -22,6 +22,7 @@ from wijkkompas.reports.profile import Profile
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor.geopackage import GEOPACKAGE, NoBoundaries, region_geopackage
+from wijkkompas.web.apps.monitor.navigation import surroundings
 from wijkkompas.web.apps.monitor.views import _store
 from wijkkompas.web.render_slots import answers_busy, render_slot
 from wijkkompas.web.spreadsheet import Sheet, attachment, csv_download, xlsx_download
@@ -76,6 +77,7 @@ def profiel(request: HttpRequest, code: str) -> HttpResponse:
         "is_demo": profile.is_demo,
         "level_label": level_label(profile.level),
         "inhoud": body,
+        "around": surroundings(store, profile.code, profile.level, profile.year),
     }
     return render(request, "monitor/profiel.html", context)
 
