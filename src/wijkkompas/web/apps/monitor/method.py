@@ -149,6 +149,13 @@ def _name(indicator: Indicator) -> str:
     return indicator.name_en if (get_language() or "nl").startswith("en") else indicator.name_nl
 
 
+def _proxy(indicator: Indicator) -> str | None:
+    """Why an indicator is a proxy, in the reader's language where the catalogue has it."""
+    if (get_language() or "nl").startswith("en"):
+        return indicator.proxy
+    return indicator.proxy_nl or indicator.proxy
+
+
 def centre_origin(text: str) -> str:
     """Where a centre came from, in the reader's language (the reference says it in English)."""
     national = re.fullmatch(r"national figure, period (\S+)", text)
@@ -220,7 +227,7 @@ def method_page(version: str) -> MethodPage | None:
             higher_is_better=item.sign > 0,
             weight=item.weight,
             share_of_total=100 * share if math.isfinite(share) else 0.0,
-            proxy=indicator.proxy,
+            proxy=_proxy(indicator),
             source=indicator.reference,
             source_column=indicator.source_column(),
             lag_years=indicator.reference_lag_years,
