@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "wijkkompas.web.apps.accounts",
     "wijkkompas.web.apps.plans",
     "wijkkompas.web.apps.participation",
+    "wijkkompas.web.apps.datamanagement",
 ]
 
 MIDDLEWARE = [
