@@ -59,6 +59,8 @@ def _page(
             "recent": [(job, status_text(job)) for job in recent],
             "refusal": refusal,
             "max_mb": _max_mb(),
+            "max_bytes": int(settings.WIJKKOMPAS_UPLOAD_MAX_BYTES),
+            "too_large": _too_large_message(),
         },
         status=status,
     )
