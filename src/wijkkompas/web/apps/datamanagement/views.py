@@ -257,7 +257,15 @@ def remap(request: HttpRequest, job_id: int) -> HttpResponse:
     parent = _job(job_id)
     columns = parent.unmatched_columns
     if parent.kind != Job.Kind.IMPORT or parent.state != Job.State.DONE or not columns:
-        return _job_page(request, parent, status=409)
+        return _job_page(
+            request,
+            parent,
+            refusal=_(
+                "Alleen een geslaagde import met niet herkende kolommen kan opnieuw worden "
+                "gedaan met een koppeling."
+            ),
+            status=409,
+        )
     form = MappingForm(request.POST, columns=columns)
     if not form.is_valid():
         return _job_page(request, parent, form, status=400)
