@@ -455,6 +455,7 @@ def test_an_index_run_on_an_empty_store_is_refused_in_dutch(
     settings, tmp_path: Path, analyst: Client
 ) -> None:
     settings.WIJKKOMPAS_STORE = tmp_path / "leeg.duckdb"
+    settings.WIJKKOMPAS_UPLOAD_DIR = tmp_path / "uploads"
     response = analyst.post("/beheer/gegevens/index/")
     assert response.status_code == 409
     assert "Er zijn nog geen gegevens om te berekenen" in response.content.decode()

@@ -75,10 +75,13 @@ def remove(folder: str | Path | None) -> None:
 def tidy(keep: Iterable[str | Path]) -> list[Path]:
     """Delete every upload folder older than :data:`KEEP_FOR` that is not in ``keep``: those of
     imports long done, and any a crash left behind. Returns what was deleted."""
+    folder = Path(settings.WIJKKOMPAS_UPLOAD_DIR)
+    if not folder.is_dir():
+        return []
     kept = {Path(p).resolve() for p in keep if p}
     cutoff = time.time() - KEEP_FOR
     removed = []
-    for path in root().iterdir():
+    for path in folder.iterdir():
         if not path.name.startswith(PREFIX) or path.resolve() in kept:
             continue
         try:
