@@ -91,6 +91,9 @@ def choose(
         return None
     mine = _gemeente_rows(scores, gemeente_code)
     mine = mine[mine["level"] == level]
+    # A score no region of the run has comes back from the run's JSON as a column of None
+    # (object dtype), not NaN: a gemeente scored on one group only has no total at all.
+    mine = mine.assign(**{measure: pd.to_numeric(mine[measure], errors="coerce")})
     years = sorted(int(y) for y in mine["year"].unique())
     if not years:
         return None
