@@ -236,6 +236,10 @@ def test_averages_hide_flag() -> None:
     ref = fit_reference(Panel.from_long(long_panel(data)), cat, options)
     res = score(long_panel(data), cat, ref, options)
     assert by_code(res.scores, 2020, "averages_hide") == {B1: 0, B2: 0, B3: 0, "BU00010004": 1}
+    # Without the share beside the mean a region cannot be said to hide nothing: unknown.
+    del data[B3][2020]["low"]
+    known = by_code(score(long_panel(data), cat, ref, options).scores, 2020, "averages_hide_known")
+    assert known == {B1: 1, B2: 1, B3: 0, "BU00010004": 1}
     row = res.averages.iloc[0]
     assert (row["region_code"], row["mean_reference_median"], row["share_worst_bound"]) == (
         "BU00010004",
@@ -418,29 +422,3 @@ def test_not_under_pressure_is_only_said_when_missing_domains_could_not_change_i
     across = cumulate(gap, thresholds, np.array([2017, 2019, 2024]), 3, 3)
     assert not across.structural[-1, 0] and not across.decided[-1, 0]
     assert across.decided[1, 0]  # fine everywhere: no, whatever is unknown
-
-
-def test_averages_hide_is_unknown_without_both_figures() -> None:
-    """A region without the share beside the mean cannot be said to hide nothing."""
-    cat = make_catalogue(
-        indicator("inc", unit="euro_x1000", social_quality="socio_economic_security"),
-        indicator(
-            "low",
-            unit="percent",
-            direction="higher_is_worse",
-            social_quality="socio_economic_security",
-        ),
-    )
-    codes = [B1, B2, B3, "BU00010004"]
-    data = {c: {2020: {"inc": 30.0 + 10 * i, "low": 10.0 + 10 * i}} for i, c in enumerate(codes)}
-    del data[B3][2020]["low"]
-    options = PLAIN.replace(mean_share_pairs=(("inc", "low"),))
-    full = {c: {2020: {"inc": 30.0 + 10 * i, "low": 10.0 + 10 * i}} for i, c in enumerate(codes)}
-    ref = fit_reference(Panel.from_long(long_panel(full)), cat, options)
-    res = score(long_panel(data), cat, ref, options)
-    assert by_code(res.scores, 2020, "averages_hide_known") == {
-        B1: 1,
-        B2: 1,
-        B3: 0,
-        "BU00010004": 1,
-    }

@@ -7,30 +7,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from browser_support import ARTIFACTS, assert_accessible, browse
 from wijkkompas.web.apps.accounts.demo import DEMO_PASSWORD
-from wijkkompas.web.apps.participation.demo import DEMO_CODES, prepare_participation_demo
-from wijkkompas.web.apps.plans.demo import create_demo_plan
+from wijkkompas.web.apps.participation.demo import DEMO_CODES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
-def page(live_server, monkeypatch, settings, demo_store: Path, tmp_path: Path) -> Iterator[object]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # The demo puts its survey's outcomes in the store: a copy, not the session's shared one.
-    settings.WIJKKOMPAS_STORE = tmp_path / "demo.duckdb"
-    settings.WIJKKOMPAS_STORE.write_bytes(demo_store.read_bytes())
-    assert create_demo_plan() is not None
-    prepare_participation_demo()
-    with browse(live_server.url, locale="nl-NL") as session:
+def page(live_demo: str) -> Iterator[object]:
+    with browse(live_demo, locale="nl-NL") as session:
         tab = session.page
         tab.set_default_timeout(15_000)
-        tab.base_url = live_server.url
+        tab.base_url = live_demo
         tab.errors = session.errors
         yield tab
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import get_resolver
 
+from wijkkompas.catalogue import load_catalogue
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.participation.services import participation_figures, surveys
 from wijkkompas.web.apps.plans.views import exports
@@ -92,6 +93,8 @@ PAGES = [
         EVERYONE,
     ),
     Page("monitor:toegankelijkheid", lambda w: "/toegankelijkheid/", EVERYONE),
+    Page("monitor:methode_latest", lambda w: "/methode/", EVERYONE, ok=302),
+    Page("monitor:methode", lambda w: f"/methode/{load_catalogue().version}/", EVERYONE),
     Page("set_language", lambda w: "/taal/", EVERYONE, method="post", ok=302),
     Page("accounts:login", lambda w: "/account/inloggen/", EVERYONE),
     Page("accounts:login_code", lambda w: "/account/inloggen/code/", EVERYONE, ok=302),

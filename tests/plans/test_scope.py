@@ -524,6 +524,7 @@ UNBOUND = {
     "budget.propose": "residents only; the code's wijk is checked (budgets.may_vote_in)",
     "budget.vote": "residents only; the code's wijk is checked (budgets.may_vote_in)",
     "participation.publish": "a data-management step over all areas at once (analyst, admin)",
+    "data.manage": "the analytic store is one for the whole installation (analyst, admin)",
     "account.manage": "people and roles: the administrator's, for the whole installation",
 }
 """Actions with a role but outside the area rule, each with its reason: the walks above skip

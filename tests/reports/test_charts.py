@@ -36,3 +36,12 @@ def test_every_value_and_its_band_lie_inside_the_axis(series) -> None:
     assert heights and all(math.isfinite(h) for h in heights)
     assert min(heights) >= TOP - 1e-9
     assert max(heights) <= HEIGHT - BOTTOM + 1e-9
+
+
+def test_an_indicator_chart_does_not_blow_up_a_wobble() -> None:
+    from wijkkompas.reports.charts import SMALL_HEIGHT, indicator_svg
+
+    svg = str(indicator_svg([2015, 2016, 2017], [13.2, 13.1, 13.2], "t", "d", "x"))
+    ys = drawn_heights(svg)
+    assert max(ys) - min(ys) < (SMALL_HEIGHT - TOP - BOTTOM) / 4
+    assert 'id="x-titel"' in svg and 'aria-labelledby="x-titel x-uitleg"' in svg

@@ -104,3 +104,17 @@ def test_signals_say_unknown_where_there_are_too_few_figures(site: Path, client:
     assert "Onbekend: te weinig cijfers om het te beoordelen." in page
     assert re.search(r"Beoordeeld: 0 van \d+ buurten\. Bij \d+ is het onbekend", page)
     assert '<td class="utrecht-table__cell" colspan="4">Geen.</td>' not in page
+
+
+@pytest.mark.parametrize("year", ["2017", "2019"])
+def test_every_buurt_without_a_colour_says_unknown_and_why(
+    site: Path, client: Client, year: str
+) -> None:
+    page = client.get(f"/kaart/?gemeente=GM0363&jaar={year}").content.decode()
+    table = page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    rows = table.count("<tr")
+    unknown = re.findall(r"onbekend: ([^<]+)</td>", table)
+    assert coloured_rows(table) + len(unknown) == rows
+    assert unknown and all(len(reason.strip()) > 20 for reason in unknown)
+    assert "geen score" not in table
+    assert any("privacy" in reason for reason in unknown)  # too small to publish

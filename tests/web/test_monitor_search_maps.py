@@ -59,6 +59,31 @@ def test_a_name_is_found_without_its_accents_or_case(client: Client, demo_name: 
     assert fold("Zuidás  Oost") == "zuidas oost"
 
 
+def test_a_typo_still_finds_the_name_and_says_it_is_a_guess(client: Client) -> None:
+    response = client.get("/zoek/", {"q": "oosterprk"})
+    assert response.status_code == 200  # a guess is listed, never followed
+    page = response.content.decode()
+    assert 'href="/regio/WK999901/"' in page and "Oosterpark" in page
+    assert "Bedoelde u" in page
+
+
+def test_an_exact_name_comes_before_any_guess(demo_store: Path) -> None:
+    from wijkkompas.web.apps.monitor.search import search
+
+    hits = search(AnalyticStore(demo_store), "Oosterpark")
+    assert hits[0].entry.code == "WK999901" and hits[0].match == "naam"
+    assert all(h.match == "naam" for h in hits)
+    assert [h.match for h in search(AnalyticStore(demo_store), "oosterprk")][:1] == ["ongeveer"]
+    assert search(AnalyticStore(demo_store), "xqzw") == []
+
+
+def test_the_search_api_marks_a_guess(client: Client) -> None:
+    response = client.get("/api/v1/regios/zoeken", {"q": "oosterprk"})
+    assert response.status_code == 200
+    hits = response.json()["treffers"]
+    assert hits[0]["code"] == "WK999901" and hits[0]["treffer"] == "ongeveer"
+
+
 def test_nothing_found_is_said_in_words(client: Client) -> None:
     page = client.get("/zoek/", {"q": "Atlantis"}).content.decode()
     assert "0 resultaten" in page and "Niets gevonden" in page

@@ -7,9 +7,6 @@ every part of taking part, on the demo with its plan, budgets and survey.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from browser_support import ARTIFACTS, assert_accessible, browse
@@ -18,25 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 PHONE = {"width": 390, "height": 844}
 WIDEST = """() => Array.from(document.querySelectorAll('body *'))
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
-            )
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
   .slice(-3)
-  .map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+  .map(e => e.tagName.toLowerCase() + '.' + e.className)
   .join('; ')"""
-"""The innermost elements that stick out (not inside a table container, which may scroll)."""
-
-
-@pytest.fixture
-def site(live_server, monkeypatch, settings, demo_store: Path, tmp_path: Path) -> Iterator[str]:
-    from wijkkompas.web.apps.participation.demo import prepare_participation_demo
-    from wijkkompas.web.apps.plans.demo import create_demo_plan
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.WIJKKOMPAS_STORE = tmp_path / "demo.duckdb"
-    settings.WIJKKOMPAS_STORE.write_bytes(demo_store.read_bytes())
-    assert create_demo_plan() is not None
-    prepare_participation_demo()
-    yield live_server.url
+"""The innermost elements that stick out, to name in the failure message."""
 
 
 def _pages() -> list[str]:
@@ -67,7 +50,8 @@ def _pages() -> list[str]:
     ]
 
 
-def test_no_public_page_scrolls_sideways_on_a_phone(site: str) -> None:
+def test_no_public_page_scrolls_sideways_on_a_phone(live_demo: str) -> None:
+    site = live_demo
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     wide = []
     with browse(site, locale="nl-NL", viewport=PHONE) as session:

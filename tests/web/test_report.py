@@ -146,7 +146,7 @@ def _assert_council_report(page: str, store: Path, plans_known: bool = True) -> 
     assert "Vergeleken met Nederland:" in summary
     since = int(profile.row["trend_from"])
     assert f"Sinds {since} is de totaalscore" in summary
-    for domain in ("Opgroeien en onderwijs", "Werk, armoede en inclusie", "Gezondheid"):
+    for domain in ("Opgroeien en onderwijs", "Werk, armoede en meedoen", "Gezondheid"):
         assert domain in summary
     assert "Wat doet de wijkaanpak?" in summary
     if not plans_known:
@@ -167,14 +167,14 @@ def _assert_council_report(page: str, store: Path, plans_known: bool = True) -> 
     scored = [_number(r[2]) for r in rows if r[2] != "–"]
     assert scored == sorted(scored), "weakest first"
     for name, klass, total, _pressure in rows:
-        assert re.fullmatch(r"\d · .+", klass) or klass.startswith("onbekend: "), (name, klass)
+        assert re.fullmatch(r"\d · .+", klass) or klass.startswith("onbekend ("), (name, klass)
         assert (total == "–") == klass.startswith("onbekend")
 
     method = text.split("Hoe is dit gemeten?", 1)[1].split("Scores en hun verklaring", 1)[0]
     assert "de landelijke maatlat van wijkkompas" in method
     assert "Fictieve demogegevens: " in method  # a source with its period
     assert DATE_IN_WORDS.search(method), method
-    assert "docs/methodology.md" in method
+    assert "docs/methodology.md" in method and "Hoe de score werkt" in method
     for words in (text, page):
         assert "indexrun" not in words.lower()
         assert not RUN_ID.search(words) and profile.run_id not in words
@@ -262,7 +262,7 @@ def test_a_buurt_without_a_score_is_listed_last_with_the_reason(
     rows = _parsed(client.get(f"/regio/{wijk}/rapport/").content.decode()).rows[1:]
     unknown = [r for r in rows if r[1].startswith("onbekend")]
     assert unknown and rows[-len(unknown) :] == unknown
-    assert all(r[1] == "onbekend: te weinig inwoners om cijfers te publiceren" for r in unknown)
+    assert all(r[1] == "onbekend (minder dan 50 inwoners: geen score)" for r in unknown)
     assert all(r[3] == "onbekend" for r in unknown)
 
 

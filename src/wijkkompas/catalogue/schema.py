@@ -160,6 +160,8 @@ class Indicator(BaseModel):
     """Why this indicator stands in for something it does not measure directly (living alone
     for the risk of isolation). A proxy weighs ``PROXY_WEIGHT`` unless ``index_weight`` says
     otherwise, and never gives a group a score on its own."""
+    proxy_nl: str | None = None
+    """The same reason in Dutch, for the method page (the site is Dutch first)."""
     index_weight: float | None = Field(default=None, ge=0)
     """Nominal weight within its group (1 for a direct measure, ``PROXY_WEIGHT`` for a proxy)."""
     model_estimate: bool = False
@@ -211,6 +213,8 @@ class Indicator(BaseModel):
             raise ValueError(f"only money can be deflated, not a figure in '{self.unit}'")
         if self.proxy is not None and self.direction == "context":
             raise ValueError("a context indicator is not scored, so it cannot be a proxy")
+        if self.proxy_nl is not None and self.proxy is None:
+            raise ValueError("proxy_nl translates proxy; give proxy too")
         stray = sorted(set(self.older_tables_only) - set(self.kwb) - set(self.statline))
         if stray:
             raise ValueError(

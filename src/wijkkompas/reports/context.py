@@ -9,10 +9,10 @@ import pandas as pd
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from wijkkompas.reports.charts import trend_svg
+from wijkkompas.reports.charts import indicator_svg, trend_svg
 from wijkkompas.reports.figures import LEEFBAAROMETER_IDS, ROLES, FigureRow
 from wijkkompas.reports.measures import PALETTE
-from wijkkompas.reports.profile import Profile, basket_names
+from wijkkompas.reports.profile import Profile, _catalogue, basket_names, indicator_name
 
 
 def level_label(level: str) -> str:
@@ -118,6 +118,7 @@ def profile_context(profile: Profile) -> dict[str, Any]:
         "trend_chart": trend_svg(
             profile.trend, _("Totaalscore per jaar: %(naam)s") % {"naam": profile.name}, description
         ),
+        "indicator_trends": indicator_trends(profile),
         "comparisons": [(role_label(c.role), c) for c in profile.comparisons],
         "palette": PALETTE,
         "observations": [
@@ -158,6 +159,58 @@ def profile_context(profile: Profile) -> dict[str, Any]:
         "averages_hide": _flag(row.get("averages_hide")),
         "averages_known": _flag(row.get("averages_hide_known"), default=True),
     }
+
+
+def indicator_trends(profile: Profile) -> list[dict[str, Any]]:
+    """A small chart per scored indicator with figures of at least two years, in catalogue
+    order: how each figure behind the score moved, not only the total."""
+    frame = profile.observations
+    if frame.empty:
+        return []
+    frame = frame[frame["value"].notna() & ~frame["suppressed"].fillna(False).astype(bool)]
+    year_of = pd.Series([_year(p) for p in frame["period"]], index=frame.index, dtype="Int64")
+    frame = frame.assign(year=year_of).dropna(subset=["year"])
+    frame = frame.sort_values("region_year").drop_duplicates(["indicator_id", "year"], keep="last")
+    charts = []
+    for indicator in _catalogue().scored():
+        rows = frame[frame["indicator_id"] == indicator.id].sort_values("year")
+        if rows["year"].nunique() < 2:
+            continue
+        years = [int(y) for y in rows["year"]]
+        values = [float(v) for v in rows["value"]]
+        name = indicator_name(indicator.id)
+        series = "; ".join(
+            f"{y}: {figure_text(v, indicator.unit)}" for y, v in zip(years, values, strict=True)
+        )
+        direction = (
+            _("hoger is beter")
+            if indicator.direction == "higher_is_better"
+            else _("hoger is slechter")
+        )
+        description = _("%(naam)s per jaar (%(richting)s): %(reeks)s.") % {
+            "naam": name,
+            "richting": direction,
+            "reeks": series,
+        }
+        charts.append(
+            {
+                "id": indicator.id,
+                "name": name,
+                "direction": direction,
+                "first": f"{years[0]}: {figure_text(values[0], indicator.unit)}",
+                "last": f"{years[-1]}: {figure_text(values[-1], indicator.unit)}",
+                "chart": indicator_svg(years, values, name, description, f"reeks-{indicator.id}"),
+            }
+        )
+    return charts
+
+
+def _year(period: object) -> int | None:
+    """The year a period is about: ``2022``, ``2024-01-01`` (a date) or ``2020-2022`` (its end)."""
+    text = str(period or "")
+    if len(text) >= 9 and text[4] == "-" and text[5:9].isdigit():
+        return int(text[5:9])
+    return int(text[:4]) if text[:4].isdigit() else None
 
 
 def source_names() -> dict[str, str]:

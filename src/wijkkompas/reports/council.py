@@ -5,6 +5,10 @@ Built from the newest saved index run and the store alone (no app database), so 
 its HTML version and ``wijkkompas report`` say the same. What the plans do about it comes from
 the app database and is added by the caller (:mod:`wijkkompas.web.apps.plans.coverage`).
 
+Domain names and the reasons for a missing score are the method page's and the wijk page's
+(:mod:`wijkkompas.web.apps.monitor.method`, :mod:`~wijkkompas.web.apps.monitor.navigation`), so
+the report and the site use the same words.
+
 Missing data is never read as good news: a domain without figures is "onbekend", not "geen
 probleem", and a change is only reported like for like, as the engine computed it.
 """
@@ -12,7 +16,6 @@ probleem", and a change is only reported like for like, as the engine computed i
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,15 +39,8 @@ from wijkkompas.reports.measures import CLASS_LABELS, PALETTE, class_label
 from wijkkompas.reports.profile import Profile
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
-
-DOMAIN_LABELS: dict[str, str | Promise] = {
-    "growing_up_education": gettext_lazy("Opgroeien en onderwijs"),
-    "work_poverty_inclusion": gettext_lazy("Werk, armoede en inclusie"),
-    "safety_undermining": gettext_lazy("Veiligheid en ondermijning"),
-    "housing": gettext_lazy("Wonen"),
-    "health": gettext_lazy("Gezondheid"),
-}
-"""The five cumulation domains (``index.spec.DOMAINS``) as the method's Dutch summary names them."""
+from wijkkompas.web.apps.monitor.method import DOMAIN_LABELS
+from wijkkompas.web.apps.monitor.navigation import reason_text
 
 CLASS_MEANINGS: dict[int, str | Promise] = {
     1: gettext_lazy("ver onder het midden van de maatlat"),
@@ -371,19 +367,6 @@ def _agrees(domains: list[DomainState], known: int | None, problems: int | None)
     return sum(d.state != "unknown" for d in domains) == known and (
         sum(d.state == "problem" for d in domains) == problems
     )
-
-
-def reason_text(reason: object) -> str:
-    """Why a region has no score, in the reader's words."""
-    text = "" if reason is None or (isinstance(reason, float) and math.isnan(reason)) else reason
-    text = str(text)
-    if text.startswith("suppressed"):
-        return _("te weinig inwoners om cijfers te publiceren")
-    if text.startswith("not scored"):
-        return _("het aantal inwoners is voor dit jaar onbekend")
-    if text.startswith("fewer than"):
-        return _("te weinig eigen cijfers voor een totaalscore")
-    return _("geen score in dit jaar")
 
 
 def _buurten(

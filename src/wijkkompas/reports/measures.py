@@ -75,6 +75,24 @@ def class_label(value: object) -> str:
     return "" if number is None else str(CLASS_LABELS[number])
 
 
+def unknown_reason(engine_reason: object, measure: str = "total") -> str:
+    """Why a region has no score, in words a reader can act on (the engine says it in English
+    for the run's record: "suppressed: fewer than 50 inhabitants", …)."""
+    text = "" if engine_reason is None else str(engine_reason)
+    if text.startswith("suppressed"):
+        return str(_("te weinig inwoners om een score te publiceren (privacy)"))
+    if text.startswith("not scored"):
+        return str(_("het aantal inwoners is voor dit jaar niet bekend"))
+    if text.startswith("fewer than") or measure == "total":
+        return str(
+            _(
+                "te weinig groepen met eigen cijfers; importeer meer bronnen (zoals de KWB met "
+                "inkomen en de RIVM-gezondheidsmonitor)"
+            )
+        )
+    return str(_("geen eigen cijfers voor deze maat in dit jaar; zie de bronnen in het profiel"))
+
+
 def _as_class(value: object) -> int | None:
     try:
         number = int(float(value))  # type: ignore[arg-type]

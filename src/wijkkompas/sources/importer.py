@@ -66,26 +66,34 @@ def read_batches(
     options: LoadOptions | None = None,
     catalogue: Catalogue | None = None,
     progress: Callable[[str], None] | None = None,
+    names: Sequence[str] | None = None,
 ) -> list[tuple[Path, ImportBatch]]:
-    """Parse every file; nothing is written yet, so a bad file stops the whole command harmlessly."""
+    """Parse every file; nothing is written yet, so a bad file stops the whole command harmlessly.
+
+    ``names`` are the files' own names when the bytes are read from elsewhere (an upload kept
+    under a generated name): loaders detect the kind and the year by the name, and reports and
+    messages say it. Each pair then holds ``Path(name)``, a label, not where the bytes were.
+    """
     catalogue = catalogue or load_catalogue()
     options = options or LoadOptions()
+    if names is not None and len(names) != len(paths):
+        raise ValueError("give one name per path")
     batches = []
-    for path in paths:
+    for number, path in enumerate(paths):
+        name = names[number] if names is not None else path.name
         if progress:
-            progress(f"reading {path.name}")
+            progress(f"reading {name}")
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise SourceError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+            shown = path if names is None else name
+            raise SourceError(f"Cannot read {shown}: {exc.strerror or exc}.") from exc
         loader = (
-            registry.detect(path.name, data[:HEAD_BYTES])
-            if source == "auto"
-            else (registry.get(source))
+            registry.detect(name, data[:HEAD_BYTES]) if source == "auto" else registry.get(source)
         )
-        batch = loader.load(data, path.name, catalogue, options)
-        convert_units(batch, options.units, catalogue, path.name)
-        batches.append((path, batch))
+        batch = loader.load(data, name, catalogue, options)
+        convert_units(batch, options.units, catalogue, name)
+        batches.append((path if names is None else Path(name), batch))
     return batches
 
 
@@ -212,20 +220,23 @@ def import_files(
     options: LoadOptions | None = None,
     catalogue: Catalogue | None = None,
     progress: Callable[[str], None] | None = None,
+    names: Sequence[str] | None = None,
 ) -> list[FileReport]:
-    """Parse, join and write all files in one transaction; return a report per file."""
-    batches = read_batches(paths, source, options, catalogue, progress)
+    """Parse, join and write all files in one transaction; return a report per file.
+
+    ``names``: the files' own names when the paths are not (see :func:`read_batches`)."""
+    batches = read_batches(paths, source, options, catalogue, progress, names)
     if store.exists():
         with store.reader() as reader:
             known = reader.all_regions()
     else:
         known = pd.DataFrame({c: [] for c in REGION_COLUMNS})
-    names = resolve_named_regions(batches, known)
+    resolutions = resolve_named_regions(batches, known)
     unjoined = attach_geometries(batches, known)
     store.import_batches([b for _, b in batches], progress=progress)
     reports = [
         report_for(p, b, unjoined.get(p.name, []), resolved)
-        for (p, b), resolved in zip(batches, names, strict=True)
+        for (p, b), resolved in zip(batches, resolutions, strict=True)
     ]
     for report, (_path, batch) in zip(reports, batches, strict=True):
         report.source_choices = source_choices(store, batch)

@@ -324,3 +324,15 @@ class StoreReader:
     def imports(self) -> pd.DataFrame:
         """Provenance of every import, newest last."""
         return self._frame("SELECT * FROM imports ORDER BY import_id")
+
+    def import_years(self) -> dict[int, list[int]]:
+        """Per import, the boundary years of what it wrote that is still in the store (its
+        regions, figures and boundaries; a later import of the same keys replaces them)."""
+        rows = self._con.execute(
+            """SELECT import_id, list(DISTINCT year ORDER BY year) FROM (
+                   SELECT import_id, year FROM regions
+                   UNION ALL SELECT import_id, region_year FROM observations
+                   UNION ALL SELECT import_id, region_year FROM geometries
+               ) GROUP BY import_id"""
+        ).fetchall()
+        return {int(i): [int(y) for y in years] for i, years in rows}

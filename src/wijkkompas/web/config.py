@@ -111,6 +111,13 @@ class WebConfig(BaseSettings):
     megapixels is about 160 MB per upload at worst, and it is more than any phone photo that
     fits the 5 MB upload limit (a 12 MP phone photo is 2 to 4 MB). A PNG of 13,300 × 13,300 px
     is only 0.7 MB on disk but would take 1.7 GB to decode."""
+    UPLOAD_MAX_MB: Annotated[int, Field(ge=1, le=100_000)] = 256
+    """The most an analyst may upload at once on the data page (``/beheer/gegevens/``), all
+    files of one import together, in megabytes (MiB). A larger upload is refused from its
+    ``Content-Length``, before a byte is written. 256 MB holds every CBS table and the
+    boundaries of a gemeente; the whole-country wijk- en buurtkaart (GeoPackage, some 400 MB)
+    is better imported on the command line, or raise this. An import reads each file into
+    memory whole, as ``wijkkompas import`` does: allow the web workers that much."""
 
     @field_validator(
         "ALLOWED_HOSTS", "TRUSTED_PROXIES", "CODE_KEYS_OLD", "SECRET_KEYS_OLD", mode="before"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "wijkkompas.web.apps.accounts",
     "wijkkompas.web.apps.plans",
     "wijkkompas.web.apps.participation",
+    "wijkkompas.web.apps.datamanagement",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,10 @@ MEDIA_URL = "/media-niet-direct/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = CONFIG.PHOTO_MAX_PIXELS
 """Photos with more pixels are refused before decoding (``WIJKKOMPAS_PHOTO_MAX_PIXELS``)."""
+WIJKKOMPAS_UPLOAD_MAX_BYTES = CONFIG.UPLOAD_MAX_MB * 1024 * 1024
+"""The most one upload on the data page may be (``WIJKKOMPAS_UPLOAD_MAX_MB``)."""
+WIJKKOMPAS_UPLOAD_DIR = CONFIG.var_dir / "uploads"
+"""Private folder (0700) for files being imported from the browser, under generated names."""
 _NPM = CONFIG.node_modules
 STATICFILES_DIRS = [
     WEB_DIR / "static",

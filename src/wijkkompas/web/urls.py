@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("wijkkompas.web.apps.accounts.urls")),
     path("plannen/", include("wijkkompas.web.apps.plans.urls")),
     path("meedoen/", include("wijkkompas.web.apps.participation.urls")),
+    path("beheer/", include("wijkkompas.web.apps.datamanagement.urls")),
     path("api/v1/", api.urls()),
     path("", include("wijkkompas.web.apps.monitor.urls")),
 ]

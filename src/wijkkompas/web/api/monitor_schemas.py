@@ -94,8 +94,8 @@ class ZoekTreffer(RegioUit):
     gemeenteNaam: str
     postcode: str | None
     """The KWB's most common postcode (PC4) of the region, where an import had it."""
-    treffer: Literal["code", "postcode", "naam"]
-    """Why the region was found."""
+    treffer: Literal["code", "postcode", "naam", "ongeveer"]
+    """Why the region was found (``ongeveer``: a name like the query, when none contains it)."""
 
 
 class ZoekResultaat(Schema):

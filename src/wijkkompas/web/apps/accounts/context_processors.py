@@ -1,4 +1,4 @@
-"""Template context every page needs for its header: whether to show the admin link.
+"""Template context every page needs for its header: whether to show the admin and data links.
 
 It queries nothing for anonymous visitors, so the monitor's public pages stay free of the app
 database.
@@ -15,4 +15,7 @@ from wijkkompas.web.apps.accounts.permissions import can
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    return {"wk_can_manage": user is not None and can(user, "account.manage")}
+    return {
+        "wk_can_manage": user is not None and can(user, "account.manage"),
+        "wk_can_manage_data": user is not None and can(user, "data.manage"),
+    }

@@ -107,6 +107,8 @@ RULES: dict[str, Rule] = {
     "survey.publish": _rule(R.COORDINATOR, R.ANALYST, R.ADMIN),
     # Participation counts of all areas at once: a data-management step, like any import.
     "participation.publish": _rule(R.ANALYST, R.ADMIN, scoped=False),
+    # The analytic store: imports, index runs and their validation, for the whole installation.
+    "data.manage": _rule(R.ANALYST, R.ADMIN, scoped=False),
     # Accounts.
     "account.login": PUBLIC,
     "account.self": Rule(signed_in=True),

@@ -17,6 +17,7 @@ from wijkkompas.reports.measures import (
     PALETTE,
     Measure,
     class_label,
+    unknown_reason,
     with_classes,
 )
 
@@ -35,6 +36,8 @@ class MapRow:
     klass: int | None
     label: str
     colour: str
+    reason: str = ""
+    """Why there is no class (empty when there is one)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ def choose(
         return None
     mine = _gemeente_rows(scores, gemeente_code)
     mine = mine[mine["level"] == level]
+    # A score no region of the run has comes back from the run's JSON as a column of None
+    # (object dtype), not NaN: a gemeente scored on one group only has no total at all.
+    mine = mine.assign(**{measure: pd.to_numeric(mine[measure], errors="coerce")})
     years = sorted(int(y) for y in mine["year"].unique())
     if not years:
         return None
@@ -112,6 +118,7 @@ def choose(
                 klass=klass,
                 label=class_label(klass),
                 colour=PALETTE.get(klass or 0, "#bdbdbd"),
+                reason="" if klass is not None else unknown_reason(row.get("reason"), measure),
             )
         )
     return MapChoice(BY_KEY[measure], level, chosen_year, years, rows)

@@ -8,6 +8,7 @@ thousand rows for a whole country's newest year) and searched in memory.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +25,11 @@ LEVEL_ORDER = {"gemeente": 0, "wijk": 1, "buurt": 2}
 CODE = re.compile(r"^(GM|WK|BU)[0-9A-Z]{2,8}$")
 POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Z]{2})?$")
 PC4 = re.compile(r"^[1-9][0-9]{3}$")
+CLOSE_ENOUGH = 0.8
+"""How alike a misspelt name must be (difflib's ratio): "oosterprk" is 0.95 like "oosterpark";
+one wrong letter in five is 0.8."""
+MIN_FUZZY = 4
+"""Shorter queries are not guessed at: three letters are alike to too many names."""
 
 
 class BadQuery(ValueError):
@@ -48,7 +54,8 @@ class Entry:
 class Hit:
     entry: Entry
     match: str
-    """``code``, ``postcode`` or ``naam``: why this region was found."""
+    """``code``, ``postcode``, ``naam`` or ``ongeveer`` (a name like the query, for a typo):
+    why this region was found."""
 
 
 def fold(text: str) -> str:
@@ -125,7 +132,8 @@ def search(store: AnalyticStore, raw: str, limit: int = LIMIT) -> list[Hit]:
     postcode = POSTCODE.match(query.upper())
     if postcode:
         return _by_postcode(entries, postcode.group(1), postcode.group(2), limit)
-    return _by_name(entries, fold(query), limit)
+    folded = fold(query)
+    return _by_name(entries, folded, limit) or _by_likeness(entries, folded, limit)
 
 
 def _ordered(entries: list[Entry]) -> list[Entry]:
@@ -163,3 +171,26 @@ def _by_name(entries: list[Entry], folded: str, limit: int) -> list[Hit]:
     ranked = [(r, e) for e in entries if (r := rank(e)) is not None]
     ranked.sort(key=lambda pair: (pair[0], LEVEL_ORDER.get(pair[1].level, 3), pair[1].name))
     return [Hit(e, "naam") for _r, e in ranked[:limit]]
+
+
+def _by_likeness(entries: list[Entry], folded: str, limit: int) -> list[Hit]:
+    """Names (or words of names) that look like the query, most alike first: only asked when
+    no name contains the query, so an exact match always comes first."""
+    if len(folded) < MIN_FUZZY:
+        return []
+    scored: list[tuple[float, Entry]] = []
+    for entry in entries:
+        words = [entry.folded, *entry.folded.replace("-", " ").split()]
+        best = max(_likeness(folded, word) for word in words)
+        if best >= CLOSE_ENOUGH:
+            scored.append((best, entry))
+    scored.sort(key=lambda pair: (-pair[0], LEVEL_ORDER.get(pair[1].level, 3), pair[1].name))
+    return [Hit(e, "ongeveer") for _score, e in scored[:limit]]
+
+
+def _likeness(query: str, name: str) -> float:
+    """difflib's ratio, after its two cheap upper bounds have ruled out most names."""
+    matcher = difflib.SequenceMatcher(None, query, name, autojunk=False)
+    if matcher.real_quick_ratio() < CLOSE_ENOUGH or matcher.quick_ratio() < CLOSE_ENOUGH:
+        return 0.0
+    return matcher.ratio()

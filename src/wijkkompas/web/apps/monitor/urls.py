@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from wijkkompas.web.apps.monitor import views, views_pages, views_regio, views_zoek
+from wijkkompas.web.apps.monitor import views, views_method, views_pages, views_regio, views_zoek
 
 
 class GemeenteCodeConverter:
@@ -21,7 +21,14 @@ class RegionCodeConverter(GemeenteCodeConverter):
     regex = r"GM[0-9]{4}|WK[0-9]{4}[0-9A-Z]{2}|BU[0-9]{4}[0-9A-Z]{4}"
 
 
+class VersionConverter(GemeenteCodeConverter):
+    """A catalogue version (``2026.1``)."""
+
+    regex = r"[0-9]{4}\.[0-9]+"
+
+
 register_converter(GemeenteCodeConverter, "gemeente")
+register_converter(VersionConverter, "versie")
 register_converter(RegionCodeConverter, "regio")
 
 app_name = "monitor"
@@ -45,5 +52,7 @@ urlpatterns = [
     path("zoek/", views_zoek.zoek, name="zoek"),
     path("signalen/", views_pages.signalen, name="signalen"),
     path("vergelijk/", views_pages.vergelijk, name="vergelijk"),
+    path("methode/", views_method.methode_latest, name="methode_latest"),
+    path("methode/<versie:version>/", views_method.methode, name="methode"),
     path("toegankelijkheid/", views_pages.toegankelijkheid, name="toegankelijkheid"),
 ]

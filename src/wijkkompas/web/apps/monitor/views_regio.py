@@ -19,9 +19,11 @@ from wijkkompas.reports import RegionNotFound, build_profile
 from wijkkompas.reports.context import level_label, profile_context
 from wijkkompas.reports.pdf import covering_plans, render_report, report_html
 from wijkkompas.reports.profile import Profile
+from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor.geopackage import GEOPACKAGE, NoBoundaries, region_geopackage
+from wijkkompas.web.apps.monitor.navigation import surroundings
 from wijkkompas.web.apps.monitor.views import _store
 from wijkkompas.web.apps.plans.coverage import PlanCoverage
 from wijkkompas.web.render_slots import answers_busy, render_slot
@@ -77,6 +79,7 @@ def profiel(request: HttpRequest, code: str) -> HttpResponse:
         "is_demo": profile.is_demo,
         "level_label": level_label(profile.level),
         "inhoud": body,
+        "around": surroundings(store, profile.code, profile.level, profile.year),
     }
     return render(request, "monitor/profiel.html", context)
 
@@ -128,10 +131,13 @@ def gegevens_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _plans(code: str) -> PlanCoverage:
+def _plans(store: AnalyticStore, code: str) -> PlanCoverage:
     """The plans covering the region: read per request (a few rows; a plan may change at any
     time), and part of the key of a cached report, so an edited plan is in the next download.
-    Nothing of the store is read here: a render's work stays inside its render slot."""
+    Nothing of the store is read here, so a render's work stays inside its render slot; without
+    a store there is no report, and the store's own error says so (503) before plans are read."""
+    if not store.exists():
+        raise store.missing()
     return covering_plans(code)
 
 
@@ -148,7 +154,7 @@ def rapport_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """
     store = _store()
     language = get_language() or "nl"
-    plans = _plans(code)
+    plans = _plans(store, code)
 
     def make() -> bytes:
         with render_slot():
@@ -169,7 +175,7 @@ def rapport(request: HttpRequest, code: str) -> HttpResponse:
     render slot (no WeasyPrint)."""
     store = _store()
     language = get_language() or "nl"
-    plans = _plans(code)
+    plans = _plans(store, code)
     try:
         html = _report_pages.get_or_make(
             (store_identity(store), code, language, plans.key()),

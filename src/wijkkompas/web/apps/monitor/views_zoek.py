@@ -25,10 +25,15 @@ def zoek(request: HttpRequest) -> HttpResponse:
     except search.BadQuery:
         context = {"query": raw[: search.MAX_QUERY], "error": True}
         return render(request, "monitor/zoek.html", context, status=400)
-    if len(hits) == 1:
+    if len(hits) == 1 and hits[0].match != "ongeveer":
         return redirect("monitor:profiel", hits[0].entry.code)
     return render(
         request,
         "monitor/zoek.html",
-        {"query": raw.strip(), "hits": hits, "limit": search.LIMIT},
+        {
+            "query": raw.strip(),
+            "hits": hits,
+            "limit": search.LIMIT,
+            "approximate": any(h.match == "ongeveer" for h in hits),
+        },
     )
