@@ -96,6 +96,25 @@ PAGES = [
     Page("monitor:methode_latest", lambda w: "/methode/", EVERYONE, ok=302),
     Page("monitor:methode", lambda w: f"/methode/{load_catalogue().version}/", EVERYONE),
     Page("set_language", lambda w: "/taal/", EVERYONE, method="post", ok=302),
+    # The data page. Its forms only take POST (405 to a GET once the role is allowed), and a
+    # job that does not exist is a 404: the role is checked without starting any work.
+    Page("datamanagement:gegevens", lambda w: "/beheer/gegevens/", DATA_MANAGERS),
+    Page("datamanagement:validatie", lambda w: "/beheer/gegevens/validatie/", DATA_MANAGERS),
+    Page("datamanagement:upload", lambda w: "/beheer/gegevens/importeren/", DATA_MANAGERS, ok=405),
+    Page("datamanagement:index", lambda w: "/beheer/gegevens/index/", DATA_MANAGERS, ok=405),
+    Page("datamanagement:job", lambda w: "/beheer/gegevens/taken/999999/", DATA_MANAGERS, ok=404),
+    Page(
+        "datamanagement:job_status",
+        lambda w: "/beheer/gegevens/taken/999999/status/",
+        DATA_MANAGERS,
+        ok=404,
+    ),
+    Page(
+        "datamanagement:remap",
+        lambda w: "/beheer/gegevens/taken/999999/koppeling/",
+        DATA_MANAGERS,
+        ok=405,
+    ),
     Page("accounts:login", lambda w: "/account/inloggen/", EVERYONE),
     Page("accounts:login_code", lambda w: "/account/inloggen/code/", EVERYONE, ok=302),
     Page("accounts:logout", lambda w: "/account/uitloggen/", SIGNED_IN, method="post", ok=302),
