@@ -138,6 +138,13 @@ OPS = [
         lambda w: {"streefwaarde": 11.0},
     ),
     Op(
+        "delete_goal",
+        "delete",
+        lambda w: f"{P(w)}/doelen/{w.goal.pk}",  # type: ignore[union-attr]
+        EDITORS,
+        ok=204,
+    ),
+    Op(
         "get_goal_progress",
         "get",
         lambda w: f"{P(w)}/doelen/{w.goal.pk}/voortgang",  # type: ignore[union-attr]

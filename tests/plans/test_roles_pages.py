@@ -145,6 +145,11 @@ PAGES = [
         EDITORS,
     ),
     Page(
+        "plans:goal_delete",
+        lambda w: f"/plannen/{_plan(w)}/doelen/{w.goal.pk}/verwijderen/",  # type: ignore[union-attr]
+        EDITORS,
+    ),
+    Page(
         "plans:goal_rebase",
         lambda w: f"/plannen/{_plan(w)}/doelen/{w.goal.pk}/nieuwe-referentie/",  # type: ignore[union-attr]
         EDITORS,

@@ -201,6 +201,8 @@ def test_the_services_refuse_whoever_calls_them(far: Far, world: World) -> None:
     with pytest.raises(OutOfScope):
         services.update_goal(user=outsider, goal=far.goal, target_value=2.0)
     with pytest.raises(OutOfScope):
+        services.delete_goal(user=outsider, goal=far.goal)
+    with pytest.raises(OutOfScope):
         services.add_timeline_entry(
             user=world.users[roles.FRONTLINE_WORKER], intervention=far.intervention,
             date=date(2023, 1, 1), status="loopt",
@@ -364,6 +366,7 @@ PAGE_WRITES = [
         lambda f, w: f"{_p(f, w)}/doelen/{f.goal.pk}/bijstellen/",
         lambda f, w: {"title": "Veel meer samenhang", "target_year": "2030", "target_value": "2"},
     ),
+    Write("plans:goal_delete", lambda f, w: f"{_p(f, w)}/doelen/{f.goal.pk}/verwijderen/"),
     Write(
         "plans:goal_rebase",
         lambda f, w: f"{_p(f, w)}/doelen/{f.goal.pk}/nieuwe-referentie/",
@@ -646,6 +649,12 @@ API_WRITES = [
         lambda f, w: {"streefwaarde": 2.0},
         method="patch",
         ok=200,
+    ),
+    Write(
+        "delete_goal",
+        lambda f, w: f"/api/v1{_p(f, w)}/doelen/{f.goal.pk}",
+        method="delete",
+        ok=204,
     ),
     Write(
         "add_intervention",

@@ -78,6 +78,7 @@ RULES: dict[str, Rule] = {
     "agreement.record_status": _rule(*WITH_PARTNERS),
     "goal.add": _rule(*EDITORS),
     "goal.edit": _rule(*EDITORS),
+    "goal.delete": _rule(*EDITORS),
     "goal.rebase": _rule(*EDITORS),
     "intervention.add": _rule(*WITH_PARTNERS),
     "intervention.edit": _rule(*WITH_PARTNERS),

@@ -252,6 +252,10 @@ class GoalEditForm(AccessibleFormMixin, forms.Form):
     )
 
 
+class ConfirmForm(AccessibleFormMixin, forms.Form):
+    """A confirmation step: nothing to fill in, only the button that does it."""
+
+
 class GoalRebaseForm(AccessibleFormMixin, forms.Form):
     index_run = forms.ChoiceField(
         label=_("Indexrun met de nieuwe referentie"),

@@ -42,6 +42,11 @@ def created(values: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [None, jsonable(v)] for k, v in values.items() if v not in (None, "", [])}
 
 
+def deleted(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """What a removed record held, as ``{field: [old, None]}``: the history keeps it."""
+    return {k: [jsonable(v), None] for k, v in values.items() if v not in (None, "", [])}
+
+
 def actor_fields(user: Any, action: str) -> dict[str, str]:
     """The pseudonym, the role that allowed the action and, for a partner, its organisation."""
     role = strongest_role(user, RULES[action].roles or None)

@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "agreement.record_status": _("Stand van een afspraak vastgelegd"),
     "goal.add": _("Doel toegevoegd"),
     "goal.edit": _("Doel bijgesteld"),
+    "goal.rebase": _("Doel op een nieuwe referentie gezet"),
+    "goal.delete": _("Doel verwijderd"),
     "intervention.add": _("Interventie toegevoegd"),
     "intervention.edit": _("Interventie gewijzigd"),
     "intervention.set_budget": _("Begroting vastgelegd"),

@@ -27,7 +27,7 @@ from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.plans import checks as c
 from wijkkompas.web.apps.plans import validation as v
 from wijkkompas.web.apps.plans.checks import Monitor
-from wijkkompas.web.apps.plans.history import created, diff, jsonable, record, snapshot
+from wijkkompas.web.apps.plans.history import created, deleted, diff, jsonable, record, snapshot
 from wijkkompas.web.apps.plans.models import (
     Agreement,
     AgreementStatus,
@@ -206,6 +206,46 @@ def update_goal(*, user: Any, goal: Goal, **changes: Any) -> Goal:
     if changed:
         record(plan=goal.plan, user=user, action="goal.edit", obj=goal, changes=changed)
     return goal
+
+
+GOAL_FIELDS = [
+    "kind",
+    "title",
+    "indicator_id",
+    "dimension",
+    "social_quality",
+    "baseline_year",
+    "baseline_value",
+    "baseline_source",
+    "target_year",
+    "target_value",
+    "resident_measure",
+]
+
+
+@transaction.atomic
+def delete_goal(*, user: Any, goal: Goal) -> None:
+    """Remove a goal; the history keeps everything it held and what it was linked to.
+
+    Interventions that worked towards it are detached from it (they stay, with their other
+    goals), and a residents' initiative linked to it loses the link; both are named in the
+    history entry, so nothing disappears without a trace.
+    """
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    require(user, "goal.delete", goal)
+    interventions = list(goal.interventions.order_by("pk"))
+    initiatives = list(goal.initiatives.order_by("pk"))
+    changes = deleted(
+        {
+            **snapshot(goal, GOAL_FIELDS),
+            "interventions": [i.title for i in interventions],
+            "initiatives": [i.title for i in initiatives],
+        }
+    )
+    record(plan=goal.plan, user=user, action="goal.delete", obj=goal, changes=changes)
+    goal.interventions.clear()
+    goal.initiatives.update(goal=None)
+    goal.delete()
 
 
 @dataclass(frozen=True)

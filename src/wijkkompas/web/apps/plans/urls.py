@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("<int:plan_id>/doelen/nieuw/", edits.goal_add, name="goal_add"),
     path("<int:plan_id>/doelen/<int:goal_id>/bijstellen/", edits.goal_edit, name="goal_edit"),
+    path("<int:plan_id>/doelen/<int:goal_id>/verwijderen/", edits.goal_delete, name="goal_delete"),
     path(
         "<int:plan_id>/doelen/<int:goal_id>/nieuwe-referentie/",
         edits.goal_rebase,

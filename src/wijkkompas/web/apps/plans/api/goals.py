@@ -131,6 +131,20 @@ def update_goal(
     return goal_out(run(services.update_goal, user=request.user, goal=goal, **changes))
 
 
+@router.delete(
+    "/{plan_id}/doelen/{doel_id}",
+    response={204: None, 401: dict, 403: dict, 404: dict},
+    auth=ApiPermission("goal.delete"),
+)
+def delete_goal(request: HttpRequest, plan_id: int, doel_id: int) -> Status[None]:
+    """Een doel verwijderen. Interventies die eraan werkten blijven, zonder dit doel; de
+    geschiedenis bewaart wat het doel was."""
+    goal = get_or_404(Goal, pk=doel_id, plan_id=plan_id)
+    api_authorize(request, "goal.delete", goal)
+    run(services.delete_goal, user=request.user, goal=goal)
+    return Status(204, None)
+
+
 @router.get(
     "/{plan_id}/doelen/{doel_id}/voortgang",
     response={200: s.VoortgangUit, 404: dict, 503: dict},

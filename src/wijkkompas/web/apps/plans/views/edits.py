@@ -156,6 +156,42 @@ def goal_edit(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse:
     )
 
 
+@permission("goal.delete")
+@GET_POST
+def goal_delete(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse:
+    """Remove a goal, after a confirmation page that says what goes with it."""
+    goal = get_object_or_404(Goal, pk=goal_id, plan_id=plan_id)
+    authorize(request, "goal.delete", goal)
+    interventions = [i.title for i in goal.interventions.order_by("pk")]
+    initiatives = [i.title for i in goal.initiatives.order_by("pk")]
+    consequences = [
+        _("Het doel verdwijnt uit de werkruimte, de openbare verantwoording, de PDF en de API."),
+        _("De geschiedenis van het plan bewaart wat het doel was en wie het verwijderde."),
+    ]
+    if interventions:
+        consequences.append(
+            _("Deze interventies blijven, maar werken niet langer aan dit doel: %(names)s.")
+            % {"names": "; ".join(interventions)}
+        )
+    if initiatives:
+        consequences.append(
+            _("Deze bewonersinitiatieven horen dan niet meer bij een doel: %(names)s.")
+            % {"names": "; ".join(initiatives)}
+        )
+    return form_page(
+        request,
+        form=forms.ConfirmForm(posted(request)),
+        title=_("Doel verwijderen"),
+        intro=_("Weet u zeker dat u dit doel wilt verwijderen: %(title)s?") % {"title": goal.title},
+        plan=goal.plan,
+        save=lambda data: services.delete_goal(user=request.user, goal=goal),
+        done=_plan_url(plan_id, "doelen"),
+        success=_("Het doel is verwijderd; de geschiedenis bewaart wat het was."),
+        submit=_("Doel verwijderen"),
+        extra={"consequences": consequences},
+    )
+
+
 @permission("goal.rebase")
 @GET_POST
 def goal_rebase(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse:
