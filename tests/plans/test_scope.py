@@ -389,6 +389,9 @@ PAGE_WRITES = [
         lambda f, w: {
             "title": "Groot opknappen",
             "description": "Woningen",
+            "pillar": "fysiek",
+            "lead": w.orgs["corporatie"].pk,
+            "partners": [w.orgs["gemeente"].pk],
             "start_date": "2022-01-01",
         },
     ),

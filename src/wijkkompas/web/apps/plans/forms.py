@@ -110,10 +110,16 @@ class PartnerForm(AccessibleFormMixin, forms.Form):
         return data
 
 
-def partner_organisations(plan: Plan, only: set[int] | None = None) -> QuerySet[Organisation]:
+def partner_organisations(
+    plan: Plan, only: set[int] | None = None, keep: int | None = None
+) -> QuerySet[Organisation]:
+    """The plan's partners (those in ``only`` when given), and ``keep`` whatever it is: a
+    partner editing an intervention led by another partner must see its current lead."""
     ids = set(plan.partners.values_list("organisation_id", flat=True))
     if only is not None:
         ids &= only
+    if keep is not None:
+        ids.add(keep)
     return Organisation.objects.filter(pk__in=ids)
 
 
@@ -318,13 +324,21 @@ class InterventionForm(AccessibleFormMixin, forms.Form):
         return data
 
 
-class InterventionEditForm(AccessibleFormMixin, forms.Form):
-    title = forms.CharField(label=_("Naam"), max_length=200)
-    description = forms.CharField(
-        label=_("Wat er gebeurt"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-    start_date = _date(_("Start"))
-    end_date = _date(_("Einde"), required=False)
+class InterventionEditForm(InterventionForm):
+    """Everything of an intervention except its money, which has its own forms (budget lines
+    per partner and year, spending)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        plan: Plan,
+        acting: set[int] | None,
+        lead: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, plan=plan, acting=acting, **kwargs)
+        del self.fields["budget_year"], self.fields["budget_amount"]
+        self.fields["lead"].queryset = partner_organisations(plan, acting, keep=lead)
 
 
 class MoneyForm(AccessibleFormMixin, forms.Form):

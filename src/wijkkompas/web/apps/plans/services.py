@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 
 from wijkkompas.plans import GoalMeasure, MeasureNotAvailable, PlanArea
 from wijkkompas.web.apps.accounts.models import Organisation
-from wijkkompas.web.apps.accounts.permissions import OutOfScope, Scope, require
+from wijkkompas.web.apps.accounts.permissions import (
+    OutOfScope,
+    Scope,
+    acting_organisations,
+    require,
+)
 from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.plans import checks as c
 from wijkkompas.web.apps.plans import validation as v
@@ -385,29 +390,101 @@ def add_intervention(
     return intervention
 
 
+INTERVENTION_FIELDS = [
+    "title",
+    "description",
+    "pillar",
+    "lead",
+    "area_codes",
+    "start_date",
+    "end_date",
+    "resident_initiative",
+]
+
+
+def _intervention_state(
+    values: dict[str, Any], partners: Sequence[Organisation], goals: Sequence[Goal]
+) -> dict[str, Any]:
+    """An intervention as the history shows it: names rather than ids, lists sorted."""
+    return {
+        **{name: jsonable(values[name]) for name in INTERVENTION_FIELDS},
+        "lead": values["lead"].name,
+        "partners": sorted(p.name for p in partners),
+        "goals": [g.title for g in sorted(goals, key=lambda g: g.pk)],
+    }
+
+
 @transaction.atomic
-def update_intervention(*, user: Any, intervention: Intervention, **changes: Any) -> Intervention:
+def update_intervention(
+    *,
+    user: Any,
+    intervention: Intervention,
+    partners: Sequence[Organisation] | None = None,
+    goals: Sequence[Goal] | None = None,
+    **changes: Any,
+) -> Intervention:
+    """Change any part of an intervention, checked as on creation; the old values stay in the
+    history. ``partners`` and ``goals`` replace the current ones when given.
+
+    Whoever edits must still reach the intervention afterwards: a partner cannot hand the lead
+    to another organisation, or take their own organisation off it, and nobody moves it to a
+    buurt outside their own area.
+    """
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     require(user, "intervention.edit", intervention)
-    fields = ["title", "description", "start_date", "end_date"]
-    before = {name: getattr(intervention, name) for name in fields}
+    plan = intervention.plan
+    old_partners = list(intervention.partners.all())
+    old_goals = list(intervention.goals.all())
+    before = {name: getattr(intervention, name) for name in INTERVENTION_FIELDS}
     values = {**before, **changes}
+    new_partners = old_partners if partners is None else list(partners)
+    new_goals = old_goals if goals is None else list(goals)
+    values["area_codes"] = v.parse_codes(values["area_codes"] or [])
     problems = Problems()
-    v.check_text(problems, "title", values["title"], _("Geef de interventie een naam."))
-    v.check_text(problems, "description", values["description"], _("Beschrijf wat er gebeurt."))
+    v.check_text(problems, "title", values["title"] or "", _("Geef de interventie een naam."))
+    v.check_text(
+        problems, "description", values["description"] or "", _("Beschrijf wat er gebeurt.")
+    )
+    if values["pillar"] not in Intervention.Pillar.values:
+        problems.add("pillar", _("Kies een pijler uit de lijst."))
+    c.check_partners(problems, plan, "lead", values["lead"])
+    c.check_partners(problems, plan, "partners", *new_partners)
+    if values["area_codes"]:
+        v.check_within(problems, "area_codes", values["area_codes"], plan.area_codes)
+    if values["start_date"] is None:
+        problems.add("start_date", _("Vul de startdatum in."))
     c.check_dates(problems, values["start_date"], values["end_date"])
+    if any(goal.plan_id != plan.pk for goal in new_goals):
+        problems.add("goals", _("Kies alleen doelen van dit plan."))
+    if not problems.errors and values["lead"] != before["lead"]:
+        c.check_acting(problems, user, "intervention.edit", "lead", values["lead"])
+    organisations = frozenset({values["lead"].pk, *(p.pk for p in new_partners)})
+    acting = acting_organisations(user, "intervention.edit")
+    if not problems.errors and acting is not None and not acting & organisations:
+        problems.add(
+            "partners",
+            _(
+                "Uw eigen organisatie moet trekker of partner blijven; anders kunt u deze "
+                "interventie niet meer bijhouden."
+            ),
+        )
     problems.raise_if_any()
-    for name in fields:
+    area = tuple(values["area_codes"] or plan.area_codes)
+    require(
+        user,
+        "intervention.edit",
+        Scope(area=area, organisations=organisations),
+        field="area_codes",
+    )
+    old_state = _intervention_state(before, old_partners, old_goals)
+    for name in INTERVENTION_FIELDS:
         setattr(intervention, name, values[name])
     intervention.save()
-    changed = diff({k: jsonable(x) for k, x in before.items()}, snapshot(intervention, fields))
+    intervention.partners.set(new_partners)
+    intervention.goals.set(new_goals)
+    changed = diff(old_state, _intervention_state(values, new_partners, new_goals))
     if changed:
-        record(
-            plan=intervention.plan,
-            user=user,
-            action="intervention.edit",
-            obj=intervention,
-            changes=changed,
-        )
+        record(plan=plan, user=user, action="intervention.edit", obj=intervention, changes=changed)
     return intervention
 
 

@@ -47,6 +47,14 @@ def intervention_out(i: Intervention) -> dict[str, Any]:
     }
 
 
+def _goals(plan_id: int, ids: list[int]) -> list[Goal]:
+    """The goals with these ids; an id that is not a goal of this plan is invalid input."""
+    goals = list(Goal.objects.filter(pk__in=ids, plan_id=plan_id))
+    if len(goals) != len(set(ids)):
+        raise InvalidParams({"doelIds": [_("Kies alleen doelen van dit plan.")]})
+    return goals
+
+
 def _intervention(
     request: HttpRequest, plan_id: int, interventie_id: int, action: str
 ) -> Intervention:
@@ -78,9 +86,7 @@ def add_intervention(request: HttpRequest, plan_id: int, payload: s.InterventieI
     """Een interventie toevoegen, met de eerste begrotingsregels (alles of niets)."""
     plan = plan_or_404(plan_id)
     api_authorize(request, "intervention.add", plan)
-    goals = list(Goal.objects.filter(pk__in=payload.doelIds, plan=plan))
-    if len(goals) != len(set(payload.doelIds)):
-        raise InvalidParams({"doelIds": [_("Kies alleen doelen van dit plan.")]})
+    goals = _goals(plan.pk, payload.doelIds)
     intervention = run(
         services.add_intervention,
         user=request.user,
@@ -121,15 +127,31 @@ def get_intervention(request: HttpRequest, plan_id: int, interventie_id: int) ->
 def update_intervention(
     request: HttpRequest, plan_id: int, interventie_id: int, payload: s.InterventieWijziging
 ) -> dict[str, Any]:
-    """Naam, omschrijving of looptijd van een interventie wijzigen."""
+    """Een interventie wijzigen: elk veld dat u meestuurt, gecontroleerd als bij het toevoegen.
+    ``partnerIds`` en ``doelIds`` vervangen de huidige lijsten. De oude waarden blijven in de
+    geschiedenis; geld wijzigt u via ``begrotingen`` en ``uitgaven``."""
     intervention = _intervention(request, plan_id, interventie_id, "intervention.edit")
+    sent = payload.dict(exclude_unset=True)
+    empty = [k for k, value in sent.items() if value is None and k != "einde"]
+    if empty:
+        raise InvalidParams({k: [_("Dit veld kan niet leeg zijn.")] for k in empty})
     names = {
         "titel": "title",
         "omschrijving": "description",
         "start": "start_date",
         "einde": "end_date",
+        "gebied": "area_codes",
+        "bewonersinitiatief": "resident_initiative",
     }
-    changes = {names[k]: v for k, v in payload.dict(exclude_unset=True).items()}
+    changes: dict[str, Any] = {names[k]: v for k, v in sent.items() if k in names}
+    if "pijler" in sent:
+        changes["pillar"] = choice("pijler", sent["pijler"], Intervention.Pillar.choices)
+    if "trekkerId" in sent:
+        changes["lead"] = organisation("trekkerId", sent["trekkerId"])
+    if "partnerIds" in sent:
+        changes["partners"] = [organisation("partnerIds", pk) for pk in sent["partnerIds"]]
+    if "doelIds" in sent:
+        changes["goals"] = _goals(intervention.plan_id, sent["doelIds"])
     return intervention_out(
         run(services.update_intervention, user=request.user, intervention=intervention, **changes)
     )

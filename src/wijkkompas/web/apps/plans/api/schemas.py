@@ -199,10 +199,19 @@ class InterventieIn(Schema):
 
 
 class InterventieWijziging(Schema):
-    titel: str | None = None
+    """Only the fields sent change; ``partnerIds`` and ``doelIds`` replace the lists."""
+
+    titel: str | None = Field(default=None, max_length=200)
     omschrijving: str | None = None
+    pijler: str | None = None
+    trekkerId: int | None = None
+    partnerIds: list[int] | None = None
+    doelIds: list[int] | None = None
+    gebied: list[str] | None = None
+    """Leeg: het hele gebied van het plan."""
     start: date | None = None
     einde: date | None = None
+    bewonersinitiatief: bool | None = None
 
 
 class UitgaveIn(Schema):

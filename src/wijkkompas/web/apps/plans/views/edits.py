@@ -288,18 +288,36 @@ def _intervention(
 @GET_POST
 def intervention_edit(request: HttpRequest, plan_id: int, intervention_id: int) -> HttpResponse:
     intervention = _intervention(request, plan_id, intervention_id, "intervention.edit")
-    fields = ("title", "description", "start_date", "end_date")
+    fields = ("title", "description", "pillar", "start_date", "end_date", "resident_initiative")
+    initial = {
+        **{f: getattr(intervention, f) for f in fields},
+        "lead": intervention.lead_id,
+        "partners": [p.pk for p in intervention.partners.all()],
+        "goals": [g.pk for g in intervention.goals.all()],
+        "area_codes": ", ".join(intervention.area_codes),
+    }
     form = forms.InterventionEditForm(
-        posted(request), initial={f: getattr(intervention, f) for f in fields}
+        posted(request),
+        initial=initial,
+        plan=intervention.plan,
+        acting=acting_organisations(request.user, "intervention.edit"),
+        lead=intervention.lead_id,
     )
+
+    def save(data: dict[str, Any]) -> object:
+        data = {**data, "partners": list(data["partners"]), "goals": list(data["goals"])}
+        return services.update_intervention(user=request.user, intervention=intervention, **data)
+
     return form_page(
         request,
         form=form,
         title=_("Interventie bewerken"),
-        plan=intervention.plan,
-        save=lambda data: services.update_intervention(
-            user=request.user, intervention=intervention, **data
+        intro=_(
+            "Geld legt u vast bij de begroting en de uitgaven; de oude waarden blijven in de "
+            "geschiedenis."
         ),
+        plan=intervention.plan,
+        save=save,
         done=_plan_url(plan_id, f"interventie-{intervention.pk}"),
         success=_("De wijzigingen zijn opgeslagen."),
         submit=_("Opslaan"),
