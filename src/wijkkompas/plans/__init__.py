@@ -8,7 +8,7 @@ a database and reusable by reports and the API.
 
 from wijkkompas.plans.areas import AreaIndex, PlanArea
 from wijkkompas.plans.did import DidResult, difference_in_differences
-from wijkkompas.plans.index_progress import IndexRunProgressSource, IndexRuns
+from wijkkompas.plans.index_progress import IndexRunProgressSource, IndexRuns, ScoreScale
 from wijkkompas.plans.progress import (
     GoalMeasure,
     MeasureNotAvailable,
@@ -30,6 +30,7 @@ __all__ = [
     "NoIndexRun",
     "PlanArea",
     "ProgressSource",
+    "ScoreScale",
     "StoreProgressSource",
     "UnknownIndexRun",
     "assess",

@@ -6,10 +6,15 @@ to the exact scores, catalogue and reference that produced it.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.index import Panel, Reference, ReferenceMismatch, score_custom_areas
+from wijkkompas.index.classify import classify, cut_points
 from wijkkompas.monitor import read_panel
 from wijkkompas.plans.areas import AreaIndex, PlanArea
 from wijkkompas.plans.progress import (
@@ -34,6 +39,24 @@ SCORE_COLUMNS: dict[str, str] = {
 }
 """Catalogue tag (what a goal stores) → score column of a saved run. The catalogue and the
 engine spell two of them differently; a goal keeps the catalogue's spelling like indicators do."""
+
+
+@dataclass(frozen=True)
+class ScoreScale:
+    """How a score reads for people: its class (1–9, 9 best) and its distance from 0.
+
+    0 is the national midpoint (every indicator at the country's figure) and 1 is the usual
+    spread between buurten. The classes use the fixed cut-points of ``index.classify`` around
+    the mean and standard deviation of this very score on the reference's fit data, as the
+    total's classes do; they stay the same for every year scored against that reference.
+    """
+
+    mean: float
+    sd: float
+
+    def class_of(self, value: float) -> int:
+        cuts = cut_points(self.mean, self.sd)
+        return int(classify(np.array([value], dtype=float), cuts)[0])
 
 
 def run_id_of(source_id: str) -> str | None:
@@ -118,6 +141,18 @@ class IndexRunProgressSource:
     def higher_is_better(self, measure: GoalMeasure) -> bool | None:
         self.column(measure)
         return True  # every score is oriented so that higher means more livable
+
+    def scale(self, measure: GoalMeasure) -> ScoreScale | None:
+        """The score's class scale on this run's reference; None when the reference holds no
+        spread for it (a score the fit data could not give, or a reference that is gone)."""
+        column = self.column(measure)
+        try:
+            mean, sd = self.reference().score_scale(column)
+        except (UnknownIndexRun, ReferenceMismatch):  # gone, or saved in a form we cannot read
+            return None
+        if not (math.isfinite(mean) and math.isfinite(sd)) or sd <= 0:
+            return None
+        return ScoreScale(mean, sd)
 
     def series(self, measure: GoalMeasure, area: PlanArea) -> dict[int, float]:
         column = self.column(measure)

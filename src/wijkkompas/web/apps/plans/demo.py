@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from wijkkompas.demo.names import GEMEENTE_NAME
@@ -93,7 +94,7 @@ def _goals(user: Any, plan: Plan, monitor: Monitor) -> list[Goal]:
     specs = [
         ("low_income_households", -4.0, "Minder huishoudens met een laag inkomen"),
         ("labour_participation", 4.0, "Meer mensen aan het werk"),
-        ("low_education_share", -4.0, "Meer jongeren en volwassenen met een diploma"),
+        ("low_education_share", -4.0, "Minder inwoners met een laag onderwijsniveau"),
         ("registered_crime_per_1000", -15.0, "Minder misdrijven in de wijk"),
     ]
     goals = []
@@ -229,11 +230,31 @@ def _interventions(user: Any, plan: Plan, orgs: dict[str, Organisation], goals: 
             )  # fmt: skip
 
 
+CORRECTED_TITLES = {
+    "Meer jongeren en volwassenen met een diploma": "Minder inwoners met een laag onderwijsniveau",
+}
+"""Goal titles of earlier demo plans that said the opposite of their figure (issue 16: the
+low-education share goes *down*); an existing demo plan is corrected, in its history."""
+
+
+def _correct_titles(plan: Plan) -> None:
+    goals = list(plan.goals.filter(title__in=CORRECTED_TITLES))
+    if not goals:
+        return
+    coordinator = next(d.username for d in DEMO_USERS if d.role == "coordinator")
+    user = get_user_model().objects.filter(username=coordinator).first()
+    if user is None:
+        return
+    for goal in goals:
+        services.update_goal(user=user, goal=goal, title=CORRECTED_TITLES[goal.title])
+
+
 @transaction.atomic
 def create_demo_plan() -> Plan | None:
     """The demo plan (and demo accounts); idempotent. None when the store has no demo."""
     existing = Plan.objects.filter(demo_key=DEMO_KEY).first()
     if existing is not None:
+        _correct_titles(existing)
         return existing
     with open_monitor() as monitor:
         if monitor.areas is None or monitor.source is None:

@@ -6,21 +6,26 @@ feeds it the plan's goals and keeps what a template needs.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.utils.translation import get_language
 
 from wijkkompas.catalogue import Indicator, UnknownIndicator
 from wijkkompas.plans import (
     Assessment,
     DidResult,
     GoalMeasure,
+    IndexRunProgressSource,
     MeasureNotAvailable,
     PlanArea,
     ProgressSource,
+    ScoreScale,
     assess,
     difference_in_differences,
 )
+from wijkkompas.web.apps.plans import plain
 from wijkkompas.web.apps.plans.checks import Monitor
 from wijkkompas.web.apps.plans.labels import (
     DIMENSION_LABELS,
@@ -52,6 +57,68 @@ class GoalProgress:
     follow register covariates and cannot show what a plan did, so no difference-in-differences
     is computed for an indicator goal on them, and a score goal says so."""
 
+    higher_is_better: bool | None = None
+    """The measure's direction, from the source that measures it (the catalogue for an
+    indicator; always higher for a score)."""
+    scale: ScoreScale | None = None
+    """For a score goal: its classes and midpoint, on the reference of its own run."""
+
+    @property
+    def is_score(self) -> bool:
+        return self.goal.kind in (Goal.Kind.DIMENSION, Goal.Kind.SOCIAL_QUALITY)
+
+    @property
+    def measure_name(self) -> str:
+        """What the figures measure, in the catalogue's words (not the goal's title)."""
+        if self.goal.kind == Goal.Kind.INDICATOR:
+            if self.indicator is None:
+                return ""
+            english = (get_language() or "nl").startswith("en")
+            return self.indicator.name_en if english else self.indicator.name_nl
+        return self.condition
+
+    @property
+    def goal_text(self) -> str:
+        """The goal in plain language (:mod:`.plain`); empty for a qualitative goal or one
+        whose measure cannot be read."""
+        goal = self.goal
+        if goal.target_value is None or not self.measure_name:
+            return ""
+        when = {
+            "baseline_year": goal.baseline_year,
+            "baseline": goal.baseline_value,
+            "target_year": goal.target_year,
+            "target": goal.target_value,
+        }
+        if self.is_score:
+            return plain.score_goal(name=self.measure_name, scale=self.scale, **when)
+        higher = self.higher_is_better
+        if higher is None and self.indicator is not None:
+            higher = _direction(self.indicator)
+        return plain.indicator_goal(
+            name=self.measure_name, unit=self.unit, higher_is_better=higher, **when
+        )
+
+    def value_text(self, value: float) -> str:
+        """One figure of this goal's measure in words: a score as class and place."""
+        if self.is_score:
+            return plain.score(value, self.scale)
+        return plain.amount(value, self.unit)
+
+    @property
+    def latest_text(self) -> str:
+        return self.value_text(self.latest[1]) if self.latest else ""
+
+    @property
+    def expected_text(self) -> str:
+        expected = self.assessment.expected_value if self.assessment else None
+        return "" if expected is None else self.value_text(expected)
+
+    @property
+    def rows(self) -> list[tuple[int, str]]:
+        """The figures table: year and the figure in words."""
+        return [(year, self.value_text(value)) for year, value in self.series]
+
     @property
     def status(self) -> str:
         return self.assessment.status if self.assessment else "unknown"
@@ -79,6 +146,10 @@ def goal_progress(goal: Goal, plan: Plan, monitor: Monitor) -> GoalProgress:
     if goal.kind == Goal.Kind.QUALITATIVE:
         progress.missing = "qualitative"
         return progress
+    if goal.kind == Goal.Kind.INDICATOR:
+        # named even when there are no figures, so the goal still says what it measures
+        with suppress(UnknownIndicator):
+            progress.indicator = monitor.catalogue.by_id(goal.indicator_id)
     if monitor.source is None:
         progress.missing = "no_store"
         return progress
@@ -101,14 +172,23 @@ def goal_progress(goal: Goal, plan: Plan, monitor: Monitor) -> GoalProgress:
         series = source.series(measure, area)
         higher = source.higher_is_better(measure)
         comparison = source.comparison(measure, area)
+        if isinstance(source, IndexRunProgressSource):
+            progress.scale = source.scale(measure)
     except (UnknownIndicator, MeasureNotAvailable):
         progress.missing = "needs_index_run"
         return progress
+    progress.higher_is_better = higher
     progress.source_label = source.label
     return _judge(progress, plan, series, comparison, higher)
 
 
-def _score_source(goal: Goal, monitor: Monitor, progress: GoalProgress) -> ProgressSource | None:
+def _direction(indicator: Indicator) -> bool | None:
+    return None if indicator.direction == "context" else indicator.direction == "higher_is_better"
+
+
+def _score_source(
+    goal: Goal, monitor: Monitor, progress: GoalProgress
+) -> IndexRunProgressSource | None:
     """The run to read a score goal's actual values from, or None (with the reason set).
 
     The newest run has the newest years, but its scores are only comparable with the baseline
