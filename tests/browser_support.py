@@ -101,3 +101,10 @@ def assert_accessible(page: Any, name: str) -> None:
     assert results.violations_count == 0, (
         f"axe-core found WCAG violations on the {name} page:\n{results.generate_report()}"
     )
+
+
+BLUR = "() => document.activeElement && document.activeElement.blur()"
+"""Evaluate before a full-page screenshot when the test clicks on afterwards: the screenshot
+resizes the viewport for a moment, and chromium then scrolls a focused text box back into
+view at the next change of focus, which can fall between the press and the release of the
+next click, so the click is lost."""

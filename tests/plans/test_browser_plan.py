@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from browser_support import ARTIFACTS, assert_accessible, browse
+from browser_support import ARTIFACTS, BLUR, assert_accessible, browse
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts
 
@@ -40,6 +40,7 @@ def page(live_server, monkeypatch) -> Iterator[object]:
 
 def _accessible(page, name: str) -> None:
     assert_accessible(page, name)
+    page.evaluate(BLUR)
     page.screenshot(path=str(ARTIFACTS / f"plan-{name}.png"), full_page=True)
 
 
