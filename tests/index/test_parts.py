@@ -131,3 +131,19 @@ def test_total_variance_is_the_delta_method_sum(two_indicator_catalogue, three_b
     assert ref.noise_from[0].startswith("no pairs")
     result = score(three_buurten, two_indicator_catalogue, ref, PLAIN)
     np.testing.assert_allclose(result.scores["total_se"], np.sqrt(0.005))
+
+
+@pytest.mark.parametrize("width", [1, 5, 8, 13, 64, 100])
+def test_basket_labels_are_the_plain_join_of_the_ids_present(width: int) -> None:
+    """The packed, factorised labels equal one join per row (the specification), for widths
+    that do and do not fill whole bytes, with empty and full rows among many distinct ones."""
+    from wijkkompas.index.engine import _mask_labels, _mask_labels_plain
+
+    rng = np.random.default_rng(width)
+    ids = tuple(f"indicator_{k}" for k in range(width))
+    mask = rng.random((2000, width)) < 0.6
+    mask[0], mask[1] = False, True
+    mask[2:40] = mask[40:78]  # repeated baskets share one category
+    labels = _mask_labels(mask, ids)
+    assert list(labels.astype(str)) == _mask_labels_plain(mask, ids)
+    assert len(labels.categories) == len({tuple(row) for row in mask})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -254,17 +255,27 @@ def _mask_labels(mask: np.ndarray, ids: tuple[str, ...]) -> pd.Categorical[str]:
         codes, _ = pd.factorize(codes * (int(part.max()) + 1) + part)
     first = np.unique(codes, return_index=True)[1]  # first row of each code, in code order
     distinct = packed[first]
-    pieces = []
-    for j in range(packed.shape[1]):
-        names = ids[8 * j : 8 * j + 8]
-        table = np.empty(256, dtype=object)
-        for value in range(256):
-            bits = np.unpackbits(np.array([value], dtype=np.uint8))[: len(names)]
-            table[value] = " ".join(name for name, bit in zip(names, bits, strict=False) if bit)
-        pieces.append(table[distinct[:, j]])
-    labels = [" ".join(filter(None, row)) for row in zip(*pieces, strict=True)]
+    pieces = [_byte_labels(ids[8 * j : 8 * j + 8])[distinct[:, j]] for j in range(packed.shape[1])]
+    # Each piece ends in a space when it names anything: one concatenation per distinct mask,
+    # then the last space off (a join with a filter per row took 2.4 times as long).
+    labels = ["".join(row)[:-1] for row in zip(*pieces, strict=True)]
     # Distinct masks give distinct labels, so the categories are unique by construction.
     return pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
+
+
+_BYTE_BITS = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).astype(bool)
+"""(256, 8): the bits of every byte value, most significant first (as ``np.packbits`` packs)."""
+
+
+@functools.lru_cache(maxsize=64)
+def _byte_labels(names: tuple[str, ...]) -> np.ndarray:
+    """For each byte value, the names of its set bits followed by a space ("" for none); the
+    same few indicator lists recur in every run, so the tables are kept."""
+    table = np.empty(256, dtype=object)
+    for value in range(256):
+        chosen = [name for name, bit in zip(names, _BYTE_BITS[value], strict=False) if bit]
+        table[value] = "".join(f"{name} " for name in chosen)
+    return table
 
 
 def _mask_labels_plain(mask: np.ndarray, ids: tuple[str, ...]) -> list[str]:
