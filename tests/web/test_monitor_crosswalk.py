@@ -117,4 +117,4 @@ def test_every_buurt_without_a_colour_says_unknown_and_why(
     assert coloured_rows(table) + len(unknown) == rows
     assert unknown and all(len(reason.strip()) > 20 for reason in unknown)
     assert "geen score" not in table
-    assert any("privacy" in reason for reason in unknown)  # too small to publish
+    assert any("inwoners: geen score" in reason for reason in unknown)  # too small to publish

@@ -28,8 +28,8 @@ GROUPS: tuple[str, ...] = (
 """Output score names: four physical dimensions, then the four social-quality conditions."""
 
 GROUP_NAMES: dict[str, tuple[str, str]] = {
-    "total": ("Leefbaarheid (totaal)", "Livability (total)"),
-    "housing": ("Woningvoorraad", "Housing"),
+    "total": ("Leefbaarheid (totaal)", "Liveability (total)"),
+    "housing": ("Woningvoorraad", "Housing stock"),
     "physical_environment": ("Fysieke omgeving", "Physical environment"),
     "amenities": ("Voorzieningen", "Amenities"),
     "safety": ("Overlast en veiligheid", "Nuisance and safety"),
@@ -38,7 +38,8 @@ GROUP_NAMES: dict[str, tuple[str, str]] = {
     "social_cohesion": ("Sociale samenhang", "Social cohesion"),
     "social_empowerment": ("Sociale empowerment", "Social empowerment"),
 }
-"""(Dutch, English) name of the total and each group, for output without Django (the CLI)."""
+"""(Dutch, English) name of the total and each group: the one list of these names. The site
+translates the Dutch through its catalogues (same English); the CLI, without Django, reads both."""
 
 PHYSICAL: tuple[str, ...] = GROUPS[:4]
 SOCIAL_QUALITY: tuple[str, ...] = GROUPS[4:]

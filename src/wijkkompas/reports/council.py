@@ -35,12 +35,16 @@ from wijkkompas.monitor import latest_run_scores, scored_gemeente
 from wijkkompas.reports.context import level_label, run_date, source_names
 from wijkkompas.reports.figures import as_number
 from wijkkompas.reports.maps import NO_CLASS, MapShape, class_map_svg
-from wijkkompas.reports.measures import CLASS_LABELS, PALETTE, class_label
+from wijkkompas.reports.measures import (
+    CLASS_LABELS,
+    DOMAIN_LABELS,
+    PALETTE,
+    class_label,
+    unknown_reason,
+)
 from wijkkompas.reports.profile import Profile
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
-from wijkkompas.web.apps.monitor.method import DOMAIN_LABELS
-from wijkkompas.web.apps.monitor.navigation import reason_text
 
 CLASS_MEANINGS: dict[int, str | Promise] = {
     1: gettext_lazy("ver onder het midden van de maatlat"),
@@ -390,7 +394,7 @@ def _buurten(
                 total=decimal(total) if total is not None else "",
                 klass=klass,
                 label=class_label(klass),
-                reason="" if klass is not None else reason_text(r.get("reason")),
+                reason="" if klass is not None else unknown_reason(r.get("reason")),
                 pressure=_pressure(r),
                 is_self=str(r["code"]) == profile.code,
             )
@@ -399,7 +403,9 @@ def _buurten(
     for _i, s in shapes.iterrows():  # on the map but not in the run's year: unknown too
         code = str(s["code"])
         if code not in listed and _in_scope(code, scope, wijk_of):
-            out.append(BuurtRow(code, str(s["name"]), "", None, "", reason_text(None), "unknown"))
+            out.append(
+                BuurtRow(code, str(s["name"]), "", None, "", unknown_reason(None), "unknown")
+            )
     totals = {str(r["code"]): as_number(r.get("total")) for _i, r in rows.iterrows()}
 
     def weakest_first(b: BuurtRow) -> tuple[int, float, str]:

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wijkkompas.index.classify import classify, cut_points
+from wijkkompas.index.spec import GROUP_NAMES, GROUPS, PHYSICAL
 
 
 @dataclass(frozen=True)
@@ -25,18 +27,21 @@ class Measure:
     """``total``, ``dimension`` or ``condition`` (social quality)."""
 
 
-MEASURES: tuple[Measure, ...] = (
-    Measure("total", _("Leefbaarheid (totaal)"), "total"),
-    Measure("housing", _("Woningvoorraad"), "dimension"),
-    Measure("physical_environment", _("Fysieke omgeving"), "dimension"),
-    Measure("amenities", _("Voorzieningen"), "dimension"),
-    Measure("safety", _("Overlast en veiligheid"), "dimension"),
-    Measure("socioeconomic_security", _("Sociaaleconomische zekerheid"), "condition"),
-    Measure("social_inclusion", _("Sociale inclusie"), "condition"),
-    Measure("social_cohesion", _("Sociale samenhang"), "condition"),
-    Measure("social_empowerment", _("Sociale empowerment"), "condition"),
+_KINDS = {"total": "total", **dict.fromkeys(PHYSICAL, "dimension")}
+MEASURES: tuple[Measure, ...] = tuple(
+    Measure(key, _(GROUP_NAMES[key][0]), _KINDS.get(key, "condition"))
+    for key in ("total", *GROUPS)
 )
 MEASURE_KEYS = tuple(m.key for m in MEASURES)
+
+DOMAIN_LABELS: dict[str, str | Promise] = {
+    "growing_up_education": _("Opgroeien en onderwijs"),
+    "work_poverty_inclusion": _("Werk, armoede en meedoen"),
+    "safety_undermining": _("Veiligheid en ondermijning"),
+    "housing": _("Wonen"),
+    "health": _("Gezondheid"),
+}
+"""The five cumulation domains (``index.spec.DOMAINS``), as a reader calls them."""
 BY_KEY = {m.key: m for m in MEASURES}
 
 PALETTE: dict[int, str] = {
@@ -76,21 +81,29 @@ def class_label(value: object) -> str:
 
 
 def unknown_reason(engine_reason: object, measure: str = "total") -> str:
-    """Why a region has no score, in words a reader can act on (the engine says it in English
-    for the run's record: "suppressed: fewer than 50 inhabitants", …)."""
-    text = "" if engine_reason is None else str(engine_reason)
-    if text.startswith("suppressed"):
-        return str(_("te weinig inwoners om een score te publiceren (privacy)"))
-    if text.startswith("not scored"):
-        return str(_("het aantal inwoners is voor dit jaar niet bekend"))
-    if text.startswith("fewer than") or measure == "total":
-        return str(
-            _(
-                "te weinig groepen met eigen cijfers; importeer meer bronnen (zoals de KWB met "
-                "inkomen en de RIVM-gezondheidsmonitor)"
-            )
+    """Why a region has no score, in words a reader can act on: the one translation of the
+    engine's reasons (it writes them in English for the run's record, "suppressed: fewer than
+    50 inhabitants", …), for the map, the wijk's list of buurten and the report alike."""
+    text = "" if engine_reason is None or engine_reason != engine_reason else str(engine_reason)
+    if text.startswith("suppressed: fewer than"):
+        number = text.removeprefix("suppressed: fewer than").split()[0]
+        return str(gettext("minder dan %(aantal)s inwoners: geen score") % {"aantal": number})
+    if text.startswith("not scored: the number of inhabitants is unknown"):
+        return str(gettext("het aantal inwoners is dat jaar onbekend"))
+    if text.startswith("fewer than") and "groups" in text:
+        number = text.removeprefix("fewer than").split()[0]
+        too_few = gettext("te weinig cijfers: minder dan %(aantal)s groepen met een eigen cijfer")
+        hint = gettext(
+            "importeer meer bronnen (zoals de KWB met inkomen en de RIVM-gezondheidsmonitor)"
         )
-    return str(_("geen eigen cijfers voor deze maat in dit jaar; zie de bronnen in het profiel"))
+        return f"{too_few % {'aantal': number}}; {hint}"
+    if text:
+        return text
+    if measure != "total":
+        return str(
+            gettext("geen eigen cijfers voor deze maat in dit jaar; zie de bronnen in het profiel")
+        )
+    return str(gettext("geen score in dit jaar"))
 
 
 def _as_class(value: object) -> int | None:

@@ -14,17 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from wijkkompas.errors import StoreError
 from wijkkompas.store import AnalyticStore
-from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts import roles, services
 from wijkkompas.web.apps.accounts.models import Organisation, Person
-from wijkkompas.web.apps.monitor.data import DEMO_GEMEENTE_CODE
+from wijkkompas.web.apps.monitor.data import DEMO_GEMEENTE_CODE, store_holds_gemeente
 
 DEMO_PASSWORD = "wijkkompas-demo"
 
@@ -91,26 +88,11 @@ def demo_logins_refused() -> bool:
     return bool(settings.WIJKKOMPAS_ENV == "production") or not store_is_demo()
 
 
-_DEMO_STORES = Lru(8)
-
-
 def store_is_demo(store: Path | None = None) -> bool:
-    """Whether the store holds the fictional demo municipality; cached per live store file, so
-    a request pays a ``stat``, not a DuckDB open. A missing or unreadable store is no demo."""
-    analytic = AnalyticStore(Path(store or settings.WIJKKOMPAS_STORE))
-    try:
-        key = store_identity(analytic)
-    except StoreError:
-        return False
-
-    def holds_demo() -> bool:
-        try:
-            with analytic.reader() as reader:
-                return reader.latest_year(DEMO_GEMEENTE_CODE) is not None
-        except (StoreError, duckdb.Error):
-            return False
-
-    return _DEMO_STORES.get_or_make(key, holds_demo)
+    """Whether the store holds the fictional demo municipality (a missing one is no demo)."""
+    return store_holds_gemeente(
+        AnalyticStore(Path(store or settings.WIJKKOMPAS_STORE)), DEMO_GEMEENTE_CODE
+    )
 
 
 def is_demo_account(user: Any) -> bool:

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import duckdb
+
 from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.catalogue.schema import Indicator
+from wijkkompas.errors import StoreError
 from wijkkompas.store import AnalyticStore, StoreReader
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.geojson import feature_collection
@@ -22,6 +25,28 @@ DEMO_GEMEENTE_CODE = "GM9999"
 @cache
 def _catalogue() -> Catalogue:
     return load_catalogue()
+
+
+_HOLDS = Lru(16)
+
+
+def store_holds_gemeente(store: AnalyticStore, code: str) -> bool:
+    """Whether the store holds regions of gemeente ``code`` (the demo guard: demo plan, demo
+    accounts and codes only where the store is the demo). Cached per live store file, so a
+    request pays a ``stat``, not a DuckDB open; a missing or unreadable store holds nothing."""
+    try:
+        key = (*store_identity(store), code)
+    except StoreError:
+        return False
+
+    def holds() -> bool:
+        try:
+            with store.reader() as reader:
+                return reader.latest_year(code) is not None
+        except (StoreError, duckdb.Error):
+            return False
+
+    return _HOLDS.get_or_make(key, holds)
 
 
 class GemeenteNotFound(LookupError):

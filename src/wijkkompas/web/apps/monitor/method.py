@@ -27,15 +27,7 @@ from wijkkompas.index.options import EngineOptions
 from wijkkompas.index.reference import Reference
 from wijkkompas.index.spec import GROUPS, IndexSpec
 from wijkkompas.reports.context import figure_text
-from wijkkompas.reports.measures import BY_KEY, CLASS_LABELS
-
-DOMAIN_LABELS: dict[str, str | Promise] = {
-    "growing_up_education": gettext_lazy("Opgroeien en onderwijs"),
-    "work_poverty_inclusion": gettext_lazy("Werk, armoede en meedoen"),
-    "safety_undermining": gettext_lazy("Veiligheid en ondermijning"),
-    "housing": gettext_lazy("Wonen"),
-    "health": gettext_lazy("Gezondheid"),
-}
+from wijkkompas.reports.measures import BY_KEY, CLASS_LABELS, DOMAIN_LABELS
 
 _NOT_SCORED_BY_ID: dict[str, str | Promise] = {
     "owner_occupied_share": gettext_lazy(

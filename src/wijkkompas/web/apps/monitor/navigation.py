@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from wijkkompas.monitor import latest_run_scores
-from wijkkompas.reports.measures import class_label
+from wijkkompas.reports.measures import class_label, unknown_reason
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.monitor.search import Entry, region_index
 
@@ -47,24 +47,6 @@ class Surroundings:
     gemeente: Area | None
     buurten: list[BuurtRow]
     plans: list[PlanLink]
-
-
-def reason_text(reason: object) -> str:
-    """The index's reason for a missing total, in the reader's language."""
-    text = (
-        "" if reason is None or (isinstance(reason, float) and math.isnan(reason)) else str(reason)
-    )
-    if text.startswith("suppressed: fewer than"):
-        number = text.removeprefix("suppressed: fewer than").split()[0]
-        return _("minder dan %(aantal)s inwoners: geen score") % {"aantal": number}
-    if text.startswith("not scored: the number of inhabitants is unknown"):
-        return _("het aantal inwoners is dat jaar onbekend")
-    if text.startswith("fewer than") and "groups" in text:
-        number = text.removeprefix("fewer than").split()[0]
-        return _("te weinig cijfers: minder dan %(aantal)s groepen met een eigen cijfer") % {
-            "aantal": number
-        }
-    return text or _("geen score in dit jaar")
 
 
 def surroundings(store: AnalyticStore, code: str, level: str, year: int) -> Surroundings:
@@ -110,7 +92,7 @@ def _buurten(store: AnalyticStore, members: list[Entry], year: int) -> list[Buur
                 label=class_label(klass) if klass is not None else "",
                 why_unknown=""
                 if total is not None
-                else reason_text(row.get("reason"))
+                else unknown_reason(row.get("reason"))
                 if row
                 else _("geen score in %(jaar)s") % {"jaar": year},
             )

@@ -21,6 +21,7 @@ from wijkkompas.errors import StoreError
 from wijkkompas.plans.index_progress import IndexRuns
 from wijkkompas.plans.progress import StoreProgressSource
 from wijkkompas.store import AnalyticStore
+from wijkkompas.web.apps.monitor.data import store_holds_gemeente
 from wijkkompas.web.apps.plans.checks import Monitor
 
 log = logging.getLogger(__name__)
@@ -51,9 +52,4 @@ def open_monitor() -> Iterator[Monitor]:
 
 def store_has_gemeente(code: str, store: Path | None = None) -> bool:
     """Whether the store holds regions of ``code`` (the demo guard)."""
-    path = Path(store or settings.WIJKKOMPAS_STORE)
-    try:
-        with AnalyticStore(path).reader() as reader:
-            return reader.latest_year(code) is not None
-    except (StoreError, duckdb.Error):
-        return False
+    return store_holds_gemeente(AnalyticStore(Path(store or settings.WIJKKOMPAS_STORE)), code)
