@@ -29,8 +29,7 @@ class Measure:
 
 _KINDS = {"total": "total", **dict.fromkeys(PHYSICAL, "dimension")}
 MEASURES: tuple[Measure, ...] = tuple(
-    Measure(key, _(GROUP_NAMES[key][0]), _KINDS.get(key, "condition"))
-    for key in ("total", *GROUPS)
+    Measure(key, _(GROUP_NAMES[key][0]), _KINDS.get(key, "condition")) for key in ("total", *GROUPS)
 )
 MEASURE_KEYS = tuple(m.key for m in MEASURES)
 
