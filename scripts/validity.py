@@ -30,7 +30,7 @@ from fit_default_reference import IMPORTS  # noqa: E402
 from fit_default_reference import build_store as fit_store  # noqa: E402
 
 from wijkkompas.catalogue import load_catalogue  # noqa: E402
-from wijkkompas.index.spec import GROUPS  # noqa: E402
+from wijkkompas.index.spec import GROUP_NAMES, GROUPS  # noqa: E402
 from wijkkompas.monitor import IndexRun, run_index  # noqa: E402
 from wijkkompas.store import AnalyticStore  # noqa: E402
 from wijkkompas.validation import (  # noqa: E402
@@ -56,17 +56,7 @@ MATRIX: list[tuple[str, str, int]] = [
     ("Baarn", "GM0308", 2024),
 ]
 """The gemeente-years of the coverage matrix (issue 12)."""
-GROUP_TITLES = {
-    "housing": "Wonen",
-    "physical_environment": "Fysieke omgeving",
-    "amenities": "Voorzieningen",
-    "safety": "Overlast en veiligheid",
-    "socioeconomic_security": "Sociaal-economische zekerheid",
-    "social_inclusion": "Sociale inclusie",
-    "social_cohesion": "Sociale samenhang",
-    "social_empowerment": "Sociale empowerment",
-    "total": "Totaal",
-}
+GROUP_TITLES = {key: dutch for key, (dutch, _english) in GROUP_NAMES.items()}
 GENERATED = "<!-- generated: "
 """Lines starting with this name the commit and date; ``--check`` ignores them."""
 

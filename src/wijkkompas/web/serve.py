@@ -100,11 +100,8 @@ def setup_app_database() -> WebConfig:
 
 def prepare() -> None:
     """Everything serving needs, without serving: translations, app database, static files."""
-    _setup_django()
-    from django.core.management import call_command
-
+    setup_app_database()
     compile_messages()
-    call_command("migrate", interactive=False, verbosity=0)
     collect_static()
     from wijkkompas.web.apps.plans.demo import DEMO_GEMEENTE, prepare_demo
     from wijkkompas.web.apps.plans.monitor import store_has_gemeente
