@@ -101,6 +101,8 @@ PDOK_INDICATORS: dict[str, str] = {
     "gemiddeld_gestandaardiseerd_inkomen_van_huishoudens": "household_income_standardised",
     "percentage_huishoudens_onder_of_rond_sociaal_minimum": "social_minimum_households",
     "aantal_personen_met_een_alg_bijstandsuitkering_tot": "social_assistance_recipients",
+    "aantal_personen_met_een_ww_uitkering_totaal": "unemployment_benefit_recipients",
+    "aantal_personen_met_een_ao_uitkering_totaal": "disability_benefit_recipients",
     "percentage_jongeren_met_jeugdzorg_in_natura": "youth_care_share",
     "aantal_wmo_clienten": "wmo_clients",
     "aantal_wmo_clienten_per_1000_inwoners": "wmo_per_1000",
