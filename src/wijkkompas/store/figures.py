@@ -32,39 +32,72 @@ CONFLICT_COLUMNS = ["indicator_id", "year", "winner", "other", "figures"]
 def stored_figures(con: duckdb.DuckDBPyConnection, gemeente: str | None = None) -> pa.Table:
     """The observations table joined to its regions, as Arrow, in the order of
     ``StoreReader.observations`` (a voorlopig figure is still there beside its definitief twin:
-    :func:`choose` drops it, with integer keys rather than a window over text)."""
+    :func:`choose` drops it, with integer keys rather than a window over text).
+
+    Text columns come as dictionary arrays: DuckDB casts each to an ENUM of its distinct
+    values (sorted), so eight million rows cross to Python as small integer codes rather than
+    as strings that would be hashed again here (a second of a whole-country read)."""
     where, params = "", []
     if gemeente:
         where, params = "WHERE r.gemeente_code = ?", [gemeente]
-    select = ", ".join(
-        f"r.{c}" if c in ("level", "gemeente_code") else f"o.{c}" for c in FIGURE_COLUMNS
-    )
+    select = []
+    for column in FIGURE_COLUMNS:
+        alias = "r" if column in ("level", "gemeente_code") else "o"
+        if column in TEXT_COLUMNS:
+            table = "regions" if alias == "r" else "observations"
+            select.append(f"{_as_enum(con, table, column, alias)} AS {column}")
+        else:
+            select.append(f"{alias}.{column}")
     relation = con.sql(
-        f"""SELECT {select} FROM observations o
+        f"""SELECT {", ".join(select)} FROM observations o
             JOIN regions r ON r.code = o.region_code AND r.year = o.region_year {where}""",
         params=params,
     )
     return relation.to_arrow_table()
 
 
+TEXT_COLUMNS = (
+    "region_code", "level", "gemeente_code", "indicator_id", "period", "source",
+    "source_column", "release",
+)  # fmt: skip
+"""The text columns of ``FIGURE_COLUMNS``, read as dictionary codes."""
+
+
+def _as_enum(con: duckdb.DuckDBPyConnection, table: str, column: str, alias: str) -> str:
+    """``alias.column`` cast to an ENUM of the column's distinct values in ``table`` (sorted as
+    Python sorts text); the plain column when it has none."""
+    found = con.sql(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL")
+    values = sorted(str(v) for (v,) in found.fetchall())
+    if not values:
+        return f"{alias}.{column}"
+    literals = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"CAST({alias}.{column} AS ENUM({literals}))"
+
+
 class _Coded:
     """One text column as sorted distinct values and a code per row (sorted, so comparing codes
-    orders rows as comparing the text would)."""
+    orders rows as comparing the text would); -1 for a missing value."""
 
     def __init__(self, column: pa.ChunkedArray) -> None:
-        encoded = pc.dictionary_encode(column.combine_chunks())
+        if pa.types.is_dictionary(column.type):
+            encoded = column.unify_dictionaries().combine_chunks()
+        else:
+            encoded = pc.dictionary_encode(column.combine_chunks())
         values = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
-        order = np.argsort(values, kind="stable") if len(values) else np.zeros(0, dtype=int)
         indices = encoded.indices
         if indices.null_count:
             indices = pc.fill_null(indices, len(values))  # a null becomes code -1 below
         raw = indices.to_numpy(zero_copy_only=False)
-        self.values = values[order]
-        if (order == np.arange(len(values))).all() and not encoded.indices.null_count:
-            self.codes = raw.astype(np.int32, copy=False)
+        # Only the values the rows use, in sorted order (an ENUM lists the whole table's).
+        used = np.bincount(raw, minlength=len(values) + 1)[: len(values)] > 0
+        order = np.argsort(values, kind="stable") if len(values) else np.zeros(0, dtype=int)
+        if used.all() and (order == np.arange(len(values))).all() and not encoded.null_count:
+            self.values, self.codes = values, raw.astype(np.int32)
             return
+        order = order[used[order]]
         rank = np.full(len(values) + 1, -1, dtype=np.int32)
-        rank[order] = np.arange(len(values), dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        self.values = values[order]
         self.codes = rank[raw]
 
     def categorical(self, rows: np.ndarray) -> pd.Categorical:
@@ -78,23 +111,33 @@ def choose(table: pa.Table, rules: SourceRules) -> Selection:
     text = {
         c: _Coded(table[c])
         for c in FIGURE_COLUMNS
-        if pa.types.is_string(table[c].type) or pa.types.is_large_string(table[c].type)
+        if pa.types.is_string(table[c].type)
+        or pa.types.is_large_string(table[c].type)
+        or pa.types.is_dictionary(table[c].type)
     }
     region, indicator, period, source, release = (
         text[c] for c in ("region_code", "indicator_id", "period", "source", "release")
     )
     region_year = table["region_year"].to_numpy().astype(np.int64)
     keep = _without_voorlopig_twins(region, indicator, period, source, release, region_year)
-    period_year = period_years(pd.Series(period.values, dtype=object))[period.codes]
-    year = region_year.astype(float)
-    if rules.period_keyed:
-        keyed = np.isin(source.values, sorted(rules.period_keyed))[source.codes]
-        year = np.where(keyed, period_year, year)
-    rows = np.flatnonzero(keep & ~np.isnan(year))
-    index_year = year[rows].astype(np.int64)
+    year_of_period = period_years(pd.Series(period.values, dtype=object))
+    keyed_source = np.isin(source.values, sorted(rules.period_keyed))
+    if keyed_source.any():  # a source whose figures count for the year of their period
+        keyed = keyed_source[source.codes]
+        year = np.where(keyed, year_of_period[period.codes], region_year.astype(float))
+        rows = np.flatnonzero(keep & ~np.isnan(year))
+        index_year = year[rows].astype(np.int64)
+    else:  # the usual store: every figure counts for its boundary year
+        year = region_year
+        rows = np.arange(len(keep)) if keep.all() else np.flatnonzero(keep)
+        index_year = region_year if keep.all() else region_year[rows]
+    everything = len(rows) == len(keep)  # rows is then 0..n-1: no gathers needed
     y = _dense(index_year)
     years = int(y.max(initial=-1)) + 1
-    key = (region.codes[rows] * years + y) * max(len(indicator.values), 1) + indicator.codes[rows]
+    region_codes = region.codes if everything else region.codes[rows]
+    indicator_codes = indicator.codes if everything else indicator.codes[rows]
+    key = (region_codes.astype(np.int64) * years + y) * max(len(indicator.values), 1)
+    key += indicator_codes
     counts = np.bincount(key, minlength=1)
     shared = counts[key] > 1
     chosen = np.ones(len(rows), dtype=bool)
@@ -107,8 +150,8 @@ def choose(table: pa.Table, rules: SourceRules) -> Selection:
         rank_of_source = _priority(source.values, rules)[source.codes[at]]
         # Last key sorts first: the stored order (region year, period text) breaks ties.
         order = np.lexsort(
-            (period.codes[at], region_year[at], source.codes[at], -period_year[at],
-             rank_of_source, empty, key[many])
+            (period.codes[at], region_year[at], source.codes[at],
+             -year_of_period[period.codes[at]], rank_of_source, empty, key[many])
         )  # fmt: skip
         many, at, empty = many[order], at[order], empty[order]
         first = np.r_[True, key[many][1:] != key[many][:-1]]
@@ -121,7 +164,10 @@ def choose(table: pa.Table, rules: SourceRules) -> Selection:
     # Sorted by region, year and indicator: the keys of the chosen figures are unique, so
     # placing each in its slot sorts them in linear time.
     slots = np.full(counts.size, -1, dtype=np.int64)
-    slots[key[chosen]] = rows[chosen]
+    if chosen.all():
+        slots[key] = rows
+    else:
+        slots[key[chosen]] = rows[chosen]
     picked = slots[slots >= 0]
     picked_year = year[picked].astype(np.int64)
     columns: dict[str, object] = {}
