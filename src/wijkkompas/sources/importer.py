@@ -129,6 +129,8 @@ def attach_geometries(
     Returns the codes that could not be joined, per file. A boundary file of which no code
     joins is refused: the user most likely imported the wrong year or forgot the figures.
     """
+    if all(batch.geometries.empty for _, batch in batches):
+        return {}  # figures only: nothing to join (a set of every known region-year is costly)
     regions = pd.concat(
         [known_regions[["code", "year"]]]
         + [b.regions[["code", "year"]] for _, b in batches if len(b.regions)],
@@ -226,7 +228,10 @@ def import_files(
 
     ``names``: the files' own names when the paths are not (see :func:`read_batches`)."""
     batches = read_batches(paths, source, options, catalogue, progress, names)
-    if store.exists():
+    needs_known = any(
+        not b.named_regions.empty or not b.geometries.empty for _, b in batches
+    )  # names to resolve or boundaries to join: otherwise the stored regions are not read
+    if store.exists() and needs_known:
         with store.reader() as reader:
             known = reader.all_regions()
     else:
@@ -246,13 +251,18 @@ def import_files(
 def source_choices(store: AnalyticStore, batch: ImportBatch) -> list[str]:
     """Where another source in the store gives the same indicator for the same region and year:
     which one scoring uses (the documented source priority, ``sources.priority``)."""
-    from wijkkompas.index.inputs import select_figures
-    from wijkkompas.sources.priority import SOURCE_RULES
-
-    obs = batch.observations.dropna(subset=["value"])
-    if obs.empty:
+    if batch.observations.empty:
         return []
     with store.reader() as reader:
+        if not reader.other_sources_have_figures(batch.source):
+            return []
+        obs = batch.observations.dropna(subset=["value"])
+        if obs.empty:
+            return []
+        # Only now the engine's rules (loading the index package costs a quarter second).
+        from wijkkompas.index.inputs import select_figures
+        from wijkkompas.sources.priority import SOURCE_RULES
+
         stored = reader.observations(
             indicator_ids=sorted(obs["indicator_id"].unique()),
             region_codes=sorted(obs["region_code"].unique()),

@@ -313,18 +313,32 @@ def _unmatched(
 ) -> pd.DataFrame:
     n, m = len(codes), len(roles.unmatched)
     texts = [cell_text(frame[c]) for c in roles.unmatched]
+    # Region codes and column names repeat (a column's cells, then the next column's): built
+    # as Arrow text from their few distinct values, they go to the store without a Python
+    # string per cell (1.4 million cells in a whole-country kwb file).
+    region = _repeated_text(codes, np.tile(np.arange(n, dtype=np.int32), m))
+    column = _repeated_text(
+        np.array(roles.unmatched, dtype=object), np.repeat(np.arange(m, dtype=np.int32), n)
+    )
     return pd.DataFrame(
         {
-            "region_code": _objects(np.tile(codes, m)),
+            "region_code": region,
             "region_year": np.full(n * m, info.table_year, dtype="int64"),
             "period": _objects(np.full(n * m, None, dtype=object)),
-            "source_column": _objects(np.repeat(np.array(roles.unmatched, dtype=object), n)),
+            "source_column": column,
             "value_text": pd.Series(
                 pd.arrays.ArrowExtensionArray(pa.chunked_array(texts, type=pa.string()))
             ),
         },
         columns=UNMATCHED_COLUMNS,
     )
+
+
+def _repeated_text(values: np.ndarray, positions: np.ndarray) -> pd.Series:
+    """``values[positions]`` as an Arrow-backed text column, decoded from a dictionary."""
+    dictionary = pa.array([str(v) for v in values], type=pa.string())
+    decoded = pa.DictionaryArray.from_arrays(pa.array(positions), dictionary).cast(pa.string())
+    return pd.Series(pd.arrays.ArrowExtensionArray(decoded))
 
 
 def _boundary_changes(

@@ -288,6 +288,15 @@ class StoreReader:
         rows = self._con.execute("SELECT name FROM index_references WHERE active").fetchall()
         return str(rows[0][0]) if rows else None
 
+    def other_sources_have_figures(self, source: str) -> bool:
+        """Whether an import by another source than ``source`` wrote figures. Asked of the
+        small imports table first: a store of one source (twelve KWB years) then needs no scan
+        of its millions of figures to know that no two sources overlap."""
+        (found,) = self._con.execute(
+            "SELECT count(*) FROM imports WHERE source <> ? AND n_observations > 0", [source]
+        ).fetchone() or (0,)
+        return bool(found)
+
     def index_runs(self) -> pd.DataFrame:
         """Saved index runs, newest last (without their bulky reference)."""
         return self._frame(
