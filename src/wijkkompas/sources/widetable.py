@@ -274,16 +274,20 @@ def _observations(
         if bad.any():
             unparseable[column] = int(bad.sum())
     m = len(columns)
+    cell_region = np.tile(np.arange(n, dtype=np.int32), m)
+    cell_column = np.repeat(np.arange(m, dtype=np.int32), n)
     observations = pd.DataFrame(
         {
-            "region_code": _objects(np.tile(codes, m)),
+            "region_code": _repeated_text(codes, cell_region),
             "region_year": np.full(n * m, info.table_year, dtype="int64"),
-            "indicator_id": _objects(np.repeat(np.array(ids, dtype=object), n)),
-            "period": _objects(np.repeat(np.array(periods, dtype=object), n)),
+            "indicator_id": _repeated_text(np.array(ids, dtype=object), cell_column),
+            "period": _repeated_text(np.array(periods, dtype=object), cell_column),
             "value": np.concatenate(values) if m else np.empty(0, dtype="float64"),
             "suppressed": np.concatenate(suppressed) if m else np.empty(0, dtype=bool),
-            "source_column": _objects(np.repeat(np.array(columns, dtype=object), n)),
-            "release": _objects(np.full(n * m, info.release, dtype=object)),
+            "source_column": _repeated_text(np.array(columns, dtype=object), cell_column),
+            "release": _repeated_text(
+                np.array([info.release], dtype=object), np.zeros(n * m, dtype=np.int32)
+            ),
         },
         columns=OBSERVATION_COLUMNS,
     )
