@@ -476,3 +476,27 @@ def test_the_pages_read_in_english(store: Path, english: Client, inline: None) -
     assert "Failed: the files could not be imported." in page
     assert "Nothing in the data was changed." in page
     assert "Import files" in english.get("/beheer/gegevens/").content.decode()
+
+
+def test_a_job_waits_while_sqlite_says_its_table_is_locked() -> None:
+    """Page requests read the jobs table while a job writes its status from its own thread; in
+    SQLite's shared-cache mode a conflicting lock fails at once ("database table is locked").
+    The job's write is tried again rather than failing the job; any other error is raised."""
+    from django.db import OperationalError
+
+    calls: list[int] = []
+
+    def write() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("database table is locked: datamanagement_job")
+        return "written"
+
+    assert jobs._retrying_lock(write) == "written"
+    assert len(calls) == 3
+
+    def broken() -> None:
+        raise OperationalError("no such table: datamanagement_job")
+
+    with pytest.raises(OperationalError, match="no such table"):
+        jobs._retrying_lock(broken)

@@ -22,12 +22,13 @@ import fcntl
 import logging
 import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.utils import timezone
 
 from wijkkompas.errors import StoreError, WijkkompasError
@@ -177,6 +178,27 @@ def tidy_uploads(keep: str = "") -> None:
             Job.objects.filter(pk=job.pk).update(upload_dir="")
 
 
+LOCKED_RETRIES = 60
+"""Tries of a job's own status write while SQLite reports the table locked (about 3 s)."""
+
+
+def _retrying_lock(write: Callable[[], Any]) -> Any:
+    """``write()``, tried again while SQLite says the table is locked.
+
+    A job writes its status from its own thread while page requests read the same table. In
+    SQLite's shared-cache mode (the test database, and any deployment that uses it) a
+    conflicting table lock fails at once with "database table is locked", without waiting
+    for the busy timeout: a job must not fail for that, so its writes wait their turn."""
+    for attempt in range(LOCKED_RETRIES):
+        try:
+            return write()
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == LOCKED_RETRIES - 1:
+                raise
+            time.sleep(0.05)
+    return None  # not reached: the last attempt raises
+
+
 def run(job_id: int, lock: JobLock) -> None:
     """Do one job and record its outcome, whatever happens; then let go of the store."""
     try:
@@ -185,7 +207,11 @@ def run(job_id: int, lock: JobLock) -> None:
         lock.release()
         raise
     try:
-        Job.objects.filter(pk=job_id).update(state=Job.State.RUNNING, started_at=timezone.now())
+        _retrying_lock(
+            lambda: Job.objects.filter(pk=job_id).update(
+                state=Job.State.RUNNING, started_at=timezone.now()
+            )
+        )
         result = _run_import(job) if job.kind == Job.Kind.IMPORT else _run_index(job)
         _finish(job, state=Job.State.DONE, result=result)
     except StoreError as exc:
@@ -202,6 +228,12 @@ def run(job_id: int, lock: JobLock) -> None:
 
 
 def _finish(job: Job, *, state: str, result: dict[str, Any] | None = None, **fields: str) -> None:
+    _retrying_lock(lambda: _record_outcome(job, state, result, fields))
+
+
+def _record_outcome(
+    job: Job, state: str, result: dict[str, Any] | None, fields: dict[str, str]
+) -> None:
     job.refresh_from_db()
     job.state = state
     job.result = result or {}
@@ -240,7 +272,9 @@ class Progress:
     def set(self, stage: str, detail: str = "") -> None:
         if (stage, detail) != self.last:
             self.last = (stage, detail)
-            Job.objects.filter(pk=self.job_id).update(stage=stage, stage_detail=detail)
+            _retrying_lock(
+                lambda: Job.objects.filter(pk=self.job_id).update(stage=stage, stage_detail=detail)
+            )
 
 
 def _run_import(job: Job) -> dict[str, Any]:
