@@ -69,9 +69,15 @@ def arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _figures(frame: pd.DataFrame, year: str, import_id: int, source: str) -> pd.DataFrame:
-    """A batch's figures (a region's or the country's) typed as their table stores them."""
-    frame = frame.assign(import_id=import_id, source=source)
+def _figures(
+    frame: pd.DataFrame, year: str, import_id: int | None = None, source: str | None = None
+) -> pd.DataFrame:
+    """A batch's figures (a region's or the country's) typed as their table stores them; with
+    the import and source as columns when given (else the SQL passes them as parameters)."""
+    if source is not None:
+        frame = frame.assign(import_id=import_id, source=source)
+    else:
+        frame = frame.copy(deep=False)
     frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
     frame[year] = frame[year].astype("int64")
     frame["period"] = frame["period"].astype(str)
@@ -90,10 +96,13 @@ def _repeated_keys(
 
 
 def _write_observations(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
-    frame = _figures(batch.observations, "region_year", import_id, batch.source)
+    # The source and import are the same for every figure: SQL parameters, not columns of
+    # 0.7 million copies (a whole-country file) converted for DuckDB.
+    frame = _figures(batch.observations, "region_year")
     con.register("batch_observations", arrow(frame))
-    key = " AND ".join(f"o.{c} = b.{c}" for c in OBSERVATION_KEY)
-    if duplicates := _repeated_keys(con, "batch_observations", OBSERVATION_KEY):
+    per_row = tuple(c for c in OBSERVATION_KEY if c != "source")
+    key = " AND ".join(f"o.{c} = b.{c}" for c in per_row) + " AND o.source = ?"
+    if duplicates := _repeated_keys(con, "batch_observations", per_row):
         shown = "; ".join(f"{d[0]} ({d[1]}) {d[2]} {d[3]}" for d in duplicates)
         raise WijkkompasError(
             f"The import from '{batch.source}' has the same figure more than once: {shown}. "
@@ -106,13 +115,16 @@ def _write_observations(con: duckdb.DuckDBPyConnection, batch: ImportBatch, impo
     for table in ("observations", "observation_margins"):
         if _has_rows(con, f"{table} o", f"o.source = ?{years}", batch.source):
             # A figure replaced loses its margin too (the new one, if any, is written next).
-            con.execute(f"DELETE FROM {table} o USING batch_observations b WHERE {key}")
+            con.execute(
+                f"DELETE FROM {table} o USING batch_observations b WHERE {key}", [batch.source]
+            )
     con.execute(
         """INSERT INTO observations
            SELECT region_code, CAST(region_year AS INTEGER), indicator_id, period,
                   CASE WHEN isnan(value) THEN NULL ELSE value END, suppressed,
-                  source, source_column, release, CAST(import_id AS INTEGER)
-           FROM batch_observations"""
+                  CAST(? AS VARCHAR), source_column, release, CAST(? AS INTEGER)
+           FROM batch_observations""",
+        [batch.source, import_id],
     )
     con.unregister("batch_observations")
 
