@@ -28,15 +28,14 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyogrio
-import shapely
-from pyproj import CRS
 
-from wijkkompas import geo
+if TYPE_CHECKING:  # the geometry stack loads when a boundary file is read, not to sniff one
+    from pyproj import CRS
+
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.regions import is_region_code, level_of
 from wijkkompas.sources.base import LoadOptions, SourceError
@@ -200,6 +199,10 @@ def _build_layer(
     ``unreadable`` maps the position of each feature whose geometry could not be read at all
     to the reason; ``where``/``first`` say how a person finds a feature in the file ("feature
     2", or "line 3" in a CSV)."""
+    import shapely
+
+    from wijkkompas import geo
+
     notes: list[str] = []
     chosen = _ranked_code_column(fields)
     if chosen is None:
@@ -331,6 +334,8 @@ class _FeatureLabels:
 
 def _invalid_geometries(geometries: np.ndarray, keep: np.ndarray) -> dict[int, str]:
     """Position → problem for each kept geometry that is not valid (GEOS's reason, named)."""
+    import shapely
+
     with np.errstate(invalid="ignore"):
         reasons = shapely.is_valid_reason(geometries[keep])
     found = {}
@@ -380,6 +385,11 @@ def _pdok_attributes(
 
 def _read_ogr(data: bytes, name: str) -> list[BoundaryLayer]:
     """GeoPackage, GeoJSON and whatever else the bundled GDAL reads, every polygon layer."""
+    import pyogrio
+    import shapely
+
+    from wijkkompas import geo
+
     with tempfile.TemporaryDirectory(prefix="wijkkompas-") as tmp:
         # A file on disk, not a buffer: GDAL reopens it once per layer, and GeoPackage (SQLite)
         # needs random access; a 400 MB kaart copied into memory per layer would be wasteful.
@@ -445,6 +455,8 @@ def _sniff_delimiter(first_line: str) -> str:
 
 def _read_csv(data: bytes, name: str) -> list[BoundaryLayer]:
     """A CSV with an (E)WKT geometry column, such as Amsterdam's gebiedsindeling export."""
+    from wijkkompas import geo
+
     text = data.decode("utf-8-sig", errors="replace")
     delimiter = _sniff_delimiter(text.split("\n", 1)[0])
     frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
@@ -489,13 +501,16 @@ def _looks_like_csv(name: str, head: bytes) -> bool:
 def geometries_frame(
     layers: list[BoundaryLayer],
     year: int | None,
-    tolerance: float = geo.WEB_TOLERANCE_DEGREES,
+    tolerance: float | None = None,
 ) -> pd.DataFrame:
     """The store's geometries table: full WKB plus a web copy simplified per level as a coverage.
 
     All layers of one level are simplified together, so a buurt keeps sharing its border with
     a neighbour even when the two came from different layers of the same file.
     """
+    from wijkkompas import geo
+
+    tolerance = geo.WEB_TOLERANCE_DEGREES if tolerance is None else tolerance
     regions = pd.concat([layer.frame for layer in layers], ignore_index=True)
     regions = regions.drop_duplicates("code", keep="first").reset_index(drop=True)
     web = np.empty(len(regions), dtype=object)
@@ -540,6 +555,8 @@ class BoundariesLoader:
     def load(
         self, data: bytes, name: str, catalogue: Catalogue, options: LoadOptions
     ) -> ImportBatch:
+        from wijkkompas import geo
+
         layers = read_boundaries(data, name)
         pdok = [layer for layer in layers if layer.attributes is not None]
         year = _pdok_year(pdok, name, options) if pdok else None
