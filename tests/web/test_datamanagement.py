@@ -492,11 +492,11 @@ def test_a_job_waits_while_sqlite_says_its_table_is_locked() -> None:
             raise OperationalError("database table is locked: datamanagement_job")
         return "written"
 
-    assert jobs._retrying_lock(write) == "written"
+    assert jobs._retry_while_locked(write) == "written"
     assert len(calls) == 3
 
     def broken() -> None:
         raise OperationalError("no such table: datamanagement_job")
 
     with pytest.raises(OperationalError, match="no such table"):
-        jobs._retrying_lock(broken)
+        jobs._retry_while_locked(broken)

@@ -251,13 +251,11 @@ def import_files(
 def source_choices(store: AnalyticStore, batch: ImportBatch) -> list[str]:
     """Where another source in the store gives the same indicator for the same region and year:
     which one scoring uses (the documented source priority, ``sources.priority``)."""
-    if batch.observations.empty:
+    obs = batch.observations.dropna(subset=["value"])
+    if obs.empty:
         return []
     with store.reader() as reader:
         if not reader.other_sources_have_figures(batch.source):
-            return []
-        obs = batch.observations.dropna(subset=["value"])
-        if obs.empty:
             return []
         # Only now the engine's rules (loading the index package costs a quarter second).
         from wijkkompas.index.inputs import select_figures

@@ -120,24 +120,16 @@ def choose(table: pa.Table, rules: SourceRules) -> Selection:
     )
     region_year = table["region_year"].to_numpy().astype(np.int64)
     keep = _without_voorlopig_twins(region, indicator, period, source, release, region_year)
-    year_of_period = period_years(pd.Series(period.values, dtype=object))
-    keyed_source = np.isin(source.values, sorted(rules.period_keyed))
-    if keyed_source.any():  # a source whose figures count for the year of their period
-        keyed = keyed_source[source.codes]
-        year = np.where(keyed, year_of_period[period.codes], region_year.astype(float))
-        rows = np.flatnonzero(keep & ~np.isnan(year))
-        index_year = year[rows].astype(np.int64)
-    else:  # the usual store: every figure counts for its boundary year
-        year = region_year
-        rows = np.arange(len(keep)) if keep.all() else np.flatnonzero(keep)
-        index_year = region_year if keep.all() else region_year[rows]
-    everything = len(rows) == len(keep)  # rows is then 0..n-1: no gathers needed
+    period_year = period_years(pd.Series(period.values, dtype=object))[period.codes]
+    year = region_year.astype(float)
+    if rules.period_keyed:
+        keyed = np.isin(source.values, sorted(rules.period_keyed))[source.codes]
+        year = np.where(keyed, period_year, year)
+    rows = np.flatnonzero(keep & ~np.isnan(year))
+    index_year = year[rows].astype(np.int64)
     y = _dense(index_year)
     years = int(y.max(initial=-1)) + 1
-    region_codes = region.codes if everything else region.codes[rows]
-    indicator_codes = indicator.codes if everything else indicator.codes[rows]
-    key = (region_codes.astype(np.int64) * years + y) * max(len(indicator.values), 1)
-    key += indicator_codes
+    key = (region.codes[rows] * years + y) * max(len(indicator.values), 1) + indicator.codes[rows]
     counts = np.bincount(key, minlength=1)
     shared = counts[key] > 1
     chosen = np.ones(len(rows), dtype=bool)
@@ -150,8 +142,8 @@ def choose(table: pa.Table, rules: SourceRules) -> Selection:
         rank_of_source = _priority(source.values, rules)[source.codes[at]]
         # Last key sorts first: the stored order (region year, period text) breaks ties.
         order = np.lexsort(
-            (period.codes[at], region_year[at], source.codes[at],
-             -year_of_period[period.codes[at]], rank_of_source, empty, key[many])
+            (period.codes[at], region_year[at], source.codes[at], -period_year[at],
+             rank_of_source, empty, key[many])
         )  # fmt: skip
         many, at, empty = many[order], at[order], empty[order]
         first = np.r_[True, key[many][1:] != key[many][:-1]]
@@ -164,10 +156,7 @@ def choose(table: pa.Table, rules: SourceRules) -> Selection:
     # Sorted by region, year and indicator: the keys of the chosen figures are unique, so
     # placing each in its slot sorts them in linear time.
     slots = np.full(counts.size, -1, dtype=np.int64)
-    if chosen.all():
-        slots[key] = rows
-    else:
-        slots[key[chosen]] = rows[chosen]
+    slots[key[chosen]] = rows[chosen]
     picked = slots[slots >= 0]
     picked_year = year[picked].astype(np.int64)
     columns: dict[str, object] = {}

@@ -69,15 +69,11 @@ def arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _figures(
-    frame: pd.DataFrame, year: str, import_id: int | None = None, source: str | None = None
-) -> pd.DataFrame:
-    """A batch's figures (a region's or the country's) typed as their table stores them; with
-    the import and source as columns when given (else the SQL passes them as parameters)."""
-    if source is not None:
-        frame = frame.assign(import_id=import_id, source=source)
-    else:
-        frame = frame.copy(deep=False)
+def _figures(frame: pd.DataFrame, year: str) -> pd.DataFrame:
+    """A batch's figures (a region's or the country's) typed as their table stores them. The
+    source and import are the same for every figure: the SQL takes them as parameters rather
+    than as columns of hundreds of thousands of copies."""
+    frame = frame.copy(deep=False)
     frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
     frame[year] = frame[year].astype("int64")
     frame["period"] = frame["period"].astype(str)
@@ -96,8 +92,6 @@ def _repeated_keys(
 
 
 def _write_observations(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
-    # The source and import are the same for every figure: SQL parameters, not columns of
-    # 0.7 million copies (a whole-country file) converted for DuckDB.
     frame = _figures(batch.observations, "region_year")
     con.register("batch_observations", arrow(frame))
     per_row = tuple(c for c in OBSERVATION_KEY if c != "source")
@@ -134,22 +128,26 @@ def _write_national(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_i
     importing a file again updates its national figures instead of doubling them."""
     if batch.national.empty:
         return
-    frame = _figures(batch.national, "table_year", import_id, batch.source)
+    frame = _figures(batch.national, "table_year")
     con.register("batch_national", arrow(frame))
-    if duplicates := _repeated_keys(con, "batch_national", NATIONAL_KEY):
-        shown = "; ".join(f"{d[0]} {d[1]} (table {d[4]})" for d in duplicates)
+    per_row = tuple(c for c in NATIONAL_KEY if c != "source")
+    if duplicates := _repeated_keys(con, "batch_national", per_row):
+        shown = "; ".join(f"{d[0]} {d[1]} (table {d[3]})" for d in duplicates)
         raise WijkkompasError(
             f"The import from '{batch.source}' has the same national figure more than once: "
             f"{shown}. Each indicator and period may occur once per table; nothing was written."
         )
-    key = " AND ".join(f"n.{c} = b.{c}" for c in NATIONAL_KEY)
-    con.execute(f"DELETE FROM national_observations n USING batch_national b WHERE {key}")
+    key = " AND ".join(f"n.{c} = b.{c}" for c in per_row) + " AND n.source = ?"
+    con.execute(
+        f"DELETE FROM national_observations n USING batch_national b WHERE {key}", [batch.source]
+    )
     con.execute(
         """INSERT INTO national_observations
            SELECT indicator_id, period, CASE WHEN isnan(value) THEN NULL ELSE value END,
-                  suppressed, source_column, release, CAST(table_year AS INTEGER), source,
-                  CAST(import_id AS INTEGER)
-           FROM batch_national"""
+                  suppressed, source_column, release, CAST(table_year AS INTEGER),
+                  CAST(? AS VARCHAR), CAST(? AS INTEGER)
+           FROM batch_national""",
+        [batch.source, import_id],
     )
     con.unregister("batch_national")
 

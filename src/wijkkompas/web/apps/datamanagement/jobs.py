@@ -182,7 +182,7 @@ LOCKED_RETRIES = 60
 """Tries of a job's own status write while SQLite reports the table locked (about 3 s)."""
 
 
-def _retrying_lock(write: Callable[[], Any]) -> Any:
+def _retry_while_locked(write: Callable[[], Any]) -> Any:
     """``write()``, tried again while SQLite says the table is locked.
 
     A job writes its status from its own thread while page requests read the same table. In
@@ -207,7 +207,7 @@ def run(job_id: int, lock: JobLock) -> None:
         lock.release()
         raise
     try:
-        _retrying_lock(
+        _retry_while_locked(
             lambda: Job.objects.filter(pk=job_id).update(
                 state=Job.State.RUNNING, started_at=timezone.now()
             )
@@ -228,7 +228,7 @@ def run(job_id: int, lock: JobLock) -> None:
 
 
 def _finish(job: Job, *, state: str, result: dict[str, Any] | None = None, **fields: str) -> None:
-    _retrying_lock(lambda: _record_outcome(job, state, result, fields))
+    _retry_while_locked(lambda: _record_outcome(job, state, result, fields))
 
 
 def _record_outcome(
@@ -272,7 +272,7 @@ class Progress:
     def set(self, stage: str, detail: str = "") -> None:
         if (stage, detail) != self.last:
             self.last = (stage, detail)
-            _retrying_lock(
+            _retry_while_locked(
                 lambda: Job.objects.filter(pk=self.job_id).update(stage=stage, stage_detail=detail)
             )
 
