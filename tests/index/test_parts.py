@@ -137,13 +137,13 @@ def test_total_variance_is_the_delta_method_sum(two_indicator_catalogue, three_b
 def test_basket_labels_are_the_plain_join_of_the_ids_present(width: int) -> None:
     """The packed, factorised labels equal one join per row (the specification), for widths
     that do and do not fill whole bytes, with empty and full rows among many distinct ones."""
-    from wijkkompas.index.engine import _mask_labels, _mask_labels_plain
+    from wijkkompas.index.basket_labels import mask_labels, mask_labels_plain
 
     rng = np.random.default_rng(width)
     ids = tuple(f"indicator_{k}" for k in range(width))
     mask = rng.random((2000, width)) < 0.6
     mask[0], mask[1] = False, True
     mask[2:40] = mask[40:78]  # repeated baskets share one category
-    labels = _mask_labels(mask, ids)
-    assert list(labels.astype(str)) == _mask_labels_plain(mask, ids)
+    labels = mask_labels(mask, ids)
+    assert list(labels.astype(str)) == mask_labels_plain(mask, ids)
     assert len(labels.categories) == len({tuple(row) for row in mask})

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from wijkkompas.index.averages import averages_frame, averages_hide
+from wijkkompas.index.basket_labels import mask_labels
 from wijkkompas.index.classify import CLASS_LABELS_NL, classify, rank_within, reference_percentile
 from wijkkompas.index.cumulation import cumulate
 from wijkkompas.index.exposure import small_population
@@ -228,59 +228,10 @@ def _baskets(
     out: dict[str, Any] = {}
     for name, mask in (("basket", own), ("basket_imputed", borrowed)):
         mask = mask & ~(np.isnan(total) | hidden)[:, None]
-        out[name] = _mask_labels(mask, spec.ids)
+        out[name] = mask_labels(mask, spec.ids)
     # Carried figures are listed wherever a group uses them, with or without a total.
-    out["basket_carried"] = _mask_labels(carried & ~hidden[:, None], spec.ids)
+    out["basket_carried"] = mask_labels(carried & ~hidden[:, None], spec.ids)
     return out
-
-
-def _mask_labels(mask: np.ndarray, ids: tuple[str, ...]) -> pd.Categorical[str]:
-    """Space-separated indicator ids per row of a boolean mask (empty string for none).
-
-    Rows are packed to bytes and factorised word by word (hashing, not sorting), and each
-    distinct mask's label is put together from per-byte pieces: on a whole-country panel with
-    many distinct baskets this is seconds faster than ``np.unique(axis=0)`` and a join per row.
-    """
-    n, K = mask.shape
-    if K == 0:
-        return pd.Categorical(np.full(n, ""))
-    packed = np.packbits(mask, axis=1)
-    width = -(-packed.shape[1] // 8) * 8
-    words = np.zeros((n, width), dtype=np.uint8)
-    words[:, : packed.shape[1]] = packed
-    columns = words.view(np.uint64)
-    codes = np.zeros(n, dtype=np.int64)
-    for j in range(columns.shape[1]):
-        part, _ = pd.factorize(columns[:, j])
-        codes, _ = pd.factorize(codes * (int(part.max()) + 1) + part)
-    first = np.unique(codes, return_index=True)[1]  # first row of each code, in code order
-    distinct = packed[first]
-    pieces = [_byte_labels(ids[8 * j : 8 * j + 8])[distinct[:, j]] for j in range(packed.shape[1])]
-    # Each piece ends in a space when it names anything: one concatenation per distinct mask,
-    # then the last space off (a join with a filter per row took 2.4 times as long).
-    labels = ["".join(row)[:-1] for row in zip(*pieces, strict=True)]
-    # Distinct masks give distinct labels, so the categories are unique by construction.
-    return pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
-
-
-_BYTE_BITS = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).astype(bool)
-"""(256, 8): the bits of every byte value, most significant first (as ``np.packbits`` packs)."""
-
-
-@functools.lru_cache(maxsize=64)
-def _byte_labels(names: tuple[str, ...]) -> np.ndarray:
-    """For each byte value, the names of its set bits followed by a space ("" for none); the
-    same few indicator lists recur in every run, so the tables are kept."""
-    table = np.empty(256, dtype=object)
-    for value in range(256):
-        chosen = [name for name, bit in zip(names, _BYTE_BITS[value], strict=False) if bit]
-        table[value] = "".join(f"{name} " for name in chosen)
-    return table
-
-
-def _mask_labels_plain(mask: np.ndarray, ids: tuple[str, ...]) -> list[str]:
-    """The same labels, one join per row: the specification ``_mask_labels`` is tested against."""
-    return [" ".join(i for i, b in zip(ids, row, strict=True) if b) for row in mask]
 
 
 def _class_columns(total: np.ndarray, reference: Reference, panel: Panel) -> dict[str, Any]:
@@ -394,7 +345,7 @@ def _default_trend(
         "change": change,
         "change_se": se,
         "trend": trend_labels(change, se, options.trend_z),
-        "trend_basket": _mask_labels(mask, spec.ids),
+        "trend_basket": mask_labels(mask, spec.ids),
     }
 
 
