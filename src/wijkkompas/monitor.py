@@ -39,7 +39,7 @@ from wijkkompas.index.inputs import (
     select_figures,
 )
 from wijkkompas.sources.priority import SOURCE_RULES
-from wijkkompas.store import AnalyticStore
+from wijkkompas.store import AnalyticStore, panel_cache
 from wijkkompas.store.identity import Lru, StoreIdentity, store_identity
 from wijkkompas.store.panel import assemble_panel
 
@@ -116,6 +116,8 @@ class IndexRun:
 
 
 _panels = Lru(4)
+PanelRead = tuple[Panel, pd.DataFrame, Selection]
+"""A derived panel, the regions' names, and the source choices behind it."""
 
 
 def read_panel(
@@ -124,7 +126,7 @@ def read_panel(
     catalogue: Catalogue | None = None,
     *,
     plain: bool = False,
-) -> tuple[Panel, pd.DataFrame, Selection]:
+) -> PanelRead:
     """The store's figures (one gemeente, or all) as a derived engine panel, plus region names
     and the source choices made (see ``index.inputs``).
 
@@ -136,17 +138,42 @@ def read_panel(
 
     The result is kept per store file (like the web's caches, keyed on which file is live, so
     an import or a saved run is a new key): a process that reads the same panel twice reads
-    the store once. Treat it as read-only: it is shared between callers."""
+    the store once. The whole store's panel is also kept on disk beside the store, under the
+    store's figures version (:mod:`wijkkompas.store.panel_cache`), so the next process starts
+    from it. Treat the result as read-only: it is shared between callers."""
     catalogue = catalogue or load_catalogue()
     if not store.exists():
         return _read_panel(store, gemeente, catalogue, plain)  # the store's own clear error
     key = (store_identity(store), gemeente, catalogue.sha256, plain)
-    return _panels.get_or_make(key, lambda: _read_panel(store, gemeente, catalogue, plain))
+    if gemeente or plain or store.is_staging:
+        return _panels.get_or_make(key, lambda: _read_panel(store, gemeente, catalogue, plain))
+    return _panels.get_or_make(key, lambda: _read_panel_kept(store, catalogue))
+
+
+def _read_panel_kept(store: AnalyticStore, catalogue: Catalogue) -> PanelRead:
+    """The whole store's panel from the copy kept beside the store when it is still right;
+    otherwise read from the store and kept."""
+    with store.reader() as reader:
+        version = reader.figures_version()
+    if version is None:  # a store written before figures versions: nothing to key a copy on
+        return _read_panel(store, None, catalogue, False)
+    name = panel_cache.entry_name(version, catalogue.sha256)
+    kept = panel_cache.load(
+        store.path, name, lambda: _read_panel(store, None, catalogue, False)[2].figures
+    )
+    if kept is not None:
+        return kept
+    found = _read_panel(store, None, catalogue, False)
+    with store.reader() as reader:
+        unchanged = reader.figures_version() == version  # no import swapped in meanwhile
+    if unchanged:
+        panel_cache.save(store.path, name, found)
+    return found
 
 
 def _read_panel(
     store: AnalyticStore, gemeente: str | None, catalogue: Catalogue, plain: bool
-) -> tuple[Panel, pd.DataFrame, Selection]:
+) -> PanelRead:
     with store.reader() as reader:
         if plain:
             observations = reader.observations(gemeente=gemeente)

@@ -288,6 +288,12 @@ class StoreReader:
         rows = self._con.execute("SELECT name FROM index_references WHERE active").fetchall()
         return str(rows[0][0]) if rows else None
 
+    def figures_version(self) -> str | None:
+        """Changes with every write that can change the figures (not with a saved run or
+        reference); None for a store written before versions were kept."""
+        rows = self._con.execute("SELECT value FROM meta WHERE key = 'figures_version'").fetchall()
+        return str(rows[0][0]) if rows else None
+
     def other_sources_have_figures(self, source: str) -> bool:
         """Whether an import by another source than ``source`` wrote figures. Asked of the
         small imports table first: a store of one source (twelve KWB years) then needs no scan

@@ -102,11 +102,20 @@ class AnalyticStore:
         finally:
             con.close()
 
+    @property
+    def is_staging(self) -> bool:
+        """A private copy handed out by :meth:`staged` (nothing is cached beside it)."""
+        return self._staging
+
     @contextmanager
-    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection to a private copy of the store, swapped in only if the block succeeds."""
+    def writing(self, *, changes_figures: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to a private copy of the store, swapped in only if the block succeeds.
+
+        Unless the caller says it only adds runs or references (``changes_figures=False``), the
+        write gives the store a new figures version: what was computed from the old figures
+        and kept beside the store (:mod:`wijkkompas.store.panel_cache`) is then not used."""
         if not self._staging:
-            with self.staged() as staging, staging.writing() as con:
+            with self.staged() as staging, staging.writing(changes_figures=changes_figures) as con:
                 yield con
             return
         con = duckdb.connect(str(self.path))
@@ -114,6 +123,10 @@ class AnalyticStore:
             ensure_schema(con)
             con.execute("BEGIN TRANSACTION")
             yield con
+            if changes_figures:
+                con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('figures_version', ?)", [uuid.uuid4().hex]
+                )
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
@@ -203,7 +216,7 @@ class AnalyticStore:
             if details
             else "'{}'"
         )
-        with self.writing() as con:
+        with self.writing(changes_figures=False) as con:
             con.execute(
                 "INSERT INTO index_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -238,7 +251,7 @@ class AnalyticStore:
     ) -> None:
         """Keep a fitted reference under its name (refusing to overwrite one: a reference is a
         yardstick others cite), optionally making it the one ``index`` uses."""
-        with self.writing() as con:
+        with self.writing(changes_figures=False) as con:
             (exists,) = con.execute(
                 "SELECT count(*) FROM index_references WHERE name = ?", [name]
             ).fetchone() or (0,)
@@ -259,7 +272,7 @@ class AnalyticStore:
 
     def activate_reference(self, name: str | None) -> None:
         """Make a stored reference the one ``index`` uses; None goes back to the catalogue's."""
-        with self.writing() as con:
+        with self.writing(changes_figures=False) as con:
             if name is not None:
                 (exists,) = con.execute(
                     "SELECT count(*) FROM index_references WHERE name = ?", [name]
