@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from wijkkompas import monitor
 from wijkkompas.errors import StoreError, WijkkompasError
 from wijkkompas.store import AnalyticStore, ImportBatch
 from wijkkompas.store import tables as store_tables
@@ -247,17 +249,52 @@ def test_a_saved_run_reads_back_with_every_score_exactly_as_given(tmp_path: Path
     assert back["reason"].tolist() == ['a "quoted"\nreason', ""]
 
 
-def test_a_saved_run_reads_as_json_normalize_reads_its_rows(demo_store: Path) -> None:
-    import json
+def save_as_json_rows(store: AnalyticStore, run_id: str, scores: pd.DataFrame) -> None:
+    """A run written as schema 5 wrote it: one ``index_scores`` row per region-year, its scores
+    as JSON made by DuckDB (NaN and missing as null, full precision)."""
+    import pyarrow as pa
 
-    with AnalyticStore(demo_store).reader() as reader:
-        run_id = str(reader.index_runs()["run_id"].iloc[-1])
-        read = reader.index_scores(run_id)
-        rows = reader._frame(
-            "SELECT code, level, year, scores FROM index_scores WHERE run_id = ? "
-            "ORDER BY year, code",
+    details = [c for c in scores.columns if c not in ("code", "level", "year")]
+    payload = "to_json({" + ", ".join(f"'{c}': \"{c}\"" for c in details) + "})"
+    with store.writing(changes_figures=False) as con:
+        con.execute(
+            "INSERT INTO index_runs VALUES (?, now(), 'old', 'x', 'all', '{}', '{}')", [run_id]
+        )
+        con.register("run_scores", pa.Table.from_pandas(scores, preserve_index=False))
+        con.execute(
+            f"""INSERT INTO index_scores SELECT ?, CAST(code AS VARCHAR), CAST(level AS VARCHAR),
+                CAST(year AS INTEGER), {payload} FROM run_scores""",
             [run_id],
         )
+
+
+def test_a_run_reads_back_as_its_json_rows_read_and_json_rows_as_json_normalize_reads_them(
+    demo_store: Path, tmp_path: Path
+) -> None:
+    """Runs saved since schema 6 (one Parquet table) read exactly as the same scores saved as
+    JSON rows (schema 5) read, and those read as ``json_normalize`` reads their rows."""
+    import json
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy2(demo_store, path)
+    store = AnalyticStore(path)
+    with store.reader() as reader:
+        saved = reader.index_scores(str(reader.index_runs()["run_id"].iloc[-1]))
+    scores = monitor.run_index(store, draws=20, save=False).table
+    scores = scores[[c for c in monitor.INDEX_COLUMNS + monitor.EXTRA_COLUMNS if c in scores]]
+    store.save_index_run(
+        run_id="new", label="new", catalogue_sha256="x", scope="all", manifest={},
+        reference_json="{}", scores=scores,
+    )  # fmt: skip
+    save_as_json_rows(store, "old", scores)
+    with store.reader() as reader:
+        new, old = reader.index_scores("new"), reader.index_scores("old")
+        rows = reader._frame(
+            "SELECT code, level, year, scores FROM index_scores WHERE run_id = 'old' "
+            "ORDER BY year, code"
+        )
+    pd.testing.assert_frame_equal(new, old)
+    assert len(saved) == len(new)
     one_by_one = pd.json_normalize([json.loads(s) for s in rows["scores"]])
     expected = pd.concat([rows.drop(columns=["scores"]), one_by_one], axis=1)
-    pd.testing.assert_frame_equal(read, expected)
+    pd.testing.assert_frame_equal(old, expected)

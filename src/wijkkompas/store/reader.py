@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from wijkkompas.regions import Level
+from wijkkompas.store import run_tables
 
 if TYPE_CHECKING:
     from wijkkompas.index.inputs import Selection, SourceRules
@@ -318,6 +319,19 @@ class StoreReader:
 
     def index_scores(self, run_id: str) -> pd.DataFrame:
         """The scores of one saved run: code, level, year and one column per score.
+
+        Runs saved since schema 6 are one Parquet table (:mod:`wijkkompas.store.run_tables`);
+        older runs are JSON rows, read by :meth:`_index_scores_json`."""
+        if self._has_table("index_run_tables"):
+            rows = self._con.execute(
+                "SELECT scores FROM index_run_tables WHERE run_id = ?", [run_id]
+            ).fetchall()
+            if rows:
+                return run_tables.decode(rows[0][0])
+        return self._index_scores_json(run_id)
+
+    def _index_scores_json(self, run_id: str) -> pd.DataFrame:
+        """The scores of a run saved before schema 6, from its JSON rows.
 
         DuckDB joins the rows' JSON into one array, parsed in one call: a whole-country run of
         twelve years has 200,000 rows, and parsing them one by one (then ``json_normalize``)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 """3: ``observation_margins`` (margins of error of survey figures). 4: ``national_observations``
 (the country's figures, the KWB row NL00 "Nederland"). 5: ``index_references`` (named, fixed
-yardsticks fitted on purpose; ADR 0010). Each version only adds tables, created on
+yardsticks fitted on purpose; ADR 0010). 6: ``index_run_tables`` (a saved run's scores as one
+Parquet table, :mod:`wijkkompas.store.run_tables`; older runs stay in ``index_scores``). Each
+version only adds tables, created on
 the next write (``CREATE TABLE IF NOT EXISTS``), so an older store stays readable (readers check
 for a newer table and return an empty frame without it) and gains the new tables when it is next
 imported into."""
@@ -149,6 +151,12 @@ TABLES: dict[str, str] = {
             active BOOLEAN NOT NULL,
             note VARCHAR NOT NULL,
             reference JSON NOT NULL
+        )""",
+    "index_run_tables": """
+        CREATE TABLE IF NOT EXISTS index_run_tables (
+            run_id VARCHAR PRIMARY KEY,
+            format VARCHAR NOT NULL,
+            scores BLOB NOT NULL
         )""",
     "index_scores": """
         CREATE TABLE IF NOT EXISTS index_scores (

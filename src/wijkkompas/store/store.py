@@ -34,10 +34,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from wijkkompas import __version__
 from wijkkompas.errors import StoreError
+from wijkkompas.store import run_tables
 from wijkkompas.store.batch import ImportBatch
 from wijkkompas.store.reader import StoreReader
 from wijkkompas.store.schema import ensure_schema
@@ -204,18 +204,11 @@ class AnalyticStore:
     ) -> None:
         """Keep an index run, so a plan's baseline can point at exactly the run it came from.
 
-        ``scores`` has ``code``, ``level``, ``year`` and any score columns; each row's scores are
-        kept as JSON, so new score columns need no schema change. The rows go to DuckDB as one
-        Arrow table and DuckDB writes each row's JSON (NaN and missing as null, full
-        precision): no Python object per row, a second instead of several.
+        ``scores`` has ``code``, ``level``, ``year`` and any score columns. They are kept as one
+        compressed Parquet table (:mod:`wijkkompas.store.run_tables`), so new score columns need
+        no schema change and a whole-country run adds megabytes to the store, not a hundred.
         """
-        frame = pa.Table.from_pandas(scores, preserve_index=False)
-        details = [c for c in scores.columns if c not in ("code", "level", "year")]
-        payload = (
-            "to_json({" + ", ".join(f"{_sql_text(c)}: {_sql_name(c)}" for c in details) + "})"
-            if details
-            else "'{}'"
-        )
+        table = run_tables.encode(scores)
         with self.writing(changes_figures=False) as con:
             con.execute(
                 "INSERT INTO index_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -229,15 +222,9 @@ class AnalyticStore:
                     reference_json,
                 ],
             )
-            con.register("run_scores", frame)
             con.execute(
-                f"""INSERT INTO index_scores
-                    SELECT ?, CAST(code AS VARCHAR), CAST(level AS VARCHAR),
-                           CAST(year AS INTEGER), {payload}
-                    FROM run_scores""",
-                [run_id],
+                "INSERT INTO index_run_tables VALUES (?, ?, ?)", [run_id, run_tables.FORMAT, table]
             )
-            con.unregister("run_scores")
 
     def save_reference(
         self,
@@ -334,14 +321,6 @@ def _write_batch(
         seconds=time.perf_counter() - clock,
         national=len(batch.national),
     )
-
-
-def _sql_name(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _remove(path: Path) -> None:
