@@ -322,8 +322,9 @@ def run_index(
         table = table[table["year"].isin(years)]
     interval_notes: list[str] = []
     table = _with_rank_intervals(
-        table, panel, catalogue, yardstick, options, draws, full_uncertainty, interval_notes
-    )
+        table, panel, catalogue, yardstick, options, draws, full_uncertainty, interval_notes,
+        result,
+    )  # fmt: skip
     scope = f"gemeente {gemeente}" if gemeente else "all regions in the store"
     run = IndexRun(
         run_id=datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6],
@@ -465,6 +466,7 @@ def _with_rank_intervals(
     draws: int,
     full: bool = False,
     notes: list[str] | None = None,
+    scored: IndexResult | None = None,
 ) -> pd.DataFrame:
     """Monte Carlo rank intervals (5–95 %) per year; empty, not invented, when skipped.
 
@@ -487,6 +489,7 @@ def _with_rank_intervals(
             draws=draws,
             seed=options.seed,
             full=full,
+            scored=scored,
         )
         parts.append(found.ranks.assign(rank_interval="+".join(found.sources)))
         if notes is not None:

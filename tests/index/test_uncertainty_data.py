@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wijkkompas.index import EngineOptions, fit_reference, uncertainty
+from wijkkompas.index import EngineOptions, fit_reference, score, uncertainty
 from wijkkompas.index.perturb import (
     data_replicate,
     publication_steps,
@@ -246,6 +246,19 @@ def test_ranking_several_years_in_one_pass_gives_each_years_own_intervals(world)
         alone = uncertainty(panel, spec, reference, options, year=year, draws=120).ranks
         mine = together.ranks[together.ranks["year"] == year].reset_index(drop=True)
         pd.testing.assert_frame_equal(mine, alone.reset_index(drop=True))
+
+
+def test_starting_from_the_run_s_own_scores_gives_the_same_intervals(world) -> None:
+    """``index`` hands the scores it just computed to the rank intervals, which then skip
+    preparing the nominal figures again: the intervals and sensitivities must not change."""
+    spec, panel, options, reference = world
+    years = list(panel.years)
+    scored = score(panel, spec, reference, options)
+    again = uncertainty(panel, spec, reference, options, year=years, draws=60)
+    reused = uncertainty(panel, spec, reference, options, year=years, draws=60, scored=scored)
+    pd.testing.assert_frame_equal(reused.ranks, again.ranks)
+    pd.testing.assert_frame_equal(reused.sensitivity, again.sensitivity)
+    assert reused.ranks["rank_p05"].notna().sum() > 0
 
 
 def test_the_full_analysis_refuses_several_years_at_once(world) -> None:

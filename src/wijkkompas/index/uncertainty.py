@@ -50,6 +50,7 @@ from wijkkompas.index.perturb import data_replicate, reference_params, replicate
 from wijkkompas.index.pipeline import compute, prepare
 from wijkkompas.index.rank_draws import Blocks, first_order, percentiles, ranks_within
 from wijkkompas.index.reference import Reference
+from wijkkompas.index.result import IndexResult
 from wijkkompas.index.spec import GROUPS, as_spec
 
 BATCH = 64
@@ -90,6 +91,7 @@ def uncertainty(
     replicates: int = 30,
     coverage_rules: tuple[int, ...] = (3, 4, 5),
     leave_out_share: float = 0.5,
+    scored: IndexResult | None = None,
 ) -> UncertaintyResult:
     """Rank uncertainty of the total in one year (see module notes).
 
@@ -117,6 +119,11 @@ def uncertainty(
         Minimum numbers of groups a total needs, drawn uniformly in the full analysis.
     leave_out_share
         Share of full-analysis draws that leave one scored indicator out.
+    scored
+        ``score(panel, catalogue, reference, options)`` when the caller has it: the
+        method-only analysis over every panel year then starts from its prepared figures and
+        nominal totals instead of preparing them again (the same arrays; seconds at
+        whole-country scale).
 
     Returns
     -------
@@ -137,7 +144,7 @@ def uncertainty(
         raise ValueError("the full analysis ranks one year at a time")
     carry = max((i.carry_years for i in spec.indicators), default=0)
     keep = (panel.years <= wanted[-1]) & (panel.years >= wanted[0] - carry)
-    sub = panel.select(years=panel.years[keep].tolist())
+    sub = panel if keep.all() else panel.select(years=panel.years[keep].tolist())
     ts = np.flatnonzero(np.isin(sub.years, wanted))
     t = int(ts[-1])
     T, R = ts.size, len(sub.regions)
@@ -161,31 +168,38 @@ def uncertainty(
         X = p.X[:1] if one_year else p.X[ts]
         return X.reshape(1, T * R, -1) if T > 1 else X
 
-    nominal_prep = prepare(
-        sub,
-        spec,
-        tau2=reference.tau2_for(sub.years),
-        imputation=options.imputation,
-        shrinkage=method["shrinkage"],
-        suppression_threshold=options.suppression_threshold,
-    )
     # Several years are stacked as the rows of one block: ranks are taken within year and level.
-    X0 = nominal_prep.X[ts].reshape(1, T * R, K)
-    O0 = nominal_prep.observed[ts].reshape(1, T * R, K)
-    hidden = nominal_prep.suppressed[ts].reshape(-1)
-    nominal = compute(
-        X0,
-        O0,
-        normalisation=method["normalisation"],
-        aggregation=method["aggregation"],
-        params=params,
-        signs=spec.signs,
-        weights=w,
-        proxies=spec.proxies,
-        min_groups=options.min_groups,
-    )
-    ranked = ~np.isnan(nominal.total) & ~hidden
-    present_all = nominal.agg.present[:, :G]
+    if scored is not None and not full and sub is panel and len(panel.years) == T:
+        X0 = scored.state.X.reshape(1, T * R, K)
+        # The score already withheld suppressed region-years from its totals.
+        nominal_total = scored.state.total
+        hidden = np.zeros(T * R, dtype=bool)
+        present_all = scored.state.column_present[:, :G]
+    else:
+        nominal_prep = prepare(
+            sub,
+            spec,
+            tau2=reference.tau2_for(sub.years),
+            imputation=options.imputation,
+            shrinkage=method["shrinkage"],
+            suppression_threshold=options.suppression_threshold,
+        )
+        X0 = nominal_prep.X[ts].reshape(1, T * R, K)
+        hidden = nominal_prep.suppressed[ts].reshape(-1)
+        nominal = compute(
+            X0,
+            nominal_prep.observed[ts].reshape(1, T * R, K),
+            normalisation=method["normalisation"],
+            aggregation=method["aggregation"],
+            params=params,
+            signs=spec.signs,
+            weights=w,
+            proxies=spec.proxies,
+            min_groups=options.min_groups,
+        )
+        nominal_total = nominal.total
+        present_all = nominal.agg.present[:, :G]
+    ranked = ~np.isnan(nominal_total) & ~hidden
     rules = tuple(sorted(set(coverage_rules))) if full else (options.min_groups,)
     candidate = ~hidden & (present_all.sum(axis=1) >= min(rules))
     if not full:
@@ -261,7 +275,7 @@ def uncertainty(
                             total[groups < min_groups[d][:, None]] = np.nan
                         ranks[d] = ranks_within(total, depth)
     keep_rows = ranked[candidate]
-    rank_nominal = ranks_within(nominal.total[candidate][None, :], depth)[0]
+    rank_nominal = ranks_within(nominal_total[candidate][None, :], depth)[0]
     by_region = np.ascontiguousarray(ranks.T[keep_rows])
     by_region[by_region < 0] = np.nan
     p05, median, p95 = percentiles(by_region, (5.0, 50.0, 95.0))
