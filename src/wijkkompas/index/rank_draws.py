@@ -26,12 +26,32 @@ class Blocks:
     """
 
     CHUNK = 8192
+    absent: np.ndarray
+    group_mask: np.ndarray
+    group_present: np.ndarray
+    group_count: np.ndarray
 
-    def __init__(self, terms: np.ndarray, W: np.ndarray, group_present: np.ndarray) -> None:
+    def __init__(
+        self,
+        terms: np.ndarray,
+        W: np.ndarray,
+        group_present: np.ndarray,
+        like: Blocks | None = None,
+    ) -> None:
+        """``like``: blocks of the same rows and weights built before, whose sparse masks of
+        absent cells are reused when ``terms`` is absent in exactly the same cells (the
+        normalisations and aggregations of one imputation usually are: a tenth of a second
+        saved per choice at whole-country scale)."""
         terms = np.asarray(terms, dtype=np.float32)
         absent = np.isnan(terms)
-        self.group_present = group_present.astype(np.float32)
-        self.group_count = group_present.sum(axis=1).astype(np.int16)
+        self.absent = absent
+        same = like is not None and np.array_equal(like.absent, absent)
+        if same and like is not None and like.group_mask is group_present:
+            self.group_present, self.group_count = like.group_present, like.group_count
+        else:
+            self.group_present = group_present.astype(np.float32)
+            self.group_count = group_present.sum(axis=1).astype(np.int16)
+        self.group_mask = group_present
         n = terms.shape[0]
         self.chunks = [slice(i, min(i + self.CHUNK, n)) for i in range(0, n, self.CHUNK)]
         self.groups = []
@@ -41,10 +61,17 @@ class Blocks:
                 continue
             block = np.take(terms, cols, axis=1)
             drop = np.take(absent, cols, axis=1)
-            absent_cells = [sparse_mask(drop[rows]) for rows in self.chunks]
+            if same and like is not None:
+                absent_cells = like.absent_cells[g]
+            else:
+                absent_cells = [sparse_mask(drop[rows]) for rows in self.chunks]
             drop |= ~group_present[:, g][:, None]
             np.copyto(block, np.float32(0.0), where=drop)
             self.groups.append((g, cols, W[cols, g].astype(np.float32), block, absent_cells))
+
+    @property
+    def absent_cells(self) -> dict[int, list]:
+        return {g: cells for g, _cols, _w, _block, cells in self.groups}
 
     def totals(
         self, a: np.ndarray, k_noise: np.ndarray, g_noise: np.ndarray

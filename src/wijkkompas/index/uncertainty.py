@@ -254,6 +254,7 @@ def uncertainty(
         for imp in np.unique(choices["imputation"][in_rep]):
             reuse = not full and imp == options.imputation
             X = X0 if reuse else prepared(str(imp), source)
+            earlier: Blocks | None = None
             for norm in np.unique(choices["normalisation"][in_rep]):
                 # Single precision from here: only the ranks of the totals are used.
                 V = normalise(X, str(norm), p_r, spec.signs)[0][candidate].astype(np.float32)
@@ -267,7 +268,8 @@ def uncertainty(
                     if not idx.size:
                         continue
                     terms = np.log(levels(V, str(norm))) if agg == "geometric" else V
-                    blocks = Blocks(terms, w.indicator, group_present)
+                    blocks = Blocks(terms, w.indicator, group_present, like=earlier)
+                    earlier = blocks
                     for start in range(0, idx.size, BATCH):
                         d = idx[start : start + BATCH]
                         total, groups = blocks.totals(w.group, k_noise[d], g_noise[d])
