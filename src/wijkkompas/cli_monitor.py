@@ -111,9 +111,17 @@ def index_command(
     ] = 2,
 ) -> None:
     """Score livability and the four conditions of social quality per region and year."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from wijkkompas.catalogue import load_catalogue
     from wijkkompas.index.engine import options_of
-    from wijkkompas.monitor import EXTRA_COLUMNS, INDEX_COLUMNS, resolve_reference, run_index
+    from wijkkompas.monitor import (
+        EXTRA_COLUMNS,
+        INDEX_COLUMNS,
+        resolve_reference,
+        run_index,
+        save_run,
+    )
 
     code = _gemeente(gemeente)
     store = AnalyticStore(ctx.obj["store"])
@@ -126,7 +134,7 @@ def index_command(
         options=options_of(yardstick).replace(trend_min_gap=trend_gap),
         draws=draws,
         years=[year] if year else None,
-        save=save,
+        save=False,
         reference=reference,
         full_uncertainty=full_uncertainty,
     )
@@ -139,7 +147,13 @@ def index_command(
     frame = table.sort_values(["year", "level", "code"])[columns]
     if format is TableFormat.table:
         frame = frame.round(3)
-    print_frame(frame, format.value, title=f"wijkkompas index · {run.scope}")
+    # The store is written (a copy, swapped in) while the table is written out: both wait on
+    # the disk and DuckDB, not on Python, so together they take about as long as the longer.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        saving = pool.submit(save_run, store, run) if save else None
+        print_frame(frame, format.value, title=f"wijkkompas index · {run.scope}")
+        if saving is not None:
+            saving.result()  # the store's own error, if it could not be written
     for note in run.interval_notes:
         err.print(note, highlight=False)
     if save:

@@ -113,6 +113,8 @@ class IndexRun:
     selection: Selection | None = None
     interval_notes: list[str] = field(default_factory=list)
     """What the rank intervals include and leave out (empty when none were drawn)."""
+    reference: Reference | None = None
+    """The yardstick the run scored against (kept with a saved run)."""
 
 
 _panels = Lru(4)
@@ -335,18 +337,27 @@ def run_index(
         notes=[yardstick.label],
         selection=selection,
         interval_notes=interval_notes,
+        reference=yardstick,
     )
     if save:
-        store.save_index_run(
-            run_id=run.run_id,
-            label=label or f"index {scope}",
-            catalogue_sha256=catalogue.sha256,
-            scope=scope,
-            manifest={**result.manifest(), "sources": _conflict_notes(selection)},
-            reference_json=yardstick.to_json(),
-            scores=table[[c for c in INDEX_COLUMNS + EXTRA_COLUMNS if c in table.columns]],
-        )
+        save_run(store, run, label)
     return run
+
+
+def save_run(store: AnalyticStore, run: IndexRun, label: str = "") -> None:
+    """Keep a run of :func:`run_index` (``save=False``) in the store, as ``save=True`` does;
+    apart, so a caller can do other work (write its output) while the store is written."""
+    selection = run.selection if run.selection is not None else Selection(pd.DataFrame())
+    table = run.table
+    store.save_index_run(
+        run_id=run.run_id,
+        label=label or f"index {run.scope}",
+        catalogue_sha256=run.catalogue.sha256,
+        scope=run.scope,
+        manifest={**run.result.manifest(), "sources": _conflict_notes(selection)},
+        reference_json=run.reference.to_json() if run.reference is not None else "{}",
+        scores=table[[c for c in INDEX_COLUMNS + EXTRA_COLUMNS if c in table.columns]],
+    )
 
 
 def _with_conversions(table: pd.DataFrame, selection: Selection) -> pd.DataFrame:
