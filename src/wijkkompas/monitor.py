@@ -157,9 +157,9 @@ def _read_panel_kept(store: AnalyticStore, catalogue: Catalogue) -> PanelRead:
     otherwise read from the store and kept."""
     with store.reader() as reader:
         version = reader.figures_version()
-    if version is None:  # a store written before figures versions: nothing to key a copy on
+    name = None if version is None else panel_cache.entry_name(version, catalogue.sha256)
+    if name is None:  # a store written before figures versions: nothing to key a copy on
         return _read_panel(store, None, catalogue, False)
-    name = panel_cache.entry_name(version, catalogue.sha256)
     kept = panel_cache.load(
         store.path, name, lambda: _read_panel(store, None, catalogue, False)[2].figures
     )

@@ -111,8 +111,11 @@ def test_an_unwritable_folder_costs_only_time(store: AnalyticStore) -> None:
     assert panel_cache.cache_dir(store.path).is_file()
 
 
-def test_a_panel_is_kept_only_under_the_code_and_catalogue_that_built_it() -> None:
+def test_a_panel_is_kept_only_under_its_code_and_catalogue_and_never_at_a_path_a_store_names() -> (
+    None
+):
     name = panel_cache.entry_name("v1", "c" * 64)
-    assert name.startswith("v1-cccccccccccccccc-")
+    assert name is not None and name.startswith("v1-cccccccccccccccc-")
     assert name != panel_cache.entry_name("v1", "d" * 64)
     assert name != panel_cache.entry_name("v2", "c" * 64)
+    assert panel_cache.entry_name("../../elsewhere", "c" * 64) is None

@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import uuid
 import zipfile
@@ -67,6 +68,7 @@ _BUILT_BY = (
 
 
 Entry = tuple[Panel, pd.DataFrame, Selection]
+_TOKEN = re.compile(r"[0-9A-Za-z]{1,64}")
 UNREADABLE = (
     OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, pa.ArrowException,
 )  # fmt: skip
@@ -77,8 +79,12 @@ def cache_dir(store_path: Path) -> Path:
     return store_path.with_name(f".{store_path.name}.panels")
 
 
-def entry_name(figures_version: str, catalogue_sha256: str) -> str:
-    """The folder name of one panel: figures version, catalogue and code, each as a digest."""
+def entry_name(figures_version: str, catalogue_sha256: str) -> str | None:
+    """The folder name of one panel: figures version, catalogue and code, each as a digest;
+    None for a version that is not the plain token wijkkompas writes (a store file from
+    elsewhere must not choose a path)."""
+    if not _TOKEN.fullmatch(figures_version) or not _TOKEN.fullmatch(catalogue_sha256):
+        return None
     code = _code_digest()
     return f"{figures_version}-{catalogue_sha256[:16]}-{code[:16]}-f{FORMAT}"
 
