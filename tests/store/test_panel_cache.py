@@ -86,6 +86,18 @@ def test_a_saved_run_keeps_the_panel_and_an_import_replaces_it(store: AnalyticSt
     np.testing.assert_array_equal(fresh[0].values, plain[0].values)
 
 
+def test_one_panel_is_kept_whatever_made_the_others_stale(
+    store: AnalyticStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New code (an upgrade) under the same figures makes a new entry and removes the old."""
+    read_in_a_new_process(store)
+    (before,) = entries(store)
+    monkeypatch.setattr(panel_cache, "_code_digest", lambda: "f" * 64)
+    read_in_a_new_process(store)
+    (after,) = entries(store)
+    assert after != before and "-ffffffffffffffff-" in after
+
+
 def test_a_damaged_cache_is_read_around(store: AnalyticStore) -> None:
     fresh = read_in_a_new_process(store)
     (entry,) = entries(store)

@@ -16,8 +16,8 @@ assemble and derive figures), so an upgrade or an edited derivation never reads 
 **What if it is damaged or cannot be written?** It is a cache: a file that cannot be read is
 ignored (the store is read as usual), and a folder that cannot be written (a read-only data
 directory) only costs the time it would have saved. Entries are written to a temporary folder
-and renamed into place, so a reader never sees half of one; entries of older figures versions
-are removed when a new one is written.
+and renamed into place, so a reader never sees half of one; one entry is kept (writing a new
+one removes the others: older figures, another catalogue, older code).
 
 Files are NumPy arrays (``allow_pickle=False``) and Arrow IPC tables: nothing in the cache is
 executed when it is read.
@@ -148,7 +148,8 @@ def save(store_path: Path, name: str, entry: Entry) -> None:
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         _write_frame(tmp / "regions.arrow", panel.regions)
         _write_frame(tmp / "names.arrow", names)
-        _write_frame(tmp / "figures.arrow", selection.figures)
+        # Read only by `validate`: compressed (a tenth of the size; a second to read).
+        _write_frame(tmp / "figures.arrow", selection.figures, compression="zstd")
         for key in _SELECTION_FRAMES:
             _write_frame(tmp / f"{key}.arrow", getattr(selection, key))
         os.replace(tmp, target)
@@ -157,9 +158,8 @@ def save(store_path: Path, name: str, entry: Entry) -> None:
         return
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    version = name.split("-", 1)[0]
-    for other in root.iterdir():
-        if other.is_dir() and not other.name.startswith((version + "-", ".")):
+    for other in root.iterdir():  # one panel is kept: older figures, catalogues or code
+        if other.is_dir() and other.name != name and not other.name.startswith("."):
             shutil.rmtree(other, ignore_errors=True)
 
 
@@ -200,9 +200,13 @@ def _figures(path: Path, elsewhere: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         return elsewhere()
 
 
-def _write_frame(path: Path, frame: pd.DataFrame) -> None:
+def _write_frame(path: Path, frame: pd.DataFrame, compression: str | None = None) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=True)
-    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+    options = ipc.IpcWriteOptions(compression=compression)
+    with (
+        pa.OSFile(str(path), "wb") as sink,
+        ipc.new_file(sink, table.schema, options=options) as writer,
+    ):
         writer.write_table(table)
 
 
