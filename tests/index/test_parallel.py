@@ -65,3 +65,22 @@ def test_every_block_is_done_once_and_a_failure_is_raised(monkeypatch) -> None:
 
 def test_small_work_stays_on_one_thread() -> None:
     assert parallel.threads_for(cells=1000, blocks=12) == 1
+
+
+def test_one_ahead_gives_every_item_in_order_and_raises_where_asked() -> None:
+    from wijkkompas.index.parallel import one_ahead
+
+    made: list[int] = []
+
+    def items():
+        for i in range(5):
+            made.append(i)
+            yield i
+        raise ValueError("the sixth could not be made")
+
+    seen = []
+    with pytest.raises(ValueError, match="sixth"):
+        for item in one_ahead(items()):
+            seen.append(item)
+            assert len(made) <= item + 2  # never more than one made ahead
+    assert seen == [0, 1, 2, 3, 4] == made

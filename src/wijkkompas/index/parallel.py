@@ -11,8 +11,11 @@ so the result is the same whichever thread does which block, and in whichever or
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
 
 MAX_THREADS = 4
 PARALLEL_CELLS = 1_000_000
@@ -39,3 +42,19 @@ def for_each_block(blocks: int, work: Callable[[int], None], cells: int) -> None
     with ThreadPoolExecutor(workers) as pool:
         for future in [pool.submit(work, i) for i in range(blocks)]:
             future.result()
+
+
+def one_ahead(items: Iterator[T]) -> Iterator[T]:
+    """The items of ``items``, each next one made on a worker thread while the caller works
+    on the current one (at most one made ahead). The items are made one after another, in
+    order, so a generator that draws random numbers draws them as it would on one thread; an
+    exception while making one is raised where the caller asks for it."""
+    end = object()
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(next, items, end)
+        while True:
+            item = pending.result()
+            if item is end:
+                return
+            pending = pool.submit(next, items, end)
+            yield item  # type: ignore[misc]

@@ -34,7 +34,7 @@ normalisation are computed once and reused, so 1,000 draws cost a few batched ma
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,7 @@ from wijkkompas.index.impute import carry_forward
 from wijkkompas.index.normalise import levels, normalise
 from wijkkompas.index.options import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, EngineOptions
 from wijkkompas.index.panel import Panel
+from wijkkompas.index.parallel import one_ahead
 from wijkkompas.index.perturb import data_replicate, reference_params, replicate_steps
 from wijkkompas.index.pipeline import compute, prepare
 from wijkkompas.index.rank_draws import Blocks, first_order, percentiles, ranks_within
@@ -240,42 +241,51 @@ def uncertainty(
             left_out >= 0, np.asarray(spec.ids, dtype=object)[np.maximum(left_out, 0)], "none"
         )
 
-    # Single precision holds every rank exactly (to 2**24) at half the memory of doubles.
-    ranks = np.full((draws, int(candidate.sum())), -1, dtype=np.float32)
     base = collapsed(sub, spec, t) if full else sub
     steps = replicate_steps(base, spec) if full else {}
-    for r in range(n_rep):
-        in_rep = replicate == r
-        if full:
-            source = data_replicate(base, spec, rng, steps)
-            p_r = reference_params(params, reference.centre_se, reference.spread_log_se, rng)
-        else:
-            source, p_r = sub, params
-        for imp in np.unique(choices["imputation"][in_rep]):
-            reuse = not full and imp == options.imputation
-            X = X0 if reuse else prepared(str(imp), source)
-            earlier: Blocks | None = None
-            for norm in np.unique(choices["normalisation"][in_rep]):
-                # Single precision from here: only the ranks of the totals are used.
-                V = normalise(X, str(norm), p_r, spec.signs)[0][candidate].astype(np.float32)
-                for agg in np.unique(choices["aggregation"][in_rep]):
-                    idx = np.flatnonzero(
-                        in_rep
-                        & (choices["imputation"] == imp).to_numpy()
-                        & (choices["normalisation"] == norm).to_numpy()
-                        & (choices["aggregation"] == agg).to_numpy()
-                    )
-                    if not idx.size:
-                        continue
-                    terms = np.log(levels(V, str(norm))) if agg == "geometric" else V
-                    blocks = Blocks(terms, w.indicator, group_present, like=earlier)
-                    earlier = blocks
-                    for start in range(0, idx.size, BATCH):
-                        d = idx[start : start + BATCH]
-                        total, groups = blocks.totals(w.group, k_noise[d], g_noise[d])
-                        if full:
-                            total[groups < min_groups[d][:, None]] = np.nan
-                        ranks[d] = ranks_within(total, depth)
+
+    def choice_blocks() -> Iterator[tuple[np.ndarray, Blocks]]:
+        """The draws of each choice of imputation, normalisation and aggregation, with that
+        choice's terms split by group; in a fixed order, so the random draws of the full
+        analysis come out the same whichever thread runs this."""
+        for r in range(n_rep):
+            in_rep = replicate == r
+            if full:
+                source = data_replicate(base, spec, rng, steps)
+                p_r = reference_params(params, reference.centre_se, reference.spread_log_se, rng)
+            else:
+                source, p_r = sub, params
+            for imp in np.unique(choices["imputation"][in_rep]):
+                reuse = not full and imp == options.imputation
+                X = X0 if reuse else prepared(str(imp), source)
+                earlier: Blocks | None = None
+                for norm in np.unique(choices["normalisation"][in_rep]):
+                    # Single precision from here: only the ranks of the totals are used.
+                    V = normalise(X, str(norm), p_r, spec.signs)[0][candidate].astype(np.float32)
+                    for agg in np.unique(choices["aggregation"][in_rep]):
+                        idx = np.flatnonzero(
+                            in_rep
+                            & (choices["imputation"] == imp).to_numpy()
+                            & (choices["normalisation"] == norm).to_numpy()
+                            & (choices["aggregation"] == agg).to_numpy()
+                        )
+                        if not idx.size:
+                            continue
+                        terms = np.log(levels(V, str(norm))) if agg == "geometric" else V
+                        earlier = Blocks(terms, w.indicator, group_present, like=earlier)
+                        yield idx, earlier
+
+    # Single precision holds every rank exactly (to 2**24) at half the memory of doubles.
+    ranks = np.full((draws, int(candidate.sum())), -1, dtype=np.float32)
+    # The next choice is prepared (numpy on one core) while this one's draws are totalled and
+    # ranked (the BLAS and the sorts, on both).
+    for idx, blocks in one_ahead(choice_blocks()):
+        for start in range(0, idx.size, BATCH):
+            d = idx[start : start + BATCH]
+            total, groups = blocks.totals(w.group, k_noise[d], g_noise[d])
+            if full:
+                total[groups < min_groups[d][:, None]] = np.nan
+            ranks[d] = ranks_within(total, depth)
     keep_rows = ranked[candidate]
     rank_nominal = ranks_within(nominal_total[candidate][None, :], depth)[0]
     by_region = np.ascontiguousarray(ranks.T[keep_rows])
