@@ -347,14 +347,14 @@ def run_index(
 def save_run(store: AnalyticStore, run: IndexRun, label: str = "") -> None:
     """Keep a run of :func:`run_index` (``save=False``) in the store, as ``save=True`` does;
     apart, so a caller can do other work (write its output) while the store is written."""
-    selection = run.selection if run.selection is not None else Selection(pd.DataFrame())
     table = run.table
+    sources = _conflict_notes(run.selection) if run.selection is not None else []
     store.save_index_run(
         run_id=run.run_id,
         label=label or f"index {run.scope}",
         catalogue_sha256=run.catalogue.sha256,
         scope=run.scope,
-        manifest={**run.result.manifest(), "sources": _conflict_notes(selection)},
+        manifest={**run.result.manifest(), "sources": sources},
         reference_json=run.reference.to_json() if run.reference is not None else "{}",
         scores=table[[c for c in INDEX_COLUMNS + EXTRA_COLUMNS if c in table.columns]],
     )

@@ -30,6 +30,7 @@ class Blocks:
     group_mask: np.ndarray
     group_present: np.ndarray
     group_count: np.ndarray
+    groups: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, list]]
 
     def __init__(
         self,
@@ -43,11 +44,12 @@ class Blocks:
         normalisations and aggregations of one imputation usually are: a tenth of a second
         saved per choice at whole-country scale)."""
         terms = np.asarray(terms, dtype=np.float32)
-        absent = np.isnan(terms)
-        self.absent = absent
-        same = like is not None and np.array_equal(like.absent, absent)
-        if same and like is not None and like.group_mask is group_present:
+        self.absent = absent = np.isnan(terms)
+        reused: dict[int, list] = {}
+        if like is not None and like.group_mask is group_present:
             self.group_present, self.group_count = like.group_present, like.group_count
+            if np.array_equal(like.absent, absent):
+                reused = {g: cells for g, _cols, _w, _block, cells in like.groups}
         else:
             self.group_present = group_present.astype(np.float32)
             self.group_count = group_present.sum(axis=1).astype(np.int16)
@@ -61,17 +63,10 @@ class Blocks:
                 continue
             block = np.take(terms, cols, axis=1)
             drop = np.take(absent, cols, axis=1)
-            if same and like is not None:
-                absent_cells = like.absent_cells[g]
-            else:
-                absent_cells = [sparse_mask(drop[rows]) for rows in self.chunks]
+            absent_cells = reused.get(g) or [sparse_mask(drop[rows]) for rows in self.chunks]
             drop |= ~group_present[:, g][:, None]
             np.copyto(block, np.float32(0.0), where=drop)
             self.groups.append((g, cols, W[cols, g].astype(np.float32), block, absent_cells))
-
-    @property
-    def absent_cells(self) -> dict[int, list]:
-        return {g: cells for g, _cols, _w, _block, cells in self.groups}
 
     def totals(
         self, a: np.ndarray, k_noise: np.ndarray, g_noise: np.ndarray
