@@ -226,8 +226,14 @@ def extremes_section(scored: dict[str, IndexRun]) -> list[str]:
         "## 6. De hoogste en laagste tien buurten (totaal)",
         "",
         "Met inwoners en de vlaggen die een lezer nodig heeft: *klein* (minder dan 200",
-        "inwoners) en *geen woonbuurt* (minder dan 200 inwoners, of een bedrijfsvestiging per twee",
-        "inwoners of meer). Gevlagde buurten horen niet zonder meer in een top of bodem.",
+        "inwoners), *geen woonbuurt* (minder dan 200 inwoners; een bedrijfsvestiging per twee",
+        "inwoners of meer; of, in een stedelijke omgeving, minder dan de helft van de woningen die",
+        "het land bij de adressendichtheid van de omgeving zou dragen) en *landelijk* (minder dan",
+        "500 adressen per km² in de omgeving). De regel staat in `wijkkompas.index.exposure`; bij",
+        "een geen-woonbuurt tellen misdrijven per inwoner niet mee. Gevlagde buurten horen niet",
+        "zonder meer in een top of bodem. Waar een bestand geen woningen, landoppervlak of",
+        "adressendichtheid heeft (Heerlen, Rotterdam, Baarn), kan alleen de eerste twee regels",
+        "iets vlaggen.",
         "",
     ]
     for name, code, year in MATRIX:
@@ -243,17 +249,53 @@ def extremes_section(scored: dict[str, IndexRun]) -> list[str]:
         lines.append("|---|---|---|---|---|---|---|")
         for row in table.itertuples():
             side = "hoogste" if row.rank_side == "highest" else "laagste"
-            flags = (
-                str(row.flags)
-                .replace("fewer than 200 inhabitants", "klein")
-                .replace("mainly non-residential", "geen woonbuurt")
-            )
+            flags = dutch_flags(str(row.flags))
             lines.append(
                 f"| {side} | {row.position} | {row.name} ({row.code}) | {_int(row.population)} | "
                 f"{row.score:+.2f} | {row.groups_scored} | {flags} |"
             )
         lines.append("")
     return lines
+
+
+def flagged_section(scored: dict[str, IndexRun]) -> list[str]:
+    """Every score's tens, not only the total's: the flagged buurten among them."""
+    lines = [
+        "## 7. Gevlagde buurten in de top en bodem van elke score",
+        "",
+        "Per gemeente-jaar en score: hoeveel van de tien hoogste en tien laagste buurten een vlag",
+        "dragen, en welke.",
+        "",
+        "| Gemeente-jaar | Score | Gevlagd | Buurten (vlaggen) |",
+        "|---|---|---|---|",
+    ]
+    for name, code, year in MATRIX:
+        run = scored[code]
+        for score in GROUP_NAMES:
+            if score not in run.table:
+                continue
+            table = extremes(run, score, 10)
+            table = table[(table["level"] == "buurt") & (table["year"] == year)]
+            if table.empty:
+                continue
+            flagged = table[table["flags"] != ""]
+            names = "; ".join(
+                f"{r.name} ({dutch_flags(str(r.flags))})" for r in flagged.itertuples()
+            )
+            lines.append(
+                f"| {name} {year} | {GROUP_TITLES[score]} | "
+                f"{len(flagged)} van {len(table)} | {names} |"
+            )
+    lines.append("")
+    return lines
+
+
+def dutch_flags(flags: str) -> str:
+    return (
+        flags.replace("fewer than 200 inhabitants", "klein")
+        .replace("mainly non-residential", "geen woonbuurt")
+        .replace("rural surroundings", "landelijk")
+    )
 
 
 def _int(value: float) -> str:
@@ -286,6 +328,7 @@ def render(store: AnalyticStore) -> str:
         *trend_section(scored),
         *weights_section(scored),
         *extremes_section(scored),
+        *flagged_section(scored),
     ]
     return "\n".join(parts).rstrip() + "\n"
 

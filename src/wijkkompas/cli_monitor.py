@@ -288,7 +288,7 @@ def validate_command(
                 table.round(3),
                 "table",
                 title=f"Highest and lowest {extremes_n} on {score} (flags: few inhabitants, "
-                "mainly non-residential)",
+                "mainly non-residential, rural surroundings)",
             )
 
 

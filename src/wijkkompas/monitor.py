@@ -90,6 +90,7 @@ EXTRA_COLUMNS = [
     "cumulation_known",
     "small_population",
     "non_residential",
+    "rural",
     "rank_interval",
     "ranked_share",
     "converted_from",

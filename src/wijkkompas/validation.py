@@ -199,6 +199,8 @@ def _flags(row: object) -> str:
         flags.append("fewer than 200 inhabitants")
     if bool(getattr(row, "non_residential", False)):
         flags.append("mainly non-residential")
+    if bool(getattr(row, "rural", False)):
+        flags.append("rural surroundings")
     return "; ".join(flags)
 
 

@@ -88,7 +88,7 @@ def test_amsterdam_r_resaved_csv_imports_all_buurten(store: Path) -> None:
     assert result.returncode == 0, result.stderr
     summary = " ".join(result.stdout.split())
     assert "479 buurt" in summary
-    assert "figures for Nederland (NL00), kept for comparison: 40" in summary
+    assert "figures for Nederland (NL00), kept for comparison: 42" in summary
 
 
 def test_random_bytes_are_refused_and_the_store_is_unchanged(store: Path, tmp_path: Path) -> None:

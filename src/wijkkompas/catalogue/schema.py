@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from wijkkompas.errors import WijkkompasError
 
-Unit = Literal["percent", "count", "per_1000", "euro_x1000", "euro", "km", "number", "per_km2"]
+Unit = Literal[
+    "percent", "count", "per_1000", "euro_x1000", "euro", "km", "number", "per_km2", "ha"
+]
 Direction = Literal["higher_is_better", "higher_is_worse", "context"]
 Dimension = Literal["housing", "physical_environment", "amenities", "nuisance_safety"]
 SocialQuality = Literal[

@@ -118,8 +118,8 @@ def _periods(P: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def _count_ids(spec: IndexSpec, panel: Panel) -> tuple[str, ...]:
     """Numerators, denominators and sizes the panel has, beyond the scored indicators, and the
-    establishments the non-residential rule reads."""
-    wanted: list[str | None] = ["establishments"]
+    counts the non-residential rule reads (an area's address density is no sum: left out)."""
+    wanted: list[str | None] = ["establishments", "dwellings", "land_area"]
     for ind in spec.indicators:
         wanted += [ind.numerator, ind.denominator, ind.size]
     seen = dict.fromkeys(w for w in wanted if w and w in panel.indicators and w not in spec.ids)

@@ -171,6 +171,7 @@ def _assemble(
         -1
     )
     cols["non_residential"] = np.broadcast_to(prepared.non_residential, (Y, R)).reshape(-1)
+    cols["rural"] = np.broadcast_to(prepared.rural, (Y, R)).reshape(-1)
     watch.lap("classes, ranks, baskets")
 
     per_domain = _cumulation_columns(computed, hidden, reference, options, panel, cols)

@@ -25,10 +25,10 @@ from wijkkompas.index.aggregate import (
     sparse_mask,
     spread_to_terms,
 )
-from wijkkompas.index.exposure import non_residential
+from wijkkompas.index.exposure import LAND_USE_IDS, newest_known, non_residential, rural
 from wijkkompas.index.impute import carry_forward, impute
 from wijkkompas.index.normalise import levels, normalise, transform
-from wijkkompas.index.panel import Panel
+from wijkkompas.index.panel import LEVEL_DEPTH, Panel
 from wijkkompas.index.smallarea import RateInfo, shrink, suppressed
 from wijkkompas.index.spec import GROUPS, IndexSpec
 from wijkkompas.index.weights import Weights
@@ -68,7 +68,9 @@ class Prepared:
     """(years, regions) not scored: too few inhabitants, or inhabitants unknown."""
     unknown_population: np.ndarray
     non_residential: np.ndarray
-    """(years, regions) mainly a place of work or shopping (see ``exposure``)."""
+    """(years, regions) mainly a place of work, shopping or green (see ``exposure``)."""
+    rural: np.ndarray
+    """(years, regions) buurten in rural surroundings (a flag only; see ``exposure``)."""
     withheld: np.ndarray
     """Figures withheld because they mean nothing for a non-residential buurt."""
     unpriced: np.ndarray
@@ -130,6 +132,17 @@ class Computed:
         return self.scale(self.total_mean)
 
 
+def land_use(panel: Panel) -> dict[str, np.ndarray | None]:
+    """The context figures the non-residential rule reads (``exposure``), by its argument
+    names, gaps filled from recent years; None where the panel lacks the indicator."""
+    return {
+        arg: newest_known(panel.matrix([ind])[:, :, 0], panel.years)
+        if ind in panel.indicators
+        else None
+        for arg, ind in LAND_USE_IDS.items()
+    }
+
+
 def prepare(
     panel: Panel,
     spec: IndexSpec,
@@ -157,11 +170,10 @@ def prepare(
         if carry
         else np.zeros(X.shape, dtype=bool)
     )
-    establishments = (
-        panel.matrix(["establishments"])[:, :, 0] if "establishments" in panel.indicators else None
-    )
+    context = land_use(panel)
+    buurt = panel.depth == LEVEL_DEPTH["buurt"]
     nonres = np.broadcast_to(
-        np.asarray(non_residential(panel.population, establishments), dtype=bool), (Y, R)
+        np.asarray(non_residential(panel.population, **context, buurt=buurt), dtype=bool), (Y, R)
     ).copy()
     withheld = np.zeros(X.shape, dtype=bool)
     for k, ind in enumerate(spec.indicators):
@@ -195,7 +207,8 @@ def prepare(
     watch.lap("suppression")
     return Prepared(
         X, observed, carried & observed, imputed, periods, rates, mask, unknown, nonres,
-        withheld, unpriced,
+        np.broadcast_to(rural(context.get("address_density"), buurt), (Y, R)), withheld,
+        unpriced,
     )  # fmt: skip
 
 

@@ -142,6 +142,7 @@ def unit_label(unit: str) -> str:
         "km": _("kilometer"),
         "number": _("getal"),
         "per_km2": _("per km²"),
+        "ha": _("hectare"),
     }.get(unit, unit)
 
 

@@ -45,6 +45,7 @@ UNIT_LABELS = {
     "euro": "€",
     "km": "km",
     "per_km2": _("per km²"),
+    "ha": "ha",
     "count": "",
     "number": "",
 }
