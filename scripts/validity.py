@@ -232,7 +232,7 @@ def extremes_section(scored: dict[str, IndexRun]) -> list[str]:
         "500 adressen per km² in de omgeving). De regel staat in `wijkkompas.index.exposure`; bij",
         "een geen-woonbuurt tellen misdrijven per inwoner niet mee. Gevlagde buurten horen niet",
         "zonder meer in een top of bodem. Waar een bestand geen woningen, landoppervlak of",
-        "adressendichtheid heeft (Heerlen, Rotterdam, Baarn), kan alleen de eerste twee regels",
+        "adressendichtheid heeft (Heerlen, Rotterdam, Baarn), kunnen alleen de eerste twee regels",
         "iets vlaggen.",
         "",
     ]
