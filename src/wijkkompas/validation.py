@@ -238,7 +238,8 @@ class Coverage:
 
 def coverage(run: IndexRun, store: AnalyticStore, year: int) -> list[Coverage]:
     """Per score group (and the total) of ``run``'s gemeente in ``year``: the sources and files
-    whose own figures feed it in buurten with at least 200 inhabitants, and the share of those
+    whose own figures feed it in residential buurten (at least 200 inhabitants, not mainly
+    non-residential: their per-resident rates are withheld by design), and the share of those
     buurten that have the score."""
     from wijkkompas.index.spec import GROUPS
 
@@ -250,7 +251,11 @@ def coverage(run: IndexRun, store: AnalyticStore, year: int) -> list[Coverage]:
     t = years.index(year)
     R = len(panel.regions)
     scores = result.scores.iloc[t * R : (t + 1) * R]
-    buurt = (panel.levels == "buurt") & (scores["population"].to_numpy() >= COVERAGE_MIN_RESIDENTS)
+    buurt = (
+        (panel.levels == "buurt")
+        & (scores["population"].to_numpy() >= COVERAGE_MIN_RESIDENTS)
+        & ~scores["non_residential"].to_numpy(dtype=bool)
+    )
     rows = np.flatnonzero(buurt)
     lookup = _figure_files(store, run)
     out = []

@@ -191,7 +191,7 @@ def test_rates_equal_their_numerator_over_denominator(
 def _aggregate(indicator: Any, rows: dict[str, np.ndarray], area: np.ndarray) -> float:
     values = rows[indicator.id]
     published = ~np.isnan(values)
-    if indicator.unit == "count":
+    if indicator.unit in ("count", "ha"):  # sizes add up
         return float(values[published].sum())
     if indicator.numerator:
         numerator = rows[indicator.numerator][published].sum()

@@ -45,7 +45,7 @@ class Aggregator:
             if indicator.sum_of:
                 parts = tuple(index[c] for c in indicator.sum_of)
                 self.rules.append(_Rule("parts", column, 0, parts=parts))
-            elif indicator.unit == "count":
+            elif indicator.unit in ("count", "ha"):
                 self.rules.append(_Rule("sum", column, 0))
             elif indicator.numerator and indicator.denominator:
                 self.rules.append(

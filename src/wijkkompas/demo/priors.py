@@ -84,6 +84,10 @@ PRIORS: dict[str, Prior] = {
     # does in a town: about one establishment for every ten inhabitants, more in the centre.
     "household_income_standardised": Prior(30.0, 6.0, -1.0, growth=0.025, domain=WORK),
     "establishments": Prior(150.0, 60.0, 0.0, central=1.0, decimals=0),
+    # Land (ha) and the address density around (per km²): a compact town, denser in the centre,
+    # so that its housing fills its land (the non-residential rule of index.exposure).
+    "land_area": Prior(25.0, 6.0, 0.0, central=-1.0, decimals=0),
+    "address_density": Prior(3000.0, 700.0, 0.0, central=1.5, decimals=0),
     # Green within reach (km): short in most of town, longer in the dense centre.
     "distance_public_green": Prior(0.3, 0.12, 0.1, central=0.6, decimals=2),
     "distance_park": Prior(0.6, 0.25, 0.1, central=0.8, decimals=2),
