@@ -236,3 +236,14 @@ def test_damaged_amsterdam_csv_fails_cleanly(
         assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
     else:
         batch.validate()
+
+
+def test_a_table_without_region_codes_or_names_is_refused_with_what_to_select(
+    catalogue: Catalogue,
+) -> None:
+    """Found by the fuzzing above: a header cut so that neither the code nor the name column
+    survives, while a figure column still matches."""
+    data = b'"Perioden","Bevolking/Aantal inwoners (aantal)"\n"2019","100"\n"2019","250"\n'
+    with pytest.raises(SourceError, match="no column holds region codes") as raised:
+        LOADER.load(data, "kwb-knipsel.csv", catalogue, LoadOptions())
+    assert "kwb-knipsel.csv" in str(raised.value)

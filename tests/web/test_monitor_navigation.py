@@ -93,3 +93,27 @@ def test_every_profile_offers_a_comparison(client: Client) -> None:
     page = _page(client, f"/regio/{BUURT}/")
     assert f'href="/vergelijk/?met={BUURT}"' in page
     assert "Vergelijk met" in page
+
+
+def test_a_buurt_on_few_people_or_little_housing_says_so_beside_its_name(
+    client: Client, demo_store: Path
+) -> None:
+    """The flags of the run (index.exposure) go with the name wherever buurten are ranked."""
+    scores = latest_run_scores(AnalyticStore(demo_store))
+    assert scores is not None
+    year = int(scores["year"].max())
+    latest = scores[(scores["year"] == year) & (scores["level"] == "buurt")]
+    small = set(latest.loc[latest["small_population"].astype(bool), "code"])
+    assert small, "the demo town has buurten with fewer than 200 inhabitants"
+    seen = 0
+    for wijk in sorted({code[:8].replace("BU", "WK") for code in latest["code"]}):
+        section = _buurten_section(_page(client, f"/regio/{wijk}/"))
+        for row in section.split('<tr class="utrecht-table__row">')[1:]:
+            code = re.search(r'href="/regio/(BU\d+)/"', row)
+            if code is None:  # the header
+                continue
+            flagged = code.group(1) in small
+            assert ("minder dan 200 inwoners" in row) == flagged, row
+            assert ("vooral geen woongebied" in row) == flagged, row  # under 200: no woonbuurt
+            seen += flagged
+    assert seen == len(small)

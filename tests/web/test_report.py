@@ -266,6 +266,24 @@ def test_a_buurt_without_a_score_is_listed_last_with_the_reason(
     assert all(r[3] == "onbekend" for r in unknown)
 
 
+def test_a_buurt_on_few_people_is_marked_beside_its_name(
+    client: Client, site_on_demo: Path
+) -> None:
+    """A council reading the weakest first must see which rest on few people (or little
+    housing) before believing them: the run's flags, beside the name."""
+    from wijkkompas.monitor import latest_run_scores
+
+    scores = latest_run_scores(AnalyticStore(site_on_demo))
+    assert scores is not None
+    year = int(scores["year"].max())
+    buurten = scores[(scores["level"] == "buurt") & (scores["year"] == year)]
+    small = buurten.loc[buurten["small_population"].astype(bool), "name"].tolist()
+    assert small, "the demo should have a buurt with fewer than 200 inhabitants"
+    rows = _parsed(client.get("/regio/GM9999/rapport/").content.decode()).rows[1:]
+    marked = [r[0] for r in rows if "(minder dan 200 inwoners, vooral geen woongebied)" in r[0]]
+    assert sorted(m.split(" (")[0] for m in marked) == sorted(small)
+
+
 @pytest.fixture
 def demo_plan(settings, site_on_demo: Path):
     from wijkkompas.web.apps.plans.demo import create_demo_plan

@@ -39,6 +39,7 @@ from wijkkompas.reports.measures import (
     CLASS_LABELS,
     DOMAIN_LABELS,
     PALETTE,
+    caveats,
     class_label,
     unknown_reason,
 )
@@ -111,6 +112,8 @@ class BuurtRow:
     pressure: str
     """``yes``, ``no`` or ``unknown``: structurally under pressure?"""
     is_self: bool = False
+    caveats: str = ""
+    """What to know before comparing it (few inhabitants, mainly no housing, rural)."""
 
 
 @dataclass(frozen=True)
@@ -397,6 +400,7 @@ def _buurten(
                 reason="" if klass is not None else unknown_reason(r.get("reason")),
                 pressure=_pressure(r),
                 is_self=str(r["code"]) == profile.code,
+                caveats=caveats(r),
             )
         )
     listed = {b.code for b in out}

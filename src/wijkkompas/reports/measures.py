@@ -7,6 +7,7 @@ any measure reads the same way and stays comparable over years, as the total's c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wijkkompas.index.classify import classify, cut_points
+from wijkkompas.index.exposure import MIN_RESIDENTS
 from wijkkompas.index.spec import GROUP_NAMES, GROUPS, PHYSICAL
 
 
@@ -77,6 +79,36 @@ def class_label(value: object) -> str:
     """The class's name in the active language, or an empty string without a class."""
     number = _as_class(value)
     return "" if number is None else str(CLASS_LABELS[number])
+
+
+def caveats(row: Mapping[str, object]) -> str:
+    """What a reader must know before comparing a region's score with others (few inhabitants,
+    mainly something other than housing, rural surroundings; see ``index.exposure``), in
+    the active language; empty when nothing needs saying. One wording for every list that
+    ranks buurten: the wijk's buurten, the report and the signals."""
+    said = [
+        str(text)
+        for column, text in (
+            (
+                "small_population",
+                gettext("minder dan %(aantal)s inwoners") % {"aantal": MIN_RESIDENTS},
+            ),
+            ("non_residential", gettext("vooral geen woongebied")),
+            ("rural", gettext("landelijke omgeving")),
+        )
+        if _is_true(row.get(column))
+    ]
+    return ", ".join(said)
+
+
+def _is_true(value: object) -> bool:
+    """A flag from a run's table: bool, numpy bool, "True" from a CSV; NA and NaN are not."""
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    try:
+        return bool(value) and value == value  # NaN != NaN
+    except (TypeError, ValueError):  # pd.NA
+        return False
 
 
 def unknown_reason(engine_reason: object, measure: str = "total") -> str:

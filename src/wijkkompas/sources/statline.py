@@ -351,6 +351,13 @@ def _check_roles(
             "'Regioaanduiding > Codering (code)' to the selection and download the table again "
             "(or download it as OData JSON, which always carries the codes)."
         )
+    elif roles.code is None:
+        raise SourceError(
+            f"{name}: no column holds region codes ('Regioaanduiding/Codering (code)') or region "
+            "names ('Wijken en buurten'), so no figure can be placed. The file may be damaged or "
+            "cut off: download it again from CBS StatLine with the topic 'Regioaanduiding > "
+            "Codering (code)' selected."
+        )
     if not roles.matched:
         raise SourceError(
             f"{name}: none of its columns matches an indicator of the catalogue. Expected "

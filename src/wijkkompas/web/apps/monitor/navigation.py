@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from wijkkompas.monitor import latest_run_scores
-from wijkkompas.reports.measures import class_label, unknown_reason
+from wijkkompas.reports.measures import caveats, class_label, unknown_reason
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.monitor.search import Entry, region_index
 
@@ -32,6 +32,8 @@ class BuurtRow:
     label: str
     why_unknown: str
     """Why there is no total (empty when there is one)."""
+    caveats: str = ""
+    """What to know before comparing it (few inhabitants, mainly no housing, rural)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ def _buurten(store: AnalyticStore, members: list[Entry], year: int) -> list[Buur
                 else unknown_reason(row.get("reason"))
                 if row
                 else _("geen score in %(jaar)s") % {"jaar": year},
+                caveats=caveats(row) if row else "",
             )
         )
     return sorted(

@@ -15,7 +15,7 @@ from wijkkompas.monitor import latest_run_scores
 from wijkkompas.regions import parse_region_code
 from wijkkompas.reports import MEASURES, RegionNotFound, build_profile
 from wijkkompas.reports.context import figure_text, level_label, period_label
-from wijkkompas.reports.measures import class_label
+from wijkkompas.reports.measures import caveats, class_label
 from wijkkompas.reports.signals import signals
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor import data, search
@@ -71,6 +71,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     for rec in records:
         if "class" in rec:
             rec["class_label"] = class_label(rec["class"])
+        rec["caveats"] = caveats(rec)
     return records
 
 
