@@ -400,7 +400,7 @@ def _buurten(
                 reason="" if klass is not None else unknown_reason(r.get("reason")),
                 pressure=_pressure(r),
                 is_self=str(r["code"]) == profile.code,
-                caveats=caveats(r),
+                caveats=caveats(r.to_dict()),
             )
         )
     listed = {b.code for b in out}
