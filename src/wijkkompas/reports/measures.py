@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -81,7 +82,7 @@ def class_label(value: object) -> str:
     return "" if number is None else str(CLASS_LABELS[number])
 
 
-def caveats(row: Mapping[str, object]) -> str:
+def caveats(row: Mapping[Any, object]) -> str:
     """What a reader must know before comparing a region's score with others (few inhabitants,
     mainly something other than housing, rural surroundings; see ``index.exposure``), in
     the active language; empty when nothing needs saying. One wording for every list that
