@@ -57,6 +57,8 @@ MATRIX: list[tuple[str, str, int]] = [
 ]
 """The gemeente-years of the coverage matrix (issue 12)."""
 GROUP_TITLES = {key: dutch for key, (dutch, _english) in GROUP_NAMES.items()}
+REGIONS = {"all": "alle", "residential": "woongebieden"}
+"""How each set of regions of an agreement is named in the tables."""
 GENERATED = "<!-- generated: "
 """Lines starting with this name the commit and date; ``--check`` ignores them."""
 
@@ -123,13 +125,19 @@ def agreement_section(store: AnalyticStore, scored: dict[str, IndexRun]) -> list
         "hun 2022), op dezelfde buurtcodes. De Leefbaarometer is een onafhankelijke maat: een",
         "regressie op oordelen van bewoners en woningprijzen.",
         "",
-        "| Niveau | Ons jaar | Leefbaarometer | Score | Maat | n | ρ | 95 %-interval |",
-        "|---|---|---|---|---|---|---|---|",
+        "Elke ρ staat er twee keer: over alle buurten met beide scores, en over de woonbuurten",
+        "alleen (200 of meer inwoners en geen *geen woonbuurt*, de regel van §6, vastgelegd in",
+        "de catalogus-commit hierboven). Beide indices beschrijven waar mensen wonen; in een",
+        "buurt die vooral kantoren, park of polder is, laat onze index de cijfers per inwoner",
+        "weg en zegt hij dat de buurt niet zonder meer te vergelijken is.",
+        "",
+        "| Niveau | Gebieden | Ons jaar | Leefbaarometer | Score | Maat | n | ρ | 95 %-interval |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for a in agreement_with_leefbaarometer(scored["GM0344"], store):
         lines.append(
-            f"| {a.level} | {a.our_year} | {a.their_year} | {a.score} | {a.measure} | {a.n} | "
-            f"{a.rho:.3f} | {a.low:.2f} – {a.high:.2f} |"
+            f"| {a.level} | {REGIONS[a.regions]} | {a.our_year} | {a.their_year} | {a.score} | "
+            f"{a.measure} | {a.n} | {a.rho:.3f} | {a.low:.2f} – {a.high:.2f} |"
         )
     lines += [
         "",
@@ -138,12 +146,13 @@ def agreement_section(store: AnalyticStore, scored: dict[str, IndexRun]) -> list
         "Een constructiecontrole, geen onafhankelijke toets: SES-WOA komt uit dezelfde registers",
         "(inkomen, vermogen, opleiding, arbeid). SES-WOA zelf zit niet in de index.",
         "",
-        "| Niveau | Jaar | n | ρ | 95 %-interval |",
-        "|---|---|---|---|---|",
+        "| Niveau | Gebieden | Jaar | n | ρ | 95 %-interval |",
+        "|---|---|---|---|---|---|",
     ]
     for a in agreement_with_ses_woa(scored["GM0363"], store):
         lines.append(
-            f"| {a.level} | {a.our_year} | {a.n} | {a.rho:.3f} | {a.low:.2f} – {a.high:.2f} |"
+            f"| {a.level} | {REGIONS[a.regions]} | {a.our_year} | {a.n} | {a.rho:.3f} | "
+            f"{a.low:.2f} – {a.high:.2f} |"
         )
     return [*lines, ""]
 

@@ -1,7 +1,8 @@
 """docs/validity.md and the shipped reference are what the real data say, and stay so.
 
 * The coverage matrix names, per gemeente-year and score, the sources that feed it; wherever it
-  names one, at least 90 % of the buurten with 200 or more inhabitants have that score.
+  names one, at least 90 % of the residential buurten (200 or more inhabitants, not mainly
+  non-residential) have that score.
 * ``scripts/validity.py --check`` regenerates the document from ``../shared/data`` and fails
   when the committed one differs (a change to the catalogue, the reference or the engine that
   was not followed by a new document).
@@ -24,7 +25,7 @@ import pytest
 from wijkkompas.index.spec import GROUPS
 from wijkkompas.monitor import run_index
 from wijkkompas.store import AnalyticStore
-from wijkkompas.validation import coverage
+from wijkkompas.validation import agreement_with_leefbaarometer, coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -46,6 +47,29 @@ def test_coverage_names_the_sources_of_every_score_on_the_demo(demo_store: Path)
     assert "Demo 2021" in found["social_inclusion"].sources
     with pytest.raises(Exception, match="no year 1990"):
         coverage(run, store, 1990)
+
+
+def test_agreement_is_given_over_all_regions_and_over_the_residential_ones(
+    demo_store: Path,
+) -> None:
+    """The residential set is the flag rule's, not a choice made after seeing ρ."""
+    store = AnalyticStore(demo_store)
+    run = run_index(store, gemeente="GM9999", draws=0, save=False)
+    found = [a for a in agreement_with_leefbaarometer(run, store) if a.score == "total"]
+    table = run.table
+    for a in (a for a in found if a.level == "buurt"):
+        rows = table[(table["level"] == "buurt") & (table["year"] == a.our_year)]
+        rows = rows[rows["total"].notna()]
+        if a.regions == "all":
+            assert a.n <= len(rows)
+        else:
+            assert a.regions == "residential"
+            twin = next(
+                b for b in found if (b.level, b.our_year, b.regions) == ("buurt", a.our_year, "all")
+            )
+            flagged = rows["non_residential"].astype(bool) | (rows["population"] < 200)
+            assert a.n == twin.n - int(flagged.sum())
+    assert {a.regions for a in found} == {"all", "residential"}
 
 
 def coverage_cells() -> list[tuple[str, str, str]]:

@@ -276,7 +276,8 @@ def validate_command(
         note = f" ({a.note})" if a.note else ""
         out.print(
             f"{a.level:<9} {a.their_year}: Spearman ρ = {a.rho:+.3f} "
-            f"[95% {a.low:+.2f} … {a.high:+.2f}] over {a.n} regions, "
+            f"[95% {a.low:+.2f} … {a.high:+.2f}] over {a.n} "
+            f"{'residential ' if a.regions == 'residential' else ''}regions, "
             f"{a.score} vs {a.measure}{note}",
             highlight=False,
         )

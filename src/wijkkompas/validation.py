@@ -17,6 +17,13 @@ Three checks a municipal analyst (and the index's own authors) should run on rea
   flags a reader needs before believing them (fewer than 200 inhabitants; mainly
   non-residential).
 
+Each ρ is given twice: over every region with both scores, and over the *residential* ones
+only (at least 200 inhabitants and not mainly non-residential, by the rule of
+``index.exposure``). Both indices describe where people live; where a buurt is mainly offices,
+a park or a polder, ours withholds its per-resident rates and says it should not be compared,
+so the second figure is the like-for-like one. The subset is fixed by that rule, written before
+these checks were run on it, not chosen to raise ρ.
+
 The interval is a percentile bootstrap over regions (1,000 resamples, fixed seed): it says how
 much ρ would move with another draw of buurten like these, not whether the index is right.
 """
@@ -30,6 +37,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from wijkkompas.errors import WijkkompasError
+from wijkkompas.index.exposure import MIN_RESIDENTS
 from wijkkompas.monitor import IndexRun
 from wijkkompas.store import AnalyticStore
 
@@ -61,6 +69,8 @@ class Agreement:
     low: float
     high: float
     note: str = ""
+    regions: str = "all"
+    """``all`` regions with both scores, or only the ``residential`` ones (see module)."""
 
 
 def spearman_interval(
@@ -112,20 +122,32 @@ def agreements(
                     part[["region_code", "value"]], left_on="code", right_on="region_code"
                 )
                 pairs_frame = pairs_frame.dropna(subset=[score, "value"])
-                if len(pairs_frame) < MIN_PAIRS:
-                    continue
-                rho, low, high = spearman_interval(
-                    pairs_frame[score].to_numpy(dtype=float),
-                    pairs_frame["value"].to_numpy(dtype=float),
-                )
                 note = "" if their_year == our_year else f"our {our_year} with their {their_year}"
-                out.append(
-                    Agreement(
-                        level, score, measure, our_year, their_year, len(pairs_frame), rho,
-                        low, high, note,
+                for regions, frame in (
+                    ("all", pairs_frame),
+                    ("residential", _residential(pairs_frame)),
+                ):
+                    if len(frame) < MIN_PAIRS:
+                        continue
+                    rho, low, high = spearman_interval(
+                        frame[score].to_numpy(dtype=float), frame["value"].to_numpy(dtype=float)
                     )
-                )  # fmt: skip
+                    out.append(
+                        Agreement(
+                            level, score, measure, our_year, their_year, len(frame), rho, low,
+                            high, note, regions,
+                        )
+                    )  # fmt: skip
     return out
+
+
+def _residential(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of regions with at least 200 inhabitants that are not mainly non-residential."""
+    population = pd.to_numeric(pairs["population"], errors="coerce")
+    busy = (
+        pairs["non_residential"].fillna(False).astype(bool) if "non_residential" in pairs else False
+    )
+    return pairs[(population >= MIN_RESIDENTS) & ~busy]
 
 
 def agreement_with_leefbaarometer(run: IndexRun, store: AnalyticStore) -> list[Agreement]:
@@ -218,7 +240,7 @@ SOURCE_LABELS: dict[str, str] = {
     "demo": "Demo",
 }
 """How a source is named in a coverage cell: short, with the period the figures refer to."""
-COVERAGE_MIN_RESIDENTS = 200
+COVERAGE_MIN_RESIDENTS = MIN_RESIDENTS
 
 
 @dataclass(frozen=True)
