@@ -21,7 +21,11 @@ from django.utils.translation import gettext as _
 from wijkkompas.catalogue import Catalogue, load_catalogue, shipped_reference
 from wijkkompas.catalogue.schema import PROXY_WEIGHT, Indicator
 from wijkkompas.index.classify import CLASS_OFFSETS
-from wijkkompas.index.exposure import ESTABLISHMENTS_PER_RESIDENT, MIN_RESIDENTS
+from wijkkompas.index.exposure import (
+    ESTABLISHMENTS_PER_RESIDENT,
+    MIN_RESIDENTS,
+    URBAN_ADDRESS_DENSITY,
+)
 from wijkkompas.index.normalise import inverse_transform
 from wijkkompas.index.options import EngineOptions
 from wijkkompas.index.reference import Reference
@@ -117,6 +121,7 @@ class MethodPage:
     suppression_threshold: int
     min_groups: int
     residents_per_establishment: int
+    urban_address_density: int
     price_base_year: int | None
     class_offsets: tuple[float, ...]
 
@@ -260,6 +265,7 @@ def method_page(version: str) -> MethodPage | None:
         suppression_threshold=int(options.suppression_threshold),
         min_groups=options.min_groups,
         residents_per_establishment=round(1 / ESTABLISHMENTS_PER_RESIDENT),
+        urban_address_density=round(URBAN_ADDRESS_DENSITY),
         price_base_year=min(bases) if bases else None,
         class_offsets=CLASS_OFFSETS,
     )
