@@ -117,3 +117,11 @@ def test_a_buurt_on_few_people_or_little_housing_says_so_beside_its_name(
             assert ("vooral geen woongebied" in row) == flagged, row  # under 200: no woonbuurt
             seen += flagged
     assert seen == len(small)
+
+
+def test_a_buurt_of_few_people_says_so_on_its_own_page(client: Client) -> None:
+    page = _page(client, "/regio/BU99990210/")  # fewer than 50 inhabitants
+    note = page.split('class="utrecht-paragraph wk-caveat-note"', 1)[1].split("</p>", 1)[0]
+    assert "Let op bij het vergelijken" in note and "minder dan 200 inwoners" in note
+    assert "Misdrijven per inwoner tellen hier niet mee" in note
+    assert "wk-caveat-note" not in _page(client, f"/regio/{BUURT}/")
