@@ -140,6 +140,20 @@ def test_explain_contributions_sum_to_the_total(store: Path) -> None:
     assert "Largest" not in dutch.stdout
 
 
+def test_explain_says_what_to_mind_before_comparing(store: Path) -> None:
+    """BU99990210 has fewer than 50 inhabitants: no score, and the flags say why to mind."""
+    dutch = " ".join(wijkkompas("--store", store, "explain", "BU99990210").stdout.split())
+    assert (
+        "Let op bij het vergelijken: minder dan 200 inwoners; vooral geen woongebied "
+        "(misdrijven per inwoner tellen niet mee)." in dutch
+    )
+    as_json = json.loads(
+        wijkkompas("--store", store, "explain", "BU99990210", "--format", "json").stdout
+    )
+    assert as_json["flags"] == {"small_population": True, "non_residential": True, "rural": False}
+    assert "Let op" not in wijkkompas("--store", store, "explain", "BU99990101").stdout
+
+
 def test_explain_refuses_a_year_without_scores(store: Path) -> None:
     result = wijkkompas("--store", store, "explain", "BU99990101", "--year", "1990")
     assert result.returncode == 1 and "no score for 1990" in result.stderr

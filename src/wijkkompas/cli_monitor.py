@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from wijkkompas.cli_output import err, out, print_frame
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.regions import parse_region_code
 from wijkkompas.store import AnalyticStore
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Language(StrEnum):
@@ -28,6 +31,10 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "change": "verandering sinds {year}: {change}",
         "sum": "De bijdragen tellen op tot het totaal{additive}; rest {residual}.",
         "none": "geen score (te weinig eigen cijfers)",
+        "caveats": "Let op bij het vergelijken: {caveats}.",
+        "small_population": "minder dan 200 inwoners",
+        "non_residential": "vooral geen woongebied (misdrijven per inwoner tellen niet mee)",
+        "rural": "landelijke omgeving",
     },
     "en": {
         "heading": "[bold]{code}[/] in {year}: total {total}",
@@ -35,9 +42,26 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "change": "change since {year}: {change}",
         "sum": "Contributions sum to the total ({additive}); residual {residual}.",
         "none": "no score (too few own figures)",
+        "caveats": "Mind when comparing: {caveats}.",
+        "small_population": "fewer than 200 inhabitants",
+        "non_residential": "mainly not a residential area (crimes per inhabitant left out)",
+        "rural": "rural surroundings",
     },
 }
 """The words of ``explain`` in Dutch (the default, as on the site) and English."""
+
+
+FLAG_COLUMNS = ("small_population", "non_residential", "rural")
+
+
+def _flags_of(table: pd.DataFrame, code: str, year: int) -> dict[str, bool]:
+    """The run's flags of one region-year (see ``index.exposure``); off where the run has none
+    (an older saved run has no ``rural``)."""
+    row = table[(table["code"] == code) & (table["year"] == year)]
+    return {
+        name: bool(name in row and not row.empty and row[name].fillna(False).astype(bool).iloc[0])
+        for name in FLAG_COLUMNS
+    }
 
 
 def _signed(value: object, dutch: bool) -> str:
@@ -191,10 +215,12 @@ def explain_command(
     )
     rows = explanation.indicators.reset_index()
     rows = rows.reindex(rows["contribution"].abs().sort_values(ascending=False).index)
+    flags = _flags_of(run.table, region.code, explanation.year)
     if format is TextFormat.json:
         payload = {
             "code": region.code,
             "year": explanation.year,
+            "flags": flags,
             "compare_year": explanation.compare_year,
             "scores": explanation.scores,
             "additive": explanation.additive,
@@ -213,6 +239,9 @@ def explain_command(
         text["heading"].format(code=region.code, year=explanation.year, total=total),
         highlight=False,
     )
+    said = [text[name] for name, on in flags.items() if on]
+    if said:
+        out.print(text["caveats"].format(caveats="; ".join(said)), highlight=False)
     for group, value in explanation.scores.items():
         if group != "total":
             label = GROUP_NAMES.get(group, (group, group))[0 if dutch else 1]
