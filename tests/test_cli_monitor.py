@@ -143,6 +143,7 @@ def test_explain_contributions_sum_to_the_total(store: Path) -> None:
 def test_explain_says_what_to_mind_before_comparing(store: Path) -> None:
     """BU99990210 has fewer than 50 inhabitants: no score, and the flags say why to mind."""
     dutch = " ".join(wijkkompas("--store", store, "explain", "BU99990210").stdout.split())
+    assert "totaal geen score (minder dan 50 inwoners)" in dutch
     assert (
         "Let op bij het vergelijken: minder dan 200 inwoners; vooral geen woongebied "
         "(misdrijven per inwoner tellen niet mee)." in dutch

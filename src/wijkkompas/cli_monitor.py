@@ -31,6 +31,8 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "change": "verandering sinds {year}: {change}",
         "sum": "De bijdragen tellen op tot het totaal{additive}; rest {residual}.",
         "none": "geen score (te weinig eigen cijfers)",
+        "suppressed": "geen score (minder dan {n} inwoners)",
+        "no_population": "geen score (het aantal inwoners is dat jaar onbekend)",
         "caveats": "Let op bij het vergelijken: {caveats}.",
         "small_population": "minder dan 200 inwoners",
         "non_residential": "vooral geen woongebied (misdrijven per inwoner tellen niet mee)",
@@ -42,6 +44,8 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "change": "change since {year}: {change}",
         "sum": "Contributions sum to the total ({additive}); residual {residual}.",
         "none": "no score (too few own figures)",
+        "suppressed": "no score (fewer than {n} inhabitants)",
+        "no_population": "no score (the number of inhabitants is unknown that year)",
         "caveats": "Mind when comparing: {caveats}.",
         "small_population": "fewer than 200 inhabitants",
         "non_residential": "mainly not a residential area (crimes per inhabitant left out)",
@@ -54,14 +58,16 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
 FLAG_COLUMNS = ("small_population", "non_residential", "rural")
 
 
-def _flags_of(table: pd.DataFrame, code: str, year: int) -> dict[str, bool]:
-    """The run's flags of one region-year (see ``index.exposure``); off where the run has none
-    (an older saved run has no ``rural``)."""
+def _flags_of(table: pd.DataFrame, code: str, year: int) -> tuple[dict[str, bool], str]:
+    """The run's flags of one region-year (see ``index.exposure``; off where the run has none:
+    an older saved run has no ``rural``) and its reason for having no score ("" if none)."""
     row = table[(table["code"] == code) & (table["year"] == year)]
-    return {
+    flags = {
         name: bool(name in row and not row.empty and row[name].fillna(False).astype(bool).iloc[0])
         for name in FLAG_COLUMNS
     }
+    reason = "" if row.empty or "reason" not in row else row["reason"].iloc[0]
+    return flags, "" if reason != reason or reason is None else str(reason)
 
 
 def _signed(value: object, dutch: bool) -> str:
@@ -215,7 +221,7 @@ def explain_command(
     )
     rows = explanation.indicators.reset_index()
     rows = rows.reindex(rows["contribution"].abs().sort_values(ascending=False).index)
-    flags = _flags_of(run.table, region.code, explanation.year)
+    flags, reason = _flags_of(run.table, region.code, explanation.year)
     if format is TextFormat.json:
         payload = {
             "code": region.code,
@@ -234,7 +240,7 @@ def explain_command(
     dutch = lang is Language.nl
     text = EXPLAIN_TEXT[lang.value]
     names = {i.id: i.name_nl if dutch else i.name_en for i in run.catalogue.indicators}
-    total = _score_text(explanation.scores.get("total"), text)
+    total = _score_text(explanation.scores.get("total"), text, reason)
     out.print(
         text["heading"].format(code=region.code, year=explanation.year, total=total),
         highlight=False,
@@ -258,9 +264,16 @@ def explain_command(
     out.print(text["sum"].format(additive=explanation.additive, residual=residual), highlight=False)
 
 
-def _score_text(value: float | None, text: dict[str, str] = EXPLAIN_TEXT["en"]) -> str:
-    """A score, or why there is none: an empty group is unknown, never zero."""
+def _score_text(
+    value: float | None, text: dict[str, str] = EXPLAIN_TEXT["en"], reason: str = ""
+) -> str:
+    """A score, or why there is none: an empty group is unknown, never zero; a region too
+    small to score, or without a known number of inhabitants, says so."""
     if value is None or value != value:
+        if reason.startswith("suppressed: fewer than"):
+            return text["suppressed"].format(n=reason.split("fewer than", 1)[1].split()[0])
+        if reason.startswith("not scored: the number of inhabitants is unknown"):
+            return text["no_population"]
         return text["none"]
     return _signed(value, text is EXPLAIN_TEXT["nl"])
 
