@@ -262,9 +262,8 @@ def _ranked_among(total: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """How many regions of the same year and level have a total: ranks and deciles are relative
     to that set, so the table says which set it was."""
     has = ~np.isnan(total)
-    keys, inverse = np.unique(groups, return_inverse=True)
-    counts = np.bincount(inverse, weights=has.astype(float), minlength=keys.size)
-    return np.where(has, counts[inverse], np.nan)
+    counts = np.bincount(groups, weights=has.astype(float))  # groups: small whole numbers
+    return np.where(has, counts[groups], np.nan)
 
 
 def _cumulation_columns(
