@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -98,7 +99,10 @@ def score(
     )
     if panel.population is None and options.suppression_threshold > 0:
         log.append({"step": "suppression", "note": "inhabitants unknown: nothing is scored"})
-    return _assemble(panel, spec, reference, options, prepared, computed, log, watch)
+    # Labels, classes and ranks are single-threaded work: done on a thread of their own beside
+    # the year-by-year steps, which use the other processors only part of the time.
+    with ThreadPoolExecutor(1) as beside:
+        return _assemble(panel, spec, reference, options, prepared, computed, log, watch, beside)
 
 
 def _assemble(
@@ -110,6 +114,7 @@ def _assemble(
     computed: Computed,
     log: list[dict[str, Any]],
     watch: Stopwatch,
+    beside: Executor,
 ) -> IndexResult:
     Y, R, _ = prepared.X.shape
     hidden = prepared.suppressed.reshape(-1)
@@ -118,6 +123,8 @@ def _assemble(
     total = computed.total
     total[hidden] = np.nan
     W = np.column_stack([reference.weights.indicator, reference.weights.domain])
+    baskets = beside.submit(_baskets, spec, prepared, computed, total, hidden)
+    classes = beside.submit(_class_columns, total, reference, panel)
     total_var, term_var = total_variance(prepared, computed, reference, spec)
     total_var[np.isnan(total)] = np.nan
     state = ScoringState(
@@ -162,8 +169,7 @@ def _assemble(
     share = (computed.group_share * np.nan_to_num(imputed[:, : len(GROUPS)])).sum(axis=1)
     cols["total_imputed"] = np.where(np.isnan(total), np.nan, share)
     cols["total_se"] = np.sqrt(total_var)
-    cols.update(_baskets(spec, prepared, computed, total, hidden))
-    cols.update(_class_columns(total, reference, panel))
+    cols.update(dict.fromkeys((*BASKET_COLUMNS, *CLASS_COLUMNS)))  # their places, filled below
     reliability = prepared.rates.reliability.reshape(-1)
     cols["reliability"] = reliability
     cols["reliable"] = ~(reliability < RELIABLE_B)
@@ -172,7 +178,7 @@ def _assemble(
     )
     cols["non_residential"] = np.broadcast_to(prepared.non_residential, (Y, R)).reshape(-1)
     cols["rural"] = np.broadcast_to(prepared.rural, (Y, R)).reshape(-1)
-    watch.lap("classes, ranks, baskets")
+    watch.lap("flags")
 
     per_domain = _cumulation_columns(computed, hidden, reference, options, panel, cols)
     watch.lap("cumulation")
@@ -198,12 +204,19 @@ def _assemble(
 
     cols.update(_default_trend(state, spec, reference, panel.years, R, options, hidden))
     watch.lap("trends")
+    cols.update(baskets.result())
+    cols.update(classes.result())
+    watch.lap("classes, ranks, baskets (what is left to wait for)")
     cols["suppressed"] = hidden
     cols["reason"] = _reasons(prepared, total, options)
     frame, cumulation = pd.DataFrame(cols), pd.DataFrame(per_domain)
     watch.lap("result tables")
     _log_prepared(prepared, spec, log)
     return IndexResult(frame, cumulation, averages, log, reference, options, spec, panel, state)
+
+
+BASKET_COLUMNS = ("basket", "basket_imputed", "basket_carried")
+CLASS_COLUMNS = ("class", "class_label", "decile", "rank", "ranked_among", "reference_percentile")
 
 
 def _baskets(
