@@ -34,7 +34,7 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "suppressed": "geen score (minder dan {n} inwoners)",
         "no_population": "geen score (het aantal inwoners is dat jaar onbekend)",
         "caveats": "Let op bij het vergelijken: {caveats}.",
-        "small_population": "minder dan 200 inwoners",
+        "small_population": "minder dan {n} inwoners",
         "non_residential": "vooral geen woongebied (misdrijven per inwoner tellen niet mee)",
         "rural": "landelijke omgeving",
     },
@@ -47,7 +47,7 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "suppressed": "no score (fewer than {n} inhabitants)",
         "no_population": "no score (the number of inhabitants is unknown that year)",
         "caveats": "Mind when comparing: {caveats}.",
-        "small_population": "fewer than 200 inhabitants",
+        "small_population": "fewer than {n} inhabitants",
         "non_residential": "mainly not a residential area (crimes per inhabitant left out)",
         "rural": "rural surroundings",
     },
@@ -55,16 +55,15 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
 """The words of ``explain`` in Dutch (the default, as on the site) and English."""
 
 
-FLAG_COLUMNS = ("small_population", "non_residential", "rural")
-
-
 def _flags_of(table: pd.DataFrame, code: str, year: int) -> tuple[dict[str, bool], str]:
     """The run's flags of one region-year (see ``index.exposure``; off where the run has none:
     an older saved run has no ``rural``) and its reason for having no score ("" if none)."""
+    from wijkkompas.index.exposure import FLAGS
+
     row = table[(table["code"] == code) & (table["year"] == year)]
     flags = {
         name: bool(name in row and not row.empty and row[name].fillna(False).astype(bool).iloc[0])
-        for name in FLAG_COLUMNS
+        for name in FLAGS
     }
     reason = "" if row.empty or "reason" not in row else row["reason"].iloc[0]
     return flags, "" if reason != reason or reason is None else str(reason)
@@ -245,7 +244,9 @@ def explain_command(
         text["heading"].format(code=region.code, year=explanation.year, total=total),
         highlight=False,
     )
-    said = [text[name] for name, on in flags.items() if on]
+    from wijkkompas.index.exposure import MIN_RESIDENTS
+
+    said = [text[name].format(n=MIN_RESIDENTS) for name, on in flags.items() if on]
     if said:
         out.print(text["caveats"].format(caveats="; ".join(said)), highlight=False)
     for group, value in explanation.scores.items():

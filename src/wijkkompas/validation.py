@@ -37,7 +37,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from wijkkompas.errors import WijkkompasError
-from wijkkompas.index.exposure import MIN_RESIDENTS
+from wijkkompas.index.exposure import FLAGS, MIN_RESIDENTS
 from wijkkompas.monitor import IndexRun
 from wijkkompas.store import AnalyticStore
 
@@ -214,16 +214,17 @@ def extremes(run: IndexRun, score: str = "total", n: int = 10) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
+FLAG_WORDS = {
+    "small_population": f"fewer than {MIN_RESIDENTS} inhabitants",
+    "non_residential": "mainly non-residential",
+    "rural": "rural surroundings",
+}
+"""How each flag of ``index.exposure.FLAGS`` is said in the extremes (the record's English)."""
+
+
 def _flags(row: object) -> str:
     """What a reader must know before believing an extreme: few people, few homes."""
-    flags = []
-    if bool(getattr(row, "small_population", False)):
-        flags.append("fewer than 200 inhabitants")
-    if bool(getattr(row, "non_residential", False)):
-        flags.append("mainly non-residential")
-    if bool(getattr(row, "rural", False)):
-        flags.append("rural surroundings")
-    return "; ".join(flags)
+    return "; ".join(FLAG_WORDS[flag] for flag in FLAGS if bool(getattr(row, flag, False)))
 
 
 SOURCE_LABELS: dict[str, str] = {
@@ -240,7 +241,6 @@ SOURCE_LABELS: dict[str, str] = {
     "demo": "Demo",
 }
 """How a source is named in a coverage cell: short, with the period the figures refer to."""
-COVERAGE_MIN_RESIDENTS = MIN_RESIDENTS
 
 
 @dataclass(frozen=True)
@@ -275,7 +275,7 @@ def coverage(run: IndexRun, store: AnalyticStore, year: int) -> list[Coverage]:
     scores = result.scores.iloc[t * R : (t + 1) * R]
     buurt = (
         (panel.levels == "buurt")
-        & (scores["population"].to_numpy() >= COVERAGE_MIN_RESIDENTS)
+        & (scores["population"].to_numpy() >= MIN_RESIDENTS)
         & ~scores["non_residential"].to_numpy(dtype=bool)
     )
     rows = np.flatnonzero(buurt)

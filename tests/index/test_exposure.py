@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from wijkkompas.index import Panel, fit_reference, score
-from wijkkompas.index.exposure import newest_known, non_residential, rural
+from wijkkompas.index.exposure import LAND_USE_IDS, non_residential, rural
+from wijkkompas.index.pipeline import land_use
 from wijkkompas.index.spec import IndexSpec, IndicatorSpec
 
 from .conftest import PLAIN
@@ -80,14 +81,45 @@ def test_rural_surroundings_are_flagged_without_withholding() -> None:
     assert _flagged(rural(density)) == {"Rijnenburg (polder)"}
 
 
+def _dwellings_over(years: list[int], values: list[float]) -> np.ndarray:
+    """The dwellings the non-residential rule reads for one buurt over ``years``."""
+    regions = pd.DataFrame(
+        {
+            "region_code": ["BU03630001"],
+            "level": ["buurt"],
+            "gemeente_code": ["GM0363"],
+            "wijk_code": ["WK036300"],
+        }
+    )
+    figures = np.array(values, dtype=float)[:, None, None]
+    dwellings = land_use(Panel(regions, np.array(years), ("dwellings",), figures))["dwellings"]
+    assert dwellings is not None
+    return dwellings[:, 0]
+
+
 def test_a_year_without_land_use_uses_the_newest_of_three_years_before() -> None:
-    years = np.array([2019, 2020, 2022, 2023, 2024, 2028])
-    values = np.array([[1.0], [np.nan], [np.nan], [np.nan], [4.0], [np.nan]])
-    filled = newest_known(values, years)[:, 0]
+    nan = float("nan")
+    filled = _dwellings_over([2019, 2020, 2022, 2023, 2024, 2028], [1, nan, nan, nan, 4, nan])
     assert filled[:3].tolist() == [1.0, 1.0, 1.0]  # 2020 and 2022 from 2019
     assert np.isnan(filled[3])  # 2023 is four years after 2019: too old
     assert filled[4] == 4.0
     assert np.isnan(filled[5])  # 2028 is four years after 2024
+
+
+def test_a_land_use_figure_older_than_three_years_is_not_used() -> None:
+    assert np.isnan(_dwellings_over([2016, 2020], [1.0, float("nan")])[1])
+
+
+def test_land_use_the_panel_lacks_is_unknown() -> None:
+    assert _land_use_of_empty_panel() == dict.fromkeys(LAND_USE_IDS)
+
+
+def _land_use_of_empty_panel() -> dict[str, np.ndarray | None]:
+    regions = pd.DataFrame(
+        {"region_code": ["GM0363"], "level": ["gemeente"], "gemeente_code": ["GM0363"],
+         "wijk_code": [None]}
+    )  # fmt: skip
+    return land_use(Panel(regions, np.array([2020]), ("x",), np.zeros((1, 1, 1))))
 
 
 def test_the_engine_withholds_crime_per_resident_of_an_office_district() -> None:

@@ -56,6 +56,8 @@ LAND_USE_IDS = {
     "address_density": "address_density",
 }
 """Argument of :func:`non_residential` → the catalogue indicator it reads."""
+FLAGS = ("small_population", "non_residential", "rural")
+"""The columns of a run's table that say what to mind before comparing a region."""
 
 
 def non_residential(
@@ -105,21 +107,6 @@ def rural(address_density: np.ndarray | None, buurt: np.ndarray | bool = True) -
         return False
     with np.errstate(invalid="ignore"):
         return (address_density < RURAL_ADDRESS_DENSITY) & buurt
-
-
-def newest_known(values: np.ndarray, years: np.ndarray, within: int = CARRY_YEARS) -> np.ndarray:
-    """(years, regions) ``values`` with each gap filled from the newest known value of at most
-    ``within`` years before (see module)."""
-    out = values.copy()
-    for t in range(1, len(years)):
-        for s in range(t - 1, -1, -1):
-            if years[t] - years[s] > within:
-                break
-            gap = np.isnan(out[t])
-            if not gap.any():
-                break
-            np.copyto(out[t], values[s], where=gap)
-    return out
 
 
 def small_population(population: np.ndarray | None) -> np.ndarray | bool:

@@ -25,7 +25,7 @@ from wijkkompas.index.aggregate import (
     sparse_mask,
     spread_to_terms,
 )
-from wijkkompas.index.exposure import LAND_USE_IDS, newest_known, non_residential, rural
+from wijkkompas.index.exposure import CARRY_YEARS, LAND_USE_IDS, non_residential, rural
 from wijkkompas.index.impute import carry_forward, impute
 from wijkkompas.index.normalise import levels, normalise, transform
 from wijkkompas.index.panel import LEVEL_DEPTH, Panel
@@ -134,13 +134,14 @@ class Computed:
 
 def land_use(panel: Panel) -> dict[str, np.ndarray | None]:
     """The context figures the non-residential rule reads (``exposure``), by its argument
-    names, gaps filled from recent years; None where the panel lacks the indicator."""
-    return {
-        arg: newest_known(panel.matrix([ind])[:, :, 0], panel.years)
-        if ind in panel.indicators
-        else None
-        for arg, ind in LAND_USE_IDS.items()
-    }
+    names, a gap filled from the newest of ``CARRY_YEARS`` years before (the same
+    carry-forward as scored figures get); None where the panel lacks the indicator."""
+    present = {arg: ind for arg, ind in LAND_USE_IDS.items() if ind in panel.indicators}
+    values = panel.matrix(list(present.values()))
+    periods = np.full(values.shape, np.nan)  # not asked for: the rule reads values only
+    carry_forward(values, periods, panel.years, np.full(len(present), CARRY_YEARS))
+    found = {arg: values[:, :, j] for j, arg in enumerate(present)}
+    return {arg: found.get(arg) for arg in LAND_USE_IDS}
 
 
 def prepare(

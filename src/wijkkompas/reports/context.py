@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from wijkkompas.reports.charts import indicator_svg, trend_svg
 from wijkkompas.reports.figures import LEEFBAAROMETER_IDS, ROLES, FigureRow
-from wijkkompas.reports.measures import PALETTE, caveats
+from wijkkompas.reports.measures import PALETTE, caveats, is_set
 from wijkkompas.reports.profile import Profile, _catalogue, basket_names, indicator_name
 
 
@@ -111,7 +111,7 @@ def profile_context(profile: Profile) -> dict[str, Any]:
         "is_demo": profile.is_demo,
         "level_label": level_label(profile.level),
         "caveats": caveats(row),
-        "non_residential": str(row.get("non_residential")).lower() == "true",
+        "non_residential": is_set(row.get("non_residential")),
         "trend_label": trend_word(row.get("trend")),
         "change": change if has_change else None,
         "change_low": low,

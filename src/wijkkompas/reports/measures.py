@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wijkkompas.index.classify import classify, cut_points
-from wijkkompas.index.exposure import MIN_RESIDENTS
+from wijkkompas.index.exposure import FLAGS, MIN_RESIDENTS
 from wijkkompas.index.spec import GROUP_NAMES, GROUPS, PHYSICAL
 
 
@@ -87,22 +87,15 @@ def caveats(row: Mapping[Any, object]) -> str:
     mainly something other than housing, rural surroundings; see ``index.exposure``), in
     the active language; empty when nothing needs saying. One wording for every list that
     ranks buurten: the wijk's buurten, the report and the signals."""
-    said = [
-        str(text)
-        for column, text in (
-            (
-                "small_population",
-                gettext("minder dan %(aantal)s inwoners") % {"aantal": MIN_RESIDENTS},
-            ),
-            ("non_residential", gettext("vooral geen woongebied")),
-            ("rural", gettext("landelijke omgeving")),
-        )
-        if _is_true(row.get(column))
-    ]
-    return ", ".join(said)
+    words = {
+        "small_population": gettext("minder dan %(aantal)s inwoners") % {"aantal": MIN_RESIDENTS},
+        "non_residential": gettext("vooral geen woongebied"),
+        "rural": gettext("landelijke omgeving"),
+    }
+    return ", ".join(str(words[flag]) for flag in FLAGS if is_set(row.get(flag)))
 
 
-def _is_true(value: object) -> bool:
+def is_set(value: object) -> bool:
     """A flag from a run's table: bool, numpy bool, "True" from a CSV; NA and NaN are not."""
     if isinstance(value, str):
         return value.strip().lower() == "true"
