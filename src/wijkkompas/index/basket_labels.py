@@ -31,7 +31,7 @@ def mask_labels(mask: np.ndarray, ids: tuple[str, ...]) -> pd.Categorical[str]:
         return pd.Categorical(np.full(n, ""))
     packed = np.packbits(mask, axis=1)
     codes = _row_codes(packed)
-    first = np.unique(codes, return_index=True)[1]  # first row of each code, in code order
+    first = _first_rows(codes)
     distinct = packed[first]
     pieces = [
         pa.DictionaryArray.from_arrays(
@@ -58,11 +58,23 @@ def _row_codes(packed: np.ndarray) -> np.ndarray:
     words = np.zeros((n, width), dtype=np.uint8)
     words[:, : packed.shape[1]] = packed
     columns = words.view(np.uint64)
-    codes = np.zeros(n, dtype=np.int64)
-    for j in range(columns.shape[1]):
+    codes, _ = pd.factorize(columns[:, 0])
+    for j in range(1, columns.shape[1]):
         part, _ = pd.factorize(columns[:, j])
         codes, _ = pd.factorize(codes * (int(part.max(initial=0)) + 1) + part)
     return codes
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The first row of each code, in code order, for codes numbered in order of first
+    appearance (as ``pd.factorize`` numbers them): a row is a first exactly where its code
+    exceeds every code before it. One pass, no sort."""
+    if codes.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    new = np.empty(codes.size, dtype=bool)
+    new[0] = True
+    np.greater(codes[1:], np.maximum.accumulate(codes)[:-1], out=new[1:])
+    return np.flatnonzero(new)
 
 
 _BYTE_BITS = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).astype(bool)

@@ -95,24 +95,16 @@ class Panel:
 
     def matrix(self, ids: Sequence[str]) -> np.ndarray:
         """A fresh ``(years, regions, len(ids))`` array; indicators not in the panel are NaN."""
-        where = {ind: k for k, ind in enumerate(self.indicators)}
-        present = [(j, where[i]) for j, i in enumerate(ids) if i in where]
-        if len(present) == len(ids):  # the common case: one gather, no NaN fill
-            src = np.array([k for _, k in present], dtype=int)
-            if src.size and (np.diff(src) == 1).all():
-                return self.values[:, :, src[0] : src[-1] + 1].copy()
-            return np.take(self.values, src, axis=2)
-        out = np.full((len(self.years), len(self.regions), len(ids)), np.nan)
-        if present:
-            out[:, :, [j for j, _ in present]] = self.values[:, :, [k for _, k in present]]
-        return out
+        return _gather(self.values, self.indicators, ids, np.nan)
 
     def period_matrix(self, ids: Sequence[str]) -> np.ndarray:
         """Reference-period years of ``matrix(ids)``; the panel year where none were given."""
         if self.periods is None:
-            values = self.matrix(ids)
-            years = np.broadcast_to(self.years[:, None, None].astype(float), values.shape)
-            return np.where(np.isnan(values), np.nan, years)
+            out = self.matrix(ids)
+            missing = np.isnan(out)
+            out[...] = self.years[:, None, None]  # the copy is written over, not made twice
+            np.copyto(out, np.nan, where=missing)
+            return out
         return _gather(self.periods, self.indicators, ids, np.nan)
 
     def source_matrix(self, ids: Sequence[str]) -> np.ndarray:
@@ -275,9 +267,18 @@ def period_years(periods: pd.Series) -> np.ndarray:
 
 
 def _gather(array: np.ndarray, have: Sequence[str], ids: Sequence[str], fill: float) -> np.ndarray:
+    """A fresh ``(years, regions, len(ids))`` selection of ``array``'s indicator columns;
+    ``fill`` where an id is not among ``have``. The common case, every id present in a run of
+    columns, is one copy of a slice; fancy indexing on the last axis of a whole-country panel
+    costs several times more."""
     where = {ind: k for k, ind in enumerate(have)}
-    out = np.full((*array.shape[:2], len(ids)), fill, dtype=array.dtype)
     pairs = [(j, where[i]) for j, i in enumerate(ids) if i in where]
+    if len(pairs) == len(ids):
+        src = np.array([k for _, k in pairs], dtype=int)
+        if src.size and (np.diff(src) == 1).all():
+            return array[:, :, src[0] : src[-1] + 1].copy()
+        return np.take(array, src, axis=2)
+    out = np.full((*array.shape[:2], len(ids)), fill, dtype=array.dtype)
     if pairs:
         out[:, :, [j for j, _ in pairs]] = array[:, :, [k for _, k in pairs]]
     return out

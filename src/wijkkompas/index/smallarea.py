@@ -120,6 +120,7 @@ def shrink(X: np.ndarray, panel: Panel, spec: IndexSpec, tau2: np.ndarray, apply
     for level, depth in enumerate(SHRINK_DEPTHS):
         level_of[panel.depth == depth] = level
     orphan = (panel.parent < 0) | (level_of < 0)
+    level = np.maximum(level_of, 0)
     parent = np.where(orphan, np.arange(R), panel.parent)
     K = X.shape[2]
     flat = (np.arange(R)[:, None] * K + k[None, :]).ravel()  # 1-d gathers beat 2-d fancy ones
@@ -134,19 +135,28 @@ def shrink(X: np.ndarray, panel: Panel, spec: IndexSpec, tau2: np.ndarray, apply
         # sampling variance is still that of its own rate.
         np.copyto(theta, own, where=unjudged)
         n = panel.values[t][:, size]
-        t2 = tau2[t][np.maximum(level_of, 0)][:, k]
+        t2 = tau2[t][:, k][level]
         with np.errstate(divide="ignore", invalid="ignore"):
-            v = theta * (factor - binomial * theta) / n
+            v = binomial * theta  # the variance, computed in place: θ(f − bθ)/n
+            np.subtract(factor, v, out=v)
+            v *= theta
+            v /= n
             np.maximum(v, 0.0, out=v)
-            v[~(n > 0)] = np.nan
-            b = t2 / (t2 + v)
+            np.copyto(v, np.nan, where=~(n > 0))
+            b = t2 + v
+            np.divide(t2, b, out=b)
         shrinkable = ~np.isnan(b)
         if apply:
-            block[flat] = np.where(shrinkable, theta + b * (own - theta), own).ravel()
-            v *= np.where(shrinkable & ~unjudged, b, 1.0)
-        variance[t] = np.nan_to_num(v, nan=0.0, posinf=0.0)
-        variance[t][np.isnan(own)] = 0.0
-        b[unjudged] = np.nan
+            moved = own - theta  # θ + B(r − θ), in place
+            moved *= b
+            moved += theta
+            np.copyto(moved, own, where=~shrinkable)
+            block[flat] = moved.reshape(-1)
+            np.multiply(v, b, out=v, where=shrinkable & ~unjudged)
+        np.nan_to_num(v, copy=False, nan=0.0, posinf=0.0)
+        np.copyto(v, 0.0, where=np.isnan(own))
+        variance[t] = v
+        np.copyto(b, np.nan, where=unjudged)
         with np.errstate(invalid="ignore"):
             reliability[t] = np.fmin.reduce(b, axis=1)
 

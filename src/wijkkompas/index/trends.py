@@ -51,34 +51,48 @@ def baseline_rows(years: np.ndarray, min_gap: int, scored: np.ndarray | None = N
 
 
 def term_variance(
-    prepared: Prepared, computed: Computed, reference: Reference, spec: IndexSpec, t: int
+    prepared: Prepared,
+    computed: Computed,
+    reference: Reference,
+    spec: IndexSpec,
+    t: int,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """(regions × K) variance of each aggregated term in year ``t`` (0 where absent); see
     module notes. One year at a time: a year's block stays in the processor's cache through
-    the chain of operations below, the whole panel would not."""
-    R = prepared.X.shape[1]
+    the chain of operations below, the whole panel would not. Written into ``out`` when given
+    (the caller's slice of the whole panel's array, so the block is not copied there after)."""
+    R, K = prepared.X.shape[1:]
     rows = slice(t * R, (t + 1) * R)
     method = reference.method["normalisation"]
     d = np.nan_to_num(slope(method, reference.params(), spec.signs))
     own = (np.nan_to_num(reference.noise_sd) * d) ** 2
     borrowed = np.nan_to_num(reference.imputation_var) * d**2
     observed = prepared.observed[t]
-    var = np.where(observed, own[None, :], borrowed[None, :])
-    for j, k in enumerate(prepared.rates.columns):
-        sampling = prepared.rates.variance[t, :, j]
-        if spec.indicators[k].transform in ("log", "log1p"):
-            # d(transform)/dx on the engine's scale: exp(-x) for log and log1p.
-            sampling = sampling * np.exp(-np.nan_to_num(prepared.X[t, :, k])) ** 2
-        sampling = sampling * d[k] ** 2
-        np.copyto(sampling, 0.0, where=~observed[:, k])
-        np.maximum(var[:, k], sampling, out=var[:, k])
+    var = np.empty((R, K)) if out is None else out
+    var[:] = borrowed
+    np.copyto(var, own, where=observed)
+    cols = prepared.rates.columns
+    if cols.size:
+        # All rate columns at once, through flat positions: one 1-d gather and scatter beat a
+        # strided pass per column and 2-d fancy indexing alike.
+        sampling = prepared.rates.variance[t].copy()
+        for j, k in enumerate(cols):
+            if spec.indicators[k].transform in ("log", "log1p"):
+                # d(transform)/dx on the engine's scale: exp(-x) for log and log1p.
+                sampling[:, j] *= np.exp(-np.nan_to_num(prepared.X[t, :, k])) ** 2
+        sampling *= d[cols] ** 2
+        flat = (np.arange(R)[:, None] * K + cols[None, :]).reshape(-1)
+        np.copyto(sampling, 0.0, where=~observed.reshape(-1)[flat].reshape(sampling.shape))
+        cells = np.reshape(var, -1, copy=False)  # a view: the scatter writes through
+        cells[flat] = np.maximum(cells[flat], sampling.reshape(-1))
     if computed.aggregation == "geometric":
         V = computed.V[rows]
         if method in Z_METHODS:
             du, u = np.exp(-0.5 * V**2) / np.sqrt(2 * np.pi), ndtr(V)
         else:
             du, u = ((V >= 0) & (V <= 1)).astype(float), np.clip(V, 0, 1)
-        var = var * (99.0 * du / (1.0 + 99.0 * u)) ** 2
+        var *= (99.0 * du / (1.0 + 99.0 * u)) ** 2
     np.copyto(var, 0.0, where=~computed.present[rows])
     return var
 
@@ -94,8 +108,7 @@ def total_variance(
 
     def year(t: int) -> None:
         rows = slice(t * R, (t + 1) * R)
-        block = term_variance(prepared, computed, reference, spec, t)
-        var[rows] = block
+        block = term_variance(prepared, computed, reference, spec, t, out=var[rows])
         weighted = computed.coefficients(reference.weights.indicator, rows)  # a fresh array
         np.square(weighted, out=weighted)
         weighted *= block
@@ -172,7 +185,7 @@ def like_for_like(
         t_now, t_then = np.exp(t_now), np.exp(t_then)
     missing = ~enough
     t_now[missing], t_then[missing] = np.nan, np.nan
-    var = state.term_var[now] + state.term_var[then]
+    var = np.add(state.term_var[now], state.term_var[then], out=Bf)  # Bf is done with: reuse it
     var *= coef
     v = np.einsum("rk,rk->r", var, coef)
     if state.aggregation == "geometric":
