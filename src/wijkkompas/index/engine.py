@@ -125,28 +125,8 @@ def _assemble(
     W = np.column_stack([reference.weights.indicator, reference.weights.domain])
     baskets = beside.submit(_baskets, spec, prepared, computed, total, hidden)
     classes = beside.submit(_class_columns, total, reference, panel)
-    total_var, term_var = total_variance(prepared, computed, reference, spec)
-    total_var[np.isnan(total)] = np.nan
-    state = ScoringState(
-        prepared.X,
-        prepared.observed,
-        prepared.imputed,
-        computed.V,
-        computed.present,
-        computed.terms,
-        computed.beta,
-        W,
-        computed.agg.denominator,
-        computed.agg.present,
-        total,
-        total_var,
-        computed.aggregation,
-        prepared.periods,
-        prepared.carried,
-        term_var,
-    )
-    watch.lap("score uncertainty")
-
+    # The single-threaded columns first, while the thread beside is busy; the year-by-year
+    # steps (uncertainty, trends), which take both processors, after.
     codes, levels = panel.codes, panel.levels
     cols: dict[str, Any] = {
         "region_code": _repeated(codes, Y),
@@ -164,11 +144,12 @@ def _assemble(
     cols["coverage"] = computed.agg.coverage
     cols["groups_scored"] = np.where(hidden, 0, (~np.isnan(groups)).sum(axis=1))
     imputed = computed.agg.imputed_share
+    group_imputed = np.where(np.isnan(groups), np.nan, imputed[:, : len(GROUPS)])
     for g, name in enumerate(GROUPS):
-        cols[f"{name}_imputed"] = np.where(np.isnan(groups[:, g]), np.nan, imputed[:, g])
+        cols[f"{name}_imputed"] = group_imputed[:, g]
     share = (computed.group_share * np.nan_to_num(imputed[:, : len(GROUPS)])).sum(axis=1)
     cols["total_imputed"] = np.where(np.isnan(total), np.nan, share)
-    cols["total_se"] = np.sqrt(total_var)
+    cols["total_se"] = None  # its place, filled below
     cols.update(dict.fromkeys((*BASKET_COLUMNS, *CLASS_COLUMNS)))  # their places, filled below
     reliability = prepared.rates.reliability.reshape(-1)
     cols["reliability"] = reliability
@@ -202,6 +183,28 @@ def _assemble(
     averages = averages_frame(found, prepared.X, spec, codes, panel.years)
     watch.lap("what averages hide")
 
+    total_var, term_var = total_variance(prepared, computed, reference, spec)
+    total_var[np.isnan(total)] = np.nan
+    cols["total_se"] = np.sqrt(total_var)
+    state = ScoringState(
+        prepared.X,
+        prepared.observed,
+        prepared.imputed,
+        computed.V,
+        computed.present,
+        computed.terms,
+        computed.beta,
+        W,
+        computed.agg.denominator,
+        computed.agg.present,
+        total,
+        total_var,
+        computed.aggregation,
+        prepared.periods,
+        prepared.carried,
+        term_var,
+    )
+    watch.lap("score uncertainty")
     cols.update(_default_trend(state, spec, reference, panel.years, R, options, hidden))
     watch.lap("trends")
     cols.update(baskets.result())
@@ -382,11 +385,14 @@ def _reasons(prepared: Prepared, total: np.ndarray, options: EngineOptions) -> p
 
 def _log_prepared(prepared: Prepared, spec: IndexSpec, log: list[dict[str, Any]]) -> None:
     """What a reader of the run should know: figures withheld or carried, per indicator."""
-    for name, mask in (("withheld_non_residential", prepared.withheld),):
-        counts = mask.sum(axis=(0, 1))
-        for k in np.flatnonzero(counts):
-            log.append({"step": name, "indicator": spec.ids[k], "figures": int(counts[k])})
-    carried = prepared.carried.sum(axis=(0, 1))
+    for k, indicator in enumerate(spec.indicators):  # only these rates are ever withheld
+        withheld = int(prepared.withheld[:, :, k].sum()) if indicator.residential_only else 0
+        if withheld:
+            log.append(
+                {"step": "withheld_non_residential", "indicator": spec.ids[k], "figures": withheld}
+            )
+    K = len(spec.ids)
+    carried = np.add.reduce(prepared.carried.reshape(-1, K).view(np.uint8), axis=0, dtype=np.int64)
     for k in np.flatnonzero(carried):
         log.append(
             {"step": "carried_forward", "indicator": spec.ids[k], "figures": int(carried[k])}

@@ -100,9 +100,9 @@ class Panel:
     def period_matrix(self, ids: Sequence[str]) -> np.ndarray:
         """Reference-period years of ``matrix(ids)``; the panel year where none were given."""
         if self.periods is None:
-            out = self.matrix(ids)
-            missing = np.isnan(out)
-            out[...] = self.years[:, None, None]  # the copy is written over, not made twice
+            missing = np.isnan(_gather(self.values, self.indicators, ids, np.nan, view=True))
+            out = np.empty(missing.shape)
+            out[...] = self.years[:, None, None]
             np.copyto(out, np.nan, where=missing)
             return out
         return _gather(self.periods, self.indicators, ids, np.nan)
@@ -266,17 +266,21 @@ def period_years(periods: pd.Series) -> np.ndarray:
     return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
 
 
-def _gather(array: np.ndarray, have: Sequence[str], ids: Sequence[str], fill: float) -> np.ndarray:
-    """A fresh ``(years, regions, len(ids))`` selection of ``array``'s indicator columns;
-    ``fill`` where an id is not among ``have``. The common case, every id present in a run of
-    columns, is one copy of a slice; fancy indexing on the last axis of a whole-country panel
-    costs several times more."""
+def _gather(
+    array: np.ndarray, have: Sequence[str], ids: Sequence[str], fill: float, view: bool = False
+) -> np.ndarray:
+    """A fresh ``(years, regions, len(ids))`` selection of ``array``'s indicator columns
+    (a view of it, when ``view`` and the ids are a run of its columns); ``fill`` where an id is
+    not among ``have``. The common case, every id present in a run of columns, is one copy of
+    a slice; fancy indexing on the last axis of a whole-country panel costs several times
+    more."""
     where = {ind: k for k, ind in enumerate(have)}
     pairs = [(j, where[i]) for j, i in enumerate(ids) if i in where]
     if len(pairs) == len(ids):
         src = np.array([k for _, k in pairs], dtype=int)
         if src.size and (np.diff(src) == 1).all():
-            return array[:, :, src[0] : src[-1] + 1].copy()
+            run = array[:, :, src[0] : src[-1] + 1]
+            return run if view else run.copy()
         return np.take(array, src, axis=2)
     out = np.full((*array.shape[:2], len(ids)), fill, dtype=array.dtype)
     if pairs:

@@ -124,6 +124,7 @@ def shrink(X: np.ndarray, panel: Panel, spec: IndexSpec, tau2: np.ndarray, apply
     parent = np.where(orphan, np.arange(R), panel.parent)
     K = X.shape[2]
     flat = (np.arange(R)[:, None] * K + k[None, :]).ravel()  # 1-d gathers beat 2-d fancy ones
+    sizes = (np.arange(R)[:, None] * panel.values.shape[2] + size[None, :]).ravel()
 
     def year(t: int) -> None:  # year blocks: see the docstring
         block = X[t].reshape(-1)
@@ -134,10 +135,11 @@ def shrink(X: np.ndarray, panel: Panel, spec: IndexSpec, tau2: np.ndarray, apply
         # Without a parent value the area is its own target: θ = r, so nothing moves, and the
         # sampling variance is still that of its own rate.
         np.copyto(theta, own, where=unjudged)
-        n = panel.values[t][:, size]
+        n = np.reshape(panel.values[t], -1)[sizes].reshape(R, -1)
         t2 = tau2[t][:, k][level]
         with np.errstate(divide="ignore", invalid="ignore"):
-            v = binomial * theta  # the variance, computed in place: θ(f − bθ)/n
+            # The variance, computed in place in the year's slice of ``variance``: θ(f − bθ)/n.
+            v = np.multiply(binomial, theta, out=variance[t])
             np.subtract(factor, v, out=v)
             v *= theta
             v /= n
@@ -155,7 +157,6 @@ def shrink(X: np.ndarray, panel: Panel, spec: IndexSpec, tau2: np.ndarray, apply
             np.multiply(v, b, out=v, where=shrinkable & ~unjudged)
         np.nan_to_num(v, copy=False, nan=0.0, posinf=0.0)
         np.copyto(v, 0.0, where=np.isnan(own))
-        variance[t] = v
         np.copyto(b, np.nan, where=unjudged)
         with np.errstate(invalid="ignore"):
             reliability[t] = np.fmin.reduce(b, axis=1)

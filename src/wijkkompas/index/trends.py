@@ -109,7 +109,9 @@ def total_variance(
     def year(t: int) -> None:
         rows = slice(t * R, (t + 1) * R)
         block = term_variance(prepared, computed, reference, spec, t, out=var[rows])
-        weighted = computed.coefficients(reference.weights.indicator, rows)  # a fresh array
+        # The coefficients without the mask of present terms: ``block`` is 0 wherever a term is
+        # absent, so the products below are the same and one pass over the block is saved.
+        weighted = spread_to_terms(computed.beta[rows], reference.weights.indicator)
         np.square(weighted, out=weighted)
         weighted *= block
         out[rows] = weighted.sum(axis=1)
@@ -166,9 +168,11 @@ def like_for_like(
     basket &= periods[now] != periods[then]
     basket &= ~spec.model_estimates[None, :]
     Bf = basket.astype(float)
-    den = Bf @ W
-    # Counts of whole numbers: exact in single precision, at half the memory traffic.
-    anchored = (basket & ~spec.proxies[None, :]).astype(np.float32) @ (W > 0).astype(np.float32)
+    # The basket's weight per group and its count of non-proxy terms in one product (counts
+    # of whole numbers are exact).
+    G = W.shape[1]
+    both = Bf @ np.column_stack([W, (W > 0) & ~spec.proxies[:, None]])
+    den, anchored = both[:, :G], both[:, G:]
     ok = (den > 0) & (anchored >= 1)
     enough = ok.sum(axis=1) >= min_groups
     ok &= enough[:, None]
