@@ -203,3 +203,61 @@ def test_panel_roundtrip_keeps_scores() -> None:
     pd.testing.assert_frame_equal(
         _scores(frame, reference, options), _scores(again.to_long(), reference, options)
     )
+
+
+def _plain_carry(X, periods, years, carry_years):  # type: ignore[no-untyped-def]
+    """Carrying forward as it reads: each missing cell takes the region's latest own earlier
+    figure (and its period) when that is at most the indicator's limit of years back."""
+    X, periods = X.copy(), periods.copy()
+    own = ~np.isnan(X)
+    carried = np.zeros(X.shape, dtype=bool)
+    for t in range(1, X.shape[0]):
+        for r in range(X.shape[1]):
+            for k in range(X.shape[2]):
+                if own[t, r, k]:
+                    continue
+                earlier = [s for s in range(t) if own[s, r, k]]
+                if earlier and years[t] - years[earlier[-1]] <= carry_years[k]:
+                    X[t, r, k], periods[t, r, k] = X[earlier[-1], r, k], periods[earlier[-1], r, k]
+                    carried[t, r, k] = True
+    return X, periods, carried
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_carry_forward_is_the_plain_latest_own_figure_within_its_limit(seed: int) -> None:
+    from wijkkompas.index.impute import carry_forward
+
+    rng = np.random.default_rng(seed)
+    years = np.sort(rng.choice(np.arange(2010, 2026), size=int(rng.integers(1, 7)), replace=False))
+    shape = (len(years), int(rng.integers(1, 6)), int(rng.integers(1, 5)))
+    X = np.where(rng.random(shape) < 0.4, np.nan, rng.random(shape))
+    periods = np.where(np.isnan(X), np.nan, years[:, None, None] - rng.integers(0, 2, shape))
+    limits = rng.integers(0, 4, shape[2]).astype(float)
+    want = _plain_carry(X, periods, years, limits)
+    carried = carry_forward(X, periods, years, limits)
+    assert np.array_equal(X, want[0], equal_nan=True)
+    assert np.array_equal(periods, want[1], equal_nan=True)
+    assert np.array_equal(carried, want[2])
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_ranks_and_deciles_are_counts_of_regions_above_and_below(seed: int) -> None:
+    """Rank 1 is the best and ties share the better rank; the decile counts the regions
+    strictly below, within each comparison set."""
+    from wijkkompas.index.classify import rank_within
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 80))
+    values = rng.integers(0, 8, n).astype(float)
+    values[rng.random(n) < 0.2] = np.nan
+    groups = rng.integers(0, 4, n)
+    rank, decile = rank_within(values, groups)
+    for i in range(n):
+        if np.isnan(values[i]):
+            assert np.isnan(rank[i]) and np.isnan(decile[i])
+            continue
+        same = values[(groups == groups[i]) & ~np.isnan(values)]
+        assert rank[i] == (same > values[i]).sum() + 1
+        assert decile[i] == np.floor(10.0 * (same < values[i]).sum() / same.size) + 1

@@ -129,5 +129,9 @@ def combine(
     asum = a.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(asum[:, None] > 0, a / asum[:, None], 0.0)
-    total = np.where(asum > 0, np.nansum(np.where(present, means, 0.0) * share, axis=1), np.nan)
+    # ``share`` is 0 outside ``present``; the means of present groups are numbers, so a
+    # plain sum (not nansum, which copies the array to mask it) adds the same terms.
+    weighted = np.where(present, means, 0.0)
+    weighted *= share
+    total = np.where(asum > 0, weighted.sum(axis=1), np.nan)
     return total, share

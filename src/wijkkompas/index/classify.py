@@ -61,18 +61,31 @@ def rank_within(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.
     rank = np.full(values.shape, np.nan)
     decile = np.full(values.shape, np.nan)
     ok = np.flatnonzero(~np.isnan(values))
+    if not ok.size:
+        return rank, decile
     # One sort by (group, value) serves every group: no per-group Python beyond slicing.
     order = ok[np.lexsort((values[ok], groups[ok]))]
     g_sorted, v_sorted = groups[order], values[order]
     starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
     ends = np.r_[starts[1:], order.size]
-    for a, b in zip(starts, ends, strict=True):
-        v = v_sorted[a:b]
-        n = b - a
-        below = np.searchsorted(v, v, side="left")  # regions strictly below
-        above = n - np.searchsorted(v, v, side="right")  # regions strictly above
-        rank[order[a:b]] = above + 1  # 1 = best; ties share the better rank
-        decile[order[a:b]] = np.floor(10.0 * below / n) + 1
+    # Ties are runs of equal values in the sorted order: the first position of a value's run
+    # is how many lie strictly below it, the last how many lie below or at it. One pass over
+    # the sorted values, not a binary search per value.
+    m = order.size
+    new_run = np.ones(m, dtype=bool)
+    new_run[1:] = (v_sorted[1:] != v_sorted[:-1]) | (g_sorted[1:] != g_sorted[:-1])
+    position = np.arange(m)
+    run_first = np.maximum.accumulate(np.where(new_run, position, 0))
+    run_end = np.empty(m, dtype=np.int64)  # one past the last position of each run
+    ends_of_runs = np.r_[np.flatnonzero(new_run)[1:], m]
+    run_end[new_run] = ends_of_runs
+    run_end = run_end[run_first]
+    group_of = np.repeat(np.arange(starts.size), ends - starts)
+    start, n = starts[group_of], (ends - starts)[group_of]
+    below = run_first - start  # regions strictly below
+    above = n - (run_end - start)  # regions strictly above
+    rank[order] = above + 1  # 1 = best; ties share the better rank
+    decile[order] = np.floor(10.0 * below / n) + 1
     return rank, decile
 
 

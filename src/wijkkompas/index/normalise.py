@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr
 
+from wijkkompas.index.parallel import for_each_chunk
+
 Z_METHODS = ("reference", "zscore")
 
 
@@ -86,13 +88,19 @@ def normalise(X: np.ndarray, method: str, params: dict[str, Any], signs: np.ndar
         shift, scale = _shift_scale(method, params, signs)
         V = np.empty_like(X)
         flat_x, flat_v = X.reshape(-1, X.shape[-1]), V.reshape(-1, X.shape[-1])
-        np.subtract(flat_x, shift, out=flat_v)
-        flat_v *= scale
         if method in Z_METHODS:
             clip = float(params.get("clip", np.inf))
-            np.clip(V, -clip, clip, out=V)
+            lo, hi = -clip, clip
         else:
-            np.clip(V, 0.0, 1.0, out=V)
+            lo, hi = 0.0, 1.0
+
+        def rows(part: slice) -> None:
+            v = flat_v[part]
+            np.subtract(flat_x[part], shift, out=v)
+            v *= scale
+            np.clip(v, lo, hi, out=v)
+
+        for_each_chunk(flat_x.shape[0], rows, flat_x.size)
         return V
     if method == "rank":
         probs = np.asarray(params["probs"])

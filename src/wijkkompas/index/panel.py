@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from wijkkompas.index.parallel import for_each_block
+
 LEVEL_DEPTH = {"gemeente": 0, "wijk": 1, "buurt": 2, "custom": 3}
 REGION_COLUMNS = ("region_code", "level", "gemeente_code", "wijk_code")
 
@@ -100,10 +102,16 @@ class Panel:
     def period_matrix(self, ids: Sequence[str]) -> np.ndarray:
         """Reference-period years of ``matrix(ids)``; the panel year where none were given."""
         if self.periods is None:
-            missing = np.isnan(_gather(self.values, self.indicators, ids, np.nan, view=True))
-            out = np.empty(missing.shape)
-            out[...] = self.years[:, None, None]
-            np.copyto(out, np.nan, where=missing)
+            values = _gather(self.values, self.indicators, ids, np.nan, view=True)
+            out = np.empty(values.shape)
+            Y = len(self.years)
+            years = self.years.astype(float)
+
+            def year(t: int) -> None:
+                out[t] = years[t]
+                np.copyto(out[t], np.nan, where=np.isnan(values[t]))
+
+            for_each_block(Y, year, out.size)
             return out
         return _gather(self.periods, self.indicators, ids, np.nan)
 
@@ -280,7 +288,11 @@ def _gather(
         src = np.array([k for _, k in pairs], dtype=int)
         if src.size and (np.diff(src) == 1).all():
             run = array[:, :, src[0] : src[-1] + 1]
-            return run if view else run.copy()
+            if view:
+                return run
+            out = np.empty(run.shape, dtype=array.dtype)
+            for_each_block(len(out), lambda t: np.copyto(out[t], run[t]), out.size)
+            return out
         return np.take(array, src, axis=2)
     out = np.full((*array.shape[:2], len(ids)), fill, dtype=array.dtype)
     if pairs:

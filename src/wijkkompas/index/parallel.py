@@ -58,3 +58,21 @@ def one_ahead(items: Iterator[T]) -> Iterator[T]:
                 return
             pending = pool.submit(next, items, end)
             yield item  # type: ignore[misc]
+
+
+CACHE_CELLS = 256 * 1024
+"""Cells (of eight bytes) in a block of :func:`for_each_chunk`: two megabytes, so a chain of
+elementwise passes over a block finds it still in the processor's cache."""
+
+
+def for_each_chunk(rows: int, work: Callable[[slice], None], cells: int) -> None:
+    """Call ``work(rows_slice)`` for consecutive ranges of ``rows`` that together cover them,
+    on several threads when the work is large; ``cells`` is the size of the whole array.
+
+    For chains of elementwise passes over a whole-country panel: each range is small enough to
+    stay in cache through the chain, and the ranges are shared out among the processors.
+    """
+    per_row = max(1, cells // max(rows, 1))
+    size = max(1, CACHE_CELLS // per_row)
+    starts = range(0, rows, size)
+    for_each_block(len(starts), lambda i: work(slice(starts[i], starts[i] + size)), cells)

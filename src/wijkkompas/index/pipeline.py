@@ -192,12 +192,12 @@ def prepare(
     )
     watch.lap("small-area shrinkage")
     unpriced = _deflate(X, periods, spec, log)
-    observed = ~np.isnan(X)
-    periods[~observed] = np.nan
-    X, imputed = impute(X, panel, imputation, ~observed)
+    missing = np.isnan(X)
+    np.copyto(periods, np.nan, where=missing)
+    observed = ~missing
+    X, imputed = impute(X, panel, imputation, missing)
     transform(X, [i.transform for i in spec.indicators])
-    lost = observed & np.isnan(X)  # a transform refused the value (log of 0)
-    observed &= ~lost
+    observed &= ~np.isnan(X)  # a transform may refuse a value (log of 0)
     watch.lap("deflation, imputation, transforms")
     unknown = np.zeros((Y, R), dtype=bool)
     if suppression_threshold > 0:
@@ -279,7 +279,7 @@ def compute(
         terms3[absent3] = 0.0
     else:
         terms3 = V3
-    V3[absent3] = 0.0
+    np.copyto(V3, 0.0, where=absent3)
     n = V3.shape[0] * V3.shape[1]
     V, terms, absent = V3.reshape(n, -1), terms3.reshape(n, -1), absent3.reshape(n, -1)
     present = ~absent
