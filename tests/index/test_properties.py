@@ -205,7 +205,7 @@ def test_panel_roundtrip_keeps_scores() -> None:
     )
 
 
-def _plain_carry(X, periods, years, carry_years):  # type: ignore[no-untyped-def]
+def _plain_carry(X, periods, years, carry_years):  # type: ignore[no-untyped-def,unused-ignore]
     """Carrying forward as it reads: each missing cell takes the region's latest own earlier
     figure (and its period) when that is at most the indicator's limit of years back."""
     X, periods = X.copy(), periods.copy()

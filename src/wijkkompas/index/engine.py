@@ -386,14 +386,14 @@ def _reasons(prepared: Prepared, total: np.ndarray, options: EngineOptions) -> p
 def _log_prepared(prepared: Prepared, spec: IndexSpec, log: list[dict[str, Any]]) -> None:
     """What a reader of the run should know: figures withheld or carried, per indicator."""
     for k, indicator in enumerate(spec.indicators):  # only these rates are ever withheld
-        withheld = int(prepared.withheld[:, :, k].sum()) if indicator.residential_only else 0
-        if withheld:
+        figures = int(prepared.withheld[:, :, k].sum()) if indicator.residential_only else 0
+        if figures:
             log.append(
-                {"step": "withheld_non_residential", "indicator": spec.ids[k], "figures": withheld}
+                {"step": "withheld_non_residential", "indicator": spec.ids[k], "figures": figures}
             )
     K = len(spec.ids)
     carried = np.add.reduce(prepared.carried.reshape(-1, K).view(np.uint8), axis=0, dtype=np.int64)
-    for k in np.flatnonzero(carried):
+    for j in np.flatnonzero(carried):
         log.append(
-            {"step": "carried_forward", "indicator": spec.ids[k], "figures": int(carried[k])}
+            {"step": "carried_forward", "indicator": spec.ids[j], "figures": int(carried[j])}
         )
