@@ -90,7 +90,7 @@ def coverage_section(store: AnalyticStore, scored: dict[str, IndexRun]) -> list[
         "",
         "Per gemeente-jaar en score: de bronnen (met de periode van hun cijfers) waarvan de eigen",
         "cijfers van de buurten de score voeden, en het aandeel woonbuurten dat de score heeft",
-        "(200 of meer inwoners en geen *geen woonbuurt*, zie §6: daar tellen misdrijven per",
+        "(200 of meer inwoners en niet *vooral geen woongebied*, zie §6: daar tellen misdrijven per",
         "inwoner bewust niet mee). *geen*: geen bron in de catalogus levert hier een cijfer. Eigen",
         "cijfers tellen ook als ze uit een eerdere editie zijn doorgeschoven (met hun eigen",
         "periode); cijfers van de wijk of gemeente (imputatie) tellen niet. Een afgeleid cijfer",
@@ -126,7 +126,7 @@ def agreement_section(store: AnalyticStore, scored: dict[str, IndexRun]) -> list
         "regressie op oordelen van bewoners en woningprijzen.",
         "",
         "Elke ρ staat er twee keer: over alle buurten met beide scores, en over de woonbuurten",
-        "alleen (200 of meer inwoners en geen *geen woonbuurt*, de regel van §6, vastgelegd in",
+        "alleen (200 of meer inwoners en niet *vooral geen woongebied*, de regel van §6, vastgelegd in",
         "de catalogus-commit hierboven). Beide indices beschrijven waar mensen wonen; in een",
         "buurt die vooral kantoren, park of polder is, laat onze index de cijfers per inwoner",
         "weg en zegt hij dat de buurt niet zonder meer te vergelijken is.",
@@ -236,11 +236,11 @@ def extremes_section(scored: dict[str, IndexRun]) -> list[str]:
         "## 6. De hoogste en laagste tien buurten (totaal)",
         "",
         "Met inwoners en de vlaggen die een lezer nodig heeft: *klein* (minder dan 200",
-        "inwoners), *geen woonbuurt* (minder dan 200 inwoners; een bedrijfsvestiging per twee",
+        "inwoners), *vooral geen woongebied* (minder dan 200 inwoners; een bedrijfsvestiging per twee",
         "inwoners of meer; of, in een stedelijke omgeving, minder dan de helft van de woningen die",
         "het land bij de adressendichtheid van de omgeving zou dragen) en *landelijk* (minder dan",
         "500 adressen per km² in de omgeving). De regel staat in `wijkkompas.index.exposure`; bij",
-        "een geen-woonbuurt tellen misdrijven per inwoner niet mee. Gevlagde buurten horen niet",
+        "zo'n buurt tellen misdrijven per inwoner niet mee. Gevlagde buurten horen niet",
         "zonder meer in een top of bodem. Waar een bestand geen woningen, landoppervlak of",
         "adressendichtheid heeft (Heerlen, Rotterdam, Baarn), kunnen alleen de eerste twee regels",
         "iets vlaggen.",
@@ -303,7 +303,7 @@ def flagged_section(scored: dict[str, IndexRun]) -> list[str]:
 def dutch_flags(flags: str) -> str:
     return (
         flags.replace("fewer than 200 inhabitants", "klein")
-        .replace("mainly non-residential", "geen woonbuurt")
+        .replace("mainly non-residential", "vooral geen woongebied")
         .replace("rural surroundings", "landelijk")
     )
 
