@@ -84,3 +84,16 @@ def test_one_ahead_gives_every_item_in_order_and_raises_where_asked() -> None:
             seen.append(item)
             assert len(made) <= item + 2  # never more than one made ahead
     assert seen == [0, 1, 2, 3, 4] == made
+
+
+@pytest.mark.parametrize("rows", [0, 1, 7, 100_003])
+@pytest.mark.parametrize("width", [1, 3, 300_000])
+def test_chunks_cover_every_row_once(monkeypatch, rows: int, width: int) -> None:
+    on_threads(monkeypatch, many=True)
+    seen = np.zeros(rows, dtype=int)
+
+    def work(part: slice) -> None:
+        seen[part] += 1
+
+    parallel.for_each_chunk(rows, work, cells=rows * width)
+    assert (seen == 1).all()
