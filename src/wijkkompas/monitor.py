@@ -170,7 +170,7 @@ def _read_panel_kept(store: AnalyticStore, catalogue: Catalogue) -> PanelRead:
     with store.reader() as reader:
         unchanged = reader.figures_version() == version  # no import swapped in meanwhile
     if unchanged:
-        panel_cache.save(store.path, name, found)
+        panel_cache.save_beside(store.path, name, found)
     return found
 
 

@@ -30,12 +30,14 @@ def store(demo_store: Path, tmp_path: Path) -> AnalyticStore:
 
 
 def entries(store: AnalyticStore) -> list[str]:
+    panel_cache.finish_saving()  # what a later process sees: this one has finished writing
     folder = panel_cache.cache_dir(store.path)
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
 def read_in_a_new_process(store: AnalyticStore) -> monitor.PanelRead:
     """What a new process reads: nothing in memory yet."""
+    panel_cache.finish_saving()  # the process before has exited, so it finished writing
     monitor._panels.clear()
     return monitor.read_panel(store)
 
@@ -131,3 +133,30 @@ def test_a_panel_is_kept_only_under_its_code_and_catalogue_and_never_at_a_path_a
     assert name != panel_cache.entry_name("v1", "d" * 64)
     assert name != panel_cache.entry_name("v2", "c" * 64)
     assert panel_cache.entry_name("../../elsewhere", "c" * 64) is None
+
+
+def test_the_panel_is_kept_on_a_thread_while_the_process_goes_on(
+    store: AnalyticStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first read after an import does not wait for the cache to be written; the entry
+    appears whole once the writing thread is done, and a process waits for it before exiting
+    (the thread is not a daemon)."""
+    import threading
+
+    release = threading.Event()
+    save = panel_cache.save
+
+    def slow_save(*args: object) -> None:
+        release.wait(timeout=30)
+        save(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(panel_cache, "save", slow_save)
+    monitor._panels.clear()
+    monitor.read_panel(store)  # returns while the save waits
+    folder = panel_cache.cache_dir(store.path)
+    assert not folder.is_dir() or not [p for p in folder.iterdir() if not p.name.startswith(".")]
+    (thread,) = [t for t in threading.enumerate() if t.name == "panel-cache-save"]
+    assert not thread.daemon
+    release.set()
+    assert len(entries(store)) == 1
+

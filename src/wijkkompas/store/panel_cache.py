@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -125,6 +126,34 @@ def load(
         log.warning("ignoring an unreadable panel cache %s: %s", folder, exc)
         return None
     return panel, names, selection
+
+
+_saving: list[threading.Thread] = []
+_saving_lock = threading.Lock()
+
+
+def save_beside(store_path: Path, name: str, entry: Entry) -> None:
+    """:func:`save` on a thread of its own, while the caller goes on scoring: writing a
+    whole-country entry takes most of a second that the first command after an import would
+    otherwise wait for. The thread is not a daemon, so the process finishes writing before it
+    exits; the entry appears whole or not at all (see :func:`save`). The entry's arrays must
+    not change meanwhile: a read panel is read-only for everyone (see ``monitor.read_panel``).
+    """
+    thread = threading.Thread(
+        target=save, args=(store_path, name, entry), name="panel-cache-save", daemon=False
+    )
+    with _saving_lock:
+        _saving[:] = [t for t in _saving if t.is_alive()]
+        _saving.append(thread)
+    thread.start()
+
+
+def finish_saving() -> None:
+    """Wait for the saves :func:`save_beside` started (a process exiting does this itself)."""
+    with _saving_lock:
+        pending, _saving[:] = list(_saving), []
+    for thread in pending:
+        thread.join()
 
 
 def save(store_path: Path, name: str, entry: Entry) -> None:
