@@ -159,4 +159,3 @@ def test_the_panel_is_kept_on_a_thread_while_the_process_goes_on(
     assert not thread.daemon
     release.set()
     assert len(entries(store)) == 1
-
