@@ -117,7 +117,9 @@ def close_race(pause: int) -> dict:
                 time.sleep(pause)
                 VoteMark.objects.create(budget_id=budget.pk, code_id=code.pk)
                 SealedBallot.objects.create(budget_id=budget.pk, box=box)
-            moments["cast"] = time.monotonic()
+                # Taken before the commit: a close that waits for the commit ends after this
+                # moment, however late this thread is scheduled again once it has committed.
+                moments["cast"] = time.monotonic()
         finally:
             connection.close()
 
