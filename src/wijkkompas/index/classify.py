@@ -71,15 +71,10 @@ def rank_within(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.
     # Ties are runs of equal values in the sorted order: the first position of a value's run
     # is how many lie strictly below it, the last how many lie below or at it. One pass over
     # the sorted values, not a binary search per value.
-    m = order.size
-    new_run = np.ones(m, dtype=bool)
-    new_run[1:] = (v_sorted[1:] != v_sorted[:-1]) | (g_sorted[1:] != g_sorted[:-1])
-    position = np.arange(m)
-    run_first = np.maximum.accumulate(np.where(new_run, position, 0))
-    run_end = np.empty(m, dtype=np.int64)  # one past the last position of each run
-    ends_of_runs = np.r_[np.flatnonzero(new_run)[1:], m]
-    run_end[new_run] = ends_of_runs
-    run_end = run_end[run_first]
+    new_run = np.r_[True, (v_sorted[1:] != v_sorted[:-1]) | (g_sorted[1:] != g_sorted[:-1])]
+    run = np.cumsum(new_run) - 1
+    firsts = np.flatnonzero(new_run)
+    run_first, run_end = firsts[run], np.r_[firsts[1:], order.size][run]  # end: one past
     group_of = np.repeat(np.arange(starts.size), ends - starts)
     start, n = starts[group_of], (ends - starts)[group_of]
     below = run_first - start  # regions strictly below

@@ -23,7 +23,6 @@ from wijkkompas.index.aggregate import (
     aggregate,
     combine,
     sparse_mask,
-    spread_to_terms,
 )
 from wijkkompas.index.exposure import CARRY_YEARS, LAND_USE_IDS, non_residential, rural
 from wijkkompas.index.impute import carry_forward, impute
@@ -106,14 +105,6 @@ class Computed:
         den = self.agg.denominator[:, : self.group_share.shape[1]]
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(den > 0, self.group_share / den, 0.0)
-
-    def coefficients(
-        self, weights: np.ndarray, rows: slice | np.ndarray = slice(None)
-    ) -> np.ndarray:
-        """Coefficients of the total on each term for some rows (see ``row_coefficients``)."""
-        out = spread_to_terms(self.beta[rows], weights)
-        out *= self.present[rows]
-        return out
 
     def scale(self, means: np.ndarray) -> np.ndarray:
         """From the averaged terms to the published scale (exp for geometric)."""
