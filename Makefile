@@ -61,6 +61,7 @@ lint: install
 	$(RUN)/ruff check src tests benchmarks
 	$(RUN)/ruff format --check src tests benchmarks
 	$(RUN)/mypy
+	$(RUN)/lint-imports --no-cache
 
 pytest: install
 	$(RUN)/pytest -n 2 --dist loadgroup

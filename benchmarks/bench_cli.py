@@ -63,17 +63,13 @@ def python(code: str) -> float:
 def index_steps(store: Path) -> dict[str, float]:
     """The index's own steps, timed in this process on a copy of the store."""
     from wijkkompas.catalogue import load_catalogue
-    from wijkkompas.cli_output import write_csv
+    from wijkkompas.cli.output import write_csv
     from wijkkompas.index import score, uncertainty
     from wijkkompas.index.engine import options_of
-    from wijkkompas.monitor import (
-        INDEX_COLUMNS,
-        _read_panel,
-        read_panel,
-        resolve_reference,
-        run_index,
-    )
     from wijkkompas.process import reuse_freed_memory
+    from wijkkompas.services.panel import _read_panel, read_panel
+    from wijkkompas.services.references import resolve_reference
+    from wijkkompas.services.scoring import INDEX_COLUMNS, run_index
     from wijkkompas.store import AnalyticStore
 
     reuse_freed_memory()  # as the command line does at start

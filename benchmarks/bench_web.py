@@ -71,7 +71,7 @@ def _free_port() -> int:
 def build_store(folder: Path) -> Path:
     """The demo store with a saved index run, as ``wijkkompas demo`` leaves it."""
     from wijkkompas.demo import build_demo_batch
-    from wijkkompas.monitor import run_index
+    from wijkkompas.services.scoring import run_index
     from wijkkompas.store import AnalyticStore
 
     path = folder / "wijkkompas.duckdb"
@@ -247,7 +247,7 @@ def _during_swap(port: int, store: Path, duration: float) -> list[str]:
 
     One swap a third into the window, as an import would: the writer competes for the same
     two cores, and the first requests after the swap rebuild the caches of the new file."""
-    from wijkkompas.monitor import run_index
+    from wijkkompas.services.scoring import run_index
     from wijkkompas.store import AnalyticStore
 
     took: list[float] = []

@@ -31,14 +31,14 @@ from fit_default_reference import build_store as fit_store  # noqa: E402
 
 from wijkkompas.catalogue import load_catalogue  # noqa: E402
 from wijkkompas.index.spec import GROUP_NAMES, GROUPS  # noqa: E402
-from wijkkompas.monitor import IndexRun, run_index  # noqa: E402
-from wijkkompas.store import AnalyticStore  # noqa: E402
-from wijkkompas.validation import (  # noqa: E402
+from wijkkompas.services.scoring import IndexRun, run_index  # noqa: E402
+from wijkkompas.services.validation import (  # noqa: E402
     agreement_with_leefbaarometer,
     agreement_with_ses_woa,
     coverage,
     extremes,
 )
+from wijkkompas.store import AnalyticStore  # noqa: E402
 
 DOC = ROOT / "docs" / "validity.md"
 EXTRA_IMPORTS: list[tuple[list[str], dict[str, object]]] = [

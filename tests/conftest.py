@@ -20,7 +20,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from wijkkompas.demo import build_demo_batch
 
     path = tmp_path_factory.mktemp("demo-store") / "wijkkompas.duckdb"
-    from wijkkompas.monitor import run_index
+    from wijkkompas.services.scoring import run_index
 
     store = AnalyticStore(path)
     store.import_batch(build_demo_batch(seed=DEMO_SEED))

@@ -128,7 +128,7 @@ def test_a_table_wider_than_the_terminal_is_printed_row_by_row_without_cut_cells
     import pandas as pd
     from rich.console import Console
 
-    from wijkkompas.cli_output import print_table
+    from wijkkompas.cli.output import print_table
 
     frame = pd.DataFrame(
         {

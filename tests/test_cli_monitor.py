@@ -12,7 +12,7 @@ import pytest
 
 from cli_process import wijkkompas as run_cli
 from pdf_text import pdf_pages
-from wijkkompas.monitor import INDEX_COLUMNS
+from wijkkompas.services.scoring import INDEX_COLUMNS
 from wijkkompas.store import AnalyticStore
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -227,7 +227,7 @@ def test_report_on_an_unknown_code_is_a_user_error(store: Path, tmp_path: Path) 
 
 
 def test_explain_says_a_group_without_figures_has_no_score_instead_of_nan() -> None:
-    from wijkkompas.cli_monitor import _score_text
+    from wijkkompas.cli.monitor import _score_text
 
     assert _score_text(float("nan")) == "no score (too few own figures)"
     assert _score_text(None) == "no score (too few own figures)"

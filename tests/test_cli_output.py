@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wijkkompas.cli_output import _csv_columns, write_csv
+from wijkkompas.cli.output import _csv_columns, write_csv
 
 
 def written(frame: pd.DataFrame) -> str:

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from wijkkompas.index.spec import GROUPS
-from wijkkompas.monitor import run_index
+from wijkkompas.services.scoring import run_index
+from wijkkompas.services.validation import agreement_with_leefbaarometer, coverage
 from wijkkompas.store import AnalyticStore
-from wijkkompas.validation import agreement_with_leefbaarometer, coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

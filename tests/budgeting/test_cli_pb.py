@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from wijkkompas.budgeting import PabulibError
-from wijkkompas.cli_pb import pb_command
+from wijkkompas.cli.pb import pb_command
 from wijkkompas.errors import WijkkompasError
 
 from .conftest import PABULIB, election

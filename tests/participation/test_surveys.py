@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from wijkkompas.services.felt import felt_and_measured
 from wijkkompas.store import AnalyticStore
-from wijkkompas.survey.felt import felt_and_measured
 from wijkkompas.survey.questionnaire import STANDARD
 from wijkkompas.web.apps.participation.models import Survey, SurveyMark, SurveyResponse
 from wijkkompas.web.apps.participation.services import codes, participation_figures, surveys

@@ -11,7 +11,6 @@ import pytest
 
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.index import Reference, score_custom_areas
-from wijkkompas.monitor import read_panel
 from wijkkompas.plans import (
     GoalMeasure,
     IndexRuns,
@@ -21,6 +20,7 @@ from wijkkompas.plans import (
     UnknownIndexRun,
     assess,
 )
+from wijkkompas.services.panel import read_panel
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.plans import services

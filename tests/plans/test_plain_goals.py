@@ -18,7 +18,8 @@ from django.utils import translation
 
 from wijkkompas.catalogue import Indicator, load_catalogue
 from wijkkompas.index.classify import CLASS_LABELS_NL, classify, cut_points
-from wijkkompas.plans import GoalMeasure, IndexRuns, PlanArea, ScoreScale
+from wijkkompas.plans import GoalMeasure, PlanArea, ScoreScale
+from wijkkompas.services.plan_progress import IndexRuns
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.plans import plain, services

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from wijkkompas.catalogue import load_catalogue
-from wijkkompas.plans import GoalMeasure, MeasureNotAvailable, PlanArea, StoreProgressSource
+from wijkkompas.plans import GoalMeasure, MeasureNotAvailable, PlanArea
+from wijkkompas.services.plan_progress import StoreProgressSource
 from wijkkompas.store import AnalyticStore
 
 

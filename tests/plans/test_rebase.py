@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from wijkkompas.monitor import fit_store_reference, run_index
+from wijkkompas.services.references import fit_store_reference
+from wijkkompas.services.scoring import run_index
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.plans import services

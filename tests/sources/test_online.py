@@ -19,7 +19,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from wijkkompas import cli_fetch
+from wijkkompas.cli import fetch as cli_fetch
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources.online import (
     KWB_TABLES,

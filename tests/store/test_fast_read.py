@@ -18,7 +18,8 @@ from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.index import score
 from wijkkompas.index.engine import options_of
-from wijkkompas.monitor import read_panel, resolve_reference
+from wijkkompas.services.panel import read_panel
+from wijkkompas.services.references import resolve_reference
 from wijkkompas.store import AnalyticStore, ImportBatch
 
 REGION_COLUMNS = ["code", "name", "level", "year", "gemeente_code", "wijk_code"]

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wijkkompas import monitor
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.demo import build_demo_batch
 from wijkkompas.index import score
 from wijkkompas.index.engine import options_of
+from wijkkompas.services import panel, references, scoring
 from wijkkompas.store import AnalyticStore, panel_cache
 
 PANEL_ARRAYS = ("years", "values", "population", "periods", "sources")
@@ -35,14 +35,14 @@ def entries(store: AnalyticStore) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-def read_in_a_new_process(store: AnalyticStore) -> monitor.PanelRead:
+def read_in_a_new_process(store: AnalyticStore) -> scoring.PanelRead:
     """What a new process reads: nothing in memory yet."""
     panel_cache.finish_saving()  # the process before has exited, so it finished writing
-    monitor._panels.clear()
-    return monitor.read_panel(store)
+    panel._panels.clear()
+    return panel.read_panel(store)
 
 
-def assert_same(kept: monitor.PanelRead, fresh: monitor.PanelRead) -> None:
+def assert_same(kept: scoring.PanelRead, fresh: scoring.PanelRead) -> None:
     (panel, names, selection), (panel2, names2, selection2) = kept, fresh
     pd.testing.assert_frame_equal(panel.regions, panel2.regions)
     assert panel.indicators == panel2.indicators
@@ -62,7 +62,7 @@ def test_a_later_process_reads_the_kept_panel_and_scores_the_same(store: Analyti
     assert isinstance(kept[2], panel_cache.CachedSelection)
     assert_same(kept, first)
     catalogue = load_catalogue()
-    reference = monitor.resolve_reference(store, catalogue)
+    reference = references.resolve_reference(store, catalogue)
     options = options_of(reference)
     pd.testing.assert_frame_equal(
         score(kept[0], catalogue, reference, options).scores,
@@ -73,7 +73,7 @@ def test_a_later_process_reads_the_kept_panel_and_scores_the_same(store: Analyti
 def test_a_saved_run_keeps_the_panel_and_an_import_replaces_it(store: AnalyticStore) -> None:
     read_in_a_new_process(store)
     before = entries(store)
-    monitor.run_index(store, draws=0, save=True)
+    scoring.run_index(store, draws=0, save=True)
     assert entries(store) == before  # a run adds no figures: the kept panel still holds
     with store.reader() as reader:
         version = reader.figures_version()
@@ -84,7 +84,7 @@ def test_a_saved_run_keeps_the_panel_and_an_import_replaces_it(store: AnalyticSt
     after = entries(store)
     assert len(after) == 1 and after != before  # the old figures' panel is gone
     assert_same(read_in_a_new_process(store), fresh)
-    plain = monitor.read_panel(store, plain=True)
+    plain = panel.read_panel(store, plain=True)
     np.testing.assert_array_equal(fresh[0].values, plain[0].values)
 
 
@@ -120,7 +120,7 @@ def test_figures_damaged_after_the_panel_was_read_come_from_the_store(
 
 def test_an_unwritable_folder_costs_only_time(store: AnalyticStore) -> None:
     panel_cache.cache_dir(store.path).write_text("not a folder")  # mkdir below it fails
-    fresh = monitor._read_panel(store, None, load_catalogue(), False)
+    fresh = panel._read_panel(store, None, load_catalogue(), False)
     assert_same(read_in_a_new_process(store), fresh)
     assert panel_cache.cache_dir(store.path).is_file()
 
@@ -151,8 +151,8 @@ def test_the_panel_is_kept_on_a_thread_while_the_process_goes_on(
         save(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(panel_cache, "save", slow_save)
-    monitor._panels.clear()
-    monitor.read_panel(store)  # returns while the save waits
+    panel._panels.clear()
+    panel.read_panel(store)  # returns while the save waits
     folder = panel_cache.cache_dir(store.path)
     assert not folder.is_dir() or not [p for p in folder.iterdir() if not p.name.startswith(".")]
     (thread,) = [t for t in threading.enumerate() if t.name == "panel-cache-save"]

@@ -12,8 +12,8 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from wijkkompas import monitor
 from wijkkompas.errors import StoreError, WijkkompasError
+from wijkkompas.services import scoring
 from wijkkompas.store import AnalyticStore, ImportBatch
 from wijkkompas.store import tables as store_tables
 
@@ -280,8 +280,8 @@ def test_a_run_reads_back_as_its_json_rows_read_and_json_rows_as_json_normalize_
     store = AnalyticStore(path)
     with store.reader() as reader:
         saved = reader.index_scores(str(reader.index_runs()["run_id"].iloc[-1]))
-    scores = monitor.run_index(store, draws=20, save=False).table
-    scores = scores[[c for c in monitor.INDEX_COLUMNS + monitor.EXTRA_COLUMNS if c in scores]]
+    scores = scoring.run_index(store, draws=20, save=False).table
+    scores = scores[[c for c in scoring.INDEX_COLUMNS + scoring.EXTRA_COLUMNS if c in scores]]
     store.save_index_run(
         run_id="new", label="new", catalogue_sha256="x", scope="all", manifest={},
         reference_json="{}", scores=scores,

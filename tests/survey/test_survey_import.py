@@ -14,10 +14,10 @@ import duckdb
 import pytest
 
 from cli_process import wijkkompas
+from wijkkompas.services.survey import margins_from_store
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.reader import StoreReader
 from wijkkompas.survey import AGE_GROUPS, SEXES, STANDARD, PopulationMargins
-from wijkkompas.survey.population import margins_from_store
 
 YEAR = 2024
 

@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import StopFutureHandlers, StopUpload
 from django.test import Client
 
-from wijkkompas import validation
+from wijkkompas.services import validation
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from wijkkompas.monitor import latest_run_scores
+from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.store import AnalyticStore
 
 pytestmark = pytest.mark.django_db

@@ -183,7 +183,7 @@ def test_signals_name_classes_in_the_readers_language(client: Client) -> None:
 @pytest.fixture
 def first_year_only(settings, demo_store: Path, tmp_path: Path) -> pd.DataFrame:
     """The demo scored on its first year alone: nothing about earlier years is known."""
-    from wijkkompas.monitor import run_index
+    from wijkkompas.services.scoring import run_index
     from wijkkompas.store import AnalyticStore
 
     path = tmp_path / "first-year.duckdb"

@@ -14,8 +14,8 @@ from django.test import Client
 
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.demo import demo_postcode
-from wijkkompas.monitor import run_index
 from wijkkompas.reports.measures import MEASURE_KEYS
+from wijkkompas.services.scoring import run_index
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.monitor.search import fold
 

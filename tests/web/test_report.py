@@ -113,7 +113,7 @@ def _number(text: str) -> float:
 
 
 def _wijk_buurten(store: Path, wijk: str) -> pd.DataFrame:
-    from wijkkompas.monitor import latest_run_scores
+    from wijkkompas.services.scoring import latest_run_scores
 
     scores = latest_run_scores(AnalyticStore(store))
     assert scores is not None
@@ -252,7 +252,7 @@ def test_a_buurt_without_a_score_is_listed_last_with_the_reason(
     client: Client, site_on_demo: Path
 ) -> None:
     """The demo hides buurten with too few inhabitants: "onbekend", with why, never blank."""
-    from wijkkompas.monitor import latest_run_scores
+    from wijkkompas.services.scoring import latest_run_scores
 
     scores = latest_run_scores(AnalyticStore(site_on_demo))
     assert scores is not None
@@ -271,7 +271,7 @@ def test_a_buurt_on_few_people_is_marked_beside_its_name(
 ) -> None:
     """A council reading the weakest first must see which rest on few people (or little
     housing) before believing them: the run's flags, beside the name."""
-    from wijkkompas.monitor import latest_run_scores
+    from wijkkompas.services.scoring import latest_run_scores
 
     scores = latest_run_scores(AnalyticStore(site_on_demo))
     assert scores is not None

@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.index.spec import DOMAINS
-from wijkkompas.monitor import latest_run_scores, scored_gemeente
 from wijkkompas.reports.context import level_label, run_date, source_names
 from wijkkompas.reports.figures import as_number
 from wijkkompas.reports.maps import NO_CLASS, MapShape, class_map_svg
@@ -44,6 +43,7 @@ from wijkkompas.reports.measures import (
     unknown_reason,
 )
 from wijkkompas.reports.profile import Profile
+from wijkkompas.services.scoring import latest_run_scores, scored_gemeente
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 

@@ -16,7 +16,6 @@ from django.utils.translation import get_language
 
 from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.errors import WijkkompasError
-from wijkkompas.monitor import explain_region, latest_run_scores
 from wijkkompas.reports.figures import (
     Distribution,
     FigureRow,
@@ -28,6 +27,7 @@ from wijkkompas.reports.figures import (
     newest_per_indicator,
 )
 from wijkkompas.reports.measures import MEASURES, Measure, class_label, with_classes
+from wijkkompas.services.scoring import explain_region, latest_run_scores
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 

@@ -26,25 +26,12 @@ from wijkkompas.errors import WijkkompasError
 from wijkkompas.paths import var_dir
 from wijkkompas.regions import parse_region_code
 from wijkkompas.sources.base import statline_base_name
+from wijkkompas.sources.statline_tables import KWB_TABLES
 
 BASE_URL = "https://opendata.cbs.nl"
 DEFAULT_TIMEOUT = 30.0
 MAX_PAGES = 200
 """A gemeente is a few hundred rows; a feed that pages longer than this is looping."""
-
-KWB_TABLES: dict[int, str] = {
-    2017: "83765NED",
-    2018: "84286NED",
-    2019: "84583NED",
-    2020: "84799NED",
-    2021: "85039NED",
-    2022: "85318NED",
-    2023: "85618NED",
-    2024: "85984NED",
-    2025: "86165NED",
-}
-"""Kerncijfers wijken en buurten per table year (seen in many independent sources; the
-catalogue check ``--verify-tables`` confirms them once online)."""
 
 _TABLE_ID = re.compile(r"^\d{5}[A-Z]{3}$")
 _SAFE = "'(),"

@@ -58,7 +58,7 @@ _BUILT_BY = (
     "crosswalk.py",
     "index/inputs.py",
     "index/panel.py",
-    "monitor.py",
+    "services/panel.py",
     "store/figures.py",
     "store/panel.py",
     "store/panel_cache.py",

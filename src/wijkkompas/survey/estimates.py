@@ -124,7 +124,7 @@ def estimate(
         Anonymous responses (area code, optional age group and sex, answers).
     population
         Region code → its residents by age band and sex (see
-        :func:`wijkkompas.survey.population.margins_from_store`). A region without margins is
+        :func:`wijkkompas.services.survey.margins_from_store`). A region without margins is
         estimated unweighted (``weighted`` False).
     period
         The reference period (a year, ``"2025"``).

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from wijkkompas.budgeting.rules.exact import exact_sum
 from wijkkompas.budgeting.rules.result import MESRound
 from wijkkompas.budgeting.rules.support import Utilities
 
@@ -30,10 +31,8 @@ class Wallets:
 
     def total(self, voters: np.ndarray) -> Fraction:
         counts = np.bincount(self.classes[voters], minlength=len(self.values))
-        return sum(
-            (self.values[c] * int(counts[c]) for c in np.flatnonzero(counts).tolist()),
-            Fraction(0),
-        )
+        present = np.flatnonzero(counts).tolist()
+        return exact_sum([self.values[c] for c in present], counts[present].tolist())
 
 
 def supporters(
@@ -85,7 +84,7 @@ def replay(
                 wallets.values.append(left)
             fresh.append(known[left])
         wallets.classes[voters] = np.asarray(fresh, dtype=np.int64)[inverse]
-        total = sum((p * int(n) for p, n in zip(pays, counts.tolist(), strict=True)), Fraction(0))
+        total = exact_sum(pays, counts.tolist())
         if total != util.costs[j]:
             raise RuntimeError(
                 f"MES replay: payments for project {util.project_ids[j]} add up to {total}, "

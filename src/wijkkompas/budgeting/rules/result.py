@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
+
+from wijkkompas.budgeting.rules.exact import distinct, exact_sum
 
 
 @dataclass(frozen=True)
@@ -58,17 +61,19 @@ class MESRound:
     def supporters_paying(self) -> int:
         return len(self.payments)
 
-    @property
+    # Worked out once per round: an explanation reads each several times, and comparing and
+    # adding thousands of exact fractions is most of what explaining a large election costs.
+    @cached_property
     def min_payment(self) -> Fraction:
-        return min(self.payments.values(), default=Fraction(0))
+        return min(distinct(self.payments.values()), default=Fraction(0))
 
-    @property
+    @cached_property
     def max_payment(self) -> Fraction:
-        return max(self.payments.values(), default=Fraction(0))
+        return max(distinct(self.payments.values()), default=Fraction(0))
 
-    @property
+    @cached_property
     def total_payment(self) -> Fraction:
-        return sum(self.payments.values(), Fraction(0))
+        return exact_sum(self.payments.values())
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from ninja.errors import HttpError
 
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.index.explain import explain
-from wijkkompas.monitor import IndexRun, scored_gemeente
 from wijkkompas.regions import parse_region_code
+from wijkkompas.services.scoring import IndexRun, scored_gemeente
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.api import monitor_schemas as s

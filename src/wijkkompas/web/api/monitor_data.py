@@ -21,7 +21,7 @@ from ninja.errors import HttpError
 
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.catalogue.schema import Catalogue
-from wijkkompas.monitor import latest_run_scores
+from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.store import AnalyticStore, StoreReader
 from wijkkompas.store.identity import Lru, store_identity
 

@@ -3,7 +3,7 @@
 The request that starts a job returns at once; the job's row in the app database says how far
 it is, so any web worker can show its status page. The work itself is exactly the command
 line's: :func:`~wijkkompas.sources.importer.import_files` (all or nothing) and
-:func:`~wijkkompas.monitor.run_index` with the run saved, then the checks of ``wijkkompas
+:func:`~wijkkompas.services.scoring.run_index` with the run saved, then the checks of ``wijkkompas
 validate``.
 
 **One write job per store at a time.** The request takes a lock file beside the store
@@ -309,8 +309,8 @@ SES_WOA_MEASURES = ("ses_woa_score",)
 
 
 def _run_index(job: Job) -> dict[str, Any]:
-    from wijkkompas.monitor import run_index
-    from wijkkompas.validation import agreement_with_leefbaarometer, agreement_with_ses_woa
+    from wijkkompas.services.scoring import run_index
+    from wijkkompas.services.validation import agreement_with_leefbaarometer, agreement_with_ses_woa
 
     store = AnalyticStore(job.store)
     progress = Progress(job)

@@ -16,8 +16,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from wijkkompas.monitor import latest_run_scores
 from wijkkompas.reports.profile import Profile
+from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.store import AnalyticStore
 
 GEOPACKAGE = "application/geopackage+sqlite3"

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from wijkkompas.monitor import latest_run_scores
 from wijkkompas.reports.measures import caveats, class_label, unknown_reason
+from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.monitor.search import Entry, region_index
 

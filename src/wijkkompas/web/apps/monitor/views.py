@@ -21,9 +21,9 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from wijkkompas.errors import InvalidRegionCode, StoreError
-from wijkkompas.monitor import latest_run_scores
 from wijkkompas.regions import parse_region_code
 from wijkkompas.reports.measures import MEASURES, PALETTE
+from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from wijkkompas.errors import InvalidRegionCode
-from wijkkompas.monitor import latest_run_scores
 from wijkkompas.regions import parse_region_code
 from wijkkompas.reports import MEASURES, RegionNotFound, build_profile
 from wijkkompas.reports.context import figure_text, level_label, period_label
 from wijkkompas.reports.measures import caveats, class_label
 from wijkkompas.reports.signals import signals
+from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor import data, search
 from wijkkompas.web.apps.monitor.method import current_catalogue as _catalogue

@@ -14,11 +14,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from wijkkompas.monitor import successor_code
 from wijkkompas.reports import RegionNotFound, build_profile
 from wijkkompas.reports.context import level_label, profile_context
 from wijkkompas.reports.pdf import covering_plans, render_report, report_html
 from wijkkompas.reports.profile import Profile
+from wijkkompas.services.panel import successor_code
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission

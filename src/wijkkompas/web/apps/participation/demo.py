@@ -141,7 +141,7 @@ def _publish_survey() -> None:
     """Put the demo survey's outcomes in the demo store, as its organiser would, so that "Gevoeld
     en gemeten" compares felt and measured on the demo at once. Again after the demo store was
     built anew (the app database keeps the survey, a new store has no outcomes)."""
-    from wijkkompas.survey.felt import FELT_INDICATOR
+    from wijkkompas.services.felt import FELT_INDICATOR
     from wijkkompas.web.apps.participation.models import Survey
     from wijkkompas.web.apps.participation.services import monitor_store, surveys
 

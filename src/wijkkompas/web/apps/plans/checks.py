@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from wijkkompas.catalogue import DIMENSIONS, SOCIAL_QUALITY, Catalogue, UnknownIndicator
 from wijkkompas.plans.areas import AreaIndex, PlanArea
-from wijkkompas.plans.index_progress import IndexRuns
 from wijkkompas.plans.progress import (
     GoalMeasure,
     MeasureNotAvailable,
     ProgressSource,
 )
+from wijkkompas.services.plan_progress import IndexRuns
 from wijkkompas.web.apps.accounts.models import Organisation
 from wijkkompas.web.apps.accounts.permissions import acting_organisations
 from wijkkompas.web.apps.plans import validation as v

@@ -18,8 +18,7 @@ from django.conf import settings
 
 from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.errors import StoreError
-from wijkkompas.plans.index_progress import IndexRuns
-from wijkkompas.plans.progress import StoreProgressSource
+from wijkkompas.services.plan_progress import IndexRuns, StoreProgressSource
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.monitor.data import store_holds_gemeente
 from wijkkompas.web.apps.plans.checks import Monitor

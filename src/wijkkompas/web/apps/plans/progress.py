@@ -17,7 +17,6 @@ from wijkkompas.plans import (
     Assessment,
     DidResult,
     GoalMeasure,
-    IndexRunProgressSource,
     MeasureNotAvailable,
     PlanArea,
     ProgressSource,
@@ -25,6 +24,7 @@ from wijkkompas.plans import (
     assess,
     difference_in_differences,
 )
+from wijkkompas.services.plan_progress import IndexRunProgressSource
 from wijkkompas.web.apps.plans import plain
 from wijkkompas.web.apps.plans.checks import Monitor
 from wijkkompas.web.apps.plans.labels import (

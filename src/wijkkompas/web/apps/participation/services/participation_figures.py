@@ -14,8 +14,8 @@ import hashlib
 from django.conf import settings
 
 from wijkkompas.errors import WijkkompasError
+from wijkkompas.services.survey import population_from_store
 from wijkkompas.survey.participation import ParticipationEvent, participation_estimates
-from wijkkompas.survey.population import population_from_store
 from wijkkompas.survey.result import SurveyEstimate, ancestors
 from wijkkompas.web.apps.participation.models import (
     Comment,

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from wijkkompas.errors import WijkkompasError
+from wijkkompas.services.survey import margins_from_store
 from wijkkompas.survey.estimates import PopulationMargins, Response, estimate
-from wijkkompas.survey.population import margins_from_store
 from wijkkompas.survey.questionnaire import (
     AGE_GROUPS,
     SEXES,

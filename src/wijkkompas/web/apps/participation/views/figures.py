@@ -73,7 +73,7 @@ def felt_measured(request: HttpRequest) -> HttpResponse:
     """Where residents' own mark for their buurt and the measured index disagree."""
     from django.utils.translation import get_language
 
-    from wijkkompas.survey.felt import felt_and_measured
+    from wijkkompas.services.felt import felt_and_measured
 
     gemeente = request.GET.get("gemeente", "").strip().upper()
     names = area_names()

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from wijkkompas.cli.common import store_of
 from wijkkompas.errors import WijkkompasError
 
 
@@ -19,15 +20,18 @@ def report_command(
     """Write a region's profile as a tagged PDF (PDF/UA-1), fit for a council meeting."""
     from wijkkompas.reports import RegionNotFound
     from wijkkompas.reports.pdf import write_report
-    from wijkkompas.store import AnalyticStore
 
     if language not in ("nl", "en"):
         raise WijkkompasError(f"Unknown language {language!r}; choose nl or en.")
     try:
-        write_report(AnalyticStore(Path(ctx.obj["store"])), code.strip().upper(), out, language)
+        write_report(store_of(ctx), code.strip().upper(), out, language)
     except RegionNotFound:
         raise WijkkompasError(
             f"{code} has no scores in the newest index run. Is the code right, and has "
             "`wijkkompas index` been run?"
         ) from None
     typer.echo(str(out))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_command)

@@ -1,101 +1,33 @@
-"""The one `wijkkompas` command.
-
-Exit codes: 0 ok, 1 a user error (a one-paragraph message, never a traceback), 2 usage.
-Each subcommand is a thin shell around the domain: it parses options, calls one function, and
-prints the result.
-"""
+"""Data in and out of the store: `demo`, `import`, `regions`, `show`, `catalogue`."""
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from wijkkompas import __version__
-from wijkkompas.cli_output import OutputFormat, err, out, print_frame
+from wijkkompas.cli.common import (
+    Level,
+    OutputFormat,
+    err,
+    gemeente_code,
+    out,
+    store_of,
+    with_progress,
+)
+from wijkkompas.cli.output import print_frame
 from wijkkompas.errors import WijkkompasError
-from wijkkompas.paths import default_store
-from wijkkompas.process import reuse_freed_memory
 from wijkkompas.regions import parse_region_code
-from wijkkompas.store import AnalyticStore
 
 if TYPE_CHECKING:
     from wijkkompas.sources.importer import FileReport
 
-app = typer.Typer(
-    name="wijkkompas",
-    help="wijkkompas: monitor, plan and decide on livability per buurt, wijk and gemeente.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-T = TypeVar("T")
-
-
-class LevelOption(StrEnum):
-    gemeente = "gemeente"
-    wijk = "wijk"
-    buurt = "buurt"
-
-
 REGION_CSV_COLUMNS = ["code", "name", "level", "year", "gemeente_code", "wijk_code"]
 
 
-def _store(ctx: typer.Context) -> AnalyticStore:
-    return AnalyticStore(ctx.obj["store"])
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    )
-
-
-def _with_progress(description: str, work: Callable[[Callable[[str], None]], T]) -> T:
-    """Run ``work`` with a spinner whose text each step of the work may update."""
-    with _progress() as progress:
-        task = progress.add_task(description, total=None)
-
-        def step(message: str) -> None:
-            progress.update(task, description=f"{description}: {message}")
-
-        return work(step)
-
-
-@app.callback()
-def main_options(
-    ctx: typer.Context,
-    store: Annotated[
-        Path | None,
-        typer.Option(
-            "--store",
-            envvar="WIJKKOMPAS_STORE",
-            help="The analytic store (a DuckDB file). Default: var/wijkkompas.duckdb.",
-            dir_okay=False,
-        ),
-    ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
-) -> None:
-    if version:
-        out.print(__version__)
-        raise typer.Exit()
-    ctx.obj = {"store": store or default_store()}
-
-
-@app.command()
 def demo(
     ctx: typer.Context,
     seed: Annotated[int, typer.Option(help="Seed of the fictional municipality.")] = 2024,
@@ -103,10 +35,10 @@ def demo(
     """Build the fictional demo municipality Voorbeeldstad (GM9999) into the store."""
     from wijkkompas.demo import build_demo_batch
 
-    store = _store(ctx)
+    store = store_of(ctx)
 
     def work(step: Callable[[str], None]) -> object:
-        from wijkkompas.monitor import run_index
+        from wijkkompas.services.scoring import run_index
 
         step("generating")
         batch = build_demo_batch(seed=seed)
@@ -118,7 +50,7 @@ def demo(
             run_index(staging, draws=200, save=True, label="demo")
         return summary
 
-    summary = _with_progress("Voorbeeldstad (fictief)", work)
+    summary = with_progress("Voorbeeldstad (fictief)", work)
     err.print(
         f"Built the fictional demo municipality Voorbeeldstad (GM9999) into {store.path}: "
         f"{summary.regions} regions, {summary.observations} observations "  # type: ignore[attr-defined]
@@ -126,10 +58,9 @@ def demo(
     )
 
 
-@app.command()
 def regions(
     ctx: typer.Context,
-    level: Annotated[LevelOption | None, typer.Option(help="Only this level.")] = None,
+    level: Annotated[Level | None, typer.Option(help="Only this level.")] = None,
     gemeente: Annotated[
         str | None, typer.Option(help="Only this gemeente, by CBS code (GM0344).")
     ] = None,
@@ -141,20 +72,12 @@ def regions(
     ),
 ) -> None:
     """List regions (gemeenten, wijken, buurten) in the store."""
-    gemeente_code = None
-    if gemeente is not None:
-        parsed = parse_region_code(gemeente)
-        if parsed.level != "gemeente":
-            raise WijkkompasError(
-                f"--gemeente expects a gemeente code such as GM0344; {parsed.code} is a "
-                f"{parsed.level} code."
-            )
-        gemeente_code = parsed.code
-    store = _store(ctx)
+    code = gemeente_code(gemeente)
+    store = store_of(ctx)
     with store.reader() as reader:
-        if gemeente_code and reader.latest_year(gemeente_code) is None:
+        if code and reader.latest_year(code) is None:
             raise WijkkompasError(
-                f"The store {store.path} has no gemeente {gemeente_code}. "
+                f"The store {store.path} has no gemeente {code}. "
                 "Run `wijkkompas regions --level gemeente` to see which are there."
             )
         if year is not None and year not in reader.years():
@@ -162,9 +85,7 @@ def regions(
             raise WijkkompasError(
                 f"The store has no regions for boundary year {year}; it has: {known}."
             )
-        frame = reader.regions(
-            level=level.value if level else None, gemeente=gemeente_code, year=year
-        )
+        frame = reader.regions(level=level.value if level else None, gemeente=code, year=year)
     print_frame(frame[REGION_CSV_COLUMNS], format, title=f"{len(frame)} regions")
 
 
@@ -221,7 +142,6 @@ class ReleaseOption(StrEnum):
     definitief = "definitief"
 
 
-@app.command("import")
 def import_(
     ctx: typer.Context,
     paths: Annotated[
@@ -263,9 +183,9 @@ def import_(
         metadata=metadata_bytes,
         release=release.value if release else None,
     )
-    store = _store(ctx)
+    store = store_of(ctx)
     paths = _expand_folders(paths)
-    reports = _with_progress(
+    reports = with_progress(
         "import",
         lambda step: import_files(store, paths, source.value, options, progress=step),
     )
@@ -372,7 +292,6 @@ SHOW_COLUMNS = [
 ]
 
 
-@app.command()
 def show(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="Region code: GM0344, WK034401 or BU03440101.")],
@@ -386,7 +305,7 @@ def show(
 
     region = parse_region_code(code)
     catalogue = load_catalogue()
-    store = _store(ctx)
+    store = store_of(ctx)
     with store.reader() as reader:
         frame = reader.observations(region_codes=[region.code])
         if frame.empty and reader.all_regions().query("code == @region.code").empty:
@@ -421,7 +340,6 @@ CATALOGUE_COLUMNS = [
 ]
 
 
-@app.command("catalogue")
 def catalogue_(
     file: Annotated[
         Path | None, typer.Option("--catalogue", help="Another catalogue TOML file.")
@@ -449,61 +367,15 @@ def catalogue_(
         }
         for i in catalogue.indicators
     ]
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
     print_frame(frame, format, title=f"catalogue {catalogue.version}: {len(frame)} indicators")
 
 
-@app.command()
-def serve(
-    ctx: typer.Context,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-) -> None:
-    """Serve the web app (production-style server) on the store."""
-    from wijkkompas.web.serve import run
-
-    run(host=host, port=port, store=_store(ctx).path)
-
-
-def _mount_sub_apps() -> None:
-    from wijkkompas.cli_account import account_app
-    from wijkkompas.cli_fetch import fetch_app
-    from wijkkompas.cli_mapping import mapping_command
-    from wijkkompas.cli_monitor import register
-    from wijkkompas.cli_pb import pb_command
-    from wijkkompas.cli_reference import reference_app
-    from wijkkompas.cli_report import report_command
-    from wijkkompas.cli_survey import survey_app
-
-    app.add_typer(fetch_app, name="fetch", help="Download open data (CBS StatLine) into the store.")
-    register(app)
-    app.command("mapping")(mapping_command)
-    app.command("pb")(pb_command)
-    app.command("report")(report_command)
-    app.add_typer(survey_app, name="survey")
-    app.add_typer(reference_app, name="reference")
-    app.add_typer(account_app, name="account")
-
-
-_mount_sub_apps()
-
-
-def main() -> None:
-    """Entry point: turn user errors into a message and exit code 1."""
-    reuse_freed_memory()
-    try:
-        app(standalone_mode=True)
-    except WijkkompasError as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as exc:  # a defect, not a user error: still no raw traceback by default
-        if os.environ.get("WIJKKOMPAS_DEBUG"):
-            raise
-        err.print(
-            f"[bold red]Unexpected error:[/] {type(exc).__name__}: {exc}. This is a defect in "
-            "wijkkompas; run again with WIJKKOMPAS_DEBUG=1 for the details and report them.",
-            highlight=False,
-        )
-        sys.exit(1)
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+    app.command("regions")(regions)
+    app.command("import")(import_)
+    app.command("show")(show)
+    app.command("catalogue")(catalogue_)

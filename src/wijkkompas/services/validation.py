@@ -38,7 +38,7 @@ from scipy.stats import rankdata
 
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.index.exposure import FLAGS, MIN_RESIDENTS
-from wijkkompas.monitor import IndexRun
+from wijkkompas.services.scoring import IndexRun
 from wijkkompas.store import AnalyticStore
 
 LEEFBAAROMETER_PAIRS: tuple[tuple[str, str], ...] = (

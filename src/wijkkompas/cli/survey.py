@@ -1,8 +1,9 @@
 """``wijkkompas survey``: turn anonymous responses (or participation events) into a results file.
 
-A thin shell over :mod:`wijkkompas.survey`: read the CSV, take the age and sex structure from the
-store when there is one, estimate, write the documented results CSV that ``wijkkompas import``
-recognises. Nothing is written to the store here; importing stays a separate, atomic step.
+A thin shell over :mod:`wijkkompas.services.survey`: read the CSV, estimate (weighted with the
+store's age and sex structure when there is one), write the documented results CSV that
+``wijkkompas import`` recognises. Nothing is written to the store here; importing stays a
+separate, atomic step.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from wijkkompas.cli_output import err
+from wijkkompas.cli.common import err, store_of
 from wijkkompas.errors import WijkkompasError
-from wijkkompas.store import AnalyticStore, StoreReader
 
 if TYPE_CHECKING:
     from wijkkompas.survey.result import SurveyEstimate
@@ -44,20 +44,6 @@ def _check_period(period: str) -> None:
         raise WijkkompasError(f"--period '{period}' is not a year such as 2025.")
 
 
-def _boundary_year(reader: StoreReader, period: str, year: int | None) -> int | None:
-    years = reader.years()
-    if year is not None:
-        if year not in years:
-            raise WijkkompasError(
-                f"The store has no regions for boundary year {year}; it has: "
-                f"{', '.join(map(str, years)) or 'none'}."
-            )
-        return year
-    wanted = int(period)
-    earlier = [y for y in years if y <= wanted]
-    return max(earlier) if earlier else (max(years) if years else None)
-
-
 def _write(
     estimates: Sequence[SurveyEstimate], out: Path, source: str, region_year: int | None
 ) -> None:
@@ -83,28 +69,25 @@ def estimate_command(
     min_respondents: Annotated[int, typer.Option(help="Suppress below this (>= 10).")] = 10,
 ) -> None:
     """Weight the responses to the KWB age and sex structure and write survey indicators."""
-    from wijkkompas.survey.estimates import estimate, levels_of
-    from wijkkompas.survey.population import margins_from_store
-    from wijkkompas.survey.responses import read_responses
-    from wijkkompas.survey.result import ancestors
+    from wijkkompas.services.survey import estimate_survey
+    from wijkkompas.survey.estimates import levels_of
 
     _check_period(period)
-    parsed = read_responses(_read(responses), responses.name)
-    codes = sorted({c for r in parsed for c in ancestors(r.area_code)})
-    store = AnalyticStore(ctx.obj["store"])
-    margins, region_year = {}, year
-    if store.exists():
-        with store.reader() as reader:
-            region_year = _boundary_year(reader, period, year)
-            if region_year is not None:
-                margins = margins_from_store(reader, codes, region_year)
-    estimates = estimate(parsed, margins, period, min_respondents=min_respondents)
-    _write(estimates, out, source, region_year)
+    found = estimate_survey(
+        store_of(ctx),
+        _read(responses),
+        responses.name,
+        period,
+        year=year,
+        min_respondents=min_respondents,
+    )
+    estimates = found.estimates
+    _write(estimates, out, source, found.region_year)
     hidden = sum(e.suppressed for e in estimates)
     levels = ", ".join(f"{n} {level}" for level, n in sorted(levels_of(estimates).items()))
     err.print(
-        f"{len(parsed)} responses -> {len(estimates)} figures ({levels}); {hidden} suppressed; "
-        f"weighted for {len(margins)} of {len(codes)} regions. Wrote {out}; import it with "
+        f"{found.records} responses -> {len(estimates)} figures ({levels}); {hidden} suppressed; "
+        f"weighted for {found.weighted} of {found.regions} regions. Wrote {out}; import it with "
         f"`wijkkompas import {out}`.",
         highlight=False,
     )
@@ -123,25 +106,20 @@ def participation_command(
     min_count: Annotated[int, typer.Option(help="Suppress below this many people (>= 10).")] = 10,
 ) -> None:
     """Count initiatives and participants per buurt, wijk and gemeente."""
-    from wijkkompas.survey.participation import participation_estimates
-    from wijkkompas.survey.population import population_from_store
-    from wijkkompas.survey.responses import read_events
-    from wijkkompas.survey.result import ancestors
+    from wijkkompas.services.survey import estimate_participation
 
     _check_period(period)
-    parsed = read_events(_read(events), events.name)
-    codes = sorted({c for e in parsed for c in ancestors(e.area_code)})
-    store = AnalyticStore(ctx.obj["store"])
-    population, region_year = {}, year
-    if store.exists():
-        with store.reader() as reader:
-            region_year = _boundary_year(reader, period, year)
-            if region_year is not None:
-                population = population_from_store(reader, codes, region_year)
-    estimates = participation_estimates(parsed, period, min_count=min_count, population=population)
-    _write(estimates, out, source, region_year)
-    hidden = sum(e.suppressed for e in estimates)
+    found = estimate_participation(
+        store_of(ctx), _read(events), events.name, period, year=year, min_count=min_count
+    )
+    _write(found.estimates, out, source, found.region_year)
+    hidden = sum(e.suppressed for e in found.estimates)
     err.print(
-        f"{len(parsed)} events -> {len(estimates)} figures; {hidden} suppressed. Wrote {out}.",
+        f"{found.records} events -> {len(found.estimates)} figures; {hidden} suppressed. "
+        f"Wrote {out}.",
         highlight=False,
     )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(survey_app, name="survey")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wijkkompas.monitor import latest_run_scores
+from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.store import AnalyticStore
 from wijkkompas.survey.divergence import Divergence, felt_vs_measured
 

@@ -1,4 +1,4 @@
-"""How the command line prints: one console per stream, tables as rich, CSV or JSON."""
+"""How the command line prints a table: rich for people, CSV or JSON for programs."""
 
 from __future__ import annotations
 
@@ -6,22 +6,13 @@ import json
 import shutil
 import sys
 import tempfile
-from enum import StrEnum
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
+from wijkkompas.cli.common import OutputFormat, out
 
-err = Console(stderr=True)
-out = Console()
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def print_frame(frame: pd.DataFrame, format: OutputFormat | str, title: str) -> None:
@@ -31,7 +22,7 @@ def print_frame(frame: pd.DataFrame, format: OutputFormat | str, title: str) -> 
         records = json.loads(frame.to_json(orient="records"))
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     else:
-        print_table(frame, title, out)
+        print_table(frame, title, out.console)
 
 
 def write_csv(frame: pd.DataFrame, stream: TextIO) -> None:
@@ -68,6 +59,8 @@ def write_csv(frame: pd.DataFrame, stream: TextIO) -> None:
 def _csv_columns(frame: pd.DataFrame) -> list[str] | None:
     """One SELECT expression per column that gives pandas' CSV text, or None when a column
     has a type whose spelling is not known to match."""
+    import pandas as pd
+
     expressions = []
     for position, name in enumerate(frame.columns):
         if not isinstance(name, str):
@@ -88,6 +81,8 @@ def _csv_columns(frame: pd.DataFrame) -> list[str] | None:
 
 def _text(column: pd.Series) -> bool:
     """Strings (plain, pandas' string type or categories of strings), missing allowed."""
+    import pandas as pd
+
     dtype = column.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.api.types.infer_dtype(dtype.categories, skipna=True) in ("string", "empty")
@@ -96,9 +91,11 @@ def _text(column: pd.Series) -> bool:
     return False
 
 
-def print_table(frame: pd.DataFrame, title: str, console: Console) -> None:
+def print_table(frame: pd.DataFrame, title: str, console: Any) -> None:
     """A table for people at the console's width: side by side when every column fits,
     otherwise one block per row (column, value), so no cell is cut to "…"."""
+    from rich.table import Table
+
     cells = frame.astype(object).where(frame.notna(), "").astype(str)
     widths = [
         max([len(str(c)), *cells[c].str.len().tolist()]) if len(cells) else len(str(c))

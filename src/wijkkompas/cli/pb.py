@@ -1,7 +1,8 @@
 """``wijkkompas pb FILE.pb``: run a participatory-budgeting rule on a Pabulib file.
 
-A thin shell: read the file, call one rule, explain, print. Mount it on the main app with
-``app.command("pb")(pb_command)``; ``pb_app`` runs it on its own (tests, ``python -m``).
+A thin shell: read the file, call one rule, explain, print. ``pb_app`` runs it on its own
+(tests). The rules load when the command runs, not when the command line starts: a resident's
+"what would equal shares fund?" should take a blink, whole process included.
 """
 
 from __future__ import annotations
@@ -10,25 +11,22 @@ import json
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from wijkkompas.budgeting import RULES, explain, parse_pabulib
-from wijkkompas.budgeting.explain import ProjectExplanation, money
-from wijkkompas.budgeting.model import Instance
-from wijkkompas.budgeting.rules.result import MESDetails, RuleResult
+from wijkkompas.cli.common import TextFormat
 from wijkkompas.errors import WijkkompasError
+
+if TYPE_CHECKING:
+    from wijkkompas.budgeting.explain import ProjectExplanation
+    from wijkkompas.budgeting.model import Instance
+    from wijkkompas.budgeting.rules.result import RuleResult
 
 
 class PbRule(StrEnum):
     mes = "mes"
     greedy = "greedy"
-
-
-class PbFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def pb_command(
@@ -41,17 +39,21 @@ def pb_command(
             "--rule", help="mes: Method of Equal Shares + Add1 + greedy; greedy: the city rule."
         ),
     ] = PbRule.mes,
-    format: Annotated[PbFormat, typer.Option("--format", help="Output format.")] = PbFormat.text,
+    format: Annotated[
+        TextFormat, typer.Option("--format", help="Output format.")
+    ] = TextFormat.text,
     category_budgets: Annotated[
         bool,
         typer.Option("--category-budgets", help="Respect the file's budget_per_category caps."),
     ] = False,
 ) -> None:
     """Run a participatory-budgeting rule on a Pabulib file and explain every project."""
+    from wijkkompas.budgeting import RULES, explain
+
     instance = read_instance(file)
     result = RULES[PbRule(rule).value](instance, category_budgets=category_budgets)
     explanations = explain(instance, result)
-    if PbFormat(format) is PbFormat.json:
+    if TextFormat(format) is TextFormat.json:
         typer.echo(
             json.dumps(as_json(instance, result, explanations), ensure_ascii=False, indent=2)
         )
@@ -61,6 +63,8 @@ def pb_command(
 
 def read_instance(file: Path) -> Instance:
     """The parsed file; unreadable files become a user error, not a traceback."""
+    from wijkkompas.budgeting import parse_pabulib
+
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -72,6 +76,8 @@ def as_json(
     instance: Instance, result: RuleResult, explanations: list[ProjectExplanation]
 ) -> dict[str, object]:
     """The machine-readable report: exact amounts as numbers (floats when not whole)."""
+    from wijkkompas.budgeting.rules.result import MESDetails
+
     report: dict[str, object] = {
         "file": instance.name,
         "rule": result.rule,
@@ -108,6 +114,9 @@ def as_json(
 
 
 def as_text(instance: Instance, result: RuleResult, explanations: list[ProjectExplanation]) -> str:
+    from wijkkompas.budgeting.explain import money
+    from wijkkompas.budgeting.rules.result import MESDetails
+
     currency = instance.meta.get("currency", "")
     lines = [
         f"{instance.name}: {instance.meta.get('description', '')}".rstrip(": "),
@@ -145,3 +154,7 @@ pb_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 pb_app.command("pb")(pb_command)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("pb")(pb_command)

@@ -1,6 +1,5 @@
-"""``wijkkompas fetch``: download open data into the store (the only commands that go online).
+"""Fetching open data into the store: download (or reuse from the cache), parse, write once.
 
-Kept apart from :mod:`wijkkompas.cli` so the network code loads only when someone fetches.
 The fetched bytes take the same road as a file imported by hand: the StatLine loader parses
 them, and all years land in the store in one transaction, or none does.
 """
@@ -10,39 +9,12 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated
-
-import typer
-from rich.console import Console
 
 from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.errors import WijkkompasError
-from wijkkompas.regions import parse_region_code
 from wijkkompas.sources.base import LoadOptions, SourceError
-from wijkkompas.sources.online import (
-    KWB_TABLES,
-    FetchedTable,
-    StatLineClient,
-    fetch_kwb,
-    parse_years,
-)
+from wijkkompas.sources.online import FetchedTable, StatLineClient, fetch_kwb
 from wijkkompas.store import AnalyticStore, ImportBatch, ImportSummary
-
-fetch_app = typer.Typer(
-    name="fetch",
-    help="Download open data (CBS StatLine) into the store. Needs internet; answers are cached.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-err = Console(stderr=True)
-out = Console()
-
-ALL_YEARS = f"{min(KWB_TABLES)}-{max(KWB_TABLES)}"
-
-client_factory: Callable[..., StatLineClient] = StatLineClient
-"""How the command builds its client; tests swap in one with an ``httpx.MockTransport``."""
 
 
 def to_batches(fetched: list[FetchedTable], catalogue: Catalogue) -> list[ImportBatch]:
@@ -97,56 +69,3 @@ def fetch_cbs_into_store(
             f"{gemeente} a gemeente in those years (merged municipalities get a new code)?"
         )
     return fetched, store.import_batches(batches, progress=progress)
-
-
-@fetch_app.command("cbs")
-def cbs(
-    ctx: typer.Context,
-    gemeente: Annotated[
-        str, typer.Option("--gemeente", help="The gemeente by CBS code, e.g. GM0344.")
-    ],
-    years: Annotated[
-        str,
-        typer.Option("--years", help=f"Table years: 2023, 2019-2024 or 2019,2021 ({ALL_YEARS})."),
-    ] = ALL_YEARS,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--cache-dir",
-            envvar="WIJKKOMPAS_STATLINE_CACHE",
-            help="Where answers are cached. Default: var/cache/statline.",
-            file_okay=False,
-        ),
-    ] = None,
-    verify_tables: Annotated[
-        bool,
-        typer.Option("--verify-tables", help="Check each table id in the CBS catalogue first."),
-    ] = False,
-    refresh: Annotated[
-        bool, typer.Option("--refresh", help="Download again even when an answer is cached.")
-    ] = False,
-) -> None:
-    """Download Kerncijfers wijken en buurten of one gemeente from CBS StatLine into the store."""
-    code = parse_region_code(gemeente)
-    if code.level != "gemeente":
-        raise WijkkompasError(
-            f"--gemeente expects a gemeente code such as GM0344; {code.code} is a {code.level}."
-        )
-    year_list = parse_years(years)
-    store = AnalyticStore(ctx.obj["store"])
-
-    def step(message: str) -> None:
-        err.print(f"  {message}", highlight=False)
-
-    with client_factory(cache_dir, refresh=refresh) as client:
-        fetched, summaries = fetch_cbs_into_store(
-            store, client, code.code, year_list, verify=verify_tables, progress=step
-        )
-    for table, summary in zip(fetched, summaries, strict=True):
-        origin = "cache" if table.from_cache else "opendata.cbs.nl"
-        out.print(
-            f"{table.year} {table.table_id}: {summary.regions} regions, {summary.observations} "
-            f"observations (from {origin}, retrieved {table.retrieved_at})",
-            highlight=False,
-        )
-    out.print(f"Written to {store.path}.", highlight=False)

@@ -12,19 +12,13 @@ from typing import Annotated
 
 import typer
 
-from wijkkompas.cli_output import OutputFormat, err, print_frame
-from wijkkompas.errors import WijkkompasError
-from wijkkompas.regions import parse_region_code
-from wijkkompas.store import AnalyticStore
+from wijkkompas.cli.common import OutputFormat, err, gemeente_code, store_of
+from wijkkompas.cli.output import print_frame
 
 reference_app = typer.Typer(
     help="The fixed yardstick of the index: fit one on purpose, list, choose, show.",
     no_args_is_help=True,
 )
-
-
-def _store(ctx: typer.Context) -> AnalyticStore:
-    return AnalyticStore(ctx.obj["store"])
 
 
 @reference_app.command("fit")
@@ -46,18 +40,11 @@ def fit_command(
 ) -> None:
     """Fit a reference on the store's figures and keep it under its name."""
     from wijkkompas.index import EngineOptions
-    from wijkkompas.monitor import fit_store_reference
+    from wijkkompas.services.references import fit_store_reference
 
-    code = None
-    if gemeente is not None:
-        parsed = parse_region_code(gemeente)
-        if parsed.level != "gemeente":
-            raise WijkkompasError(
-                f"--gemeente expects a gemeente code such as GM0344, not {gemeente}."
-            )
-        code = parsed.code
+    code = gemeente_code(gemeente)
     reference = fit_store_reference(
-        _store(ctx),
+        store_of(ctx),
         name=name,
         options=EngineOptions(reference_year=reference_year),
         gemeente=code,
@@ -85,9 +72,9 @@ def list_command(ctx: typer.Context) -> None:
     import pandas as pd
 
     from wijkkompas.catalogue import load_catalogue, shipped_reference
-    from wijkkompas.monitor import DEFAULT_REFERENCE
+    from wijkkompas.services.references import DEFAULT_REFERENCE
 
-    store = _store(ctx)
+    store = store_of(ctx)
     frame = pd.DataFrame(columns=["name", "created_at", "catalogue_version", "active", "note"])
     if store.exists():
         with store.reader() as reader:
@@ -120,9 +107,9 @@ def use_command(
     name: Annotated[str, typer.Argument(help="A stored reference, or 'catalogue'.")],
 ) -> None:
     """Score with this reference from now on (earlier runs keep theirs)."""
-    from wijkkompas.monitor import DEFAULT_REFERENCE
+    from wijkkompas.services.references import DEFAULT_REFERENCE
 
-    store = _store(ctx)
+    store = store_of(ctx)
     if not store.exists():
         raise store.missing()
     store.activate_reference(None if name == DEFAULT_REFERENCE else name)
@@ -142,10 +129,10 @@ def show_command(
 
     from wijkkompas.catalogue import load_catalogue
     from wijkkompas.index.normalise import inverse_transform
-    from wijkkompas.monitor import resolve_reference
+    from wijkkompas.services.references import resolve_reference
 
     catalogue = load_catalogue()
-    store = _store(ctx)
+    store = store_of(ctx)
     reference = resolve_reference(store if store.exists() else None, catalogue, name)
     weights = reference.weights_table()
     rows = []
@@ -169,3 +156,7 @@ def show_command(
         highlight=False,
     )
     print_frame(pd.DataFrame(rows), format.value, title=f"wijkkompas {reference.label}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(reference_app, name="reference")

@@ -10,18 +10,22 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from wijkkompas.cli_output import err, out, print_frame
+from wijkkompas.cli.common import (
+    Language,
+    Level,
+    OutputFormat,
+    TextFormat,
+    err,
+    gemeente_code,
+    out,
+    store_of,
+)
+from wijkkompas.cli.output import print_frame
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.regions import parse_region_code
-from wijkkompas.store import AnalyticStore
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-class Language(StrEnum):
-    nl = "nl"
-    en = "en"
 
 
 EXPLAIN_TEXT: dict[str, dict[str, str]] = {
@@ -74,23 +78,6 @@ def _signed(value: object, dutch: bool) -> str:
     return text.replace(".", ",") if dutch else text
 
 
-class Level(StrEnum):
-    buurt = "buurt"
-    wijk = "wijk"
-    gemeente = "gemeente"
-
-
-class TableFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-class TextFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 class Against(StrEnum):
     leefbaarometer = "leefbaarometer"
     ses_woa = "ses-woa"
@@ -121,7 +108,7 @@ def index_command(
             "(about 10 s per year for the whole country).",
         ),
     ] = False,
-    format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+    format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
     save: Annotated[bool, typer.Option(help="Keep the run in the store (plans cite it).")] = True,
     reference: Annotated[
         str | None,
@@ -144,16 +131,11 @@ def index_command(
 
     from wijkkompas.catalogue import load_catalogue
     from wijkkompas.index.engine import options_of
-    from wijkkompas.monitor import (
-        EXTRA_COLUMNS,
-        INDEX_COLUMNS,
-        resolve_reference,
-        run_index,
-        save_run,
-    )
+    from wijkkompas.services.references import resolve_reference
+    from wijkkompas.services.scoring import EXTRA_COLUMNS, INDEX_COLUMNS, run_index, save_run
 
-    code = _gemeente(gemeente)
-    store = AnalyticStore(ctx.obj["store"])
+    code = gemeente_code(gemeente)
+    store = store_of(ctx)
     chosen = load_catalogue(catalogue) if catalogue else load_catalogue()
     yardstick = resolve_reference(store, chosen, reference)
     run = run_index(
@@ -172,9 +154,9 @@ def index_command(
         raise WijkkompasError(f"There are no scores for {year} in {run.scope}.")
     if level is not None:
         table = table[table["level"] == level.value]
-    columns = INDEX_COLUMNS + (EXTRA_COLUMNS if format is not TableFormat.table else [])
+    columns = INDEX_COLUMNS + (EXTRA_COLUMNS if format is not OutputFormat.table else [])
     frame = table.sort_values(["year", "level", "code"])[columns]
-    if format is TableFormat.table:
+    if format is OutputFormat.table:
         frame = frame.round(3)
     # The store is written (a copy, swapped in) while the table is written out: both wait on
     # the disk and DuckDB, not on Python, so together they take about as long as the longer.
@@ -187,15 +169,6 @@ def index_command(
         err.print(note, highlight=False)
     if save:
         err.print(f"Saved as index run {run.run_id} ({'; '.join(run.notes)}).", highlight=False)
-
-
-def _gemeente(gemeente: str | None) -> str | None:
-    if gemeente is None:
-        return None
-    parsed = parse_region_code(gemeente)
-    if parsed.level != "gemeente":
-        raise WijkkompasError(f"--gemeente expects a gemeente code such as GM0344, not {gemeente}.")
-    return parsed.code
 
 
 def explain_command(
@@ -212,12 +185,10 @@ def explain_command(
 ) -> None:
     """Why a score is what it is: every indicator's contribution, largest first."""
     from wijkkompas.index.spec import GROUP_NAMES
-    from wijkkompas.monitor import explain_region
+    from wijkkompas.services.scoring import explain_region
 
     region = parse_region_code(code)
-    explanation, run = explain_region(
-        AnalyticStore(ctx.obj["store"]), region.code, year, compare_year
-    )
+    explanation, run = explain_region(store_of(ctx), region.code, year, compare_year)
     rows = explanation.indicators.reset_index()
     rows = rows.reindex(rows["contribution"].abs().sort_values(ascending=False).index)
     flags, reason = _flags_of(run.table, region.code, explanation.year)
@@ -289,26 +260,26 @@ def validate_command(
             "--extremes", min=0, help="Also list the N highest and lowest regions per score."
         ),
     ] = 10,
-    format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+    format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """Compare our scores with an external measure: Spearman ρ with a bootstrap interval per
     level, year and score, and the highest and lowest regions with their flags."""
-    from wijkkompas.monitor import run_index
-    from wijkkompas.validation import (
+    from wijkkompas.services.scoring import run_index
+    from wijkkompas.services.validation import (
         agreement_with_leefbaarometer,
         agreement_with_ses_woa,
         extremes,
     )
 
-    store = AnalyticStore(ctx.obj["store"])
-    run = run_index(store, gemeente=_gemeente(gemeente), draws=0, save=False)
+    store = store_of(ctx)
+    run = run_index(store, gemeente=gemeente_code(gemeente), draws=0, save=False)
     if against is Against.leefbaarometer:
         found = agreement_with_leefbaarometer(run, store)
         scores = sorted({a.score for a in found}, key=lambda s: s != "total")
     else:
         found = agreement_with_ses_woa(run, store)
         scores = ["socioeconomic_security"]
-    if format is not TableFormat.table:
+    if format is not OutputFormat.table:
         import pandas as pd
 
         frame = pd.DataFrame([a.__dict__ for a in found])

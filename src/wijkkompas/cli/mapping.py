@@ -44,3 +44,7 @@ def mapping_command(
         f"unit), then: wijkkompas import {path} --mapping {out}",
         err=True,
     )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("mapping")(mapping_command)

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from wijkkompas.cli_output import err
+from wijkkompas.cli.common import err
 from wijkkompas.errors import WijkkompasError
 
 account_app = typer.Typer(
@@ -82,3 +82,7 @@ def add_command(
 
     where = settings.DATABASES["default"]["NAME"]
     err.print(f"Added {username} ({role}{' for ' + area if area else ''}) to {where}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(account_app, name="account")
