@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from wijkkompas.catalogue import load_catalogue  # noqa: E402
 from wijkkompas.index import EngineOptions, Reference  # noqa: E402
-from wijkkompas.services.scoring import fit_store_reference  # noqa: E402
+from wijkkompas.services.references import fit_store_reference  # noqa: E402
 from wijkkompas.sources.base import LoadOptions  # noqa: E402
 from wijkkompas.sources.importer import import_files  # noqa: E402
 from wijkkompas.store import AnalyticStore  # noqa: E402

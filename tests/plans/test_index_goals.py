@@ -13,7 +13,6 @@ from wijkkompas.catalogue import load_catalogue
 from wijkkompas.index import Reference, score_custom_areas
 from wijkkompas.plans import (
     GoalMeasure,
-    IndexRuns,
     MeasureNotAvailable,
     NoIndexRun,
     PlanArea,
@@ -21,6 +20,7 @@ from wijkkompas.plans import (
     assess,
 )
 from wijkkompas.services.panel import read_panel
+from wijkkompas.services.plan_progress import IndexRuns
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.plans import services

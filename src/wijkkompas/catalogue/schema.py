@@ -18,6 +18,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from wijkkompas.catalogue.score_groups import CONDITION_TAGS, DIMENSION_TAGS
 from wijkkompas.errors import WijkkompasError
 
 Unit = Literal[
@@ -46,13 +47,8 @@ both can be zero)."""
 PROXY_WEIGHT = 0.25
 """Default nominal weight of a proxy, relative to 1 for a direct measure (see ``Indicator.proxy``)."""
 
-DIMENSIONS: tuple[str, ...] = ("housing", "physical_environment", "amenities", "nuisance_safety")
-SOCIAL_QUALITY: tuple[str, ...] = (
-    "socio_economic_security",
-    "social_inclusion",
-    "social_cohesion",
-    "social_empowerment",
-)
+DIMENSIONS: tuple[str, ...] = DIMENSION_TAGS
+SOCIAL_QUALITY: tuple[str, ...] = CONDITION_TAGS
 CUMULATION_DOMAINS: tuple[str, ...] = (
     "growing_up_education",
     "work_poverty_inclusion",

@@ -15,31 +15,14 @@ from typing import Any
 
 import numpy as np
 
-GROUPS: tuple[str, ...] = (
-    "housing",
-    "physical_environment",
-    "amenities",
-    "safety",
-    "socioeconomic_security",
-    "social_inclusion",
-    "social_cohesion",
-    "social_empowerment",
-)
+from wijkkompas.catalogue.score_groups import BY_KEY, GROUP_KEYS, KEY_OF_TAG
+
+GROUPS: tuple[str, ...] = GROUP_KEYS
 """Output score names: four physical dimensions, then the four social-quality conditions."""
 
-GROUP_NAMES: dict[str, tuple[str, str]] = {
-    "total": ("Leefbaarheid (totaal)", "Liveability (total)"),
-    "housing": ("Woningvoorraad", "Housing stock"),
-    "physical_environment": ("Fysieke omgeving", "Physical environment"),
-    "amenities": ("Voorzieningen", "Amenities"),
-    "safety": ("Overlast en veiligheid", "Nuisance and safety"),
-    "socioeconomic_security": ("Sociaaleconomische zekerheid", "Socio-economic security"),
-    "social_inclusion": ("Sociale inclusie", "Social inclusion"),
-    "social_cohesion": ("Sociale samenhang", "Social cohesion"),
-    "social_empowerment": ("Sociale empowerment", "Social empowerment"),
-}
-"""(Dutch, English) name of the total and each group: the one list of these names. The site
-translates the Dutch through its catalogues (same English); the CLI, without Django, reads both."""
+GROUP_NAMES: dict[str, tuple[str, str]] = {k: (g.label_nl, g.label_en) for k, g in BY_KEY.items()}
+"""(Dutch, English) name of the total and each group. The site translates the Dutch through its
+catalogues (same English); the CLI, without Django, reads both."""
 
 PHYSICAL: tuple[str, ...] = GROUPS[:4]
 SOCIAL_QUALITY: tuple[str, ...] = GROUPS[4:]
@@ -53,16 +36,7 @@ DOMAINS: tuple[str, ...] = (
 )
 """Cumulation domains (a second, independent tagging)."""
 
-_CATALOGUE_TO_GROUP = {
-    "housing": "housing",
-    "physical_environment": "physical_environment",
-    "amenities": "amenities",
-    "nuisance_safety": "safety",
-    "socio_economic_security": "socioeconomic_security",
-    "social_inclusion": "social_inclusion",
-    "social_cohesion": "social_cohesion",
-    "social_empowerment": "social_empowerment",
-}
+_CATALOGUE_TO_GROUP = KEY_OF_TAG
 RATE_FACTORS = {"percent": 100.0, "per_1000": 1000.0}
 
 

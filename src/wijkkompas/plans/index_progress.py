@@ -11,20 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from wijkkompas.catalogue.score_groups import KEY_OF_TAG
 from wijkkompas.index.classify import classify, cut_points
 
 INDEX_RUN_PREFIX = "index-run:"
 
-SCORE_COLUMNS: dict[str, str] = {
-    "housing": "housing",
-    "physical_environment": "physical_environment",
-    "amenities": "amenities",
-    "nuisance_safety": "safety",
-    "socio_economic_security": "socioeconomic_security",
-    "social_inclusion": "social_inclusion",
-    "social_cohesion": "social_cohesion",
-    "social_empowerment": "social_empowerment",
-}
+SCORE_COLUMNS: dict[str, str] = KEY_OF_TAG
 """Catalogue tag (what a goal stores) → score column of a saved run. The catalogue and the
 engine spell two of them differently; a goal keeps the catalogue's spelling like indicators do."""
 

@@ -17,9 +17,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wijkkompas.catalogue.score_groups import SCORE_GROUPS, TOTAL
 from wijkkompas.index.classify import classify, cut_points
 from wijkkompas.index.exposure import FLAGS, MIN_RESIDENTS
-from wijkkompas.index.spec import GROUP_NAMES, GROUPS, PHYSICAL
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,8 @@ class Measure:
     """``total``, ``dimension`` or ``condition`` (social quality)."""
 
 
-_KINDS = {"total": "total", **dict.fromkeys(PHYSICAL, "dimension")}
 MEASURES: tuple[Measure, ...] = tuple(
-    Measure(key, _(GROUP_NAMES[key][0]), _KINDS.get(key, "condition")) for key in ("total", *GROUPS)
+    Measure(g.key, _(g.label_nl), g.kind) for g in (TOTAL, *SCORE_GROUPS)
 )
 MEASURE_KEYS = tuple(m.key for m in MEASURES)
 

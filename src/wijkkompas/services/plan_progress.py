@@ -36,7 +36,40 @@ from wijkkompas.services.panel import read_panel
 from wijkkompas.store import AnalyticStore, StoreReader
 
 
-class StoreProgressSource:
+class _FromStore:
+    """What both sources share: a label for people, the store's regions as plan areas."""
+
+    _reader: StoreReader
+    _label: str
+    _areas: AreaIndex | None
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    @property
+    def areas(self) -> AreaIndex:
+        if self._areas is None:
+            self._areas = AreaIndex(self._reader.all_regions())
+        return self._areas
+
+    def _gemeente(self, area: PlanArea) -> str:
+        return only_gemeente(self.areas, area)
+
+
+def only_gemeente(areas: AreaIndex, area: PlanArea) -> str:
+    """The gemeente a plan area lies in; an area across a gemeente border cannot be measured
+    (its buurten's figures are compared with the rest of one gemeente)."""
+    gemeenten = areas.gemeenten(area.codes)
+    if len(gemeenten) != 1:
+        raise MeasureNotAvailable(
+            "A plan area must lie in exactly one gemeente to be measured; "
+            f"this one touches {len(gemeenten)}."
+        )
+    return next(iter(gemeenten))
+
+
+class StoreProgressSource(_FromStore):
     """Indicator goals from the analytic store's observations; keeps what it read.
 
     Use it while the reader is open; create one per request, so a new import is picked up.
@@ -59,16 +92,6 @@ class StoreProgressSource:
     @property
     def source_id(self) -> str:
         return self._id
-
-    @property
-    def label(self) -> str:
-        return self._label
-
-    @property
-    def areas(self) -> AreaIndex:
-        if self._areas is None:
-            self._areas = AreaIndex(self._reader.all_regions())
-        return self._areas
 
     def indicator(self, measure: GoalMeasure) -> Indicator:
         if measure.kind != "indicator":
@@ -135,15 +158,6 @@ class StoreProgressSource:
             self._frames[key] = wide
         return self._frames[key]
 
-    def _gemeente(self, area: PlanArea) -> str:
-        gemeenten = self.areas.gemeenten(area.codes)
-        if len(gemeenten) != 1:
-            raise MeasureNotAvailable(
-                "A plan area must lie in exactly one gemeente to be measured; "
-                f"this one touches {len(gemeenten)}."
-            )
-        return next(iter(gemeenten))
-
     def _membership(self, frame: pd.DataFrame, area: PlanArea) -> pd.Series:
         if area not in self._inside:
             self._inside[area] = self.areas.buurt_years(area)
@@ -177,7 +191,7 @@ def _aggregate(indicator: Indicator, rows: pd.DataFrame) -> float | None:
     return float(present.sum() if indicator.unit == "count" else np.mean(present))
 
 
-class IndexRunProgressSource:
+class IndexRunProgressSource(_FromStore):
     """Dimension and social-quality scores from one saved index run.
 
     A single wijk, buurt or gemeente gets the run's own score. An area of several codes is scored
@@ -225,16 +239,6 @@ class IndexRunProgressSource:
     @property
     def source_id(self) -> str:
         return INDEX_RUN_PREFIX + self._run_id
-
-    @property
-    def label(self) -> str:
-        return self._label
-
-    @property
-    def areas(self) -> AreaIndex:
-        if self._areas is None:
-            self._areas = AreaIndex(self._reader.all_regions())
-        return self._areas
 
     @property
     def scores(self) -> pd.DataFrame:
@@ -317,15 +321,6 @@ class IndexRunProgressSource:
             scores = result.scores
             self._custom[area] = scores[scores["region_code"] == "plan"].reset_index(drop=True)
         return self._custom[area]
-
-    def _gemeente(self, area: PlanArea) -> str:
-        gemeenten = self.areas.gemeenten(area.codes)
-        if len(gemeenten) != 1:
-            raise MeasureNotAvailable(
-                "A plan area must lie in exactly one gemeente to be measured; "
-                f"this one touches {len(gemeenten)}."
-            )
-        return next(iter(gemeenten))
 
 
 class IndexRuns:

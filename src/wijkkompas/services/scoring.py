@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from wijkkompas.catalogue import Catalogue, load_catalogue
+from wijkkompas.catalogue.score_groups import GROUP_KEYS
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.index import (
     EngineOptions,
@@ -41,14 +42,7 @@ INDEX_COLUMNS = [
     "total",
     "class",
     "decile",
-    "housing",
-    "physical_environment",
-    "amenities",
-    "safety",
-    "socioeconomic_security",
-    "social_inclusion",
-    "social_cohesion",
-    "social_empowerment",
+    *GROUP_KEYS,
     "coverage",
     "cumulation_count",
     "trend",

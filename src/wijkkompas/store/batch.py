@@ -19,16 +19,10 @@ Release = Literal["voorlopig", "definitief"]
 REGION_COLUMNS = ["code", "name", "level", "year", "gemeente_code", "wijk_code"]
 """One row per region and boundary year (``year`` is the year of the gebiedsindeling)."""
 
-OBSERVATION_COLUMNS = [
-    "region_code",
-    "region_year",
-    "indicator_id",
-    "period",
-    "value",
-    "suppressed",
-    "source_column",
-    "release",
-]
+FIGURE_COLUMNS = ["period", "value", "suppressed", "source_column", "release"]
+"""What every figure has, whatever it describes (see :data:`OBSERVATION_COLUMNS`)."""
+
+OBSERVATION_COLUMNS = ["region_code", "region_year", "indicator_id", *FIGURE_COLUMNS]
 """One row per region, indicator and reference period.
 
 ``region_year`` is the boundary year of the region the figure belongs to (the table year);
@@ -38,15 +32,7 @@ income figures have period ``"2021"`` or ``"2022"``. ``value`` is NaN when the f
 or suppressed (``suppressed`` then says which); missing is never zero.
 """
 
-NATIONAL_COLUMNS = [
-    "indicator_id",
-    "period",
-    "value",
-    "suppressed",
-    "source_column",
-    "release",
-    "table_year",
-]
+NATIONAL_COLUMNS = ["indicator_id", *FIGURE_COLUMNS, "table_year"]
 """Figures for the whole country (the KWB row ``NL00`` "Nederland"), one row per indicator and
 reference period of one table.
 
@@ -56,6 +42,14 @@ kept apart, for comparing a region with the country. ``table_year`` is the table
 year of the file, as ``region_year`` is for observations; ``period``, ``value``,
 ``suppressed`` and ``release`` mean what they mean there.
 """
+
+
+def with_source(columns: list[str]) -> list[str]:
+    """``columns`` as the store reads them back: each figure also names its ``source`` (the
+    loader that imported it), just before its ``source_column``."""
+    at = columns.index("source_column")
+    return [*columns[:at], "source", *columns[at:]]
+
 
 MARGIN_COLUMNS = [
     "region_code",

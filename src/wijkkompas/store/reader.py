@@ -11,21 +11,13 @@ import pandas as pd
 
 from wijkkompas.regions import Level
 from wijkkompas.store import run_tables
+from wijkkompas.store.batch import NATIONAL_COLUMNS, with_source
 
 if TYPE_CHECKING:
     from wijkkompas.index.inputs import Selection, SourceRules
 
 _REGION_SELECT = "r.code, r.name, r.level, r.year, r.gemeente_code, r.wijk_code"
-NATIONAL_READ_COLUMNS = [
-    "indicator_id",
-    "period",
-    "value",
-    "suppressed",
-    "source",
-    "source_column",
-    "release",
-    "table_year",
-]
+NATIONAL_READ_COLUMNS = with_source(NATIONAL_COLUMNS)
 """What :meth:`StoreReader.national_observations` returns, in this order."""
 
 

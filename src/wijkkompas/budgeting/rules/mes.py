@@ -21,7 +21,7 @@ from fractions import Fraction
 from wijkkompas.budgeting.model import Instance
 from wijkkompas.budgeting.rules.greedy import greedy_pass
 from wijkkompas.budgeting.rules.mes_engine import MESEngine
-from wijkkompas.budgeting.rules.mes_exact import replay, supporters
+from wijkkompas.budgeting.rules.mes_exact import replay
 from wijkkompas.budgeting.rules.result import MESDetails, RuleResult
 from wijkkompas.budgeting.rules.support import CategoryCaps, Utilities, utilities
 from wijkkompas.errors import WijkkompasError
@@ -92,7 +92,7 @@ def method_of_equal_shares(
     outcome = free + [j for j, _ in bought]
     taken = set(outcome)
     losers = [j for j in eligible if j not in taken]
-    support = supporters(util, [j for j, _ in bought] + losers)
+    support = util.supporters
     rounds, wallets = replay(util, voter_ids, per_voter, bought, support)
     after = caps.copy()
     for j, _ in bought:
@@ -166,19 +166,13 @@ def _exhaustive(
 
 
 def _engine(util: Utilities, eligible: list[int]) -> MESEngine:
-    voters: dict[int, tuple[list[int], list[int]]] = {j: ([], []) for j in eligible}
-    for voter, ballot in enumerate(util.ballots):
-        for j, w in ballot:
-            if j in voters:
-                voters[j][0].append(voter)
-                voters[j][1].append(w)
     by_id = sorted(range(len(eligible)), key=lambda e: util.project_ids[eligible[e]])
     ranks = [0] * len(eligible)
     for rank, e in enumerate(by_id):
         ranks[e] = rank
     return MESEngine(
         n_voters=util.num_ballots,
-        supporters=[voters[j] for j in eligible],
+        supporters=[util.supporters[j] for j in eligible],
         costs=[util.costs[j] for j in eligible],
         units=[util.units[j] for j in eligible],
         ranks=ranks,

@@ -52,7 +52,7 @@ class MESEngine:
     def __init__(
         self,
         n_voters: int,
-        supporters: Sequence[tuple[Sequence[int], Sequence[int]]],
+        supporters: Sequence[tuple[np.ndarray | Sequence[int], np.ndarray | Sequence[int]]],
         costs: Sequence[Fraction],
         units: Sequence[Fraction],
         ranks: Sequence[int],

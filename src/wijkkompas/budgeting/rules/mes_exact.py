@@ -35,28 +35,12 @@ class Wallets:
         return exact_sum([self.values[c] for c in present], counts[present].tolist())
 
 
-def supporters(
-    util: Utilities, projects: Sequence[int]
-) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Voter indices and weights of the supporters of each of ``projects``."""
-    lists: dict[int, tuple[list[int], list[int]]] = {j: ([], []) for j in projects}
-    for voter, ballot in enumerate(util.ballots):
-        for j, w in ballot:
-            if j in lists:
-                lists[j][0].append(voter)
-                lists[j][1].append(w)
-    return {
-        j: (np.asarray(v, dtype=np.int64), np.asarray(w, dtype=np.int64))
-        for j, (v, w) in lists.items()
-    }
-
-
 def replay(
     util: Utilities,
     voter_ids: Sequence[str],
     budget: Fraction,
     bought: Sequence[tuple[int, Fraction]],
-    support: dict[int, tuple[np.ndarray, np.ndarray]],
+    support: Sequence[tuple[np.ndarray, np.ndarray]],
 ) -> tuple[list[MESRound], Wallets]:
     """The rounds of a run with per-voter payments, and the budgets left after it.
 

@@ -25,7 +25,11 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
+from itertools import chain
 from math import lcm
+
+import numpy as np
 
 from wijkkompas.budgeting.model import POINT_VOTE_TYPES, Ballot, Instance
 from wijkkompas.errors import WijkkompasError
@@ -53,6 +57,25 @@ class Utilities:
     @property
     def num_ballots(self) -> int:
         return len(self.ballots)
+
+    @cached_property
+    def supporters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per project: its supporters' ballot indices (ascending) and their weights.
+
+        Made once, with one stable sort of all (project, ballot) pairs: MES's engine and its
+        exact replay both need it, and a Python loop over every ballot per use was a tenth of
+        the whole command on a city's election."""
+        sizes = [len(b) for b in self.ballots]
+        flat = chain.from_iterable(chain.from_iterable(self.ballots))
+        pairs = np.array(list(flat), dtype=np.int64).reshape(-1, 2)
+        order = np.argsort(pairs[:, 0], kind="stable")
+        voters = np.repeat(np.arange(len(self.ballots), dtype=np.int64), sizes)[order]
+        weights = pairs[order, 1]
+        bounds = np.searchsorted(pairs[order, 0], np.arange(len(self.project_ids) + 1))
+        return [
+            (voters[a:b], weights[a:b])
+            for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+        ]
 
     def support_order(self) -> list[int]:
         """Projects by decreasing support, ties by id in plain string order (as pabutools)."""

@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from wijkkompas.catalogue.score_groups import GROUP_KEYS
 from wijkkompas.reports.profile import Profile
 from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.store import AnalyticStore
@@ -26,14 +27,7 @@ SCORE_COLUMNS = [
     "total",
     "class",
     "class_label",
-    "housing",
-    "physical_environment",
-    "amenities",
-    "safety",
-    "socioeconomic_security",
-    "social_inclusion",
-    "social_cohesion",
-    "social_empowerment",
+    *GROUP_KEYS,
     "cumulation_count",
     "trend",
 ]

@@ -20,6 +20,8 @@ from wijkkompas.reports.pdf import covering_plans, render_report, report_html
 from wijkkompas.reports.profile import Profile
 from wijkkompas.services.panel import successor_code
 from wijkkompas.store import AnalyticStore
+from wijkkompas.store.batch import OBSERVATION_COLUMNS as STORED_COLUMNS
+from wijkkompas.store.batch import with_source
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.monitor.geopackage import GEOPACKAGE, NoBoundaries, region_geopackage
@@ -29,17 +31,7 @@ from wijkkompas.web.apps.plans.coverage import PlanCoverage
 from wijkkompas.web.render_slots import answers_busy, render_slot
 from wijkkompas.web.spreadsheet import Sheet, attachment, csv_download, xlsx_download
 
-OBSERVATION_COLUMNS = [
-    "region_code",
-    "region_year",
-    "indicator_id",
-    "period",
-    "value",
-    "suppressed",
-    "source",
-    "source_column",
-    "release",
-]
+OBSERVATION_COLUMNS = with_source(STORED_COLUMNS)
 
 
 def _profile(code: str) -> Profile:

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-SOCIAL_QUALITY_LABELS = {
-    "socio_economic_security": _("Sociaal-economische zekerheid"),
-    "social_inclusion": _("Sociale inclusie"),
-    "social_cohesion": _("Sociale samenhang"),
-    "social_empowerment": _("Sociale empowerment"),
-}
-DIMENSION_LABELS = {
-    "housing": _("Wonen"),
-    "physical_environment": _("Fysieke omgeving"),
-    "amenities": _("Voorzieningen"),
-    "nuisance_safety": _("Overlast en veiligheid"),
-}
+from wijkkompas.catalogue.score_groups import SCORE_GROUPS
+
+SOCIAL_QUALITY_LABELS = {g.tag: _(g.label_nl) for g in SCORE_GROUPS if g.kind == "condition"}
+DIMENSION_LABELS = {g.tag: _(g.label_nl) for g in SCORE_GROUPS if g.kind == "dimension"}
 STATUS_LABELS = {
     "achieved": _("Gehaald"),
     "on_track": _("Op schema"),
