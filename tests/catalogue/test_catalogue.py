@@ -164,7 +164,16 @@ def test_schema_refuses_bad_catalogues(indicators: list[dict[str, Any]], message
 
 
 def test_births_are_not_mistaken_for_migration_background() -> None:
-    catalogue_from_dict({"version": "t", "indicators": [_minimal(id="births", kwb=["a_geb"])]})
+    # ``a_geb`` (births) shares its first letters with ``a_geb_nl`` (born in the Netherlands,
+    # a migration-background count): only the latter is refused.
+    catalogue = catalogue_from_dict(
+        {"version": "t", "indicators": [_minimal(id="births", kwb=["a_geb"])]}
+    )
+    assert catalogue.by_id("births").kwb == ["a_geb"]
+    with pytest.raises(WijkkompasError, match="migration background"):
+        catalogue_from_dict(
+            {"version": "t", "indicators": [_minimal(id="born_here", kwb=["a_geb_nl"])]}
+        )
 
 
 def test_malformed_toml_gives_a_clear_message(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def test_every_tag_in_the_shipped_catalogue_is_a_group_of_the_table() -> None:
 
 
 def test_the_api_publishes_the_score_names_of_the_table() -> None:
-    from wijkkompas.web.api.monitor_schemas import ScoreNaam
+    from wijkkompas.web.apps.monitor.api.schemas import ScoreNaam
 
     assert get_args(ScoreNaam) == SCORE_KEYS
 

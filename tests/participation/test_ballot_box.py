@@ -16,7 +16,7 @@ from wijkkompas.web.apps.participation.models import (
 )
 from wijkkompas.web.apps.participation.services import ballot_box, budgets, codes
 from wijkkompas.web.apps.participation.services.ballot_box import BallotContent
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 CHOICES = [(1,), (2, 3), (1, 2, 3), (3,), (1, 3), (2,)]

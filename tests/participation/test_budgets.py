@@ -13,7 +13,7 @@ from wijkkompas.budgeting import parse_pabulib
 from wijkkompas.budgeting.rules import RULES
 from wijkkompas.web.apps.participation.models import Ballot, NeighbourhoodBudget, VoteMark
 from wijkkompas.web.apps.participation.services import budgets, codes
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 WIJK = "WK999901"

@@ -11,10 +11,9 @@ from PIL import Image
 
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts
-from wijkkompas.web.apps.accounts.permissions import OutOfScope
 from wijkkompas.web.apps.participation.models import Comment, Initiative, Support
 from wijkkompas.web.apps.participation.services import budgets, codes, initiatives
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput, OutOfScope
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from PIL import Image
 from cli_process import run_capped
 from wijkkompas.web.apps.participation.models import Initiative
 from wijkkompas.web.apps.participation.services import codes, initiatives
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ import django
 django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wijkkompas.web.apps.participation.services.initiatives import clean_photo
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput
 data = open(sys.argv[1], "rb").read()
 try:
     clean_photo(SimpleUploadedFile("bom.png", data, content_type="image/png"))

@@ -12,7 +12,7 @@ from django.utils import translation
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.plans.forms import SpendingForm
 from wijkkompas.web.apps.plans.models import Intervention
-from wijkkompas.web.forms import parse_amount
+from wijkkompas.web.common.forms import parse_amount
 
 from .test_changes import errors_on
 from .world import World

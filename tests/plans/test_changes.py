@@ -20,7 +20,7 @@ from wijkkompas.web.apps.plans.models import (
     TimelineEntry,
 )
 from wijkkompas.web.apps.plans.models.history import AppendOnlyError
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput
 
 from .world import World
 

@@ -27,7 +27,7 @@ from wijkkompas.web.apps.plans import services
 from wijkkompas.web.apps.plans.models import Goal
 from wijkkompas.web.apps.plans.monitor import open_monitor
 from wijkkompas.web.apps.plans.progress import goal_progress
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput
 
 from .test_changes import counts, errors_on
 from .world import AREA, World

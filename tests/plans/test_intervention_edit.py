@@ -12,11 +12,10 @@ import pytest
 
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts
-from wijkkompas.web.apps.accounts.permissions import OutOfScope
 from wijkkompas.web.apps.plans import services
 from wijkkompas.web.apps.plans.models import Intervention
 from wijkkompas.web.apps.plans.monitor import open_monitor
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput, OutOfScope
 
 from .test_changes import counts, errors_on
 from .world import PASSWORD, World

@@ -24,12 +24,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from wijkkompas.web.api import api
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts
-from wijkkompas.web.apps.accounts.permissions import RULES, ApiPermission, OutOfScope, can
+from wijkkompas.web.apps.accounts.permissions import RULES, ApiPermission, can
 from wijkkompas.web.apps.participation import models as pm
 from wijkkompas.web.apps.participation.services import budgets, codes, initiatives, surveys
 from wijkkompas.web.apps.plans import models as m
 from wijkkompas.web.apps.plans import services
 from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.common.errors import OutOfScope
 
 from .world import AREA, PASSWORD, World
 

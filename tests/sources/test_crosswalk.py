@@ -15,7 +15,7 @@ from real_data import SHARED_DATA
 from real_data import real_bytes as real
 
 from wijkkompas.catalogue import Catalogue
-from wijkkompas.crosswalk import BREAK_COLUMNS, carry_series
+from wijkkompas.regions.crosswalk import BREAK_COLUMNS, carry_series
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError, to_number
 from wijkkompas.sources.crosswalk import LOADER, read_crosswalk
@@ -301,9 +301,22 @@ def test_amsterdam_2019_buurten_carried_to_the_2022_codes() -> None:
     assert carried_kop["value"].item() == kop_zeedijk["value"].item()
 
 
-def test_empty_batch_round_trip_keeps_the_crosswalk_columns() -> None:
+def test_a_batch_of_only_a_crosswalk_round_trips_through_the_store(tmp_path: Path) -> None:
     batch = ImportBatch(source="crosswalk", description="x", crosswalk=SPLIT_MERGE)
     batch.validate()
+    store = AnalyticStore(tmp_path / "w.duckdb")
+    store.import_batch(batch)
+    with store.reader() as reader:
+        stored = reader.crosswalk()
+        assert reader.observations().empty
+    assert list(stored.columns) == [*CROSSWALK_COLUMNS, "source"]
+    assert set(stored["source"]) == {"crosswalk"}
+    pd.testing.assert_frame_equal(
+        stored[CROSSWALK_COLUMNS].reset_index(drop=True),
+        SPLIT_MERGE,
+        check_dtype=False,
+        check_exact=True,
+    )
 
 
 # --- figures on today's codes (what the engine scores) ----------------------------------------
@@ -318,7 +331,7 @@ def figures(rows: list[tuple]) -> pd.DataFrame:
 
 
 def test_older_figures_move_to_todays_codes_and_keep_their_index_year() -> None:
-    from wijkkompas.crosswalk import to_current_codes
+    from wijkkompas.regions.crosswalk import to_current_codes
 
     rows = figures(
         [
@@ -354,7 +367,7 @@ def test_older_figures_move_to_todays_codes_and_keep_their_index_year() -> None:
 def test_a_crosswalk_that_ends_before_today_serves_codes_that_still_exist() -> None:
     """Amsterdam's crosswalk ends in 2022 and the map is 2024: the 2022 codes are accepted
     because they are regions of 2024; one that is not stays on its old code, with a reason."""
-    from wijkkompas.crosswalk import to_current_codes
+    from wijkkompas.regions.crosswalk import to_current_codes
 
     cw = crosswalk(
         [
@@ -378,7 +391,7 @@ def test_a_crosswalk_that_ends_before_today_serves_codes_that_still_exist() -> N
 
 
 def test_without_a_crosswalk_nothing_moves() -> None:
-    from wijkkompas.crosswalk import to_current_codes
+    from wijkkompas.regions.crosswalk import to_current_codes
 
     rows = figures([("BU00010001", 2019, 2019, "population", "2019", 100.0)])
     moved = to_current_codes(rows, SPLIT_MERGE.iloc[0:0], ["BU00010010"], 2024)

@@ -127,8 +127,22 @@ def test_amsterdam_odata_exports_with_renamed_columns(catalogue: Catalogue) -> N
 @pytest.mark.realdata
 def test_real_batches_pass_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
     store = AnalyticStore(tmp_path / "w.duckdb")
-    for path in (UTRECHT, SIDEWAYS):
-        store.import_batch(LOADER.load(real(path), path.name, catalogue, LoadOptions()))
+    batches = [LOADER.load(real(p), p.name, catalogue, LoadOptions()) for p in (UTRECHT, SIDEWAYS)]
+    for batch in batches:
+        store.import_batch(batch)
+    with store.reader() as reader:
+        stored = reader.observations()
+    assert set(stored["source"]) == {"nabijheid"}
+    for batch in batches:
+        year = int(batch.regions["year"].iloc[0])
+        mine = stored[stored["region_year"] == year]
+        assert len(mine) == len(batch.observations)
+        sent = batch.observations.dropna(subset=["value"]).iloc[0]
+        back = mine[
+            (mine["region_code"] == sent["region_code"])
+            & (mine["indicator_id"] == sent["indicator_id"])
+        ]
+        assert back["value"].tolist() == [sent["value"]]
 
 
 @pytest.mark.realdata

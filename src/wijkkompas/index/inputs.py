@@ -72,7 +72,7 @@ class Selection:
     """Per indicator and year: ``winner``, ``other`` source and how many figures overlapped."""
     converted: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Current codes and index years whose figures were moved from older codes with a
-    crosswalk: ``region_code``, ``year``, ``converted_from`` (see ``wijkkompas.crosswalk``)."""
+    crosswalk: ``region_code``, ``year``, ``converted_from`` (see ``wijkkompas.regions.crosswalk``)."""
     code_breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Older codes whose figures no crosswalk could move, and why."""
 

@@ -6,7 +6,7 @@ its HTML version and ``wijkkompas report`` say the same. What the plans do about
 the app database and is added by the caller (:mod:`wijkkompas.web.apps.plans.coverage`).
 
 Domain names and the reasons for a missing score are the method page's and the wijk page's
-(:mod:`wijkkompas.web.apps.monitor.method`, :mod:`~wijkkompas.web.apps.monitor.navigation`), so
+(:mod:`wijkkompas.web.apps.monitor.selectors.method`, :mod:`~wijkkompas.web.apps.monitor.selectors.navigation`), so
 the report and the site use the same words.
 
 Missing data is never read as good news: a domain without figures is "onbekend", not "geen

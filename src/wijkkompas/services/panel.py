@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from wijkkompas.catalogue import Catalogue, load_catalogue
-from wijkkompas.crosswalk import to_current_codes
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.index import Panel
 from wijkkompas.index.inputs import Selection, derive, panel_from_figures, select_figures
+from wijkkompas.regions.crosswalk import to_current_codes
 from wijkkompas.sources.priority import SOURCE_RULES
 from wijkkompas.store import AnalyticStore, panel_cache
 from wijkkompas.store.identity import Lru, store_identity

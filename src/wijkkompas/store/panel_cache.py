@@ -55,7 +55,7 @@ _PANEL_ARRAYS = ("values", "population", "periods", "sources")
 _SELECTION_FRAMES = ("conflicts", "converted", "code_breaks")
 _BUILT_BY = (
     "catalogue",
-    "crosswalk.py",
+    "regions/crosswalk.py",
     "index/inputs.py",
     "index/panel.py",
     "services/panel.py",

@@ -133,7 +133,7 @@ class MissingStoreMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from wijkkompas.store import STORE_READ_ERRORS
-        from wijkkompas.web.apps.monitor.views import no_data_page
+        from wijkkompas.web.apps.monitor.views.maps import no_data_page
 
         if request.path.startswith("/api/"):
             return None

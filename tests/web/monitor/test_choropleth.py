@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wijkkompas.web.apps.monitor import choropleth
+from wijkkompas.web.apps.monitor.selectors import choropleth
 
 
 def test_a_score_no_region_has_maps_grey_instead_of_failing() -> None:

@@ -17,7 +17,7 @@ from wijkkompas.demo import demo_postcode
 from wijkkompas.reports.measures import MEASURE_KEYS
 from wijkkompas.services.scoring import run_index
 from wijkkompas.store import AnalyticStore
-from wijkkompas.web.apps.monitor.search import fold
+from wijkkompas.web.apps.monitor.selectors.search import fold
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_a_typo_still_finds_the_name_and_says_it_is_a_guess(client: Client) -> N
 
 
 def test_an_exact_name_comes_before_any_guess(demo_store: Path) -> None:
-    from wijkkompas.web.apps.monitor.search import search
+    from wijkkompas.web.apps.monitor.selectors.search import search
 
     hits = search(AnalyticStore(demo_store), "Oosterpark")
     assert hits[0].entry.code == "WK999901" and hits[0].match == "naam"

@@ -22,6 +22,7 @@ a voter a supporter, as in pabutools.
 from __future__ import annotations
 
 import copy
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -91,8 +92,24 @@ class Utilities:
         return totals
 
 
+_made: dict[int, tuple[weakref.ref[Instance], Utilities]] = {}
+"""The utilities of each live instance: a rule and the explanation of its outcome both need
+them, and building them walks every ballot (a city's election: a tenth of the command)."""
+
+
 def utilities(instance: Instance) -> Utilities:
-    """The :class:`Utilities` of ``instance`` for its vote type (see the module table)."""
+    """The :class:`Utilities` of ``instance`` for its vote type (see the module table); made
+    once per instance (an instance is immutable), and forgotten with it."""
+    key = id(instance)
+    kept = _made.get(key)
+    if kept is not None and kept[0]() is instance:
+        return kept[1]
+    made = _utilities(instance)
+    _made[key] = (weakref.ref(instance, lambda _gone: _made.pop(key, None)), made)
+    return made
+
+
+def _utilities(instance: Instance) -> Utilities:
     vote_type = instance.vote_type
     index = {p.id: j for j, p in enumerate(instance.projects)}
     costs = tuple(p.cost for p in instance.projects)

@@ -22,11 +22,11 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from wijkkompas.web.api.middleware import API_VERSION
-from wijkkompas.web.api.monitor import router as monitor_router
-from wijkkompas.web.api.monitor_figures import router as figures_router
-from wijkkompas.web.api.problems import install
 from wijkkompas.web.apps.accounts.permissions import permission
+from wijkkompas.web.apps.monitor.api.figures import router as figures_router
+from wijkkompas.web.apps.monitor.api.regions import router as monitor_router
 from wijkkompas.web.apps.plans.api import organisations_router, plans_router
+from wijkkompas.web.common.problems import install
 
 BASE_PATH = "/api/v1/"
 

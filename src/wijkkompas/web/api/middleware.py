@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from wijkkompas.web.api.problems import PROBLEM_JSON, problem
+from wijkkompas.web.common.problems import PROBLEM_JSON, problem
 
 API_PREFIX = "/api/"
 API_VERSION = "1.0.0"

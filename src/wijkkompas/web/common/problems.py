@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from wijkkompas.store import STORE_READ_ERRORS
-from wijkkompas.web.apps.accounts.permissions import OutOfScope
+from wijkkompas.web.common.errors import OutOfScope
 
 log = logging.getLogger(__name__)
 

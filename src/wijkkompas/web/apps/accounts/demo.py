@@ -18,10 +18,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts import roles, services
 from wijkkompas.web.apps.accounts.models import Organisation, Person
-from wijkkompas.web.apps.monitor.data import DEMO_GEMEENTE_CODE, store_holds_gemeente
+from wijkkompas.web.apps.monitor.selectors.data import DEMO_GEMEENTE_CODE, store_holds_gemeente
+from wijkkompas.web.common.store import site_store
 
 DEMO_PASSWORD = "wijkkompas-demo"
 
@@ -90,9 +90,7 @@ def demo_logins_refused() -> bool:
 
 def store_is_demo(store: Path | None = None) -> bool:
     """Whether the store holds the fictional demo municipality (a missing one is no demo)."""
-    return store_holds_gemeente(
-        AnalyticStore(Path(store or settings.WIJKKOMPAS_STORE)), DEMO_GEMEENTE_CODE
-    )
+    return store_holds_gemeente(site_store(store), DEMO_GEMEENTE_CODE)
 
 
 def is_demo_account(user: Any) -> bool:

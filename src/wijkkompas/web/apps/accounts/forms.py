@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from wijkkompas.web.apps.accounts.demo import demo_logins_refused, is_demo_account
-from wijkkompas.web.forms import AccessibleFormMixin
+from wijkkompas.web.common.forms import AccessibleFormMixin
 
 DEMO_ACCOUNT_REFUSED = _(
     "Dit is een demo-account met een openbaar wachtwoord. Op deze site kunt u daarmee niet "

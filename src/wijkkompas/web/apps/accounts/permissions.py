@@ -33,6 +33,7 @@ from ninja.utils import check_csrf
 from wijkkompas.regions import within
 from wijkkompas.web.apps.accounts import roles as R
 from wijkkompas.web.apps.accounts.roles import SIGNED_IN_ROLES
+from wijkkompas.web.common.errors import OutOfScope
 
 log = logging.getLogger(__name__)
 
@@ -183,24 +184,6 @@ OUTSIDE_OBJECT = gettext_lazy(
 OUTSIDE_AREA = gettext_lazy(
     "Dit gebied valt buiten het gebied waarvoor u een rol heeft. Kies een gebied daarbinnen."
 )
-
-
-class OutOfScope(PermissionDenied):
-    """A refusal a person can act on: their role does not reach this place or organisation.
-
-    ``field`` names the input that chose the place (a plan's area, an initiative's buurt): a
-    form shows the message beside it, the API names it in ``invalidParams``. Without a field
-    the object itself lies outside the role's reach: a 403 page or problem with the message.
-    """
-
-    def __init__(self, message: str, *, action: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.action = action
-        self.field = field
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def require(

@@ -35,7 +35,7 @@ from wijkkompas.web.apps.accounts.models import Person
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.accounts.roles import Role
 from wijkkompas.web.apps.accounts.throttle import login_attempt
-from wijkkompas.web.forms import posted
+from wijkkompas.web.common.forms import posted
 
 PENDING = "wk_login_pending"
 """Session key: the user id that passed the password step and still owes a TOTP code."""

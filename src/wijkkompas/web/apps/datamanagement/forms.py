@@ -12,7 +12,7 @@ from wijkkompas.sources.base import SourceError
 from wijkkompas.sources.mapping import UNIT_FACTORS, parse_mapping, parse_mapping_units
 from wijkkompas.web.apps.datamanagement.overview import indicator_names
 from wijkkompas.web.apps.datamanagement.uploads import StoredUpload
-from wijkkompas.web.forms import AccessibleFormMixin
+from wijkkompas.web.common.forms import AccessibleFormMixin
 
 MAX_FILES = 20
 MAX_MAPPING_BYTES = 1024 * 1024

@@ -11,7 +11,7 @@ from typing import Any
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.store import STORE_READ_ERRORS, AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
-from wijkkompas.web.apps.monitor import data
+from wijkkompas.web.apps.monitor.selectors import data
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,9 @@ from wijkkompas.web.apps.datamanagement.forms import MappingForm, UploadForm
 from wijkkompas.web.apps.datamanagement.models import Job
 from wijkkompas.web.apps.datamanagement.overview import StoreOverview, indicator_names, overview
 from wijkkompas.web.apps.datamanagement.status import failure_text, status_text
+from wijkkompas.web.common.store import site_store
 
 RECENT_JOBS = 10
-
-
-def _store() -> AnalyticStore:
-    return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
 
 
 def _max_mb() -> int:
@@ -46,7 +43,7 @@ def _page(
     refusal: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    store = _store()
+    store = site_store()
     key = jobs.store_key(store)
     recent = list(Job.objects.filter(store=key)[:RECENT_JOBS])
     return render(
@@ -103,7 +100,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     limit = int(settings.WIJKKOMPAS_UPLOAD_MAX_BYTES)
     if _content_length(request) > limit:
         return _page(request, refusal=_too_large_message(), status=413)
-    store = _store()
+    store = site_store()
     if jobs.active_job(store) is not None:
         return _page(request, refusal=_busy_message(), status=409)
     folder = uploads.new_folder()
@@ -162,7 +159,7 @@ def _receive(
 
 
 def _job(job_id: int) -> Job:
-    job = get_object_or_404(Job, pk=job_id, store=jobs.store_key(_store()))
+    job = get_object_or_404(Job, pk=job_id, store=jobs.store_key(site_store()))
     return jobs.check_alive(job)
 
 
@@ -199,7 +196,7 @@ def _job_page(
     }
     store_overview: StoreOverview | None = None
     if job.kind == Job.Kind.INDEX and job.state == Job.State.DONE:
-        store_overview = overview(_store())
+        store_overview = overview(site_store())
     return render(
         request,
         "datamanagement/taak.html",
@@ -287,7 +284,7 @@ def remap(request: HttpRequest, job_id: int) -> HttpResponse:
     options["units"] = {**parent.options.get("units", {}), **units}
     try:
         job = jobs.start(
-            store=_store(),
+            store=site_store(),
             kind=Job.Kind.IMPORT,
             started_by=pseudonym_of(request.user),
             files=parent.files,
@@ -312,7 +309,7 @@ def remap(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_POST
 def index_run(request: HttpRequest) -> HttpResponse:
     """Score the whole store and keep the run, as ``wijkkompas index`` does."""
-    store = _store()
+    store = site_store()
     if not store.exists():
         return _page(
             request,
@@ -340,7 +337,7 @@ def _labelled(found: dict[str, Any]) -> dict[str, Any]:
 def validatie(request: HttpRequest) -> HttpResponse:
     """The index against the Leefbaarometer and SES-WOA, as computed with the newest index
     run started here; or why there is nothing to compare."""
-    store = _store()
+    store = site_store()
     store_overview = overview(store)
     latest = Job.objects.filter(
         store=jobs.store_key(store), kind=Job.Kind.INDEX, state=Job.State.DONE

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from wijkkompas.web.apps.monitor import views, views_method, views_pages, views_regio, views_zoek
+from wijkkompas.web.apps.monitor.views import maps, method, pages, region, search
 
 
 class GemeenteCodeConverter:
@@ -33,26 +33,24 @@ register_converter(RegionCodeConverter, "regio")
 
 app_name = "monitor"
 urlpatterns = [
-    path("", views.kaart, name="home"),
-    path("kaart/", views.kaart, name="kaart"),
+    path("", maps.kaart, name="home"),
+    path("kaart/", maps.kaart, name="kaart"),
     path(
         "kaart/<gemeente:gemeente_code>/buurten.geojson",
-        views.buurten_geojson,
+        maps.buurten_geojson,
         name="buurten_geojson",
     ),
-    path("regio/<regio:code>/", views_regio.profiel, name="profiel"),
-    path(
-        "regio/<regio:code>/waarnemingen.csv", views_regio.waarnemingen_csv, name="waarnemingen_csv"
-    ),
-    path("regio/<regio:code>/scores.csv", views_regio.scores_csv, name="scores_csv"),
-    path("regio/<regio:code>/gegevens.xlsx", views_regio.gegevens_xlsx, name="gegevens_xlsx"),
-    path("regio/<regio:code>/kaart.gpkg", views_regio.geopackage, name="geopackage"),
-    path("regio/<regio:code>/rapport.pdf", views_regio.rapport_pdf, name="rapport_pdf"),
-    path("regio/<regio:code>/rapport/", views_regio.rapport, name="rapport"),
-    path("zoek/", views_zoek.zoek, name="zoek"),
-    path("signalen/", views_pages.signalen, name="signalen"),
-    path("vergelijk/", views_pages.vergelijk, name="vergelijk"),
-    path("methode/", views_method.methode_latest, name="methode_latest"),
-    path("methode/<versie:version>/", views_method.methode, name="methode"),
-    path("toegankelijkheid/", views_pages.toegankelijkheid, name="toegankelijkheid"),
+    path("regio/<regio:code>/", region.profiel, name="profiel"),
+    path("regio/<regio:code>/waarnemingen.csv", region.waarnemingen_csv, name="waarnemingen_csv"),
+    path("regio/<regio:code>/scores.csv", region.scores_csv, name="scores_csv"),
+    path("regio/<regio:code>/gegevens.xlsx", region.gegevens_xlsx, name="gegevens_xlsx"),
+    path("regio/<regio:code>/kaart.gpkg", region.geopackage, name="geopackage"),
+    path("regio/<regio:code>/rapport.pdf", region.rapport_pdf, name="rapport_pdf"),
+    path("regio/<regio:code>/rapport/", region.rapport, name="rapport"),
+    path("zoek/", search.zoek, name="zoek"),
+    path("signalen/", pages.signalen, name="signalen"),
+    path("vergelijk/", pages.vergelijk, name="vergelijk"),
+    path("methode/", method.methode_latest, name="methode_latest"),
+    path("methode/<versie:version>/", method.methode, name="methode"),
+    path("toegankelijkheid/", pages.toegankelijkheid, name="toegankelijkheid"),
 ]

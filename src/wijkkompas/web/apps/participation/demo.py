@@ -25,6 +25,7 @@ from wijkkompas.web.apps.participation.services import budgets, codes, initiativ
 from wijkkompas.web.apps.plans.demo import DEMO_KEY
 from wijkkompas.web.apps.plans.models import Plan
 from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.common.store import site_store
 
 log = logging.getLogger(__name__)
 
@@ -143,12 +144,12 @@ def _publish_survey() -> None:
     built anew (the app database keeps the survey, a new store has no outcomes)."""
     from wijkkompas.services.felt import FELT_INDICATOR
     from wijkkompas.web.apps.participation.models import Survey
-    from wijkkompas.web.apps.participation.services import monitor_store, surveys
+    from wijkkompas.web.apps.participation.services import surveys
 
     survey = Survey.objects.filter(is_demo=True).order_by("pk").first()
     if survey is None or not survey.results_public:
         return
-    store = monitor_store.analytic_store()
+    store = site_store()
     if store.exists():
         with store.reader() as reader:
             published = reader.observations(indicator_ids=[FELT_INDICATOR])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkkompas.web.apps.participation.models import Initiative, NeighbourhoodBudget
 from wijkkompas.web.apps.plans.models import Goal
-from wijkkompas.web.forms import AccessibleFormMixin
+from wijkkompas.web.common.forms import AccessibleFormMixin
 
 
 class CodeForm(AccessibleFormMixin, forms.Form):

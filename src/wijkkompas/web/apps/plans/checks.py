@@ -20,7 +20,7 @@ from wijkkompas.web.apps.accounts.models import Organisation
 from wijkkompas.web.apps.accounts.permissions import acting_organisations
 from wijkkompas.web.apps.plans import validation as v
 from wijkkompas.web.apps.plans.models import Goal, Plan
-from wijkkompas.web.apps.plans.validation import Problems
+from wijkkompas.web.common.errors import Problems
 
 
 @dataclass(frozen=True)

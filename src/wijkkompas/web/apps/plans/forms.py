@@ -21,7 +21,7 @@ from wijkkompas.web.apps.plans.models import (
     Plan,
     TimelineEntry,
 )
-from wijkkompas.web.forms import AccessibleFormMixin, AmountField
+from wijkkompas.web.common.forms import AccessibleFormMixin, AmountField
 
 YEAR_ERRORS = {"invalid": _("Vul een jaartal in, zoals 2030.")}
 AMOUNT_ERRORS = {"invalid": _("Vul een bedrag in euro's in, zoals 25.000 of 12.500,50.")}

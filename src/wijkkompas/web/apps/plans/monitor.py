@@ -14,14 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
-from django.conf import settings
 
 from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.errors import StoreError
 from wijkkompas.services.plan_progress import IndexRuns, StoreProgressSource
-from wijkkompas.store import AnalyticStore
-from wijkkompas.web.apps.monitor.data import store_holds_gemeente
+from wijkkompas.web.apps.monitor.selectors.data import store_holds_gemeente
 from wijkkompas.web.apps.plans.checks import Monitor
+from wijkkompas.web.common.store import site_store
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ def open_monitor() -> Iterator[Monitor]:
     with ExitStack() as stack:
         monitor = Monitor(areas=None, source=None, catalogue=catalogue())
         try:
-            store = AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
+            store = site_store()
             reader = stack.enter_context(store.reader())
             source = StoreProgressSource(reader, monitor.catalogue)
             index = IndexRuns(reader, monitor.catalogue, store, source.areas)
@@ -51,4 +50,4 @@ def open_monitor() -> Iterator[Monitor]:
 
 def store_has_gemeente(code: str, store: Path | None = None) -> bool:
     """Whether the store holds regions of ``code`` (the demo guard)."""
-    return store_holds_gemeente(AnalyticStore(Path(store or settings.WIJKKOMPAS_STORE)), code)
+    return store_holds_gemeente(site_store(store), code)

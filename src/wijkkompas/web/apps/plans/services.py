@@ -44,7 +44,7 @@ from wijkkompas.web.apps.plans.models import (
     Spending,
     TimelineEntry,
 )
-from wijkkompas.web.apps.plans.validation import InvalidInput, Problems
+from wijkkompas.web.common.errors import InvalidInput, Problems
 
 __all__ = ["InvalidInput", "Monitor", "OutOfScope"]
 

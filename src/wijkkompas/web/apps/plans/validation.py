@@ -6,7 +6,6 @@ at once, so a form shows all its errors together and an API client gets one 400 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -15,31 +14,10 @@ from django.utils.translation import gettext as _
 from wijkkompas.errors import InvalidRegionCode
 from wijkkompas.plans.areas import AreaIndex, PlanArea
 from wijkkompas.regions import parse_region_code
+from wijkkompas.web.common.errors import Problems
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_PLAN_YEARS = 30
-
-
-class InvalidInput(Exception):
-    """Input that cannot be saved; ``errors`` maps field names to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
-
-
-class Problems:
-    """Collects messages per field; ``raise_if_any`` ends the check before anything is saved."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = defaultdict(list)
-
-    def add(self, field: str, message: str) -> None:
-        self.errors[field].append(message)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise InvalidInput(dict(self.errors))
 
 
 def parse_codes(raw: str | Sequence[str]) -> list[str]:

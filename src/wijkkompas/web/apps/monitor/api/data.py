@@ -11,11 +11,9 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
@@ -24,6 +22,7 @@ from wijkkompas.catalogue.schema import Catalogue
 from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.store import AnalyticStore, StoreReader
 from wijkkompas.store.identity import Lru, store_identity
+from wijkkompas.web.common.store import site_store
 
 V = TypeVar("V")
 scores_cache = Lru(4)
@@ -35,15 +34,11 @@ def catalogue() -> Catalogue:
     return load_catalogue()
 
 
-def current_store() -> AnalyticStore:
-    return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
-
-
 @contextmanager
 def open_reader() -> Iterator[tuple[AnalyticStore, StoreReader]]:
     """A reader for this request; a missing or unreadable store is a 503, not a 500
-    (:func:`wijkkompas.web.api.problems.no_data_yet` answers every store read error)."""
-    store = current_store()
+    (:func:`wijkkompas.web.common.problems.no_data_yet` answers every store read error)."""
+    store = site_store()
     with store.reader() as reader:
         yield store, reader
 
@@ -84,7 +79,7 @@ regions_cache = Lru(4)
 
 def live_store() -> AnalyticStore:
     """The store for this request, or a 503 when there is none yet (never a 500)."""
-    store = current_store()
+    store = site_store()
     if not store.exists():
         raise store.missing()
     return store

@@ -14,9 +14,8 @@ from ninja import Path as PathParam
 from ninja import Query, Router
 
 from wijkkompas.catalogue.schema import Indicator
-from wijkkompas.web.api import monitor_schemas as s
-from wijkkompas.web.api.monitor import READ, Code, Jaar
-from wijkkompas.web.api.monitor_data import (
+from wijkkompas.web.apps.monitor.api import schemas as s
+from wijkkompas.web.apps.monitor.api.data import (
     as_float,
     as_str,
     catalogue,
@@ -25,7 +24,8 @@ from wijkkompas.web.api.monitor_data import (
     open_reader,
     region_or_404,
 )
-from wijkkompas.web.api.problems import InvalidParams
+from wijkkompas.web.apps.monitor.api.regions import READ, Code, Jaar
+from wijkkompas.web.common.problems import InvalidParams
 
 router = Router(tags=["monitor"])
 

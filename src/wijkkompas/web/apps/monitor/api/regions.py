@@ -29,8 +29,9 @@ from wijkkompas.regions import parse_region_code
 from wijkkompas.services.scoring import IndexRun, scored_gemeente
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
-from wijkkompas.web.api import monitor_schemas as s
-from wijkkompas.web.api.monitor_data import (
+from wijkkompas.web.apps.accounts.permissions import ApiPermission
+from wijkkompas.web.apps.monitor.api import schemas as s
+from wijkkompas.web.apps.monitor.api.data import (
     as_float,
     as_int,
     as_str,
@@ -41,10 +42,9 @@ from wijkkompas.web.api.monitor_data import (
     region_row,
     run_scores,
 )
-from wijkkompas.web.api.problems import InvalidParams
-from wijkkompas.web.apps.accounts.permissions import ApiPermission
-from wijkkompas.web.apps.monitor import search
-from wijkkompas.web.geojson import feature_collection
+from wijkkompas.web.apps.monitor.selectors import search
+from wijkkompas.web.common.geojson import feature_collection
+from wijkkompas.web.common.problems import InvalidParams
 
 router = Router(tags=["monitor"])
 READ = ApiPermission("monitor.api")

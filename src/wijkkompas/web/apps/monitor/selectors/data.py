@@ -16,7 +16,7 @@ from wijkkompas.catalogue.schema import Indicator
 from wijkkompas.errors import StoreError
 from wijkkompas.store import AnalyticStore, StoreReader
 from wijkkompas.store.identity import Lru, store_identity
-from wijkkompas.web.geojson import feature_collection
+from wijkkompas.web.common.geojson import feature_collection
 
 DEMO_GEMEENTE_CODE = "GM9999"
 """The fictional demo municipality Voorbeeldstad; not a real CBS code, so it cannot clash."""

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from wijkkompas.catalogue.schema import Indicator
 from wijkkompas.reports.measures import PALETTE, Measure
-from wijkkompas.web.apps.monitor.choropleth import (
+from wijkkompas.web.apps.monitor.selectors.choropleth import (
     BadChoice,
     LegendEntry,
     MapChoice,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from wijkkompas.reports.measures import caveats, class_label, unknown_reason
 from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.store import AnalyticStore
-from wijkkompas.web.apps.monitor.search import Entry, region_index
+from wijkkompas.web.apps.monitor.selectors.search import Entry, region_index
 
 
 @dataclass(frozen=True)

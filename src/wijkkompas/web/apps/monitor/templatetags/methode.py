@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from wijkkompas.web.apps.monitor.method import current_version
+from wijkkompas.web.apps.monitor.selectors.method import current_version
 
 register = template.Library()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 from django.conf import settings
@@ -27,13 +26,10 @@ from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
-from wijkkompas.web.apps.monitor import choropleth, data, indicator_map
+from wijkkompas.web.apps.monitor.selectors import choropleth, data, indicator_map
+from wijkkompas.web.common.store import site_store
 
 log = logging.getLogger(__name__)
-
-
-def _store() -> AnalyticStore:
-    return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
 
 
 def no_data_page(request: HttpRequest, error: Exception | None) -> HttpResponse:
@@ -80,7 +76,7 @@ def kaart(request: HttpRequest) -> HttpResponse:
     level_choice = request.GET.get("niveau", "")
     year_choice = request.GET.get("jaar", "")
     # A missing or unreadable store ends in MissingStoreMiddleware: the "no data yet" page.
-    with _store().reader() as reader:
+    with site_store().reader() as reader:
         available = data.gemeenten(reader)
         if not available:
             return no_data_page(request, None)
@@ -89,14 +85,14 @@ def kaart(request: HttpRequest) -> HttpResponse:
             overzicht = data.buurten_overzicht(reader, code, available)
         except data.GemeenteNotFound:
             raise Http404(f"No gemeente {code} in the store") from None
-        mapped = data.mapped_indicators(_store(), reader, code)
+        mapped = data.mapped_indicators(site_store(), reader, code)
         indicator = None
         if measure and measure not in choropleth.BY_KEY:
             indicator = mapped.get(measure)
             if indicator is None:
                 return render(request, "monitor/keuze_fout.html", status=400)
             figures = reader.observations(indicator_ids=[indicator.id], gemeente=code)
-    scores = None if indicator else latest_run_scores(_store())
+    scores = None if indicator else latest_run_scores(site_store())
 
     gemeente = overzicht.gemeente
     try:
@@ -192,7 +188,7 @@ def buurten_geojson(request: HttpRequest, gemeente_code: str) -> HttpResponse:
     which keeps a 500-buurt city well under 300 KB on the wire. Only this JSON is compressed,
     never an HTML page with a CSRF token (BREACH)."""
     level = "wijk" if request.GET.get("niveau") == "wijk" else "buurt"
-    store = _store()
+    store = site_store()
     try:
         body = _geojson_cache.get_or_make(
             (store_identity(store), gemeente_code, level),

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from wijkkompas.web.apps.accounts.permissions import permission
-from wijkkompas.web.apps.monitor import method
+from wijkkompas.web.apps.monitor.selectors import method
 
 
 @permission("site.view")

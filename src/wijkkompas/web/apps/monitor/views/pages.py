@@ -18,9 +18,10 @@ from wijkkompas.reports.measures import caveats, class_label
 from wijkkompas.reports.signals import signals
 from wijkkompas.services.scoring import latest_run_scores
 from wijkkompas.web.apps.accounts.permissions import permission
-from wijkkompas.web.apps.monitor import data, search
-from wijkkompas.web.apps.monitor.method import current_catalogue as _catalogue
-from wijkkompas.web.apps.monitor.views import _requested_gemeente, _store
+from wijkkompas.web.apps.monitor.selectors import data, search
+from wijkkompas.web.apps.monitor.selectors.method import current_catalogue as _catalogue
+from wijkkompas.web.apps.monitor.views.maps import _requested_gemeente
+from wijkkompas.web.common.store import site_store
 
 MIN_COMPARE, MAX_COMPARE = 2, 5
 KEY_INDICATORS = (
@@ -40,7 +41,7 @@ KEY_INDICATORS = (
 @require_safe
 def signalen(request: HttpRequest) -> HttpResponse:
     """Where a council should look first, for one gemeente."""
-    store = _store()
+    store = site_store()
     with store.reader() as reader:
         available = data.gemeenten(reader)
     code = _requested_gemeente(request) or (available[0].code if available else "GM9999")
@@ -87,7 +88,7 @@ def _picker(
     request: HttpRequest, chosen: list[str], message: str | None = None, status: int = 200
 ) -> HttpResponse:
     """Choose two to five regions of one gemeente: a plain GET form of checkboxes."""
-    store = _store()
+    store = site_store()
     with store.reader() as reader:
         available = data.gemeenten(reader)
     entries = search.region_index(store)
@@ -159,7 +160,7 @@ def vergelijk(request: HttpRequest) -> HttpResponse:
     if not MIN_COMPARE <= len(codes) <= MAX_COMPARE:
         message = _("Kies twee tot vijf regio's om te vergelijken.")
         return _picker(request, codes, message, status=400)
-    store = _store()
+    store = site_store()
     profiles = []
     for code in codes:
         try:

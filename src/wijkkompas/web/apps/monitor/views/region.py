@@ -24,10 +24,14 @@ from wijkkompas.store.batch import OBSERVATION_COLUMNS as STORED_COLUMNS
 from wijkkompas.store.batch import with_source
 from wijkkompas.store.identity import Lru, store_identity
 from wijkkompas.web.apps.accounts.permissions import permission
-from wijkkompas.web.apps.monitor.geopackage import GEOPACKAGE, NoBoundaries, region_geopackage
-from wijkkompas.web.apps.monitor.navigation import surroundings
-from wijkkompas.web.apps.monitor.views import _store
+from wijkkompas.web.apps.monitor.selectors.geopackage import (
+    GEOPACKAGE,
+    NoBoundaries,
+    region_geopackage,
+)
+from wijkkompas.web.apps.monitor.selectors.navigation import surroundings
 from wijkkompas.web.apps.plans.coverage import PlanCoverage
+from wijkkompas.web.common.store import site_store
 from wijkkompas.web.render_slots import answers_busy, render_slot
 from wijkkompas.web.spreadsheet import Sheet, attachment, csv_download, xlsx_download
 
@@ -36,7 +40,7 @@ OBSERVATION_COLUMNS = with_source(STORED_COLUMNS)
 
 def _profile(code: str) -> Profile:
     try:
-        return build_profile(_store(), code)
+        return build_profile(site_store(), code)
     except RegionNotFound:
         raise Http404(f"No scores for {code}") from None
 
@@ -50,7 +54,7 @@ def profiel(request: HttpRequest, code: str) -> HttpResponse:
     region and language; only the frame around it (header, language switch, CSRF token) is
     rendered per request.
     """
-    store = _store()
+    store = site_store()
     try:
         profile = build_profile(store, code)
     except RegionNotFound:
@@ -144,7 +148,7 @@ def rapport_pdf(request: HttpRequest, code: str) -> HttpResponse:
     it (like the profile's body), and a render needs one of the machine's few render slots
     (503 with Retry-After without one).
     """
-    store = _store()
+    store = site_store()
     language = get_language() or "nl"
     plans = _plans(store, code)
 
@@ -165,7 +169,7 @@ def rapport(request: HttpRequest, code: str) -> HttpResponse:
     """The report as the same HTML document the PDF is made of: for screen readers, for reading
     on a screen, and to check it in a browser. Cached like the PDF; rendering it costs no
     render slot (no WeasyPrint)."""
-    store = _store()
+    store = site_store()
     language = get_language() or "nl"
     plans = _plans(store, code)
     try:
@@ -195,7 +199,7 @@ def geopackage(request: HttpRequest, code: str) -> HttpResponse:
     """The region and the regions in it, with boundaries and scores, for a GIS (QGIS, ArcGIS)."""
     profile = _profile(code)
     try:
-        body = region_geopackage(_store(), profile)
+        body = region_geopackage(site_store(), profile)
     except NoBoundaries:
         raise Http404(f"No boundaries for {code}") from None
     return attachment(body, GEOPACKAGE, f"{code}-kaart.gpkg")

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from wijkkompas.web.apps.accounts.permissions import permission
-from wijkkompas.web.apps.monitor import search
-from wijkkompas.web.apps.monitor.views import _store
+from wijkkompas.web.apps.monitor.selectors import search
+from wijkkompas.web.common.store import site_store
 
 
 @permission("monitor.view")
@@ -21,7 +21,7 @@ def zoek(request: HttpRequest) -> HttpResponse:
     """Regions by name, CBS code or postcode (the KWB's most common postcode per buurt)."""
     raw = request.GET.get("q", "")
     try:
-        hits = search.search(_store(), raw)
+        hits = search.search(site_store(), raw)
     except search.BadQuery:
         context = {"query": raw[: search.MAX_QUERY], "error": True}
         return render(request, "monitor/zoek.html", context, status=400)

@@ -45,7 +45,7 @@ from wijkkompas.web.apps.participation.models import (
 )
 from wijkkompas.web.apps.participation.services import ballot_box
 from wijkkompas.web.apps.participation.services.ballot_box import BallotContent
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 Phase = NeighbourhoodBudget.Phase

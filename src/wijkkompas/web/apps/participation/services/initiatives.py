@@ -24,7 +24,7 @@ from wijkkompas.web.apps.participation.models import (
     ResidentCode,
     Support,
 )
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 

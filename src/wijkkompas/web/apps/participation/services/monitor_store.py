@@ -12,15 +12,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from django.conf import settings
-
-from wijkkompas.store import AnalyticStore
 from wijkkompas.survey.estimates import write_results_csv
 from wijkkompas.survey.result import SurveyEstimate
-
-
-def analytic_store() -> AnalyticStore:
-    return AnalyticStore(Path(settings.WIJKKOMPAS_STORE))
+from wijkkompas.web.common.store import site_store
 
 
 def boundary_year(area_code: str, year: int) -> int:
@@ -29,7 +23,7 @@ def boundary_year(area_code: str, year: int) -> int:
     A 2026 survey is filed on the newest boundaries there are (say 2024): its buurten are
     those the residents were asked about.
     """
-    store = analytic_store()
+    store = site_store()
     if not store.exists():
         return year
     with store.reader() as reader:
@@ -53,5 +47,5 @@ def import_figures(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / filename
         path.write_text(text, encoding="utf-8")
-        import_files(analytic_store(), [path])
+        import_files(site_store(), [path])
     return sum(1 for e in estimates if not e.suppressed)

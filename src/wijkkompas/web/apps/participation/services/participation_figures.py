@@ -27,6 +27,7 @@ from wijkkompas.web.apps.participation.models import (
     VoteMark,
 )
 from wijkkompas.web.apps.participation.services import monitor_store
+from wijkkompas.web.common.store import site_store
 
 SOURCE = "participatie"
 
@@ -78,7 +79,7 @@ def figures(year: int) -> tuple[list[SurveyEstimate], int]:
         return [], year
     boundary = monitor_store.boundary_year(codes[0], year)
     population: dict[str, float] = {}
-    store = monitor_store.analytic_store()
+    store = site_store()
     if store.exists():
         with store.reader() as reader:
             population = population_from_store(reader, codes, boundary)

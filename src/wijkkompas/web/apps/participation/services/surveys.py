@@ -33,6 +33,7 @@ from wijkkompas.web.apps.participation.models import (
     SurveyResponse,
 )
 from wijkkompas.web.apps.participation.services import monitor_store
+from wijkkompas.web.common.store import site_store
 
 log = logging.getLogger(__name__)
 SOURCE = "enquete"
@@ -91,7 +92,7 @@ def boundary_year(survey: Survey) -> int:
 
 
 def _population(codes: list[str], year: int) -> dict[str, PopulationMargins]:
-    store = monitor_store.analytic_store()
+    store = site_store()
     if not store.exists():
         return {}
     with store.reader() as reader:

@@ -29,7 +29,7 @@ from wijkkompas.web.apps.participation.views.common import (
     resident_code,
     violation_message,
 )
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput
 from wijkkompas.web.money import euro
 
 Phase = NeighbourhoodBudget.Phase

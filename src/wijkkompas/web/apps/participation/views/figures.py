@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST, require_safe
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.survey.participation import INITIATIVES, PARTICIPANTS, PER_1000
 from wijkkompas.web.apps.accounts.permissions import can, permission
-from wijkkompas.web.apps.participation.services import monitor_store
 from wijkkompas.web.apps.participation.services import participation_figures as service
 from wijkkompas.web.apps.participation.views.common import area_names
+from wijkkompas.web.common.store import site_store
 
 
 def _year(request: HttpRequest) -> int:
@@ -81,7 +81,7 @@ def felt_measured(request: HttpRequest) -> HttpResponse:
         gemeente = next((c for c in names if c.startswith("GM")), "")
     if gemeente not in names:
         raise Http404
-    result = felt_and_measured(monitor_store.analytic_store(), gemeente)
+    result = felt_and_measured(site_store(), gemeente)
     english = (get_language() or "nl").startswith("en")
     rows = [
         {

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wijkkompas.regions import within
 from wijkkompas.web.apps.accounts.demo import demo_context
-from wijkkompas.web.apps.accounts.permissions import OutOfScope, authorize, can, permission
+from wijkkompas.web.apps.accounts.permissions import authorize, can, permission
 from wijkkompas.web.apps.participation.forms import (
     CommentForm,
     InitiativeForm,
@@ -26,7 +26,7 @@ from wijkkompas.web.apps.participation.views.common import (
     resident_code,
     whole_number,
 )
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput, OutOfScope
 
 
 @permission("participation.view")

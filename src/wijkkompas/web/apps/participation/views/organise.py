@@ -22,7 +22,7 @@ from wijkkompas.web.apps.participation.views.budgets import (
     previous,
 )
 from wijkkompas.web.apps.participation.views.common import area_names, whole_number
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput
 from wijkkompas.web.spreadsheet import csv_download
 
 

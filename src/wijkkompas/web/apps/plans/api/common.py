@@ -10,11 +10,10 @@ from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from wijkkompas.web.api.problems import InvalidParams
 from wijkkompas.web.apps.accounts.models import Organisation
-from wijkkompas.web.apps.accounts.permissions import OutOfScope
 from wijkkompas.web.apps.plans.models import Plan
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput, OutOfScope
+from wijkkompas.web.common.problems import InvalidParams
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)

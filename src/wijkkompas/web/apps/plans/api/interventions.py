@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Status
 
-from wijkkompas.web.api.problems import InvalidParams
 from wijkkompas.web.apps.accounts.permissions import ApiPermission, api_authorize
 from wijkkompas.web.apps.plans import services
 from wijkkompas.web.apps.plans.api import schemas as s
@@ -23,6 +22,7 @@ from wijkkompas.web.apps.plans.api.common import (
 from wijkkompas.web.apps.plans.api.router import router
 from wijkkompas.web.apps.plans.budget import ZERO
 from wijkkompas.web.apps.plans.models import Goal, Intervention, TimelineEntry
+from wijkkompas.web.common.problems import InvalidParams
 
 ERRORS = {400: dict, 401: dict, 403: dict, 404: dict}
 

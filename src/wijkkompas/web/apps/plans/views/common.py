@@ -12,9 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from wijkkompas.web.apps.accounts.demo import demo_context
-from wijkkompas.web.apps.accounts.permissions import OutOfScope
 from wijkkompas.web.apps.plans.models import Plan
-from wijkkompas.web.apps.plans.validation import InvalidInput
+from wijkkompas.web.common.errors import InvalidInput, OutOfScope
 
 
 def get_plan(plan_id: int) -> Plan:

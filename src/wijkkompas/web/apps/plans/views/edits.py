@@ -21,7 +21,7 @@ from wijkkompas.web.apps.plans import forms, services
 from wijkkompas.web.apps.plans.models import Agreement, Goal, Intervention
 from wijkkompas.web.apps.plans.monitor import open_monitor
 from wijkkompas.web.apps.plans.views.common import form_page, get_plan
-from wijkkompas.web.forms import posted
+from wijkkompas.web.common.forms import posted
 
 GET_POST = require_http_methods(["GET", "POST"])
 

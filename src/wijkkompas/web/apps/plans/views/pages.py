@@ -19,7 +19,7 @@ from wijkkompas.web.apps.plans.models import Plan
 from wijkkompas.web.apps.plans.monitor import open_monitor
 from wijkkompas.web.apps.plans.overview import history, overview
 from wijkkompas.web.apps.plans.views.common import form_page, get_plan
-from wijkkompas.web.forms import posted
+from wijkkompas.web.common.forms import posted
 
 
 @permission("plan.list")
