@@ -187,7 +187,9 @@ def import_(
     paths = _expand_folders(paths)
     reports = with_progress(
         "import",
-        lambda step: import_files(store, paths, source.value, options, progress=step),
+        lambda step: import_files(
+            store, paths, source=source.value, options=options, progress=step
+        ),
     )
     for report in reports:
         levels = ", ".join(f"{n} {level}" for level, n in sorted(report.regions_per_level.items()))

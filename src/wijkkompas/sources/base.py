@@ -73,6 +73,29 @@ def load_path(
     return loader.load(data, path.name, catalogue, options)
 
 
+def name_mentions(name: str, *words: str) -> bool:
+    """Whether a file name contains any of ``words`` (lower case), the first thing a loader's
+    ``sniff`` asks: CBS and its users name their downloads after what they hold."""
+    lowered = name.lower()
+    return any(word in lowered for word in words)
+
+
+class NamedSourceLoader:
+    """A :class:`Loader` that knows its files first by a word in their name (``name_words``),
+    else by their first bytes (:meth:`sniff_head`): subclasses declare both and ``load``."""
+
+    key: str
+    description: str
+    name_words: tuple[str, ...] = ()
+
+    def sniff(self, name: str, head: bytes) -> bool:
+        return name_mentions(name, *self.name_words) or self.sniff_head(head)
+
+    def sniff_head(self, head: bytes) -> bool:
+        """Whether the first bytes of a file that its name did not give away are this source's."""
+        return False
+
+
 def strip_code(value: object) -> str:
     """A region code as CBS writes it, without StatLine's space padding."""
     return str(value).strip().upper()

@@ -84,19 +84,14 @@ class KwbLoader:
                 sheet = None
             roles = kwb_roles(list(frame.columns), catalogue, options, name)
             year = resolve_year(name, options, _sheet_year(sheet), year_from_name(name, kwb=True))
-            release, release_how = resolve_release(
-                name, options, release_in_text(sheet) if sheet else None
-            )
-            info = TableInfo(
-                file_name=name,
-                data=data,
+            info = TableInfo.of(
+                name,
+                data,
                 source=self.key,
                 description=f"CBS Kerncijfers wijken en buurten {year.year} ({name})",
                 layout=layout,
-                table_year=year.year,
-                year_how=year.how,
-                release=release,
-                release_how=release_how,
+                year=year,
+                release=resolve_release(name, options, release_in_text(sheet) if sheet else None),
                 extra={"sheet": sheet} if sheet else {},
             )
             return build_batch(frame, rows, roles, info)

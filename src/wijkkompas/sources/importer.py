@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import pandas as pd
 
@@ -60,22 +61,29 @@ class FileReport:
     """``CODE (problem)`` for each invalid geometry of a boundary file that was repaired."""
 
 
-def read_batches(
-    paths: Sequence[Path],
-    source: str = "auto",
-    options: LoadOptions | None = None,
-    catalogue: Catalogue | None = None,
-    progress: Callable[[str], None] | None = None,
-    names: Sequence[str] | None = None,
-) -> list[tuple[Path, ImportBatch]]:
-    """Parse every file; nothing is written yet, so a bad file stops the whole command harmlessly.
+class Reading(TypedDict, total=False):
+    """How files are read, for :func:`read_batches` and :func:`import_files` alike."""
 
-    ``names`` are the files' own names when the bytes are read from elsewhere (an upload kept
-    under a generated name): loaders detect the kind and the year by the name, and reports and
-    messages say it. Each pair then holds ``Path(name)``, a label, not where the bytes were.
-    """
-    catalogue = catalogue or load_catalogue()
-    options = options or LoadOptions()
+    source: str
+    """A loader key, or ``auto`` (the default) to let each file's name and first bytes say."""
+    options: LoadOptions | None
+    catalogue: Catalogue | None
+    progress: Callable[[str], None] | None
+    names: Sequence[str] | None
+    """The files' own names when the bytes are read from elsewhere (an upload kept under a
+    generated name): loaders detect the kind and the year by the name, and reports and messages
+    say it. Each pair then holds ``Path(name)``, a label, not where the bytes were."""
+
+
+def read_batches(
+    paths: Sequence[Path], **reading: Unpack[Reading]
+) -> list[tuple[Path, ImportBatch]]:
+    """Parse every file; nothing is written yet, so a bad file stops the whole command harmlessly."""
+    source = reading.get("source", "auto")
+    catalogue = reading.get("catalogue") or load_catalogue()
+    options = reading.get("options") or LoadOptions()
+    progress = reading.get("progress")
+    names = reading.get("names")
     if names is not None and len(names) != len(paths):
         raise ValueError("give one name per path")
     batches = []
@@ -216,18 +224,11 @@ def _crosswalk_pairs(crosswalk: pd.DataFrame) -> list[str]:
 
 
 def import_files(
-    store: AnalyticStore,
-    paths: Sequence[Path],
-    source: str = "auto",
-    options: LoadOptions | None = None,
-    catalogue: Catalogue | None = None,
-    progress: Callable[[str], None] | None = None,
-    names: Sequence[str] | None = None,
+    store: AnalyticStore, paths: Sequence[Path], **reading: Unpack[Reading]
 ) -> list[FileReport]:
-    """Parse, join and write all files in one transaction; return a report per file.
-
-    ``names``: the files' own names when the paths are not (see :func:`read_batches`)."""
-    batches = read_batches(paths, source, options, catalogue, progress, names)
+    """Parse, join and write all files in one transaction; return a report per file."""
+    batches = read_batches(paths, **reading)
+    progress = reading.get("progress")
     needs_known = any(
         not b.named_regions.empty or not b.geometries.empty for _, b in batches
     )  # names to resolve or boundaries to join: otherwise the stored regions are not read

@@ -27,7 +27,7 @@ import pandas as pd
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources import reading
 from wijkkompas.sources import tabular as tab
-from wijkkompas.sources.base import LoadOptions, SourceError, to_number
+from wijkkompas.sources.base import LoadOptions, NamedSourceLoader, SourceError, to_number
 from wijkkompas.store.batch import ImportBatch
 
 SHORT: dict[str, str] = {
@@ -75,14 +75,12 @@ def _short_name(column: str) -> str | None:
     return None
 
 
-class LeefbaarometerLoader:
+class LeefbaarometerLoader(NamedSourceLoader):
     key = "leefbaarometer"
     description = "Leefbaarometer 3.0 scores (external reference layer), CSV or xlsx"
+    name_words = ("leefbaarometer", "leefbarometer")
 
-    def sniff(self, name: str, head: bytes) -> bool:
-        lowered = name.lower()
-        if "leefbaarometer" in lowered or "leefbarometer" in lowered:
-            return True
+    def sniff_head(self, head: bytes) -> bool:
         first = head.split(b"\n", 1)[0].lower()
         if b"leefbaarometer" in first or b"leefbarometer" in first:
             return True
@@ -256,12 +254,9 @@ def _build(
             "year_from": year_how,
             "years": sorted(set(row_years)),
             "role": "external reference layer (not an input to the wijkkompas index)",
-            "matched_columns": matched,
-            "ignored_columns": roles.ignored,
+            **tab.column_provenance(observations, rows, matched, roles.ignored, catalogue),
             "duplicate_rows_merged": int(len(tidy) - len(unique)),
             "zero_lbm_read_as_missing": zero_fill,
-            "implausible": tab.implausible_counts(observations, catalogue),
-            "unparseable_by_column": tab.unparseable_counts(rows, matched),
             **fmt,
         },
     )

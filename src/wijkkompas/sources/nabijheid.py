@@ -22,7 +22,7 @@ import pandas as pd
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources import reading
 from wijkkompas.sources import tabular as tab
-from wijkkompas.sources.base import LoadOptions, SourceError
+from wijkkompas.sources.base import LoadOptions, NamedSourceLoader, SourceError
 from wijkkompas.store.batch import ImportBatch
 
 LABELS: dict[tuple[str, str], str] = {
@@ -68,14 +68,12 @@ IGNORED_KEYS = ("id",)
 UNIT = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
-class NabijheidLoader:
+class NabijheidLoader(NamedSourceLoader):
     key = "nabijheid"
     description = "CBS Nabijheid voorzieningen (distance to amenities), StatLine/OData CSV"
+    name_words = ("nabijheid", "proximity")
 
-    def sniff(self, name: str, head: bytes) -> bool:
-        lowered = name.lower()
-        if "nabijheid" in lowered or "proximity" in lowered:
-            return True
+    def sniff_head(self, head: bytes) -> bool:
         line = reading.first_line(head)
         if line.startswith(("{", "[")):
             return False  # JSON metadata may mention the table; this loader reads CSV only
@@ -274,10 +272,7 @@ def _build(
             "year": year.year,
             "year_from": year.how,
             "release": release,
-            "matched_columns": matched,
-            "ignored_columns": ignored,
-            "implausible": tab.implausible_counts(observations, catalogue),
-            "unparseable_by_column": tab.unparseable_counts(rows, matched),
+            **tab.column_provenance(observations, rows, matched, ignored, catalogue),
             **fmt,
         },
     )

@@ -55,7 +55,7 @@ import pandas as pd
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources import reading
 from wijkkompas.sources import tabular as tab
-from wijkkompas.sources.base import LoadOptions, SourceError, statline_base_name
+from wijkkompas.sources.base import LoadOptions, NamedSourceLoader, SourceError, statline_base_name
 from wijkkompas.store.batch import REGION_COLUMNS, ImportBatch
 
 TABLE_ID = "47018NED"
@@ -106,16 +106,12 @@ def _kind(text: str) -> tuple[str | None, str]:
     return code, "detail"
 
 
-class PolitieLoader:
+class PolitieLoader(NamedSourceLoader):
     key = "crime"
     description = "Politie/CBS registered crime per wijk and buurt (47018NED), OData JSON or CSV"
+    name_words = ("misdrijf", "misdrijven", "crime", "politie", "47018", "47022")
 
-    def sniff(self, name: str, head: bytes) -> bool:
-        lowered = name.lower()
-        if any(
-            w in lowered for w in ("misdrijf", "misdrijven", "crime", "politie", "47018", "47022")
-        ):
-            return True
+    def sniff_head(self, head: bytes) -> bool:
         return any(
             w in head for w in (b"SoortMisdrijf", b"Soort misdrijf", b"GeregistreerdeMisdrijven")
         )

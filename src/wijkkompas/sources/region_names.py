@@ -45,6 +45,7 @@ from wijkkompas.sources.widetable import (
     _national,
     _observations,
     _unmatched,
+    table_provenance,
 )
 from wijkkompas.store.batch import NAMED_REGION_COLUMNS, REGION_COLUMNS, ImportBatch
 
@@ -202,27 +203,16 @@ def named_batch(
         columns=NAMED_REGION_COLUMNS,
     )
     levels = named["level"].fillna("unplaced").value_counts().to_dict()
-    provenance: dict[str, Any] = {
-        "file": info.file_name,
-        "layout": info.layout,
-        "table_id": info.table_id,
-        "table_year": info.table_year,
-        "table_year_from": info.year_how,
-        "release": info.release,
-        "release_from": info.release_how,
-        "code_column": None,
-        "name_column": roles.name,
-        "regions_identified_by": "name",
-        "rows_by_level_in_file": {str(k): int(v) for k, v in levels.items()},
-        "matched_columns": {c: i.id for c, i in roles.matched.items()},
-        "unmatched_columns": list(roles.unmatched),
-        "skipped_rows": {"blank": int((~keep & ~country).sum()), "national": int(country.sum())},
-        "n_national": len(national),
-        "n_unparseable": int(sum(unparseable.values())),
-        "unparseable_by_column": unparseable,
-        **roles.notes,
-        **info.extra,
-    }
+    provenance = table_provenance(
+        info,
+        roles,
+        national=len(national),
+        unparseable=unparseable,
+        code_column=None,
+        regions_identified_by="name",
+        rows_by_level_in_file={str(k): int(v) for k, v in levels.items()},
+        skipped_rows={"blank": int((~keep & ~country).sum()), "national": int(country.sum())},
+    )
     return ImportBatch(
         source=info.source,
         description=info.description,

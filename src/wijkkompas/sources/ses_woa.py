@@ -155,10 +155,7 @@ class SesWoaLoader:
                 "year": region_year,
                 "year_from": year_how,
                 "periods": sorted(set(rows["_period"])),
-                "matched_columns": matched,
-                "ignored_columns": ignored,
-                "implausible": tab.implausible_counts(observations, catalogue),
-                "unparseable_by_column": tab.unparseable_counts(rows, matched),
+                **tab.column_provenance(observations, rows, matched, ignored, catalogue),
                 **fmt,
             },
         )

@@ -33,6 +33,7 @@ import pandas as pd
 from wijkkompas.catalogue import Catalogue, Indicator
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.regions import is_region_code
+from wijkkompas.sources import widetable
 from wijkkompas.sources.base import LoadOptions, SourceError, statline_base_name
 from wijkkompas.sources.region_names import named_batch, placeable, table_placements
 from wijkkompas.sources.statline_csv import read_statline_csv
@@ -52,14 +53,6 @@ from wijkkompas.sources.statline_labels import (
     underscore_label,
 )
 from wijkkompas.sources.textfile import as_source_error
-from wijkkompas.sources.widetable import (
-    MAPPING_CODE,
-    MAPPING_NAME,
-    ColumnRoles,
-    TableInfo,
-    build_batch,
-    mapped_roles,
-)
 from wijkkompas.sources.year import (
     TableYear,
     release_in_text,
@@ -161,25 +154,23 @@ def _load(
         map_year,
         year_from_name(name),
     )
-    release, release_how = resolve_release(
+    release = resolve_release(
         name, options, release_in_text(title_text) or _release_from_periods(frame)
     )
-    info = TableInfo(
-        file_name=name,
-        data=data,
+    info = widetable.TableInfo.of(
+        name,
+        data,
         source=LOADER.key,
         description=f"CBS StatLine {table_id or 'table'} {year.year} ({name})",
         layout=layout,
-        table_year=year.year,
-        year_how=year.how,
+        year=year,
         release=release,
-        release_how=release_how,
         table_id=table_id,
         extra={"titles": titles, "metadata_supplied": metadata is not None},
     )
     if roles.code is None:  # names only, placed by _check_roles: codes are found at import
         return named_batch(frame, rows, roles, info)
-    return build_batch(frame, rows, roles, info)
+    return widetable.build_batch(frame, rows, roles, info)
 
 
 def _read(data: bytes, name: str) -> tuple[pd.DataFrame, list[int], str, str | None, list[str]]:
@@ -230,13 +221,13 @@ def statline_roles(
     name: str,
     metadata: LabelIndex | None,
     table_id: str | None,
-) -> ColumnRoles:
+) -> widetable.ColumnRoles:
     """Which column holds codes, names, the boundary-change flag, which feed an indicator."""
     columns = list(frame.columns)
-    roles = ColumnRoles()
-    mapped = mapped_roles(columns, options.mapping, catalogue, name)
-    roles.code = next((c for c, t in mapped.items() if t == MAPPING_CODE), None)
-    roles.name = next((c for c, t in mapped.items() if t == MAPPING_NAME), None)
+    roles = widetable.ColumnRoles()
+    mapped = widetable.mapped_roles(columns, options.mapping, catalogue, name)
+    roles.code = next((c for c, t in mapped.items() if t == widetable.MAPPING_CODE), None)
+    roles.name = next((c for c, t in mapped.items() if t == widetable.MAPPING_NAME), None)
     region_columns: list[str] = []
     for column in columns:
         target = mapped.get(column)
@@ -278,7 +269,7 @@ def _indicator_for(
     catalogue: Catalogue,
     metadata: LabelIndex | None,
     table_id: str | None,
-    roles: ColumnRoles,
+    roles: widetable.ColumnRoles,
 ) -> Indicator | None:
     """The indicator a key or label feeds, with the parent topics when they are known."""
     builtin = builtin_index()
@@ -327,7 +318,7 @@ def _claimants(catalogue: Catalogue, base: str) -> int:
 
 
 def _check_roles(
-    frame: pd.DataFrame, roles: ColumnRoles, name: str, region_columns: list[str]
+    frame: pd.DataFrame, roles: widetable.ColumnRoles, name: str, region_columns: list[str]
 ) -> None:
     """Refuse tables that cannot be placed (no codes) or that hold nothing we know."""
     if roles.code is None:

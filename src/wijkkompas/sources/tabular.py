@@ -24,6 +24,7 @@ from wijkkompas.errors import InvalidRegionCode
 from wijkkompas.regions import RegionCode, parse_region_code
 from wijkkompas.sources.base import MISSING_MARKERS, LoadOptions, SourceError, to_number
 from wijkkompas.sources.year import TableYear
+from wijkkompas.sources.year import resolve_release as resolve_table_release
 from wijkkompas.sources.year import resolve_year as resolve_table_year
 from wijkkompas.store.batch import OBSERVATION_COLUMNS, REGION_COLUMNS, UNMATCHED_COLUMNS
 
@@ -61,15 +62,9 @@ def resolve_year(name: str, options: LoadOptions, *candidates: Year | None) -> Y
 
 
 def resolve_release(name: str, options: LoadOptions, content: str | None = None) -> str:
-    if options.release is not None:
-        release = str(options.release).strip().lower()
-        if release not in RELEASES:
-            raise SourceError(
-                f"{name}: release '{options.release}' is not known; use 'voorlopig' "
-                "(provisional) or 'definitief' (final)."
-            )
-        return release
-    return content if content in RELEASES else "definitief"
+    """The release of all figures in a file (see :func:`wijkkompas.sources.year.resolve_release`,
+    which also says how it was determined)."""
+    return resolve_table_release(name, options, content)[0]
 
 
 def region_code(raw: object, name: str, where: str) -> RegionCode | None:
@@ -226,6 +221,23 @@ def mapped_columns(
 def _indicator_for(target: str, catalogue: Catalogue) -> Indicator | None:
     known = {i.id: i for i in catalogue.indicators}
     return known.get(target.strip()) or catalogue.by_kwb_name(target)
+
+
+def column_provenance(
+    observations: pd.DataFrame,
+    rows: pd.DataFrame,
+    matched: dict[str, str],
+    ignored: list[str],
+    catalogue: Catalogue,
+) -> dict[str, object]:
+    """What a wide file's columns became, for its import's provenance: the columns matched to
+    indicators and those ignored, implausible figures per indicator, unreadable cells per column."""
+    return {
+        "matched_columns": matched,
+        "ignored_columns": ignored,
+        "implausible": implausible_counts(observations, catalogue),
+        "unparseable_by_column": unparseable_counts(rows, matched),
+    }
 
 
 def implausible_counts(observations: pd.DataFrame, catalogue: Catalogue) -> dict[str, int]:

@@ -22,6 +22,7 @@ from wijkkompas.errors import InvalidRegionCode, WijkkompasError
 from wijkkompas.regions import parse_region_code
 from wijkkompas.sources.base import SourceError
 from wijkkompas.sources.cells import cell_text, parse_cells
+from wijkkompas.sources.year import TableYear
 from wijkkompas.store.batch import (
     BOUNDARY_CHANGE_COLUMNS,
     NATIONAL_COLUMNS,
@@ -114,6 +115,36 @@ class TableInfo:
     table_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        data: bytes,
+        *,
+        source: str,
+        description: str,
+        layout: str,
+        year: TableYear,
+        release: tuple[str, str],
+        table_id: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> TableInfo:
+        """From what the loaders resolve: the table year and the release, each with how it
+        was found (:func:`~wijkkompas.sources.year.resolve_year`, ``resolve_release``)."""
+        return cls(
+            file_name=name,
+            data=data,
+            source=source,
+            description=description,
+            layout=layout,
+            table_year=year.year,
+            year_how=year.how,
+            release=release[0],
+            release_how=release[1],
+            table_id=table_id,
+            extra=extra or {},
+        )
+
 
 def build_batch(
     frame: pd.DataFrame, row_numbers: list[int] | np.ndarray, roles: ColumnRoles, info: TableInfo
@@ -147,26 +178,15 @@ def build_batch(
         unparseable[column] = unparseable.get(column, 0) + count
     unmatched = _unmatched(codes, frame, roles, info)
     changes = _boundary_changes(codes, frame, roles, info.table_year)
-    provenance: dict[str, Any] = {
-        "file": info.file_name,
-        "sha256": hashlib.sha256(info.data).hexdigest(),
-        "layout": info.layout,
-        "table_id": info.table_id,
-        "table_year": info.table_year,
-        "table_year_from": info.year_how,
-        "release": info.release,
-        "release_from": info.release_how,
-        "code_column": roles.code,
-        "name_column": roles.name,
-        "matched_columns": {c: i.id for c, i in roles.matched.items()},
-        "unmatched_columns": list(roles.unmatched),
-        "skipped_rows": skipped,
-        "n_national": len(national),
-        "n_unparseable": int(sum(unparseable.values())),
-        "unparseable_by_column": unparseable,
-        **roles.notes,
-        **info.extra,
-    }
+    provenance = table_provenance(
+        info,
+        roles,
+        national=len(national),
+        unparseable=unparseable,
+        sha256=hashlib.sha256(info.data).hexdigest(),
+        code_column=roles.code,
+        skipped_rows=skipped,
+    )
     return ImportBatch(
         source=info.source,
         description=info.description,
@@ -177,6 +197,37 @@ def build_batch(
         national=national,
         provenance=provenance,
     )
+
+
+def table_provenance(
+    info: TableInfo,
+    roles: ColumnRoles,
+    *,
+    national: int,
+    unparseable: dict[str, int],
+    **specific: Any,
+) -> dict[str, Any]:
+    """The provenance of a CBS regional table's import: the file, its year and release and how
+    they were found, what its columns became, and what the loader adds (``specific``); the
+    roles' notes and the loader's extra facts come last and may refine any of it."""
+    return {
+        "file": info.file_name,
+        "layout": info.layout,
+        "table_id": info.table_id,
+        "table_year": info.table_year,
+        "table_year_from": info.year_how,
+        "release": info.release,
+        "release_from": info.release_how,
+        **specific,
+        "name_column": roles.name,
+        "matched_columns": {c: i.id for c, i in roles.matched.items()},
+        "unmatched_columns": list(roles.unmatched),
+        "n_national": national,
+        "n_unparseable": int(sum(unparseable.values())),
+        "unparseable_by_column": unparseable,
+        **roles.notes,
+        **info.extra,
+    }
 
 
 def _shown(items: list[Any], limit: int = 12) -> str:

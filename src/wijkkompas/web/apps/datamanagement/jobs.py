@@ -294,8 +294,8 @@ def _run_import(job: Job) -> dict[str, Any]:
     reports = import_files(
         AnalyticStore(job.store),
         [folder / f["stored"] for f in job.files],
-        options.get("source", "auto"),
-        load_options,
+        source=options.get("source", "auto"),
+        options=load_options,
         progress=Progress(job),
         names=[f["name"] for f in job.files],
     )
