@@ -81,7 +81,7 @@ def method_of_equal_shares(
     bought: list[tuple[int, Fraction]] = []
     steps, stop = 0, "no voters or no supported project"
     if n and eligible:
-        if max(totals) >= 2**53 or max(w for b in util.ballots for _, w in b) >= 2**31:
+        if max(totals) >= 2**53 or util.weight_max >= 2**31:
             raise WijkkompasError(  # weights must stay exact in float64 sums and int32 cells
                 f"{instance.name}: the points are too fine-grained for exact MES "
                 "(a point is more than 2**31 of the smallest unit)."

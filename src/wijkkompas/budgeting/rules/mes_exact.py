@@ -48,7 +48,7 @@ def replay(
     unit, so a supporter with weight ``w`` pays ``min(budget, pi * w)``.
     """
     wallets = Wallets(np.zeros(util.num_ballots, dtype=np.int64), [budget])
-    known = {budget: 0}  # one class per distinct budget
+    known = {(budget.numerator, budget.denominator): 0}  # one class per distinct budget
     rounds: list[MESRound] = []
     for number, (j, pi) in enumerate(bought, start=1):
         voters, weights = support[j]
@@ -63,10 +63,13 @@ def replay(
             pay = min(wallets.values[old], pi * w)
             pays.append(pay)
             left = wallets.values[old] - pay
-            if left not in known:
-                known[left] = len(wallets.values)
+            # Keyed by numerator and denominator: hashing a Fraction is a modular inverse in
+            # Python, hashing two integers is not (fractions are kept in lowest terms).
+            ratio = (left.numerator, left.denominator)
+            if ratio not in known:
+                known[ratio] = len(wallets.values)
                 wallets.values.append(left)
-            fresh.append(known[left])
+            fresh.append(known[ratio])
         wallets.classes[voters] = np.asarray(fresh, dtype=np.int64)[inverse]
         total = exact_sum(pays, counts.tolist())
         if total != util.costs[j]:

@@ -54,6 +54,10 @@ class Utilities:
     ballots: tuple[tuple[tuple[int, int], ...], ...]
     support: tuple[Fraction, ...]
     support_label: str
+    weight_totals: tuple[int, ...] = ()
+    """Per project, the sum of its supporters' weights (exact integers)."""
+    weight_max: int = 0
+    """The largest weight any ballot gives a project (0 when nobody supports anything)."""
 
     @property
     def num_ballots(self) -> int:
@@ -85,11 +89,8 @@ class Utilities:
         )
 
     def total_weight(self) -> list[int]:
-        totals = [0] * len(self.project_ids)
-        for ballot in self.ballots:
-            for j, w in ballot:
-                totals[j] += w
-        return totals
+        """Per project, the sum of its supporters' weights."""
+        return list(self.weight_totals)
 
 
 _made: dict[int, tuple[weakref.ref[Instance], Utilities]] = {}
@@ -131,6 +132,8 @@ def _utilities(instance: Instance) -> Utilities:
             ballots=tuple(tuple((j, 1) for j in row) for row in ids),
             support=tuple(Fraction(c) for c in counts),
             support_label=SUPPORT_LABELS[vote_type],
+            weight_totals=tuple(counts),
+            weight_max=1 if any(counts) else 0,
         )
     ranks: dict[int, Sequence[Fraction]] = {}
     points = [_ballot_points(instance, b, ranks) for b in instance.ballots]
@@ -150,6 +153,8 @@ def _utilities(instance: Instance) -> Utilities:
         ),
         support=tuple(Fraction(t, scale) for t in totals),
         support_label=SUPPORT_LABELS[vote_type],
+        weight_totals=tuple(totals),
+        weight_max=max((v for row in scaled for v in row), default=0),
     )
 
 
