@@ -202,7 +202,7 @@ def test_a_goal_target_year_outside_the_plan_period_is_refused(world: World, as_
 
 
 def test_a_goal_on_an_unknown_indicator_or_year_without_figures_is_refused(world: World) -> None:
-    from wijkkompas.web.apps.plans.monitor import open_monitor
+    from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
 
     with open_monitor() as monitor, pytest.raises(InvalidInput) as raised:
         services.add_goal(
@@ -355,8 +355,8 @@ def test_agreement_status_is_kept_per_year_and_the_newest_counts(world: World, a
     assert "2023: nagekomen" in public.content.decode()
     from django.template.loader import render_to_string
 
-    from wijkkompas.web.apps.plans.monitor import open_monitor
-    from wijkkompas.web.apps.plans.overview import overview
+    from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
+    from wijkkompas.web.apps.plans.selectors.overview import overview
 
     with open_monitor() as monitor:
         view = overview(world.plan, monitor)

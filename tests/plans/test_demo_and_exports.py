@@ -66,8 +66,8 @@ def test_the_demo_plan_has_a_goal_on_a_condition_score_from_its_index_run(
     demo_plan: Plan, demo_store: Path
 ) -> None:
     from wijkkompas.store import AnalyticStore
-    from wijkkompas.web.apps.plans.monitor import open_monitor
-    from wijkkompas.web.apps.plans.progress import goal_progress
+    from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
+    from wijkkompas.web.apps.plans.selectors.progress import goal_progress
 
     goal = demo_plan.goals.get(kind="social_quality")
     with AnalyticStore(demo_store).reader() as reader:

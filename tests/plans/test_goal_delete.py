@@ -12,7 +12,7 @@ from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.participation.models import Initiative
 from wijkkompas.web.apps.plans import services
 from wijkkompas.web.apps.plans.models import Goal, Intervention
-from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
 
 from .test_changes import counts
 from .world import World

@@ -14,7 +14,7 @@ from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts
 from wijkkompas.web.apps.plans import services
 from wijkkompas.web.apps.plans.models import Intervention
-from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
 from wijkkompas.web.common.errors import InvalidInput, OutOfScope
 
 from .test_changes import counts, errors_on

@@ -24,8 +24,8 @@ from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.plans import plain, services
 from wijkkompas.web.apps.plans.labels import UNIT_LABELS
-from wijkkompas.web.apps.plans.monitor import open_monitor
-from wijkkompas.web.apps.plans.progress import goal_progress
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.progress import goal_progress
 
 from .world import AREA, World
 

@@ -18,8 +18,8 @@ from wijkkompas.services.scoring import run_index
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.plans import services
-from wijkkompas.web.apps.plans.monitor import open_monitor
-from wijkkompas.web.apps.plans.progress import goal_progress
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.progress import goal_progress
 
 from .world import World
 

@@ -29,7 +29,7 @@ from wijkkompas.web.apps.participation import models as pm
 from wijkkompas.web.apps.participation.services import budgets, codes, initiatives, surveys
 from wijkkompas.web.apps.plans import models as m
 from wijkkompas.web.apps.plans import services
-from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
 from wijkkompas.web.common.errors import OutOfScope
 
 from .world import AREA, PASSWORD, World

@@ -16,7 +16,7 @@ from wijkkompas.web.apps.accounts import services as accounts
 from wijkkompas.web.apps.accounts.models import Organisation
 from wijkkompas.web.apps.plans import services
 from wijkkompas.web.apps.plans.models import Agreement, Goal, Intervention, Plan
-from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
 
 PASSWORD = "test-password-123"
 AREA = "WK999901"

@@ -9,7 +9,7 @@ import shapely
 from shapely.geometry import Polygon, box
 
 from wijkkompas.reports.maps import PAD, MapShape, class_map_svg
-from wijkkompas.web.apps.plans.coverage import contains, overlaps
+from wijkkompas.web.apps.plans.selectors.coverage import contains, overlaps
 
 
 def _shape(code: str, geometry, colour: str = "#a50026", highlighted: bool = False) -> MapShape:

@@ -338,7 +338,7 @@ def test_without_an_app_database_the_report_says_the_plans_are_unknown(
     from django.db import connection
 
     from wijkkompas.reports.pdf import report_html
-    from wijkkompas.web.apps.plans.coverage import plans_covering
+    from wijkkompas.web.apps.plans.selectors.coverage import plans_covering
 
     if connection.vendor != "sqlite":
         pytest.skip("the app database here is not SQLite")

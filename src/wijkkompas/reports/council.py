@@ -3,7 +3,7 @@ on a map and in a list, and how it was measured.
 
 Built from the newest saved index run and the store alone (no app database), so the web's PDF,
 its HTML version and ``wijkkompas report`` say the same. What the plans do about it comes from
-the app database and is added by the caller (:mod:`wijkkompas.web.apps.plans.coverage`).
+the app database and is added by the caller (:mod:`wijkkompas.web.apps.plans.selectors.coverage`).
 
 Domain names and the reasons for a missing score are the method page's and the wijk page's
 (:mod:`wijkkompas.web.apps.monitor.selectors.method`, :mod:`~wijkkompas.web.apps.monitor.selectors.navigation`), so

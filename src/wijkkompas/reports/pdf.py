@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from wijkkompas.store import AnalyticStore
 
 if TYPE_CHECKING:
-    from wijkkompas.web.apps.plans.coverage import PlanCoverage
+    from wijkkompas.web.apps.plans.selectors.coverage import PlanCoverage
 
 PDF_VARIANT = "pdf/ua-1"
 SETTINGS_MODULE = "wijkkompas.web.settings"
@@ -54,7 +54,7 @@ def report_context(
 
 def covering_plans(code: str) -> PlanCoverage:
     """The plans covering ``code`` from the app database, or "unavailable" without one."""
-    from wijkkompas.web.apps.plans.coverage import plans_covering
+    from wijkkompas.web.apps.plans.selectors.coverage import plans_covering
 
     return plans_covering(code)
 

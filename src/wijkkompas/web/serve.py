@@ -104,7 +104,7 @@ def prepare() -> None:
     compile_messages()
     collect_static()
     from wijkkompas.web.apps.plans.demo import DEMO_GEMEENTE, prepare_demo
-    from wijkkompas.web.apps.plans.monitor import store_has_gemeente
+    from wijkkompas.web.apps.plans.selectors.monitor import store_has_gemeente
 
     # The demo plan and its accounts (with a published password) only on the demo data.
     if store_has_gemeente(DEMO_GEMEENTE):

@@ -24,7 +24,7 @@ from wijkkompas.web.apps.participation.models import (
 from wijkkompas.web.apps.participation.services import budgets, codes, initiatives
 from wijkkompas.web.apps.plans.demo import DEMO_KEY
 from wijkkompas.web.apps.plans.models import Plan
-from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
 from wijkkompas.web.common.store import site_store
 
 log = logging.getLogger(__name__)

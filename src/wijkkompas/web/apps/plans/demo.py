@@ -30,7 +30,7 @@ from wijkkompas.web.apps.accounts.models import Organisation
 from wijkkompas.web.apps.plans import services
 from wijkkompas.web.apps.plans.checks import Monitor
 from wijkkompas.web.apps.plans.models import Agreement, Goal, Intervention, Plan, TimelineEntry
-from wijkkompas.web.apps.plans.monitor import open_monitor, store_has_gemeente
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor, store_has_gemeente
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from wijkkompas.web.apps.monitor.selectors.geopackage import (
     region_geopackage,
 )
 from wijkkompas.web.apps.monitor.selectors.navigation import surroundings
-from wijkkompas.web.apps.plans.coverage import PlanCoverage
+from wijkkompas.web.apps.plans.selectors.coverage import PlanCoverage
 from wijkkompas.web.common.store import site_store
 from wijkkompas.web.render_slots import answers_busy, render_slot
 from wijkkompas.web.spreadsheet import Sheet, attachment, csv_download, xlsx_download

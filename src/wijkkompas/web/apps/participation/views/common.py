@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from wijkkompas.budgeting.ballot_rules import Violation
 from wijkkompas.web.apps.participation.models import BudgetProject, ResidentCode
 from wijkkompas.web.apps.participation.services import codes
-from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
 from wijkkompas.web.money import euro
 
 

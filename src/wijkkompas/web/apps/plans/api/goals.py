@@ -13,8 +13,8 @@ from wijkkompas.web.apps.plans.api import schemas as s
 from wijkkompas.web.apps.plans.api.common import choice, get_or_404, plan_or_404, run
 from wijkkompas.web.apps.plans.api.router import router
 from wijkkompas.web.apps.plans.models import Goal
-from wijkkompas.web.apps.plans.monitor import open_monitor
-from wijkkompas.web.apps.plans.progress import GoalProgress, goal_progress, plan_progress
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.progress import GoalProgress, goal_progress, plan_progress
 
 ERRORS = {400: dict, 401: dict, 403: dict, 404: dict}
 

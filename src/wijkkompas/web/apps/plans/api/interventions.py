@@ -20,8 +20,8 @@ from wijkkompas.web.apps.plans.api.common import (
     run,
 )
 from wijkkompas.web.apps.plans.api.router import router
-from wijkkompas.web.apps.plans.budget import ZERO
 from wijkkompas.web.apps.plans.models import Goal, Intervention, TimelineEntry
+from wijkkompas.web.apps.plans.selectors.budget import ZERO
 from wijkkompas.web.common.problems import InvalidParams
 
 ERRORS = {400: dict, 401: dict, 403: dict, 404: dict}

@@ -22,10 +22,10 @@ from wijkkompas.web.apps.plans.api.common import (
     run,
 )
 from wijkkompas.web.apps.plans.api.router import organisations_router, router
-from wijkkompas.web.apps.plans.budget import budget_rows
 from wijkkompas.web.apps.plans.models import Agreement, AgreementStatus, Plan
-from wijkkompas.web.apps.plans.monitor import open_monitor
-from wijkkompas.web.apps.plans.overview import agreement_views
+from wijkkompas.web.apps.plans.selectors.budget import budget_rows
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.overview import agreement_views
 
 ERRORS = {400: dict, 401: dict, 403: dict, 404: dict}
 

@@ -19,7 +19,7 @@ from wijkkompas.web.apps.accounts import services as accounts
 from wijkkompas.web.apps.accounts.permissions import acting_organisations, authorize, permission
 from wijkkompas.web.apps.plans import forms, services
 from wijkkompas.web.apps.plans.models import Agreement, Goal, Intervention
-from wijkkompas.web.apps.plans.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
 from wijkkompas.web.apps.plans.views.common import form_page, get_plan
 from wijkkompas.web.common.forms import posted
 

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from wijkkompas.web.apps.accounts.permissions import permission
-from wijkkompas.web.apps.plans.budget import BudgetRow, budget_rows
 from wijkkompas.web.apps.plans.labels import STATUS_LABELS
 from wijkkompas.web.apps.plans.models import Plan
-from wijkkompas.web.apps.plans.monitor import open_monitor
-from wijkkompas.web.apps.plans.overview import overview
+from wijkkompas.web.apps.plans.selectors.budget import BudgetRow, budget_rows
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.overview import overview
 from wijkkompas.web.apps.plans.views.common import get_plan
 from wijkkompas.web.render_slots import answers_busy, render_slot
 from wijkkompas.web.spreadsheet import Sheet, csv_download, xlsx_download

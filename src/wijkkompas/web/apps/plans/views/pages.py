@@ -16,8 +16,8 @@ from wijkkompas.web.apps.plans import services
 from wijkkompas.web.apps.plans.forms import PlanForm
 from wijkkompas.web.apps.plans.labels import STATUS_LABELS
 from wijkkompas.web.apps.plans.models import Plan
-from wijkkompas.web.apps.plans.monitor import open_monitor
-from wijkkompas.web.apps.plans.overview import history, overview
+from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
+from wijkkompas.web.apps.plans.selectors.overview import history, overview
 from wijkkompas.web.apps.plans.views.common import form_page, get_plan
 from wijkkompas.web.common.forms import posted
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from wijkkompas.web.apps.accounts.roles import Role
-from wijkkompas.web.apps.plans.budget import ZERO, BudgetRow, Totals, budget_rows, totals
 from wijkkompas.web.apps.plans.checks import Monitor
 from wijkkompas.web.apps.plans.labels import ACTION_LABELS
 from wijkkompas.web.apps.plans.models import (
@@ -17,7 +16,8 @@ from wijkkompas.web.apps.plans.models import (
     Plan,
     TimelineEntry,
 )
-from wijkkompas.web.apps.plans.progress import GoalProgress, plan_progress
+from wijkkompas.web.apps.plans.selectors.budget import ZERO, BudgetRow, Totals, budget_rows, totals
+from wijkkompas.web.apps.plans.selectors.progress import GoalProgress, plan_progress
 
 
 @dataclass
