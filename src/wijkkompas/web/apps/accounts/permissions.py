@@ -9,7 +9,7 @@ the place a change would put it (a plan's new area, the buurt of a new initiativ
 :func:`require` is the area rule of every write: the services call it before they change
 anything, so an HTML form, the API and any caller added later get the same answer. Views call
 it too (:func:`authorize`, :func:`api_authorize`), early, so nobody is shown a form they cannot
-send. ``tests/plans/test_scope.py`` walks every area-bound page and API write as a coordinator
+send. ``tests/web/plans/test_scope.py`` walks every area-bound page and API write as a coordinator
 of one wijk against the next wijk.
 """
 

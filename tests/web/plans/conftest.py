@@ -9,16 +9,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from wijkkompas.web.i18n import compile_messages
-
 from .world import ANONYMOUS, PASSWORD, World, build_world
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_translations() -> None:
-    compile_messages()
 
 
 @pytest.fixture(autouse=True)

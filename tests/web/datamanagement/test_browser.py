@@ -25,7 +25,7 @@ from wijkkompas.web.apps.datamanagement import jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.realdata]
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 KWB = SHARED_DATA / "kwb" / "rotterdam" / "ikgeoData.json"
 BOUNDARIES = SHARED_DATA / "geo" / "rotterdam" / "rotterdam_buurten.geojson"
 PASSWORD = "browser-test-password"

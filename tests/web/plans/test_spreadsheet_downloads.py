@@ -243,7 +243,7 @@ def test_every_file_download_is_in_the_table() -> None:
 def test_spreadsheet_bytes_are_made_in_one_place() -> None:
     """A download without a file extension cannot slip past the table either: the web app
     writes CSV and Excel only through :mod:`wijkkompas.web.spreadsheet`."""
-    web = Path(__file__).resolve().parents[2] / "src" / "wijkkompas" / "web"
+    web = Path(__file__).resolve().parents[3] / "src" / "wijkkompas" / "web"
     writers = re.compile(
         r"text/csv|spreadsheetml|openpyxl|csv\.writer|csv\.DictWriter|to_csv\(|to_excel\("
     )

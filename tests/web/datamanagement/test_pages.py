@@ -190,7 +190,7 @@ def test_the_data_link_is_in_the_navigation_for_analysts_only(
 
 def _hostile_workbook() -> bytes:
     """A 1.4 KB workbook with a cell at XFD1048576 (see tests/sources/hostile_workbooks.py)."""
-    path = Path(__file__).resolve().parents[1] / "sources" / "hostile_workbooks.py"
+    path = Path(__file__).resolve().parents[2] / "sources" / "hostile_workbooks.py"
     spec = importlib.util.spec_from_file_location("hostile_workbooks_for_web", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

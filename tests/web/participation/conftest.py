@@ -6,13 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from wijkkompas.web.i18n import compile_messages
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_translations() -> None:
-    compile_messages()
-
 
 @pytest.fixture(autouse=True)
 def _participation_settings(settings, demo_store: Path, tmp_path: Path) -> None:
