@@ -8,8 +8,9 @@ store and hands it over. The web app and `wijkkompas survey` both come here.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.store import AnalyticStore
@@ -29,6 +30,7 @@ AGE_INDICATORS: dict[str, str] = {
 SEX_INDICATORS: dict[str, str] = {"man": "men", "vrouw": "women"}
 """Survey sex → catalogue indicator (KWB ``a_man``, ``a_vrouw``)."""
 POPULATION = "population"
+T = TypeVar("T")
 
 
 def margins_from_store(
@@ -105,13 +107,7 @@ def estimate_survey(
     """Survey indicators from a responses CSV, weighted to the KWB age and sex structure."""
     parsed = read_responses(text, name)
     codes = sorted({c for r in parsed for c in ancestors(r.area_code)})
-    margins: dict[str, PopulationMargins] = {}
-    region_year = year
-    if store.exists():
-        with store.reader() as reader:
-            region_year = boundary_year(reader, period, year)
-            if region_year is not None:
-                margins = margins_from_store(reader, codes, region_year)
+    margins, region_year = _from_store(store, codes, period, year, margins_from_store)
     estimates = estimate(parsed, margins, period, min_respondents=min_respondents)
     return Estimated(list(estimates), len(parsed), len(codes), len(margins), region_year)
 
@@ -129,12 +125,24 @@ def estimate_participation(
     where the store knows them)."""
     parsed = read_events(text, name)
     codes = sorted({c for e in parsed for c in ancestors(e.area_code)})
-    population: dict[str, float] = {}
-    region_year = year
-    if store.exists():
-        with store.reader() as reader:
-            region_year = boundary_year(reader, period, year)
-            if region_year is not None:
-                population = population_from_store(reader, codes, region_year)
+    population, region_year = _from_store(store, codes, period, year, population_from_store)
     estimates = participation_estimates(parsed, period, min_count=min_count, population=population)
     return Estimated(list(estimates), len(parsed), len(codes), len(population), region_year)
+
+
+def _from_store(
+    store: AnalyticStore,
+    codes: Sequence[str],
+    period: str,
+    year: int | None,
+    read: Callable[[StoreReader, Sequence[str], int], dict[str, T]],
+) -> tuple[dict[str, T], int | None]:
+    """What ``read`` finds in the store for ``codes`` on the boundary year of the survey, and that
+    year; nothing (and ``year``) when there is no store yet: figures are then unweighted."""
+    if not store.exists():
+        return {}, year
+    with store.reader() as reader:
+        region_year = boundary_year(reader, period, year)
+        if region_year is None:
+            return {}, None
+        return read(reader, codes, region_year), region_year

@@ -73,7 +73,7 @@ class Buurt:
 
 
 @dataclass(frozen=True)
-class BuurtenOverzicht:
+class BuurtOverview:
     """One gemeente's buurten in its newest boundary year, plus the gemeenten to choose from."""
 
     gemeente: Gemeente
@@ -104,9 +104,9 @@ def gemeente(reader: StoreReader, code: str) -> Gemeente:
     return Gemeente(code, name, year)
 
 
-def buurten_overzicht(
+def buurt_overview(
     reader: StoreReader, code: str, all_gemeenten: list[Gemeente] | None = None
-) -> BuurtenOverzicht:
+) -> BuurtOverview:
     chosen = gemeente(reader, code)
     wijken = reader.regions(level="wijk", gemeente=code, year=chosen.year)
     wijk_names = dict(zip(wijken["code"], wijken["name"], strict=True))
@@ -122,7 +122,7 @@ def buurten_overzicht(
     ]
     if all_gemeenten is None:
         all_gemeenten = gemeenten(reader)
-    return BuurtenOverzicht(gemeente=chosen, buurten=buurten, gemeenten=all_gemeenten)
+    return BuurtOverview(gemeente=chosen, buurten=buurten, gemeenten=all_gemeenten)
 
 
 _mapped = Lru(16)
@@ -143,10 +143,10 @@ def mapped_indicators(
     return _mapped.get_or_make((store_identity(store), gemeente_code), find)
 
 
-def region_names(overzicht: BuurtenOverzicht) -> dict[str, str]:
+def region_names(overview: BuurtOverview) -> dict[str, str]:
     """Code to name for the buurten and wijken of one overview."""
-    names = {b.wijk_code: b.wijk_name for b in overzicht.buurten if b.wijk_code and b.wijk_name}
-    names.update({b.code: b.name for b in overzicht.buurten})
+    names = {b.wijk_code: b.wijk_name for b in overview.buurten if b.wijk_code and b.wijk_name}
+    names.update({b.code: b.name for b in overview.buurten})
     return names
 
 

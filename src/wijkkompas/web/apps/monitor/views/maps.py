@@ -65,7 +65,7 @@ def _requested_gemeente(request: HttpRequest) -> str | None:
 
 @permission("monitor.view")
 @require_safe
-def kaart(request: HttpRequest) -> HttpResponse:
+def map_page(request: HttpRequest) -> HttpResponse:
     """The buurten of one gemeente on a map and in a table (the table is the map's alternative).
 
     The map shows a score (total, dimension, condition) or any catalogue indicator that has
@@ -82,7 +82,7 @@ def kaart(request: HttpRequest) -> HttpResponse:
             return no_data_page(request, None)
         code = requested or available[0].code
         try:
-            overzicht = data.buurten_overzicht(reader, code, available)
+            overview = data.buurt_overview(reader, code, available)
         except data.GemeenteNotFound:
             raise Http404(f"No gemeente {code} in the store") from None
         mapped = data.mapped_indicators(site_store(), reader, code)
@@ -94,14 +94,14 @@ def kaart(request: HttpRequest) -> HttpResponse:
             figures = reader.observations(indicator_ids=[indicator.id], gemeente=code)
     scores = None if indicator else latest_run_scores(site_store())
 
-    gemeente = overzicht.gemeente
+    gemeente = overview.gemeente
     try:
         if level_choice and level_choice not in choropleth.LEVELS:
             raise choropleth.BadChoice(f"unknown level {level_choice!r}")
         if indicator is not None:
             choice = indicator_map.choose_indicator(
                 figures,
-                data.region_names(overzicht),
+                data.region_names(overview),
                 indicator,
                 level_choice or "buurt",
                 year_choice,
@@ -121,7 +121,7 @@ def kaart(request: HttpRequest) -> HttpResponse:
         }
         for row in (choice.rows if choice else [])
     }
-    table_rows = _table_rows(overzicht, choice)
+    table_rows = _table_rows(overview, choice)
     palette = choice.palette if choice else PALETTE
     kaart_config = {
         "geojsonUrl": reverse("monitor:buurten_geojson", args=[gemeente.code])
@@ -140,8 +140,8 @@ def kaart(request: HttpRequest) -> HttpResponse:
         "monitor/kaart.html",
         {
             "gemeente": gemeente,
-            "buurten": overzicht.buurten,
-            "gemeenten": overzicht.gemeenten,
+            "buurten": overview.buurten,
+            "gemeenten": overview.gemeenten,
             "is_demo": gemeente.is_demo,
             "kaart_config": kaart_config,
             "choice": choice,
@@ -166,7 +166,7 @@ class TableRow:
 
 
 def _table_rows(
-    overzicht: data.BuurtenOverzicht, choice: choropleth.MapChoice | None
+    overview: data.BuurtOverview, choice: choropleth.MapChoice | None
 ) -> list[TableRow]:
     """The map's alternative: every region shown, with its class and score when it has one."""
     by_code = {row.code: row for row in choice.rows} if choice else {}
@@ -174,7 +174,7 @@ def _table_rows(
         return [TableRow(r.code, r.name, "", r) for r in choice.rows]
     return [
         TableRow(b.code, b.name, b.wijk_name or b.wijk_code or "–", by_code.get(b.code))
-        for b in overzicht.buurten
+        for b in overview.buurten
     ]
 
 

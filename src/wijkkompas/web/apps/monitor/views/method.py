@@ -12,14 +12,14 @@ from wijkkompas.web.apps.monitor.selectors import method
 
 @permission("site.view")
 @require_safe
-def methode_latest(request: HttpRequest) -> HttpResponse:
+def method_latest_page(request: HttpRequest) -> HttpResponse:
     """The method of the catalogue this site scores with."""
     return redirect("monitor:methode", version=method.current_version())
 
 
 @permission("site.view")
 @require_safe
-def methode(request: HttpRequest, version: str) -> HttpResponse:
+def method_page(request: HttpRequest, version: str) -> HttpResponse:
     page = method.method_page(version)
     if page is None:
         raise Http404(f"No method page for catalogue {version}")

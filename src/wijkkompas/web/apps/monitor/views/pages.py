@@ -39,7 +39,7 @@ KEY_INDICATORS = (
 
 @permission("monitor.view")
 @require_safe
-def signalen(request: HttpRequest) -> HttpResponse:
+def signals_page(request: HttpRequest) -> HttpResponse:
     """Where a council should look first, for one gemeente."""
     store = site_store()
     with store.reader() as reader:
@@ -150,7 +150,7 @@ def unit_label(unit: str) -> str:
 
 @permission("monitor.view")
 @require_safe
-def vergelijk(request: HttpRequest) -> HttpResponse:
+def compare_page(request: HttpRequest) -> HttpResponse:
     """Two to five regions side by side. Without a choice yet (or with ``met``: the regions to
     start from) it is the picker; a choice of one, more than five or an unknown code is the
     picker again with a 400 that says why."""
@@ -214,6 +214,6 @@ def vergelijk(request: HttpRequest) -> HttpResponse:
 
 @permission("site.view")
 @require_safe
-def toegankelijkheid(request: HttpRequest) -> HttpResponse:
+def accessibility_page(request: HttpRequest) -> HttpResponse:
     """The accessibility statement: what we test, what we know falls short."""
     return render(request, "monitor/toegankelijkheid.html")

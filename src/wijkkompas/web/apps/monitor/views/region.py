@@ -47,7 +47,7 @@ def _profile(code: str) -> Profile:
 
 @permission("monitor.view")
 @require_safe
-def profiel(request: HttpRequest, code: str) -> HttpResponse:
+def profile_page(request: HttpRequest, code: str) -> HttpResponse:
     """Scores with their explanation, trend, cumulation, comparison, sources and downloads.
 
     The page's body is the same for every visitor, so it is rendered once per store file,
@@ -89,7 +89,7 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[list[object]]:
 
 @permission("monitor.view")
 @require_safe
-def waarnemingen_csv(request: HttpRequest, code: str) -> HttpResponse:
+def observations_csv(request: HttpRequest, code: str) -> HttpResponse:
     """Every figure with source, period and release status: UTF-8, decimal point."""
     profile = _profile(code)
     return csv_download(
@@ -109,7 +109,7 @@ def scores_csv(request: HttpRequest, code: str) -> HttpResponse:
 
 @permission("monitor.view")
 @require_safe
-def gegevens_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+def figures_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     """Scores and figures as two sheets, the same cells as the two CSVs."""
     profile = _profile(code)
     history = profile.scores_history
@@ -140,7 +140,7 @@ def _plans(store: AnalyticStore, code: str) -> PlanCoverage:
 @permission("monitor.view")
 @require_safe
 @answers_busy
-def rapport_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The report as a tagged PDF in the visitor's language (the CLI makes the same file).
 
     Anyone may ask for any region's report and a render costs about a second of CPU, so a
@@ -165,7 +165,7 @@ def rapport_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 @permission("monitor.view")
 @require_safe
-def rapport(request: HttpRequest, code: str) -> HttpResponse:
+def report_page(request: HttpRequest, code: str) -> HttpResponse:
     """The report as the same HTML document the PDF is made of: for screen readers, for reading
     on a screen, and to check it in a browser. Cached like the PDF; rendering it costs no
     render slot (no WeasyPrint)."""
@@ -195,7 +195,7 @@ the plans."""
 
 @permission("monitor.view")
 @require_safe
-def geopackage(request: HttpRequest, code: str) -> HttpResponse:
+def geopackage_download(request: HttpRequest, code: str) -> HttpResponse:
     """The region and the regions in it, with boundaries and scores, for a GIS (QGIS, ArcGIS)."""
     profile = _profile(code)
     try:

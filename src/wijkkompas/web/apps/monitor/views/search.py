@@ -17,7 +17,7 @@ from wijkkompas.web.common.store import site_store
 
 @permission("monitor.view")
 @require_safe
-def zoek(request: HttpRequest) -> HttpResponse:
+def search_page(request: HttpRequest) -> HttpResponse:
     """Regions by name, CBS code or postcode (the KWB's most common postcode per buurt)."""
     raw = request.GET.get("q", "")
     try:
