@@ -98,7 +98,7 @@ class LeefbaarometerLoader(NamedSourceLoader):
             rows, fmt = reading.read_rows(data, name)
             frame, _unnamed = reading.rows_to_frame(rows, name)
             fmt, where = {"format": "CSV", **fmt}, "line"
-        return _build(frame, name, data, catalogue, options, fmt, where)
+        return _build(frame, tab.ReadFile(name, data, fmt), catalogue, options, where)
 
 
 @dataclass
@@ -185,14 +185,9 @@ def _years(
 
 
 def _build(
-    frame: pd.DataFrame,
-    name: str,
-    data: bytes,
-    catalogue: Catalogue,
-    options: LoadOptions,
-    fmt: dict[str, str],
-    where: str,
+    frame: pd.DataFrame, read: tab.ReadFile, catalogue: Catalogue, options: LoadOptions, where: str
 ) -> ImportBatch:
+    name = read.name
     blank = np.ones(len(frame), dtype=bool)
     for column in frame.columns:
         blank &= (frame[column].astype("string").fillna("").str.strip() == "").to_numpy(dtype=bool)
@@ -248,8 +243,7 @@ def _build(
         observations=observations,
         unmatched=unmatched,
         provenance={
-            "file": name,
-            "sha256": tab.sha256(data),
+            **read.provenance(),
             "table_id": None,
             "year_from": year_how,
             "years": sorted(set(row_years)),
@@ -257,7 +251,6 @@ def _build(
             **tab.column_provenance(observations, rows, matched, roles.ignored, catalogue),
             "duplicate_rows_merged": int(len(tidy) - len(unique)),
             "zero_lbm_read_as_missing": zero_fill,
-            **fmt,
         },
     )
     batch.validate()

@@ -98,7 +98,8 @@ class NabijheidLoader(NamedSourceLoader):
             labelled = any("/" in str(c) for c in frame.columns)
             codes_where, names, title = None, None, None
             layout = "labels" if labelled else "keys"
-        return _build(frame, name, data, catalogue, options, fmt, layout, names, title, codes_where)
+        read = tab.ReadFile(name, data, fmt)
+        return _build(frame, read, catalogue, options, layout, names, title, codes_where)
 
 
 def _transpose(
@@ -202,16 +203,15 @@ def _match(
 
 def _build(
     frame: pd.DataFrame,
-    name: str,
-    data: bytes,
+    read: tab.ReadFile,
     catalogue: Catalogue,
     options: LoadOptions,
-    fmt: dict[str, str],
     layout: str,
     names: list[str] | None,
     title: str | None,
     codes_where: str | None,
 ) -> ImportBatch:
+    name = read.name
     units: dict[str, str] = frame.attrs.get("units", {})
     columns = [str(c) for c in frame.columns]
     matched, code_col, name_col, ignored, unmatched = _match(frame, catalogue, options, name, units)
@@ -264,8 +264,7 @@ def _build(
         observations=observations,
         unmatched=tab.wide_unmatched(rows, code_series, year.year, period, unmatched),
         provenance={
-            "file": name,
-            "sha256": tab.sha256(data),
+            **read.provenance(),
             "table_id": None,
             "title": title or None,
             "layout": layout,
@@ -273,7 +272,6 @@ def _build(
             "year_from": year.how,
             "release": release,
             **tab.column_provenance(observations, rows, matched, ignored, catalogue),
-            **fmt,
         },
     )
     batch.validate()

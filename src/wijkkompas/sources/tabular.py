@@ -47,6 +47,19 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class ReadFile:
+    """A file as a loader read it: its name (for messages), its bytes and how they were read
+    (format, sheet or delimiter, encoding), which go into the import's provenance."""
+
+    name: str
+    data: bytes
+    fmt: dict[str, str]
+
+    def provenance(self) -> dict[str, object]:
+        return {"file": self.name, "sha256": sha256(self.data), **self.fmt}
+
+
 def year_from_name(name: str) -> Year | None:
     """The only year standing alone in a file name (a download date such as 14102024 is not)."""
     stem = name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]

@@ -21,7 +21,7 @@ import pytest
 from browser_support import ARTIFACTS, Browsing, assert_accessible, browse
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts
-from wijkkompas.web.apps.datamanagement import jobs
+from wijkkompas.web.apps.datamanagement.services import jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.realdata]
 

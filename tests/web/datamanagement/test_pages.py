@@ -27,8 +27,8 @@ from wijkkompas.services import validation
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts
-from wijkkompas.web.apps.datamanagement import jobs, uploads
 from wijkkompas.web.apps.datamanagement.models import Job
+from wijkkompas.web.apps.datamanagement.services import jobs, uploads
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkkompas.sources.base import SourceError
 from wijkkompas.sources.mapping import UNIT_FACTORS, parse_mapping, parse_mapping_units
-from wijkkompas.web.apps.datamanagement.overview import indicator_names
-from wijkkompas.web.apps.datamanagement.uploads import StoredUpload
+from wijkkompas.web.apps.datamanagement.selectors.overview import indicator_names
+from wijkkompas.web.apps.datamanagement.services.uploads import StoredUpload
 from wijkkompas.web.common.forms import AccessibleFormMixin
 
 MAX_FILES = 20

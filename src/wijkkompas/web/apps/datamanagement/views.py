@@ -22,11 +22,15 @@ from wijkkompas.reports.measures import BY_KEY
 from wijkkompas.store import AnalyticStore
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.accounts.services import pseudonym_of
-from wijkkompas.web.apps.datamanagement import jobs, uploads
 from wijkkompas.web.apps.datamanagement.forms import MappingForm, UploadForm
 from wijkkompas.web.apps.datamanagement.models import Job
-from wijkkompas.web.apps.datamanagement.overview import StoreOverview, indicator_names, overview
-from wijkkompas.web.apps.datamanagement.status import failure_text, status_text
+from wijkkompas.web.apps.datamanagement.selectors.overview import (
+    StoreOverview,
+    indicator_names,
+    overview,
+)
+from wijkkompas.web.apps.datamanagement.selectors.status import failure_text, status_text
+from wijkkompas.web.apps.datamanagement.services import jobs, uploads
 from wijkkompas.web.common.store import site_store
 
 RECENT_JOBS = 10

@@ -6,14 +6,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 
 from wijkkompas.web.apps.accounts.models import Organisation
 from wijkkompas.web.apps.accounts.permissions import RULES, grants, strongest_role
 from wijkkompas.web.apps.accounts.roles import PARTNER
 from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.plans.models import HistoryEntry, Plan
-from wijkkompas.web.apps.plans.signals import plan_changed
 
 
 def jsonable(value: Any) -> Any:
@@ -66,8 +65,9 @@ def record(
     obj: models.Model,
     changes: dict[str, list[Any]],
 ) -> HistoryEntry:
-    """Write one history entry and announce the change once the transaction commits."""
-    entry = HistoryEntry.objects.create(
+    """Write one history entry, in the caller's transaction: the record of the change for every
+    page, export and process (ADR 0012)."""
+    return HistoryEntry.objects.create(
         plan=plan,
         action=action,
         object_type=type(obj).__name__.lower(),
@@ -75,13 +75,3 @@ def record(
         changes=changes,
         **actor_fields(user, action),
     )
-    transaction.on_commit(
-        lambda: plan_changed.send(
-            sender=Plan,
-            plan_id=plan.pk,
-            action=action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-        )
-    )
-    return entry

@@ -33,8 +33,8 @@ from django.utils import timezone
 
 from wijkkompas.errors import StoreError, WijkkompasError
 from wijkkompas.store import AnalyticStore
-from wijkkompas.web.apps.datamanagement import uploads
 from wijkkompas.web.apps.datamanagement.models import Job
+from wijkkompas.web.apps.datamanagement.services import uploads
 
 log = logging.getLogger(__name__)
 
