@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -13,18 +11,7 @@ from wijkkompas.web.apps.accounts.permissions import RULES, grants, strongest_ro
 from wijkkompas.web.apps.accounts.roles import PARTNER
 from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.plans.models import HistoryEntry, Plan
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    return value
+from wijkkompas.web.common.services import jsonable
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:

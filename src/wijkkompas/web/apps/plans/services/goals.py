@@ -21,6 +21,7 @@ from wijkkompas.web.apps.plans.models import (
     Plan,
 )
 from wijkkompas.web.common.errors import Problems
+from wijkkompas.web.common.services import model_update
 
 
 @transaction.atomic
@@ -56,10 +57,7 @@ def update_goal(*, user: Any, goal: Goal, **changes: Any) -> Goal:
     if goal.kind != Goal.Kind.QUALITATIVE and values["target_value"] is None:
         problems.add("target_value", _("Vul de waarde in die u in het doeljaar wilt bereiken."))
     problems.raise_if_any()
-    for name in fields:
-        setattr(goal, name, values[name])
-    goal.save()
-    changed = diff(before, snapshot(goal, fields))
+    changed = model_update(instance=goal, fields=fields, data=values)
     if changed:
         record(plan=goal.plan, user=user, action="goal.edit", obj=goal, changes=changed)
     return goal

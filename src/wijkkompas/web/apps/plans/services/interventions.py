@@ -19,7 +19,7 @@ from wijkkompas.web.apps.accounts.permissions import (
 from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.plans import checks as c
 from wijkkompas.web.apps.plans import validation as v
-from wijkkompas.web.apps.plans.history import created, diff, jsonable, record
+from wijkkompas.web.apps.plans.history import created, diff, record
 from wijkkompas.web.apps.plans.models import (
     BudgetLine,
     Goal,
@@ -29,6 +29,7 @@ from wijkkompas.web.apps.plans.models import (
     TimelineEntry,
 )
 from wijkkompas.web.common.errors import Problems
+from wijkkompas.web.common.services import jsonable
 
 
 @transaction.atomic

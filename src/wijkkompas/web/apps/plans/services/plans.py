@@ -17,7 +17,7 @@ from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.plans import checks as c
 from wijkkompas.web.apps.plans import validation as v
 from wijkkompas.web.apps.plans.checks import Monitor
-from wijkkompas.web.apps.plans.history import created, diff, record, snapshot
+from wijkkompas.web.apps.plans.history import created, record, snapshot
 from wijkkompas.web.apps.plans.models import (
     Agreement,
     AgreementStatus,
@@ -25,6 +25,7 @@ from wijkkompas.web.apps.plans.models import (
     PlanPartner,
 )
 from wijkkompas.web.common.errors import Problems
+from wijkkompas.web.common.services import model_update
 
 PLAN_FIELDS = ["title", "area_codes", "start_year", "end_year", "vision", "residents_goals"]
 
@@ -66,11 +67,9 @@ def update_plan(*, user: Any, plan: Plan, monitor: Monitor, **changes: Any) -> P
     gemeente = c.check_plan(problems, values, monitor)
     problems.raise_if_any()
     _require_area(user, "plan.edit", values["area_codes"])
-    for name in PLAN_FIELDS:
-        setattr(plan, name, values[name])
-    plan.gemeente_code = gemeente or plan.gemeente_code
-    plan.save()
-    changed = diff(before, snapshot(plan, PLAN_FIELDS))
+    values["gemeente_code"] = gemeente or plan.gemeente_code
+    changed = model_update(instance=plan, fields=[*PLAN_FIELDS, "gemeente_code"], data=values)
+    changed.pop("gemeente_code", None)  # follows from the area; the history shows the area
     if changed:
         record(plan=plan, user=user, action="plan.edit", obj=plan, changes=changed)
     return plan
