@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from browser_support import ARTIFACTS, assert_accessible, browse
 from wijkkompas.web.apps.accounts.demo import DEMO_PASSWORD
@@ -74,7 +75,8 @@ def test_a_resident_supports_votes_and_reads_the_explained_result(page) -> None:
     assert "Uw antwoorden zijn opgeslagen" in page.locator("main").inner_text()
     _checked(page, "enquete-uitkomsten")
     page.get_by_role("link", name="Gevoeld en gemeten").click()
-    assert page.get_by_role("columnheader", name="Rapportcijfer bewoners").count() == 1
+    # Waits for the new page: a bare count() may still look at the page the click left.
+    expect(page.get_by_role("columnheader", name="Rapportcijfer bewoners")).to_have_count(1)
     _checked(page, "gevoeld-gemeten")
     page.goto(page.base_url + "/meedoen/deelname/?jaar=2026")
     _checked(page, "deelname")
