@@ -2,86 +2,39 @@
 
 Exit codes: 0 ok, 1 a user error (a one-paragraph message, never a traceback), 2 usage.
 Each subcommand is a thin shell around a service: it parses options, calls one function, and
-prints the result. One module per command group, each with a ``register(app)``; shared option
-types, the consoles and the store of the invocation are in :mod:`wijkkompas.cli.common`.
-
-Starting must be quick: ``wijkkompas --help`` loads every command module, so those import only
-typer and the standard library at the top, and everything heavy (pandas, DuckDB, the engine,
-Django) inside the command that needs it. ``benchmarks/bench_cli.py`` holds the budget.
+prints the result. The typer application is in :mod:`wijkkompas.cli.application` (``from
+wijkkompas.cli import app`` still works); this module only starts it, and loads nothing but the
+standard library until it knows what to run: a plain ``wijkkompas pb FILE`` runs without typer
+(see :mod:`wijkkompas.cli.pb_run`), every other call goes through the typer application.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-from wijkkompas import __version__
-from wijkkompas.cli import (
-    account,
-    data,
-    fetch,
-    mapping,
-    monitor,
-    pb,
-    reference,
-    report,
-    serve,
-    survey,
-)
-from wijkkompas.cli.common import err, out
-from wijkkompas.errors import WijkkompasError
-
-app = typer.Typer(
-    name="wijkkompas",
-    help="wijkkompas: monitor, plan and decide on livability per buurt, wijk and gemeente.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-LIGHT_COMMANDS = frozenset({"pb", "mapping", "account", "catalogue"})
-"""Commands that hold no large arrays: they skip the memory settings of the engine (loading
-numpy for them would cost more than the command itself)."""
+    app: typer.Typer
 
 
-@app.callback()
-def main_options(
-    ctx: typer.Context,
-    store: Annotated[
-        Path | None,
-        typer.Option(
-            "--store",
-            envvar="WIJKKOMPAS_STORE",
-            help="The analytic store (a DuckDB file). Default: var/wijkkompas.duckdb.",
-            dir_okay=False,
-        ),
-    ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
-) -> None:
-    if version:
-        out.print(__version__)
-        raise typer.Exit()
-    if ctx.invoked_subcommand not in LIGHT_COMMANDS:
-        from wijkkompas.process import reuse_freed_memory
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from wijkkompas.cli.application import app
 
-        reuse_freed_memory()
-    from wijkkompas.paths import default_store
-
-    ctx.obj = {"store": store or default_store()}
-
-
-for commands in (data, serve, fetch, monitor, mapping, pb, report, survey, reference, account):
-    commands.register(app)
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Entry point: turn user errors into a message and exit code 1."""
+    from wijkkompas.cli.common import err
+    from wijkkompas.errors import WijkkompasError
+
     try:
-        app(standalone_mode=True)
+        _run(sys.argv[1:])
     except WijkkompasError as exc:
         err.print(f"[bold red]Error:[/] {exc}", highlight=False)
         sys.exit(1)
@@ -96,3 +49,18 @@ def main() -> None:
             highlight=False,
         )
         sys.exit(1)
+
+
+def _run(args: list[str]) -> None:
+    if args[:1] == ["pb"]:
+        from wijkkompas.cli import pb_run
+
+        call = pb_run.quick_call(args[1:])
+        if call is not None:
+            text = pb_run.run(call)
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+            return
+    from wijkkompas.cli.application import app
+
+    app(standalone_mode=True)

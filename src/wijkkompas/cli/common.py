@@ -2,7 +2,8 @@
 
 Import-light on purpose: every command module imports this at start, and ``wijkkompas --help``
 loads every command module, so nothing here may pull in pandas, DuckDB or the engine (the
-budget is in ``benchmarks/bench_cli.py``).
+budget is in ``benchmarks/bench_cli.py``); not even typer, so that a command that runs without
+it (``wijkkompas pb``, see :mod:`wijkkompas.cli`) can share the consoles and choices.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-import typer
-
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.regions import parse_region_code
 
 if TYPE_CHECKING:
+    import typer
     from rich.console import Console
     from rich.progress import Progress
 

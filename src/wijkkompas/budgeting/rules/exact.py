@@ -9,6 +9,7 @@ extremes are taken over the distinct objects. The results are the same fractions
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -16,7 +17,13 @@ from fractions import Fraction
 def exact_sum(values: Iterable[Fraction], counts: Iterable[int] | None = None) -> Fraction:
     """``sum(v * n for v, n in zip(values, counts))`` (each ``n`` 1 without ``counts``)."""
     by_denominator: dict[int, int] = {}
-    pairs = ((v, 1) for v in values) if counts is None else zip(values, counts, strict=True)
+    if counts is None:  # the same objects many times over: count them at C speed first
+        values = list(values)
+        objects = dict(zip(map(id, values), values, strict=True))
+        tally = Counter(map(id, values))
+        pairs: Iterable[tuple[Fraction, int]] = ((objects[k], n) for k, n in tally.items())
+    else:
+        pairs = zip(values, counts, strict=True)
     for value, n in pairs:
         d = value.denominator
         by_denominator[d] = by_denominator.get(d, 0) + value.numerator * n
@@ -26,4 +33,5 @@ def exact_sum(values: Iterable[Fraction], counts: Iterable[int] | None = None) -
 def distinct(values: Iterable[Fraction]) -> list[Fraction]:
     """The values without repeats of the same object (equal values may remain): enough to take
     a minimum or maximum over far fewer comparisons."""
-    return list({id(v): v for v in values}.values())
+    values = list(values)
+    return list(dict(zip(map(id, values), values, strict=True)).values())

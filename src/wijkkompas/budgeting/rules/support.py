@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from itertools import chain
+from itertools import chain, repeat
 from math import lcm
 
 import numpy as np
@@ -129,7 +129,7 @@ def _utilities(instance: Instance) -> Utilities:
             project_ids=tuple(p.id for p in instance.projects),
             costs=costs,
             units=costs,
-            ballots=tuple(tuple((j, 1) for j in row) for row in ids),
+            ballots=tuple(tuple(zip(row, repeat(1))) for row in ids),
             support=tuple(Fraction(c) for c in counts),
             support_label=SUPPORT_LABELS[vote_type],
             weight_totals=tuple(counts),
