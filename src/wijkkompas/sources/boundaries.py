@@ -20,7 +20,6 @@ missing, never numbers; −99997 is marked suppressed.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import tempfile
@@ -42,7 +41,14 @@ from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.cells import cell_text
 from wijkkompas.sources.crosswalk import LOADER as CROSSWALK
 from wijkkompas.sources.crosswalk import read_crosswalk
-from wijkkompas.sources.tabular import observations_frame, regions_frame, resolve_release
+from wijkkompas.sources.tabular import (
+    ReadFile,
+    build_batch,
+    observations_frame,
+    regions_frame,
+    resolve_release,
+)
+from wijkkompas.sources.textfile import decode_text, sniff_delimiter
 from wijkkompas.sources.year import TableYear, resolve_year
 from wijkkompas.store.batch import (
     BOUNDARY_CHANGE_COLUMNS,
@@ -449,16 +455,12 @@ def _wanted_fields(fields: Iterable[str]) -> list[str] | None:
     return [f for f in names if f.lower() in keep]
 
 
-def _sniff_delimiter(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
-
-
 def _read_csv(data: bytes, name: str) -> list[BoundaryLayer]:
     """A CSV with an (E)WKT geometry column, such as Amsterdam's gebiedsindeling export."""
     from wijkkompas import geo
 
-    text = data.decode("utf-8-sig", errors="replace")
-    delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+    text, _ = decode_text(data)
+    delimiter = sniff_delimiter(text)
     frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
     geom_column = _geometry_text_column(frame)
     if geom_column is None:
@@ -562,8 +564,6 @@ class BoundariesLoader:
         year = _pdok_year(pdok, name, options) if pdok else None
         geometries = geometries_frame(layers, year.year if year else options.year)
         provenance: dict[str, Any] = {
-            "file": name,
-            "sha256": hashlib.sha256(data).hexdigest(),
             "layers": [
                 {
                     "layer": layer.layer,
@@ -579,12 +579,14 @@ class BoundariesLoader:
             "geometries_skipped": [code for layer in layers for code in layer.skipped],
             "geometries_repaired": [what for layer in layers for what in layer.repaired],
         }
-        batch = ImportBatch(
-            source=self.key,
-            description=f"Boundaries from {name}",
+        batch = build_batch(
+            ReadFile(name, data, {}),
+            self.key,
+            f"Boundaries from {name}",
             geometries=geometries,
             provenance=provenance,
         )
+        provenance = batch.provenance
         if name.lower().endswith(".csv") and CROSSWALK.sniff(name, data[:65536]):
             # A gebiedsindeling export with the codes of two years side by side is a crosswalk
             # too (Amsterdam's BUURTCODE_CBS_2015 next to BUURTCODE_CBS_2022): keep both.

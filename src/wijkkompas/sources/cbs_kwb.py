@@ -30,8 +30,8 @@ from wijkkompas.sources.widetable import (
     MAPPING_NAME,
     ColumnRoles,
     TableInfo,
-    build_batch,
     mapped_roles,
+    table_batch,
 )
 from wijkkompas.sources.year import (
     KWB_NAME_YEAR,
@@ -94,7 +94,7 @@ class KwbLoader:
                 release=resolve_release(name, options, release_in_text(sheet) if sheet else None),
                 extra={"sheet": sheet} if sheet else {},
             )
-            return build_batch(frame, rows, roles, info)
+            return table_batch(frame, rows, roles, info)
 
 
 def _sheet_year(sheet: str | None) -> TableYear | None:

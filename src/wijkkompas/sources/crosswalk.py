@@ -10,7 +10,6 @@ store, because one wrong share silently moves people between buurten in every co
 
 from __future__ import annotations
 
-import hashlib
 import io
 import itertools
 import re
@@ -22,6 +21,8 @@ from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import InvalidRegionCode
 from wijkkompas.regions import parse_region_code
 from wijkkompas.sources.base import LoadOptions, SourceError, to_number
+from wijkkompas.sources.tabular import ReadFile, build_batch
+from wijkkompas.sources.textfile import decode_text, sniff_delimiter
 from wijkkompas.store.batch import CROSSWALK_COLUMNS, ImportBatch
 
 SHARE_TOLERANCE = 1e-6
@@ -31,17 +32,9 @@ _PLAIN_REQUIRED = {"old_code", "new_code"}
 _YEARED_CODE = re.compile(r"^(?P<base>.*?code.*?)[_\s-]?(?P<year>(?:19|20)\d\d)$", re.IGNORECASE)
 
 
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _read_table(data: bytes, name: str) -> pd.DataFrame:
-    text = _decode(data, name)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    text, _ = decode_text(data)
+    delimiter = sniff_delimiter(text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -224,13 +217,12 @@ class CrosswalkLoader:
         pairs = sorted(
             {(int(a), int(b)) for a, b in zip(crosswalk.old_year, crosswalk.new_year, strict=True)}
         )
-        return ImportBatch(
-            source=self.key,
-            description=f"Code crosswalk from {name}",
+        return build_batch(
+            ReadFile(name, data, {}),
+            self.key,
+            f"Code crosswalk from {name}",
             crosswalk=crosswalk,
             provenance={
-                "file": name,
-                "sha256": hashlib.sha256(data).hexdigest(),
                 "year_pairs": [f"{a}->{b}" for a, b in pairs],
                 "rows": len(crosswalk),
             },

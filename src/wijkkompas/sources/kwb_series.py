@@ -35,11 +35,12 @@ from wijkkompas.errors import InvalidRegionCode
 from wijkkompas.regions import parse_region_code
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.tabular import (
+    ReadFile,
+    build_batch,
     implausible_counts,
     observations_frame,
     regions_frame,
     resolve_release,
-    sha256,
 )
 from wijkkompas.sources.textfile import as_source_error
 from wijkkompas.store.batch import UNMATCHED_COLUMNS, ImportBatch
@@ -160,8 +161,6 @@ def _load(data: bytes, name: str, catalogue: Catalogue, options: LoadOptions) ->
     observations = observations_frame(parts)
     years = sorted({y for _, y in found_regions})
     provenance: dict[str, Any] = {
-        "file": name,
-        "sha256": sha256(data),
         "layout": "kwb-series JSON (metadata, gemeente, buurten with tijdreeksen)",
         "publisher_note": metadata.get("bron") if isinstance(metadata, dict) else None,
         "generated": metadata.get("gegenereerd_op") if isinstance(metadata, dict) else None,
@@ -174,9 +173,10 @@ def _load(data: bytes, name: str, catalogue: Catalogue, options: LoadOptions) ->
         "null_is": "not published by CBS that year (missing, not suppressed)",
         "implausible_by_indicator": implausible_counts(observations, catalogue),
     }
-    return ImportBatch(
-        source=LOADER.key,
-        description=f"KWB series {years[0] if years else ''}–{years[-1] if years else ''} ({name})",
+    return build_batch(
+        ReadFile(name, data, {}),
+        LOADER.key,
+        f"KWB series {years[0] if years else ''}–{years[-1] if years else ''} ({name})",
         regions=regions_frame(found_regions),
         observations=observations,
         unmatched=pd.DataFrame(unmatched_rows, columns=UNMATCHED_COLUMNS),

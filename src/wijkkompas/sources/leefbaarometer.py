@@ -28,6 +28,7 @@ from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources import reading
 from wijkkompas.sources import tabular as tab
 from wijkkompas.sources.base import LoadOptions, NamedSourceLoader, SourceError, to_number
+from wijkkompas.sources.year import year_from_name
 from wijkkompas.store.batch import ImportBatch
 
 SHORT: dict[str, str] = {
@@ -160,7 +161,7 @@ def _years(
     frame: pd.DataFrame, year_col: str | None, name: str, where: str, options: LoadOptions
 ) -> tuple[list[int], str]:
     if year_col is None:
-        year = tab.resolve_year(name, options, tab.year_from_name(name))
+        year = tab.resolve_year(name, options, year_from_name(name))
         return [year.year] * len(frame), year.how
     numbers = to_number(frame[year_col]).to_numpy()
     finite = np.isfinite(numbers)
@@ -236,14 +237,14 @@ def _build(
         (c, int(y)): (str(rows.at[i, name_col]).strip() if name_col else "")
         for i, c, y in zip(unique.index, unique["code"], unique["year"], strict=True)
     }
-    batch = ImportBatch(
-        source=LOADER.key,
-        description=f"{LOADER.description}: {name}",
+    return tab.build_batch(
+        read,
+        LOADER.key,
+        f"{LOADER.description}: {name}",
         regions=tab.regions_frame(names),
         observations=observations,
         unmatched=unmatched,
         provenance={
-            **read.provenance(),
             "table_id": None,
             "year_from": year_how,
             "years": sorted(set(row_years)),
@@ -253,8 +254,6 @@ def _build(
             "zero_lbm_read_as_missing": zero_fill,
         },
     )
-    batch.validate()
-    return batch
 
 
 def _zero_lbm_as_missing(values: pd.DataFrame, matched: dict[str, str]) -> int:

@@ -23,6 +23,7 @@ from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources import reading
 from wijkkompas.sources import tabular as tab
 from wijkkompas.sources.base import LoadOptions, NamedSourceLoader, SourceError
+from wijkkompas.sources.year import STANDALONE_YEAR, year_from_name
 from wijkkompas.store.batch import ImportBatch
 
 LABELS: dict[tuple[str, str], str] = {
@@ -225,7 +226,7 @@ def _build(
     if period_col in unmatched:
         unmatched.remove(period_col)
     year = tab.resolve_year(
-        name, options, _content_year(frame, period_col, title, name), tab.year_from_name(name)
+        name, options, _content_year(frame, period_col, title, name), year_from_name(name)
     )
     release = tab.resolve_release(
         name, options, "voorlopig" if _starred(frame, period_col) else None
@@ -257,14 +258,14 @@ def _build(
     code_series = pd.Series(codes, index=rows.index)
     period = str(year.year)
     observations = tab.wide_observations(rows, code_series, year.year, period, matched, release)
-    batch = ImportBatch(
-        source=LOADER.key,
-        description=f"{LOADER.description}: {name}",
+    return tab.build_batch(
+        read,
+        LOADER.key,
+        f"{LOADER.description}: {name}",
         regions=tab.regions_frame(found),
         observations=observations,
         unmatched=tab.wide_unmatched(rows, code_series, year.year, period, unmatched),
         provenance={
-            **read.provenance(),
             "table_id": None,
             "title": title or None,
             "layout": layout,
@@ -274,8 +275,6 @@ def _build(
             **tab.column_provenance(observations, rows, matched, ignored, catalogue),
         },
     )
-    batch.validate()
-    return batch
 
 
 def _content_year(
@@ -292,7 +291,7 @@ def _content_year(
             )
         return tab.Year(years.pop(), f"column '{period_col}'")
     if title:
-        years = {int(y) for y in tab.STANDALONE_YEAR.findall(title)}
+        years = {int(y) for y in STANDALONE_YEAR.findall(title)}
         if len(years) == 1:
             return tab.Year(years.pop(), f"title row '{title[:80]}'")
     return None

@@ -56,6 +56,7 @@ from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources import reading
 from wijkkompas.sources import tabular as tab
 from wijkkompas.sources.base import LoadOptions, NamedSourceLoader, SourceError, statline_base_name
+from wijkkompas.sources.textfile import decode_or_refuse
 from wijkkompas.store.batch import REGION_COLUMNS, ImportBatch
 
 TABLE_ID = "47018NED"
@@ -136,7 +137,7 @@ class PolitieLoader(NamedSourceLoader):
 
 def _from_json(data: bytes, name: str) -> pd.DataFrame:
     try:
-        payload: Any = json.loads(reading.decode(data, name)[0])
+        payload: Any = json.loads(decode_or_refuse(data, name)[0])
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). Download "
@@ -517,15 +518,14 @@ def _batch(
     for column in roles["extra"]:
         unmatched.append(_unmatched(long, column, frame.loc[long["index"], column]))
     levels = summed["code"].str[:2].value_counts()
-    batch = ImportBatch(
-        source=LOADER.key,
-        description=f"{LOADER.description}: {name}",
+    return tab.build_batch(
+        tab.ReadFile(name, data, fmt),
+        LOADER.key,
+        f"{LOADER.description}: {name}",
         regions=_regions(long, summed),
         observations=observations,
         unmatched=pd.concat(unmatched, ignore_index=True),
         provenance={
-            "file": name,
-            "sha256": tab.sha256(data),
             "table_id": TABLE_ID,
             "year_from": f"column '{roles['period']}' (each row's own period)",
             "years": sorted({int(y) for y in long["year"]}),
@@ -554,11 +554,8 @@ def _batch(
             if roles["population"]
             else f"not computed (no population in the file): the index engine derives {RATE_ID}",
             "implausible": tab.implausible_counts(observations, catalogue),
-            **fmt,
         },
     )
-    batch.validate()
-    return batch
 
 
 def _unmatched(rows: pd.DataFrame, column: str, cells: pd.Series) -> pd.DataFrame:

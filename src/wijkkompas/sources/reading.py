@@ -19,6 +19,7 @@ import pandas as pd
 
 from wijkkompas.sources import xlsx_guard
 from wijkkompas.sources.base import SourceError
+from wijkkompas.sources.textfile import decode_or_refuse, sniff_delimiter
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -28,44 +29,12 @@ def key(label: str) -> str:
     return re.sub(r"[^0-9a-z]", "", label.lower())
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Text of a CSV: UTF-8 (with or without BOM) as CBS writes it, else Windows-1252 as Excel
-    re-saves it. Decoding never guesses silently: the encoding goes into the provenance."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise SourceError(
-        f"{name}: the file is neither UTF-8 nor Windows-1252 text. Save it as CSV (UTF-8) and "
-        "import it again."
-    )
-
-
-def sniff_delimiter(first_line: str) -> str:
-    """``;`` (StatLine, Dutch Excel), ``,`` (pandas, R) or tab, whichever the header uses most."""
-    counts = {sep: _count_outside_quotes(first_line, sep) for sep in (";", ",", "\t")}
-    best = max(counts, key=lambda s: counts[s])
-    return best if counts[best] else ";"
-
-
-def _count_outside_quotes(line: str, sep: str) -> int:
-    inside, count = False, 0
-    for char in line:
-        if char == '"':
-            inside = not inside
-        elif char == sep and not inside:
-            count += 1
-    return count
-
-
 def read_rows(data: bytes, name: str) -> tuple[list[tuple[int, list[str]]], dict[str, str]]:
     """All CSV records with the line each starts on; empty records are left out."""
-    text, encoding = decode(data, name)
+    text, encoding = decode_or_refuse(data, name)
     if "\x00" in text:
         raise SourceError(f"{name}: the file contains NUL bytes, so it is not a CSV text file.")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = sniff_delimiter(first)
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     line = 1

@@ -38,6 +38,7 @@ import pandas as pd
 from wijkkompas.regions import LEVELS, parse_region_code
 from wijkkompas.sources.base import SourceError
 from wijkkompas.sources.statline_labels import squash
+from wijkkompas.sources.tabular import build_batch
 from wijkkompas.sources.widetable import (
     ColumnRoles,
     TableInfo,
@@ -213,15 +214,17 @@ def named_batch(
         rows_by_level_in_file={str(k): int(v) for k, v in levels.items()},
         skipped_rows={"blank": int((~keep & ~country).sum()), "national": int(country.sum())},
     )
-    return ImportBatch(
-        source=info.source,
-        description=info.description,
+    return build_batch(
+        info.read(),
+        info.source,
+        info.description,
         observations=observations,
         unmatched=_unmatched(keys[keep], kept, roles, info),
         boundary_changes=_boundary_changes(keys[keep], kept, roles, info.table_year),
         national=national,
         named_regions=named,
         provenance=provenance,
+        names_to_resolve=True,
     )
 
 

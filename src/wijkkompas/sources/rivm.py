@@ -295,16 +295,15 @@ def _build(
     unmatched = _unmatched(long, region, codes.to_numpy(dtype=object), keys)
     regions = _regions(frame, roles, codes, region, region_year)
     seen_ages = sorted(set(ages[region | country]))
-    batch = ImportBatch(
-        source=LOADER.key,
-        description=f"{LOADER.description}: {name}",
+    return tab.build_batch(
+        tab.ReadFile(name, data, fmt),
+        LOADER.key,
+        f"{LOADER.description}: {name}",
         regions=regions,
         observations=observations,
         unmatched=unmatched,
         national=national,
         provenance={
-            "file": name,
-            "sha256": tab.sha256(data),
             "table_id": table_id or TABLE_ID,
             "table_id_from": "file" if table_id else f"assumed: this loader reads {TABLE_ID}",
             "table_title": TABLE_TITLE,
@@ -328,11 +327,8 @@ def _build(
             "identification_columns": roles.identification,
             "unparseable_by_column": unparseable,
             "implausible": tab.implausible_counts(observations, catalogue),
-            **fmt,
         },
     )
-    batch.validate()
-    return batch
 
 
 def _region_year(table_id: str | None, options: LoadOptions, name: str) -> tuple[int, str]:

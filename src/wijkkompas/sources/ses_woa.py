@@ -17,6 +17,7 @@ from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources import reading
 from wijkkompas.sources import tabular as tab
 from wijkkompas.sources.base import LoadOptions, SourceError
+from wijkkompas.sources.year import year_from_name
 from wijkkompas.store.batch import ImportBatch
 
 TABLE_ID = "85163NED"
@@ -142,25 +143,21 @@ class SesWoaLoader:
                 tab.wide_unmatched(group, codes_g, region_year, str(period), unmatched_columns)
             )
         observations = tab.observations_frame(parts)
-        batch = ImportBatch(
-            source=LOADER.key,
-            description=f"{LOADER.description}: {name}",
+        return tab.build_batch(
+            tab.ReadFile(name, data, fmt),
+            LOADER.key,
+            f"{LOADER.description}: {name}",
             regions=tab.regions_frame(found),
             observations=observations,
             unmatched=pd.concat(unmatched_parts, ignore_index=True),
             provenance={
-                "file": name,
-                "sha256": tab.sha256(data),
                 "table_id": TABLE_ID,
                 "year": region_year,
                 "year_from": year_how,
                 "periods": sorted(set(rows["_period"])),
                 **tab.column_provenance(observations, rows, matched, ignored, catalogue),
-                **fmt,
             },
         )
-        batch.validate()
-        return batch
 
 
 def _periods(
@@ -168,7 +165,7 @@ def _periods(
 ) -> tuple[list[tab.Period], int, str]:
     """Each row's period, and the boundary year all regions get (the newest period's)."""
     if period_col is None:
-        year = tab.resolve_year(name, options, tab.year_from_name(name))
+        year = tab.resolve_year(name, options, year_from_name(name))
         return [tab.Period(year.year, False)] * len(frame), year.year, year.how
     periods = []
     for line, raw in frame[period_col].items():

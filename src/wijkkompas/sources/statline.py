@@ -170,7 +170,7 @@ def _load(
     )
     if roles.code is None:  # names only, placed by _check_roles: codes are found at import
         return named_batch(frame, rows, roles, info)
-    return widetable.build_batch(frame, rows, roles, info)
+    return widetable.table_batch(frame, rows, roles, info)
 
 
 def _read(data: bytes, name: str) -> tuple[pd.DataFrame, list[int], str, str | None, list[str]]:

@@ -25,6 +25,7 @@ from wijkkompas.regions import parse_region_code
 from wijkkompas.sources import reading
 from wijkkompas.sources import tabular as tab
 from wijkkompas.sources.base import LoadOptions, SourceError
+from wijkkompas.sources.textfile import decode_or_refuse
 from wijkkompas.store.batch import MARGIN_COLUMNS, OBSERVATION_COLUMNS, ImportBatch
 from wijkkompas.survey.estimates import PERIOD, RESULTS_COLUMNS, SOURCE_NAME
 from wijkkompas.survey.result import MIN_RESPONDENTS
@@ -48,7 +49,7 @@ class SurveyResultsLoader:
     ) -> ImportBatch:
         from wijkkompas.sources.registry import LOADER_MODULES
 
-        text, encoding = reading.decode(data, name)
+        text, encoding = decode_or_refuse(data, name)
         rows = list(csv.reader(io.StringIO(text)))
         if not rows:
             raise SourceError(f"{name}: the file is empty.")
@@ -102,15 +103,13 @@ class SurveyResultsLoader:
         obs = pd.DataFrame(observations, columns=OBSERVATION_COLUMNS).astype(
             {"value": "float64", "suppressed": "bool", "region_year": "int64"}
         )
-        batch = ImportBatch(
-            source=source,
-            description=f"{self.description}: {name}",
+        return tab.build_batch(
+            tab.ReadFile(name, data, {"encoding": encoding}),
+            source,
+            f"{self.description}: {name}",
             observations=obs,
             margins=pd.DataFrame(margins, columns=MARGIN_COLUMNS),
             provenance={
-                "file": name,
-                "sha256": tab.sha256(data),
-                "encoding": encoding,
                 "format": "wijkkompas survey results",
                 "periods": sorted({k[3] for k in seen}),
                 "years": sorted({k[1] for k in seen}),
@@ -119,8 +118,6 @@ class SurveyResultsLoader:
                 "implausible": tab.implausible_counts(obs, catalogue),
             },
         )
-        batch.validate()
-        return batch
 
 
 class _Row:

@@ -26,14 +26,18 @@ from wijkkompas.sources.base import MISSING_MARKERS, LoadOptions, SourceError, t
 from wijkkompas.sources.year import TableYear
 from wijkkompas.sources.year import resolve_release as resolve_table_release
 from wijkkompas.sources.year import resolve_year as resolve_table_year
-from wijkkompas.store.batch import OBSERVATION_COLUMNS, REGION_COLUMNS, UNMATCHED_COLUMNS
+from wijkkompas.store.batch import (
+    OBSERVATION_COLUMNS,
+    REGION_COLUMNS,
+    UNMATCHED_COLUMNS,
+    ImportBatch,
+)
 
 SUPPRESSION_MARKERS = frozenset({".", "..", "x", "X", "?"})
 """CBS's own symbols for 'unknown or kept secret' (kept equal to ``cells``): such a cell is
 missing *and* marked suppressed; an empty cell or ``NA`` is only missing; ``-`` is nil, a zero."""
 
 RELEASES = ("voorlopig", "definitief")
-STANDALONE_YEAR = re.compile(r"(?<![0-9])((?:19|20)\d{2})(?![0-9])")
 """A year on its own in a file name; ``14102024`` (a download date) is not one."""
 NON_TARGET_CODE = re.compile(r"^(NL|LD|PV|CR|RE|GG|LB|ZW|CO|TO|VR|RS|AR)[0-9A-Z]{2,4}$")
 """National, landsdeel, provincie and other area codes CBS tables carry next to GM/WK/BU."""
@@ -60,13 +64,31 @@ class ReadFile:
         return {"file": self.name, "sha256": sha256(self.data), **self.fmt}
 
 
-def year_from_name(name: str) -> Year | None:
-    """The only year standing alone in a file name (a download date such as 14102024 is not)."""
-    stem = name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    years = {int(y) for y in STANDALONE_YEAR.findall(stem)}
-    if len(years) == 1:
-        return Year(years.pop(), f"file name (the only year in '{stem}')")
-    return None
+def build_batch(
+    read: ReadFile,
+    source: str,
+    description: str,
+    *,
+    provenance: Mapping[str, object],
+    names_to_resolve: bool = False,
+    **tables: pd.DataFrame,
+) -> ImportBatch:
+    """What every loader hands the store: its tables, with the file's name, hash and how it was
+    read leading the provenance (so a figure can always be traced to the bytes it came from),
+    checked before it leaves the loader so that nothing half-shaped reaches the store.
+
+    ``names_to_resolve``: the regions are named, not coded, yet (a names-only table); the
+    importer checks the batch once it has found their codes.
+    """
+    batch = ImportBatch(
+        source=source,
+        description=description,
+        provenance={**read.provenance(), **provenance},
+        **tables,
+    )
+    if not names_to_resolve:
+        batch.validate()
+    return batch
 
 
 def resolve_year(name: str, options: LoadOptions, *candidates: Year | None) -> Year:

@@ -23,14 +23,31 @@ SNIFF_LINES = 40
 csv.field_size_limit(16 * 1024 * 1024)
 
 
+ENCODINGS = ("utf-8-sig", "cp1252")
+"""UTF-8 (with or without BOM) as CBS writes it, else Windows-1252 as Excel re-saves it."""
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Text and the encoding that read it: UTF-8 (with or without BOM), else cp1252, else latin-1."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    """Text and the encoding that read it (which goes into the provenance): one of
+    :data:`ENCODINGS`, else latin-1, where every byte is a character."""
+    for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1"), "latin-1"
+
+
+def decode_or_refuse(data: bytes, name: str) -> tuple[str, str]:
+    """As :func:`decode_text`, but bytes that are neither of :data:`ENCODINGS` are refused, for
+    formats whose text must not be guessed (JSON, the survey results)."""
+    text, encoding = decode_text(data)
+    if encoding not in ENCODINGS:
+        raise SourceError(
+            f"{name}: the file is neither UTF-8 nor Windows-1252 text. Save it as CSV (UTF-8) "
+            "and import it again."
+        )
+    return text, encoding
 
 
 def sniff_delimiter(text: str) -> str:

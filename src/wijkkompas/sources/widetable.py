@@ -9,7 +9,6 @@ keeps the loaders agreeing on what ``.`` means and on what a duplicate code is.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +21,7 @@ from wijkkompas.errors import InvalidRegionCode, WijkkompasError
 from wijkkompas.regions import parse_region_code
 from wijkkompas.sources.base import SourceError
 from wijkkompas.sources.cells import cell_text, parse_cells
+from wijkkompas.sources.tabular import ReadFile, build_batch
 from wijkkompas.sources.year import TableYear
 from wijkkompas.store.batch import (
     BOUNDARY_CHANGE_COLUMNS,
@@ -115,6 +115,11 @@ class TableInfo:
     table_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def read(self) -> ReadFile:
+        """The file as read, for :func:`~wijkkompas.sources.tabular.build_batch` (how it was read
+        is in the table's own provenance)."""
+        return ReadFile(self.file_name, self.data, {})
+
     @classmethod
     def of(
         cls,
@@ -146,7 +151,7 @@ class TableInfo:
         )
 
 
-def build_batch(
+def table_batch(
     frame: pd.DataFrame, row_numbers: list[int] | np.ndarray, roles: ColumnRoles, info: TableInfo
 ) -> ImportBatch:
     """The tidy batch of a wide table whose column roles are decided."""
@@ -183,13 +188,13 @@ def build_batch(
         roles,
         national=len(national),
         unparseable=unparseable,
-        sha256=hashlib.sha256(info.data).hexdigest(),
         code_column=roles.code,
         skipped_rows=skipped,
     )
-    return ImportBatch(
-        source=info.source,
-        description=info.description,
+    return build_batch(
+        info.read(),
+        info.source,
+        info.description,
         regions=regions,
         observations=observations,
         unmatched=unmatched,

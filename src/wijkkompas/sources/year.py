@@ -46,7 +46,7 @@ class TableYear:
 
 def year_from_name(name: str, *, kwb: bool = False) -> TableYear | None:
     """The table year a CBS file name carries, if it carries one unambiguously."""
-    stem = name.rsplit("/", 1)[-1]
+    stem = name.replace("\\", "/").rsplit("/", 1)[-1]
     patterns = [KWB_NAME_YEAR] if kwb else [KWB_NAME_YEAR, AFTER_BUURTEN_YEAR]
     for pattern in patterns:
         found = pattern.search(stem)
