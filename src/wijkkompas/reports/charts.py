@@ -9,10 +9,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
-from django.utils.safestring import SafeString, mark_safe
-
+from wijkkompas.reports.deferred import mark_safe
 from wijkkompas.reports.profile import TrendPoint
+
+if TYPE_CHECKING:
+    from django.utils.safestring import SafeString
 
 WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 14, 32

@@ -6,10 +6,10 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext as _
 
 from wijkkompas.reports.charts import indicator_svg, trend_svg
+from wijkkompas.reports.deferred import date_format, number_format
+from wijkkompas.reports.deferred import gettext as _
 from wijkkompas.reports.figures import LEEFBAAROMETER_IDS, ROLES, FigureRow
 from wijkkompas.reports.measures import PALETTE, caveats, is_set
 from wijkkompas.reports.profile import Profile, _catalogue, basket_names, indicator_name

@@ -20,26 +20,23 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from django.utils.formats import number_format
-from django.utils.functional import Promise
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
 
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.index.spec import DOMAINS
 from wijkkompas.reports.context import level_label, run_date, source_names
+from wijkkompas.reports.deferred import get_language, mark_safe, number_format
+from wijkkompas.reports.deferred import gettext as _
 from wijkkompas.reports.figures import as_number
 from wijkkompas.reports.maps import NO_CLASS, MapShape, class_map_svg
 from wijkkompas.reports.measures import (
-    CLASS_LABELS,
-    DOMAIN_LABELS,
     PALETTE,
     caveats,
     class_label,
+    class_labels,
+    domain_labels,
     unknown_reason,
 )
 from wijkkompas.reports.profile import Profile
@@ -47,18 +44,26 @@ from wijkkompas.services.scoring import latest_run_scores, scored_gemeente
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
 
-CLASS_MEANINGS: dict[int, str | Promise] = {
-    1: gettext_lazy("ver onder het midden van de maatlat"),
-    2: gettext_lazy("ruim onder het midden van de maatlat"),
-    3: gettext_lazy("duidelijk onder het midden van de maatlat"),
-    4: gettext_lazy("iets onder het midden van de maatlat"),
-    5: gettext_lazy("rond het midden van de maatlat"),
-    6: gettext_lazy("iets boven het midden van de maatlat"),
-    7: gettext_lazy("duidelijk boven het midden van de maatlat"),
-    8: gettext_lazy("ruim boven het midden van de maatlat"),
-    9: gettext_lazy("ver boven het midden van de maatlat"),
-}
-"""What a class says in words: its band around the middle of the yardstick (methodology §9)."""
+if TYPE_CHECKING:
+    from django.utils.safestring import SafeString
+
+
+def class_meaning(klass: int | None) -> str:
+    """What a class says in words, in the active language: its band around the middle of the
+    yardstick (methodology §9); empty without a class."""
+    meanings = {
+        1: _("ver onder het midden van de maatlat"),
+        2: _("ruim onder het midden van de maatlat"),
+        3: _("duidelijk onder het midden van de maatlat"),
+        4: _("iets onder het midden van de maatlat"),
+        5: _("rond het midden van de maatlat"),
+        6: _("iets boven het midden van de maatlat"),
+        7: _("duidelijk boven het midden van de maatlat"),
+        8: _("ruim boven het midden van de maatlat"),
+        9: _("ver boven het midden van de maatlat"),
+    }
+    return meanings.get(klass or 0, "")
+
 
 Z = 1.96
 
@@ -159,7 +164,7 @@ class Council:
 
     @property
     def legend(self) -> list[tuple[int, str]]:
-        return [(k, str(label)) for k, label in sorted(CLASS_LABELS.items())]
+        return [(k, str(label)) for k, label in sorted(class_labels().items())]
 
 
 def decimal(value: float, places: int = 2, signed: bool = False) -> str:
@@ -203,7 +208,7 @@ def _build(store: AnalyticStore, profile: Profile) -> Council:
         compared=_compared(profile),
         national=_national(row, options),
         total_text=decimal(profile.total.score) if profile.total.score is not None else "",
-        class_meaning=str(CLASS_MEANINGS.get(profile.total.klass or 0, "")),
+        class_meaning=class_meaning(profile.total.klass),
         change=_change(row),
         domains=domain_list,
         domains_known=known or 0,
@@ -356,7 +361,7 @@ def _domains(store: AnalyticStore, gemeente: str, profile: Profile) -> list[Doma
     row = mine.iloc[0]
     out = []
     for domain in DOMAINS:
-        label = str(DOMAIN_LABELS.get(domain, domain))
+        label = str(domain_labels().get(domain, domain))
         if as_number(row.get(domain)) is None:
             out.append(DomainState(label, "unknown"))
         elif bool(row.get(f"{domain}_worst")):
@@ -469,7 +474,7 @@ def _map(
     }
     parts = [
         _("klasse %(klasse)s (%(label)s): %(aantal)s")
-        % {"klasse": k, "label": CLASS_LABELS[k], "aantal": n}
+        % {"klasse": k, "label": class_labels()[k], "aantal": n}
         for k, n in sorted((k, n) for k, n in counts.items() if k is not None)
     ]
     if counts.get(None):

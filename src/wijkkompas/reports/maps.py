@@ -13,10 +13,15 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 import shapely
-from django.utils.safestring import SafeString, mark_safe
 from shapely.geometry.base import BaseGeometry
+
+from wijkkompas.reports.deferred import mark_safe
+
+if TYPE_CHECKING:
+    from django.utils.safestring import SafeString
 
 WIDTH = 560
 MAX_HEIGHT = 440

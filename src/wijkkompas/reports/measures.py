@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from django.utils.functional import Promise
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from wijkkompas.catalogue.score_groups import SCORE_GROUPS, TOTAL
-from wijkkompas.index.classify import classify, cut_points
+from wijkkompas.index.classify import CLASS_LABELS_NL, classify, cut_points
 from wijkkompas.index.exposure import FLAGS, MIN_RESIDENTS
+from wijkkompas.reports.deferred import gettext
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
@@ -30,20 +32,7 @@ class Measure:
     """``total``, ``dimension`` or ``condition`` (social quality)."""
 
 
-MEASURES: tuple[Measure, ...] = tuple(
-    Measure(g.key, _(g.label_nl), g.kind) for g in (TOTAL, *SCORE_GROUPS)
-)
-MEASURE_KEYS = tuple(m.key for m in MEASURES)
-
-DOMAIN_LABELS: dict[str, str | Promise] = {
-    "growing_up_education": _("Opgroeien en onderwijs"),
-    "work_poverty_inclusion": _("Werk, armoede en meedoen"),
-    "safety_undermining": _("Veiligheid en ondermijning"),
-    "housing": _("Wonen"),
-    "health": _("Gezondheid"),
-}
-"""The five cumulation domains (``index.spec.DOMAINS``), as a reader calls them."""
-BY_KEY = {m.key: m for m in MEASURES}
+MEASURE_KEYS = tuple(g.key for g in (TOTAL, *SCORE_GROUPS))
 
 PALETTE: dict[int, str] = {
     1: "#a50026",
@@ -62,23 +51,94 @@ Red–blue stays distinguishable for protan, deutan and tritan vision (ColorBrew
 colour-blind safe), unlike the Leefbaarometer's red–green; the classes are also labelled in
 text in the legend and the table, so colour is never the only carrier."""
 
-CLASS_LABELS: dict[int, str | Promise] = {
-    1: _("zeer onvoldoende"),
-    2: _("ruim onvoldoende"),
-    3: _("onvoldoende"),
-    4: _("zwak"),
-    5: _("voldoende"),
-    6: _("ruim voldoende"),
-    7: _("goed"),
-    8: _("zeer goed"),
-    9: _("uitstekend"),
+
+@dataclass(frozen=True)
+class _Labels:
+    measures: tuple[Measure, ...]
+    by_key: dict[str, Measure]
+    domain_labels: dict[str, str | Promise]
+    class_labels: dict[int, str | Promise]
+
+
+@cache
+def _labels() -> _Labels:
+    """The names a reader sees, as Django's lazy translations (each is said in the language
+    active where it is shown), made once on first use: ``gettext_lazy`` imports Django, which
+    this module does not do when it is imported (:mod:`wijkkompas.reports.deferred`)."""
+    from django.utils.translation import gettext_lazy as _
+
+    measures = tuple(Measure(g.key, _(g.label_nl), g.kind) for g in (TOTAL, *SCORE_GROUPS))
+    return _Labels(
+        measures=measures,
+        by_key={m.key: m for m in measures},
+        # The five cumulation domains (``index.spec.DOMAINS``), as a reader calls them.
+        domain_labels={
+            "growing_up_education": _("Opgroeien en onderwijs"),
+            "work_poverty_inclusion": _("Werk, armoede en meedoen"),
+            "safety_undermining": _("Veiligheid en ondermijning"),
+            "housing": _("Wonen"),
+            "health": _("Gezondheid"),
+        },
+        class_labels={
+            1: _("zeer onvoldoende"),
+            2: _("ruim onvoldoende"),
+            3: _("onvoldoende"),
+            4: _("zwak"),
+            5: _("voldoende"),
+            6: _("ruim voldoende"),
+            7: _("goed"),
+            8: _("zeer goed"),
+            9: _("uitstekend"),
+        },
+    )
+
+
+_LAZY = {
+    "MEASURES": "measures",
+    "BY_KEY": "by_key",
+    "DOMAIN_LABELS": "domain_labels",
+    "CLASS_LABELS": "class_labels",
 }
+
+if TYPE_CHECKING:
+    MEASURES: tuple[Measure, ...]
+    """The total, the four dimensions and the four conditions, in that order."""
+    BY_KEY: dict[str, Measure]
+    DOMAIN_LABELS: dict[str, str | Promise]
+    """The five cumulation domains (``index.spec.DOMAINS``), as a reader calls them."""
+    CLASS_LABELS: dict[int, str | Promise]
+    """Class 1–9 in words."""
+
+
+def __getattr__(name: str) -> Any:
+    """``MEASURES``, ``BY_KEY``, ``DOMAIN_LABELS`` and ``CLASS_LABELS`` (PEP 562): made on first
+    use (:func:`_labels`) and from then on plain attributes of this module."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    labels = _labels()
+    globals().update({key: getattr(labels, field) for key, field in _LAZY.items()})
+    return globals()[name]
+
+
+def all_measures() -> tuple[Measure, ...]:
+    """:data:`MEASURES`: the total, the four dimensions and the four conditions, in that order."""
+    return _labels().measures
+
+
+def class_labels() -> dict[int, str | Promise]:
+    """:data:`CLASS_LABELS`: class 1–9 in words."""
+    return _labels().class_labels
+
+
+def domain_labels() -> dict[str, str | Promise]:
+    """:data:`DOMAIN_LABELS`: the five cumulation domains as a reader calls them."""
+    return _labels().domain_labels
 
 
 def class_label(value: object) -> str:
     """The class's name in the active language, or an empty string without a class."""
     number = _as_class(value)
-    return "" if number is None else str(CLASS_LABELS[number])
+    return "" if number is None else str(class_labels()[number])
 
 
 def caveats(row: Mapping[Any, object]) -> str:
@@ -135,7 +195,7 @@ def _as_class(value: object) -> int | None:
         number = int(float(value))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-    return number if number in CLASS_LABELS else None
+    return number if number in CLASS_LABELS_NL else None
 
 
 def with_classes(scores: pd.DataFrame, measure: str) -> pd.Series:

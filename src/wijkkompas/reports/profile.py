@@ -12,10 +12,10 @@ from functools import cache
 from typing import Any
 
 import pandas as pd
-from django.utils.translation import get_language
 
 from wijkkompas.catalogue import Catalogue, load_catalogue
 from wijkkompas.errors import WijkkompasError
+from wijkkompas.reports.deferred import get_language
 from wijkkompas.reports.figures import (
     Distribution,
     FigureRow,
@@ -26,7 +26,7 @@ from wijkkompas.reports.figures import (
     leefbaarometer_reference,
     newest_per_indicator,
 )
-from wijkkompas.reports.measures import MEASURES, Measure, class_label, with_classes
+from wijkkompas.reports.measures import Measure, all_measures, class_label, with_classes
 from wijkkompas.services.scoring import explain_region, latest_run_scores
 from wijkkompas.store import AnalyticStore
 from wijkkompas.store.identity import Lru, store_identity
@@ -178,7 +178,7 @@ def _year_of(indicators: pd.DataFrame, ind: object) -> int | None:
 def basket_names(row: pd.Series) -> tuple[list[str], list[str]]:
     """The names of the indicators the total rests on, and of the groups without a score."""
     basket = str(row.get("basket") or "").split()
-    missing = [str(m.label) for m in MEASURES[1:] if as_number(row.get(m.key)) is None]
+    missing = [str(m.label) for m in all_measures()[1:] if as_number(row.get(m.key)) is None]
     return [indicator_name(i) for i in basket], missing
 
 
@@ -188,7 +188,7 @@ def _comparison(role: str, row: pd.Series) -> Comparison:
         code=str(row["code"]),
         name=str(row["name"]),
         level=str(row["level"]),
-        scores={m.key: as_number(row.get(m.key)) for m in MEASURES},
+        scores={m.key: as_number(row.get(m.key)) for m in all_measures()},
         klass=_klass(row.get("class")),
         label=class_label(row.get("class")),
     )
@@ -239,7 +239,7 @@ def build_profile(store: AnalyticStore, code: str) -> Profile:
 def _measure_classes(store: AnalyticStore, scores: pd.DataFrame) -> dict[str, pd.Series]:
     """Classes 1-9 of every measure for every row of the run: once per store file."""
     return _classes.get_or_make(
-        store_identity(store), lambda: {m.key: with_classes(scores, m.key) for m in MEASURES}
+        store_identity(store), lambda: {m.key: with_classes(scores, m.key) for m in all_measures()}
     )
 
 
@@ -290,7 +290,7 @@ def _build_profile(store: AnalyticStore, code: str) -> Profile:
             label=class_label(classes[m.key].get(index)),
             contributions=_contributions(indicators, m.key),
         )
-        for m in MEASURES
+        for m in all_measures()
     ]
     trend = [
         TrendPoint(int(r["year"]), float(r["total"]), as_number(r.get("total_se")))
@@ -309,7 +309,7 @@ def _build_profile(store: AnalyticStore, code: str) -> Profile:
         name=lambda f: [indicator_name(i) for i in f["indicator_id"]]
     )
     history_columns = ["year", "total", "total_se", "class", "class_label"]
-    history_columns += [m.key for m in MEASURES[1:]]
+    history_columns += [m.key for m in all_measures()[1:]]
     history_columns += ["cumulation_count", "structureel_onder_druk", "averages_hide", "trend"]
     return Profile(
         code=code,

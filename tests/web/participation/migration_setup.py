@@ -117,11 +117,12 @@ def main() -> None:
         NeighbourhoodBudget,
         ResidentCode,
     )
+    from wijkkompas.web.apps.participation.selectors import budgets as budget_selectors
     from wijkkompas.web.apps.participation.services import budgets
 
     current = _state("participation", "0003_unlinkable_ballots")
     after = _ballots_in_table_order(current, closed.pk)
-    outcome = budgets.outcome(NeighbourhoodBudget.objects.get(pk=closed.pk))
+    outcome = budget_selectors.outcome(NeighbourhoodBudget.objects.get(pk=closed.pk))
     # The same election counted from the ballots as they were before the migration.
     from dataclasses import replace
 

@@ -14,6 +14,7 @@ from wijkkompas.web.apps.participation.models import (
     NeighbourhoodBudget,
     SealedBallot,
 )
+from wijkkompas.web.apps.participation.selectors import budgets as budget_selectors
 from wijkkompas.web.apps.participation.services import ballot_box, budgets, codes
 from wijkkompas.web.apps.participation.services.ballot_box import BallotContent
 from wijkkompas.web.common.errors import InvalidInput
@@ -68,7 +69,7 @@ def test_while_the_vote_is_open_a_ballot_is_only_a_sealed_box() -> None:
     boxes = list(SealedBallot.objects.filter(budget=budget).values_list("box", flat=True))
     assert len(boxes) == len(CHOICES)
     assert len({len(bytes(b)) for b in boxes}) == 1  # one project or three: the same size
-    assert budgets.ballot_counts(budget) == (len(CHOICES), 0)
+    assert budget_selectors.ballot_counts(budget) == (len(CHOICES), 0)
 
 
 def test_closing_the_vote_opens_every_box_and_counts_every_ballot_as_cast() -> None:
@@ -78,7 +79,7 @@ def test_closing_the_vote_opens_every_box_and_counts_every_ballot_as_cast() -> N
     assert not SealedBallot.objects.filter(budget=budget).exists()
     assert sorted(_stored(budget)) == sorted(CHOICES)
     assert all(isinstance(pk, uuid.UUID) for pk in BallotEntry.objects.values_list("pk", flat=True))
-    assert len(budgets.outcome(budget).instance.ballots) == len(CHOICES)
+    assert len(budget_selectors.outcome(budget).instance.ballots) == len(CHOICES)
 
 
 def test_the_order_of_the_ballots_after_the_close_does_not_depend_on_the_order_of_voting() -> None:

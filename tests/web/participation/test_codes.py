@@ -18,6 +18,7 @@ from django.test import Client
 from wijkkompas.web.apps.accounts.models import FailureCount
 from wijkkompas.web.apps.accounts.throttle import WINDOW
 from wijkkompas.web.apps.participation.models import ResidentCode
+from wijkkompas.web.apps.participation.selectors.codes import find
 from wijkkompas.web.apps.participation.services import codes
 
 pytestmark = pytest.mark.django_db
@@ -150,13 +151,13 @@ def test_a_retired_code_key_keeps_its_letters_valid_until_it_is_dropped(settings
     settings.WIJKKOMPAS_CODE_KEYS = ("oude-codesleutel",)
     used, unused = codes.generate_codes(area_code="BU99990101", count=2, batch="brief 2026")
     settings.WIJKKOMPAS_CODE_KEYS = ("nieuwe-codesleutel", "oude-codesleutel")
-    assert codes.find(used) is not None and codes.find(unused) is not None
+    assert find(used) is not None and find(unused) is not None
     assert codes.redeem(used) is not None
     # Used once, a code is stored under the current key; the others wait for their first use.
     stored = ResidentCode.objects.get(user__isnull=False)
     assert stored.code_hash == codes.code_hash(used)
     settings.WIJKKOMPAS_CODE_KEYS = ("nieuwe-codesleutel",)
     assert codes.redeem(used) is not None
-    assert codes.find(unused) is None
+    assert find(unused) is None
     [fresh] = codes.generate_codes(area_code="BU99990101", count=1, batch="brief 2027")
-    assert codes.find(fresh) is not None
+    assert find(fresh) is not None

@@ -13,6 +13,8 @@ from wijkkompas.services.felt import felt_and_measured
 from wijkkompas.store import AnalyticStore
 from wijkkompas.survey.questionnaire import STANDARD
 from wijkkompas.web.apps.participation.models import Survey, SurveyMark, SurveyResponse
+from wijkkompas.web.apps.participation.selectors import participation_figures as figure_selectors
+from wijkkompas.web.apps.participation.selectors import surveys as survey_selectors
 from wijkkompas.web.apps.participation.services import codes, participation_figures, surveys
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +87,7 @@ def test_results_are_weighted_and_hidden_below_ten_respondents() -> None:
             survey=survey, code=None, area_code=BUURTEN[2], age_group="65+", sex="man",
             answers=_answers(6),
         )  # fmt: skip
-    results = {(e.region_code, e.indicator_id): e for e in surveys.results(survey)}
+    results = {(e.region_code, e.indicator_id): e for e in survey_selectors.results(survey)}
     shown = results[(BUURTEN[0], "survey_buurt_mark")]
     assert not shown.suppressed and shown.value == pytest.approx(8.0)
     assert shown.weighted
@@ -200,7 +202,7 @@ def test_participation_counts_reach_the_monitor_suppressed_below_ten(
     )
     for person in people[1:]:
         initiatives.support(initiative=first, user=person.user, code=person.code)
-    estimates, _year = participation_figures.figures(first.created_at.year)
+    estimates, _year = figure_selectors.figures(first.created_at.year)
     by_key = {(e.region_code, e.indicator_id): e for e in estimates}
     assert by_key[(BUURTEN[0], "participation_participants")].value == 12
     assert participation_figures.publish_to_monitor(first.created_at.year) > 0
@@ -227,7 +229,7 @@ def test_survey_answers_through_the_open_link_count_as_participants() -> None:
         survey=survey, code=redeemed.code, area_code=BUURTEN[1], age_group=None, sex=None,
         answers=_answers(8),
     )  # fmt: skip
-    estimates, _year = participation_figures.figures(survey.year)
+    estimates, _year = figure_selectors.figures(survey.year)
     by_key = {(e.region_code, e.indicator_id): e for e in estimates}
     # Eleven anonymous answers and one with a code (counted once, through its mark).
     assert by_key[(BUURTEN[1], "participation_participants")].value == 12

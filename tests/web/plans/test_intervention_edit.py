@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts import services as accounts
@@ -111,6 +113,35 @@ def test_an_unchanged_form_changes_nothing_and_records_nothing(world: World, as_
     response = as_role(roles.COORDINATOR).post(_url(world), _form(world))
     assert response.status_code == 302
     assert counts() == before
+
+
+def test_an_edit_saves_only_the_fields_that_changed(world: World) -> None:
+    """The intervention's own fields change through ``model_update``: one UPDATE of the changed
+    columns, and the history holds exactly those, beside the partners when they change too."""
+    assert world.intervention is not None
+    with CaptureQueriesContext(connection) as queries:
+        services.update_intervention(
+            user=world.users[roles.COORDINATOR],
+            intervention=world.intervention,
+            title="Renovatie en beheer",
+            end_date=date(2027, 12, 31),
+            partners=[world.orgs["gemeente"], world.orgs["welzijn"]],
+        )
+    updates = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("UPDATE") and "plans_intervention" in q["sql"]
+    ]
+    assert len(updates) == 1
+    assert '"title"' in updates[0] and '"end_date"' in updates[0]
+    assert '"pillar"' not in updates[0] and '"lead_id"' not in updates[0]
+    entry = world.plan.history.first()
+    assert entry is not None and entry.action == "intervention.edit"
+    assert entry.changes == {
+        "title": ["Renovatie", "Renovatie en beheer"],
+        "end_date": [None, "2027-12-31"],
+        "partners": [["Gemeente Test"], ["Gemeente Test", "Welzijn Test"]],
+    }
 
 
 @pytest.mark.parametrize(

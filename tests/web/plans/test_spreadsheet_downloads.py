@@ -35,7 +35,7 @@ from wijkkompas.store import AnalyticStore, ImportBatch
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts.models import Organisation
 from wijkkompas.web.apps.participation.models.budget import BudgetProject
-from wijkkompas.web.apps.participation.services import surveys
+from wijkkompas.web.apps.participation.selectors import surveys
 from wijkkompas.web.apps.plans import services
 from wijkkompas.web.apps.plans.models import Intervention
 

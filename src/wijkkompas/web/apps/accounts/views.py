@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import TYPE_CHECKING
 
 import qrcode
 import qrcode.image.svg
@@ -21,7 +22,6 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wijkkompas.web.apps.accounts import services
 from wijkkompas.web.apps.accounts.demo import (
@@ -34,8 +34,13 @@ from wijkkompas.web.apps.accounts.forms import EraseForm, LoginForm, PersonalDat
 from wijkkompas.web.apps.accounts.models import Person
 from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.accounts.roles import Role
+from wijkkompas.web.apps.accounts.selectors.people import people, role_assignments
+from wijkkompas.web.apps.accounts.selectors.two_factor import confirmed_device, has_two_factor
 from wijkkompas.web.apps.accounts.throttle import login_attempt
 from wijkkompas.web.common.forms import posted
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PENDING = "wk_login_pending"
 """Session key: the user id that passed the password step and still owes a TOTP code."""
@@ -70,7 +75,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             attempt.succeeded()
             user = form.get_user()
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = confirmed_device(user)
             if device is None:
                 return _complete_login(request, user, None)
             request.session[PENDING] = user.pk
@@ -101,10 +106,10 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
     user = get_object_or_404(get_user_model(), pk=pending, is_active=True)
     form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-            if device.verify_token(form.cleaned_data["token"]):
-                del request.session[PENDING]
-                return _complete_login(request, user, device)
+        device = services.device_for_token(user, form.cleaned_data["token"])
+        if device is not None:
+            del request.session[PENDING]
+            return _complete_login(request, user, device)
         form.add_service_errors({"token": [_("Deze code klopt niet of is verlopen.")]})
     return render(request, "accounts/login_code.html", {"form": form, "next": _next_url(request)})
 
@@ -119,21 +124,20 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @permission("account.self")
 @require_http_methods(["GET", "POST"])
 def account_view(request: HttpRequest) -> HttpResponse:
-    person, _created = Person.objects.get_or_create(user=request.user)
+    person = services.person_of(request.user)
     form = PersonalDataForm(posted(request), initial={"name": person.name, "email": person.email})
     if request.method == "POST" and form.is_valid():
         services.update_personal_data(person=person, **form.cleaned_data)
         messages.success(request, _("Uw gegevens zijn opgeslagen."))
         return redirect("accounts:account")
-    assignments = request.user.role_assignments.select_related("organisation")
     return render(
         request,
         "accounts/account.html",
         {
             "person": person,
             "form": form,
-            "assignments": assignments,
-            "has_totp": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+            "assignments": role_assignments(request.user),
+            "has_totp": has_two_factor(request.user),
         },
     )
 
@@ -151,18 +155,15 @@ def _qr_data_uri(url: str) -> str:
 def totp_view(request: HttpRequest) -> HttpResponse:
     """Switch two-factor login on (scan, then confirm with a code) or off."""
     if request.method == "POST" and request.POST.get("action") == "off":
-        TOTPDevice.objects.filter(user=request.user).delete()
+        services.switch_off(request.user)
         messages.success(request, _("Inloggen met een code staat nu uit."))
         return redirect("accounts:account")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="wijkkompas", confirmed=False)
+    device = services.pending_device(request.user)
     form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if services.confirm_device(
+            user=request.user, device=device, token=form.cleaned_data["token"]
+        ):
             otp_login(request, device)
             messages.success(request, _("Inloggen met een code staat nu aan."))
             return redirect("accounts:account")
@@ -178,14 +179,7 @@ def totp_view(request: HttpRequest) -> HttpResponse:
 @permission("account.manage")
 @require_safe
 def people_view(request: HttpRequest) -> HttpResponse:
-    people = Person.objects.select_related("user").prefetch_related(
-        "user__role_assignments__organisation"
-    )
-    return render(
-        request,
-        "accounts/people.html",
-        {"people": people.order_by("pseudonym"), "roles": Role.choices},
-    )
+    return render(request, "accounts/people.html", {"people": people(), "roles": Role.choices})
 
 
 @permission("account.manage")

@@ -24,6 +24,11 @@ from wijkkompas.web.apps.accounts.permissions import permission
 from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.datamanagement.forms import MappingForm, UploadForm
 from wijkkompas.web.apps.datamanagement.models import Job
+from wijkkompas.web.apps.datamanagement.selectors.jobs import (
+    latest_index_job,
+    recent_jobs,
+    upload_taken,
+)
 from wijkkompas.web.apps.datamanagement.selectors.overview import (
     StoreOverview,
     indicator_names,
@@ -32,8 +37,6 @@ from wijkkompas.web.apps.datamanagement.selectors.overview import (
 from wijkkompas.web.apps.datamanagement.selectors.status import failure_text, status_text
 from wijkkompas.web.apps.datamanagement.services import jobs, uploads
 from wijkkompas.web.common.store import site_store
-
-RECENT_JOBS = 10
 
 
 def _max_mb() -> int:
@@ -48,8 +51,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     store = site_store()
-    key = jobs.store_key(store)
-    recent = list(Job.objects.filter(store=key)[:RECENT_JOBS])
+    recent = recent_jobs(store)
     return render(
         request,
         "datamanagement/gegevens.html",
@@ -115,7 +117,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     finally:
         # Whatever went wrong (a bad form, a failed CSRF check, an error), files no job took
         # are deleted now.
-        if not Job.objects.filter(upload_dir=str(folder)).exists():
+        if not upload_taken(folder):
             uploads.remove(folder)
 
 
@@ -343,9 +345,7 @@ def validatie(request: HttpRequest) -> HttpResponse:
     run started here; or why there is nothing to compare."""
     store = site_store()
     store_overview = overview(store)
-    latest = Job.objects.filter(
-        store=jobs.store_key(store), kind=Job.Kind.INDEX, state=Job.State.DONE
-    ).first()
+    latest = latest_index_job(store)
     changed = False
     if latest is not None and latest.finished_at is not None:
         changed = any(i.finished > latest.finished_at for i in store_overview.imports)

@@ -15,16 +15,15 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from wijkkompas.regions import within
 from wijkkompas.web.apps.participation.models import (
     BudgetProject,
     NeighbourhoodBudget,
     ResidentCode,
 )
+from wijkkompas.web.apps.participation.selectors.areas import buurten_within
 from wijkkompas.web.apps.participation.services import budgets, codes, initiatives
 from wijkkompas.web.apps.plans.demo import DEMO_KEY
 from wijkkompas.web.apps.plans.models import Plan
-from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
 from wijkkompas.web.common.store import site_store
 
 log = logging.getLogger(__name__)
@@ -159,9 +158,7 @@ def _publish_survey() -> None:
 
 
 def _buurten(wijk: str) -> list[str]:
-    with open_monitor() as monitor:
-        options = monitor.areas.options() if monitor.areas else []
-    return [c for c, _n, level in options if level == "buurt" and within(c, wijk)]
+    return [code for code, _name in buurten_within(wijk)]
 
 
 def _resident(code: str) -> tuple[ResidentCode, Any]:

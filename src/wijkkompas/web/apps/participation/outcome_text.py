@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from wijkkompas.budgeting.explain import ProjectExplanation, money
 from wijkkompas.budgeting.rules.result import GreedyDetails, GreedyStep, MESDetails
-from wijkkompas.web.apps.participation.services.budgets import Outcome
+from wijkkompas.web.apps.participation.selectors.budgets import Outcome
 from wijkkompas.web.money import euro
 
 

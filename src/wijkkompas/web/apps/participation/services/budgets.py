@@ -1,4 +1,5 @@
-"""Neighbourhood budgets: phases, proposals, feasibility, ballots and the outcome.
+"""Neighbourhood budgets: creating one, its phases, proposals, feasibility and the ballots
+(what is on the ballot paper and the outcome are read in ``selectors.budgets``).
 
 Casting a ballot is the one place where correctness under concurrency matters most. The vote
 mark (code × budget, unique) and the sealed ballot are written in one transaction: when 200
@@ -27,12 +28,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from wijkkompas.budgeting import Ballot as PbBallot
-from wijkkompas.budgeting import Instance, Project, explain
 from wijkkompas.budgeting.ballot_rules import Violation, check_ballot
-from wijkkompas.budgeting.explain import ProjectExplanation
-from wijkkompas.budgeting.rules import RULES, RuleResult
 from wijkkompas.regions import within
+from wijkkompas.web.apps.accounts.permissions import require
 from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.participation.models import (
     Ballot,
@@ -43,6 +41,7 @@ from wijkkompas.web.apps.participation.models import (
     SealedBallot,
     VoteMark,
 )
+from wijkkompas.web.apps.participation.selectors.budgets import ballot_paper
 from wijkkompas.web.apps.participation.services import ballot_box
 from wijkkompas.web.apps.participation.services.ballot_box import BallotContent
 from wijkkompas.web.common.errors import InvalidInput
@@ -75,9 +74,15 @@ def may_vote_in(code: ResidentCode, budget: NeighbourhoodBudget) -> bool:
     return within(code.area_code, budget.area_code)
 
 
-def ballot_paper(budget: NeighbourhoodBudget) -> list[BudgetProject]:
-    """The projects on the ballot: the feasible ones, by number."""
-    return list(budget.projects.filter(feasible=True).order_by("number"))
+@transaction.atomic
+def create_budget(*, budget: NeighbourhoodBudget, actor: Any) -> NeighbourhoodBudget:
+    """Save a new budget (``budget`` as the form made it), in preparation, for an area within
+    the organiser's role; its ballot rules must hold together first (their own checks raise
+    ``WijkkompasError`` and nothing is saved)."""
+    require(actor, "budget.create", budget)
+    budget.ballot_rules()
+    budget.save()
+    return budget
 
 
 @transaction.atomic
@@ -297,107 +302,3 @@ def phase_for_casting(budget_id: int) -> str:
         cursor.execute(f"SELECT phase FROM {table} WHERE id = %s{lock}", [budget_id])
         row = cursor.fetchone()
     return str(row[0]) if row else ""
-
-
-def ballot_counts(budget: NeighbourhoodBudget) -> tuple[int, int]:
-    """How many ballots are in (sealed or not) and how many of them came on paper.
-
-    The channel is inside the box, so while the vote is open the boxes are opened here, in
-    memory, to count it; nothing else is read from them.
-    """
-    channels = list(budget.ballots.values_list("channel", flat=True))
-    for box in SealedBallot.objects.filter(budget=budget).values_list("box", flat=True):
-        try:
-            channels.append(ballot_box.open_box(box, budget_id=budget.pk).channel)
-        except ballot_box.BoxUnreadable:  # counted, channel unknown; closing will say why
-            channels.append("")
-    return len(channels), channels.count(Ballot.Channel.PAPER)
-
-
-def has_voted(code: ResidentCode | None, budget: NeighbourhoodBudget) -> bool:
-    return code is not None and VoteMark.objects.filter(budget=budget, code=code).exists()
-
-
-def instance_of(budget: NeighbourhoodBudget) -> Instance:
-    """The election as a Pabulib instance: what is counted, exported and published.
-
-    Ballots are numbered in the order of their random ids, so the voter ids in the published
-    file say nothing about who voted when.
-    """
-    paper = ballot_paper(budget)
-    by_pk = {p.pk: p for p in paper}
-    entries: dict[Any, list[BallotEntry]] = {}
-    channels: dict[Any, str] = {}
-    for ballot in budget.ballots.order_by("id"):
-        entries[ballot.id] = []
-        channels[ballot.id] = ballot.channel
-    for entry in BallotEntry.objects.filter(ballot__budget=budget).order_by(
-        "ballot_id", "position"
-    ):
-        entries[entry.ballot_id].append(entry)
-    with_points = budget.vote_type == NeighbourhoodBudget.VoteType.CUMULATIVE
-    ballots = []
-    for n, (ballot_id, rows) in enumerate(entries.items(), start=1):
-        ballots.append(
-            PbBallot(
-                voter_id=str(n),
-                projects=tuple(by_pk[e.project_id].pabulib_id for e in rows),
-                points=tuple(Fraction(e.points or 0) for e in rows) if with_points else None,
-                fields={"voting_method": "paper" if channels[ballot_id] == "paper" else "internet"},
-            )
-        )
-    meta = {
-        "description": budget.description.replace("\n", " ")[:500] or budget.name,
-        "country": "Netherlands",
-        "unit": budget.area_code,
-        "instance": budget.name,
-        "num_projects": str(len(paper)),
-        "num_votes": str(len(ballots)),
-        "budget": str(budget.amount),
-        "rule": "equalshares" if budget.rule == "mes" else "greedy",
-        "date_begin": str(budget.year),
-        "language": "dutch",
-        "currency": "EUR",
-        **budget.ballot_rules().to_meta(),
-    }
-    if budget.vote_type == NeighbourhoodBudget.VoteType.ORDINAL:
-        meta["scoring_fn"] = "Borda"
-        meta.setdefault("max_length", str(len(paper)))
-    projects = tuple(
-        Project(
-            id=p.pabulib_id,
-            cost=Fraction(p.cost),
-            fields={"name": p.title, "category": p.category} if p.category else {"name": p.title},
-        )
-        for p in paper
-    )
-    return Instance(
-        meta=meta,
-        projects=projects,
-        ballots=tuple(ballots),
-        project_columns=("project_id", "cost", "name", "category"),
-        vote_columns=(
-            "voter_id",
-            "vote",
-            *(["points"] if with_points else []),
-            "voting_method",
-        ),
-        name=f"begroting {budget.pk}",
-    )
-
-
-@dataclass(frozen=True)
-class Outcome:
-    instance: Instance
-    result: RuleResult
-    explanations: list[ProjectExplanation]
-    voters_with_a_winner: int
-    """Voters who see at least one project they voted for funded."""
-
-
-def outcome(budget: NeighbourhoodBudget) -> Outcome:
-    instance = instance_of(budget)
-    result = RULES[budget.rule](instance, category_budgets=budget.use_category_budgets)
-    winners = set(result.selected)
-    happy = sum(1 for b in instance.ballots if winners.intersection(b.projects))
-    return Outcome(instance, result, explain(instance, result), happy)

@@ -3,6 +3,7 @@
 A code is 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L), shown in groups
 of four: ``K7QM-3XWD-P9TA``. 32**12 ≈ 1.2e18 possible codes against a few thousand valid ones
 and a limit on wrong entries per quarter hour (:func:`entry_attempt`): guessing one is hopeless.
+Finding a typed code and the code a resident signed in with are reads (``selectors.codes``).
 """
 
 from __future__ import annotations
@@ -59,13 +60,6 @@ def code_hash(code: str) -> str:
 def code_hashes(code: str) -> list[str]:
     """``code`` under the current code key and under each retired one still accepted."""
     return [_hash(key, code) for key in settings.WIJKKOMPAS_CODE_KEYS]
-
-
-def find(code: str) -> ResidentCode | None:
-    """The valid (not revoked) code, whichever accepted key it was stored under."""
-    return ResidentCode.objects.filter(
-        code_hash__in=code_hashes(code), revoked_at__isnull=True
-    ).first()
 
 
 def pretty(code: str) -> str:
@@ -173,13 +167,6 @@ def redeem(code: str, *, demo_allowed: bool = True) -> Redeemed | None:
         found.save(update_fields=["user"])
     log.info("resident code used by %s", pseudonym_of(user))
     return Redeemed(found, user, first_time=True)
-
-
-def code_of(user: Any) -> ResidentCode | None:
-    """The code a resident signed in with, if the account is a resident's."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return ResidentCode.objects.filter(user=user, revoked_at__isnull=True).first()
 
 
 @transaction.atomic

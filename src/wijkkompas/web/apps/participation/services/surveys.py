@@ -1,9 +1,10 @@
-"""The resident survey: answering once per code (or through the open link), and the results.
+"""The resident survey: making and opening it, answering once per code (or through the open
+link), and publishing the results.
 
 Answers are stored without a link to the code (``SurveyMark`` records only *that* a code
-answered). Results are the survey package's weighted estimates, suppressed below ten
-respondents; publishing them writes the documented results file and imports it into the
-analytic store through the same importer as every other source.
+answered). Results are the survey package's weighted estimates (``selectors.surveys``);
+publishing them writes the documented results file and imports it into the analytic store
+through the same importer as every other source.
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from wijkkompas.errors import WijkkompasError
-from wijkkompas.services.survey import margins_from_store
-from wijkkompas.survey.estimates import PopulationMargins, Response, estimate
 from wijkkompas.survey.questionnaire import (
     AGE_GROUPS,
     SEXES,
     validate_answers,
     validate_background,
 )
-from wijkkompas.survey.result import SurveyEstimate, ancestors
+from wijkkompas.web.apps.accounts.permissions import require
 from wijkkompas.web.apps.accounts.services import pseudonym_of
 from wijkkompas.web.apps.participation.models import (
     ResidentCode,
@@ -32,11 +31,11 @@ from wijkkompas.web.apps.participation.models import (
     SurveyMark,
     SurveyResponse,
 )
+from wijkkompas.web.apps.participation.selectors.surveys import SOURCE, boundary_year, results
 from wijkkompas.web.apps.participation.services import monitor_store
-from wijkkompas.web.common.store import site_store
+from wijkkompas.web.common.services import model_update
 
 log = logging.getLogger(__name__)
-SOURCE = "enquete"
 
 
 class AlreadyAnswered(Exception):
@@ -71,48 +70,6 @@ def answer(
         raise AlreadyAnswered from None
 
 
-def has_answered(survey: Survey, code: ResidentCode | None) -> bool:
-    return code is not None and SurveyMark.objects.filter(survey=survey, code=code).exists()
-
-
-def _responses(survey: Survey) -> list[Response]:
-    return [
-        Response(
-            area_code=r.area_code,
-            age_group=r.age_group or None,
-            sex=r.sex or None,
-            answers={k: (int(v) if v is not None else None) for k, v in r.answers.items()},
-        )
-        for r in survey.responses.all()
-    ]
-
-
-def boundary_year(survey: Survey) -> int:
-    return monitor_store.boundary_year(survey.area_code, survey.year)
-
-
-def _population(codes: list[str], year: int) -> dict[str, PopulationMargins]:
-    store = site_store()
-    if not store.exists():
-        return {}
-    with store.reader() as reader:
-        return margins_from_store(reader, codes, year)
-
-
-def results(survey: Survey) -> list[SurveyEstimate]:
-    responses = _responses(survey)
-    if not responses:
-        return []
-    codes = sorted({c for r in responses for c in ancestors(r.area_code)} | {survey.area_code})
-    return estimate(responses, _population(codes, boundary_year(survey)), str(survey.year))
-
-
-def results_csv(survey: Survey) -> str:
-    return monitor_store.results_csv(
-        results(survey), source=SOURCE, region_year=boundary_year(survey)
-    )
-
-
 def publish_to_monitor(survey: Survey, actor: Any) -> int:
     """Import the results into the analytic store; returns the number of figures published.
 
@@ -132,4 +89,38 @@ def publish_to_monitor(survey: Survey, actor: Any) -> int:
     return published
 
 
-__all__ = ["AGE_GROUPS", "SEXES", "AlreadyAnswered", "answer", "has_answered", "results"]
+@transaction.atomic
+def create_survey(*, survey: Survey, actor: Any) -> Survey:
+    """Save a new round of the standard questionnaire (``survey`` as the form made it, its area
+    known to the monitor) for an area within the organiser's role."""
+    require(actor, "survey.manage", survey)
+    survey.save()
+    return survey
+
+
+@transaction.atomic
+def set_open(*, survey: Survey, is_open: bool, actor: Any) -> Survey:
+    """Open the survey for answers, or close it (its results become public once closed)."""
+    require(actor, "survey.manage", survey)
+    model_update(instance=survey, fields=["is_open"], data={"is_open": is_open})
+    return survey
+
+
+@transaction.atomic
+def set_results_while_open(*, survey: Survey, shown: bool, actor: Any) -> Survey:
+    """Whether everyone sees the results before the survey closes, or only its organiser."""
+    require(actor, "survey.manage", survey)
+    model_update(instance=survey, fields=["results_while_open"], data={"results_while_open": shown})
+    return survey
+
+
+__all__ = [
+    "AGE_GROUPS",
+    "SEXES",
+    "AlreadyAnswered",
+    "answer",
+    "create_survey",
+    "publish_to_monitor",
+    "set_open",
+    "set_results_while_open",
+]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from wijkkompas.budgeting import write_pabulib
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.web.apps.accounts.demo import demo_context
-from wijkkompas.web.apps.accounts.permissions import authorize, can, permission
+from wijkkompas.web.apps.accounts.permissions import can, permission
 from wijkkompas.web.apps.participation.forms import (
     BudgetForm,
     ProjectForm,
@@ -23,12 +23,10 @@ from wijkkompas.web.apps.participation.models import (
     ResidentCode,
 )
 from wijkkompas.web.apps.participation.outcome_text import project_lines, share_spending
+from wijkkompas.web.apps.participation.selectors import budgets as selectors
+from wijkkompas.web.apps.participation.selectors.areas import area_names
 from wijkkompas.web.apps.participation.services import budgets as service
-from wijkkompas.web.apps.participation.views.common import (
-    area_names,
-    resident_code,
-    violation_message,
-)
+from wijkkompas.web.apps.participation.views.common import resident_code, violation_message
 from wijkkompas.web.common.errors import InvalidInput
 from wijkkompas.web.money import euro
 
@@ -58,11 +56,7 @@ def budget_context(
 @permission("participation.view")
 @require_safe
 def budget_list(request: HttpRequest) -> HttpResponse:
-    budgets = [
-        b
-        for b in NeighbourhoodBudget.objects.all()
-        if b.phase != Phase.DRAFT or can(request.user, "budget.manage", b)
-    ]
+    budgets = selectors.visible_budgets(request.user)
     return render(
         request,
         "participation/budget_list.html",
@@ -80,21 +74,19 @@ def budget_list(request: HttpRequest) -> HttpResponse:
 def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
     budget = _budget(budget_id, request)
     code = resident_code(request)
-    projects = list(budget.projects.all())
-    if budget.phase in (Phase.VOTE, Phase.RESULT):
-        projects = [p for p in projects if p.feasible]
+    detail = selectors.budget_detail(budget, code)
     return render(
         request,
         "participation/budget_detail.html",
         budget_context(
             request,
             budget,
-            projects=projects,
-            refused=[p for p in budget.projects.all() if p.feasible is False],
-            has_voted=service.has_voted(code, budget),
+            projects=detail.projects,
+            refused=detail.refused,
+            has_voted=detail.has_voted,
             may_vote=code is not None and service.may_vote_in(code, budget),
             amount=euro(budget.amount),
-            ballots=budget.ballots.count() if budget.phase == Phase.RESULT else None,
+            ballots=detail.ballots,
         ),
     )
 
@@ -104,15 +96,13 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
 def budget_create(request: HttpRequest) -> HttpResponse:
     form = BudgetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        budget = form.save(commit=False)
+        budget = form.save(commit=False)  # not saved: the service checks it and saves it
         budget.area_code = budget.area_code.strip().upper()
-        authorize(request, "budget.create", budget)
         try:
-            budget.ballot_rules()
+            service.create_budget(budget=budget, actor=request.user)
         except WijkkompasError as exc:  # the ballot rules' own consistency checks
             form.add_error(None, str(exc))
         else:
-            budget.save()
             messages.success(
                 request, _("Het budget is aangemaakt. Het staat nog in voorbereiding.")
             )
@@ -176,7 +166,7 @@ def _choice_from(
 ) -> tuple[service.Choice | None, list[str]]:
     """Read the ballot form; anything that is not a whole number is an error, not a crash."""
     kind = budget.vote_type
-    numbers = {str(p.number) for p in service.ballot_paper(budget)}
+    numbers = {str(p.number) for p in selectors.ballot_paper(budget)}
     try:
         if kind == "approval":
             chosen = tuple(int(v) for v in post.getlist("project"))
@@ -213,8 +203,8 @@ def ballot_problems(
     try:
         service.cast_ballot(budget=budget, code=code, choice=choice, channel=channel)
     except service.BallotRefused as refused:
-        paper = {str(p.number): p for p in budget.projects.all()}
         if refused.violations:
+            paper = selectors.projects_by_number(budget)
             return [violation_message(v, paper) for v in refused.violations]
         return [
             {
@@ -241,23 +231,21 @@ def budget_vote(request: HttpRequest, budget_id: int) -> HttpResponse:
         if not problems:
             messages.success(request, _("Uw stem is geteld. Dank u wel voor het meedoen!"))
             return redirect("participation:budget", budget_id=budget.pk)
-        status = 409 if service.has_voted(code, budget) else 400
+        status = 409 if selectors.has_voted(code, budget) else 400
     return render(
         request,
         "participation/vote.html",
         budget_context(
             request,
             budget,
-            projects=service.ballot_paper(budget),
+            projects=selectors.ballot_paper(budget),
             problems=problems,
-            has_voted=service.has_voted(code, budget),
+            has_voted=selectors.has_voted(code, budget),
             previous=previous(request.POST, budget),
             rules=budget.ballot_rules(),
             amount=euro(budget.amount),
             max_sum_cost=euro(budget.max_sum_cost) if budget.max_sum_cost else None,
-            ranks=range(
-                1, (budget.max_length or budget.projects.filter(feasible=True).count()) + 1
-            ),
+            ranks=selectors.rank_places(budget),
         ),
         status=status,
     )
@@ -269,7 +257,7 @@ def budget_result(request: HttpRequest, budget_id: int) -> HttpResponse:
     budget = _budget(budget_id, request)
     if budget.phase != Phase.RESULT:
         raise Http404
-    outcome = service.outcome(budget)
+    outcome = selectors.outcome(budget)
     return render(
         request,
         "participation/result.html",
@@ -294,7 +282,7 @@ def budget_pabulib(request: HttpRequest, budget_id: int) -> HttpResponse:
     budget = _budget(budget_id, request)
     if budget.phase != Phase.RESULT:
         raise Http404
-    text = write_pabulib(service.instance_of(budget))
+    text = write_pabulib(selectors.instance_of(budget))
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="wijkkompas-begroting-{budget.pk}.pb"'
     return response

@@ -1,4 +1,5 @@
-"""What the participation views share: the resident behind a request, area names, phrasing."""
+"""What the participation views share: the resident behind a request, phrasing, numbers from
+the URL."""
 
 from __future__ import annotations
 
@@ -9,38 +10,15 @@ from django.utils.translation import gettext as _
 
 from wijkkompas.budgeting.ballot_rules import Violation
 from wijkkompas.web.apps.participation.models import BudgetProject, ResidentCode
-from wijkkompas.web.apps.participation.services import codes
-from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
+from wijkkompas.web.apps.participation.selectors.codes import code_of
 from wijkkompas.web.money import euro
 
 
 def resident_code(request: HttpRequest) -> ResidentCode | None:
     """The code the visitor signed in with (cached per request); None for everyone else."""
     if not hasattr(request, "_wk_code"):
-        request._wk_code = codes.code_of(request.user)
+        request._wk_code = code_of(request.user)
     return request._wk_code
-
-
-def area_options() -> list[tuple[str, str, str]]:
-    with open_monitor() as monitor:
-        return monitor.areas.options() if monitor.areas else []
-
-
-def area_names() -> dict[str, str]:
-    return {code: name for code, name, _level in area_options()}
-
-
-def area_choices(user: Any, code: ResidentCode | None) -> list[tuple[str, str]]:
-    """Areas the visitor may submit an initiative for: a resident's own buurt, the ones around
-    it and within it; staff the areas of their role. Never the ones they would be refused."""
-    from wijkkompas.web.apps.participation.services.initiatives import reaches
-
-    options = [
-        o
-        for o in area_options()
-        if o[2] != "gemeente" and reaches(user, code, "initiative.submit", o[0])
-    ]
-    return [(c, f"{name} ({c})") for c, name, _level in options]
 
 
 def violation_message(v: Violation, projects: dict[str, BudgetProject]) -> str:

@@ -1,5 +1,5 @@
 """Participation in figures: initiatives and participants per area, and sending them to the
-monitor as social-empowerment indicators."""
+monitor as social-empowerment indicators; felt beside measured."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST, require_safe
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.survey.participation import INITIATIVES, PARTICIPANTS, PER_1000
 from wijkkompas.web.apps.accounts.permissions import can, permission
+from wijkkompas.web.apps.participation.selectors.felt import felt_and_measured_page
+from wijkkompas.web.apps.participation.selectors.participation_figures import figure_rows
 from wijkkompas.web.apps.participation.services import participation_figures as service
-from wijkkompas.web.apps.participation.views.common import area_names
-from wijkkompas.web.common.store import site_store
 
 
 def _year(request: HttpRequest) -> int:
@@ -29,21 +29,12 @@ def _year(request: HttpRequest) -> int:
 @require_safe
 def participation_figures(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    estimates, _boundary = service.figures(year)
-    names = area_names()
-    by_area: dict[str, dict[str, object]] = {}
-    for e in estimates:
-        row = by_area.setdefault(
-            e.region_code, {"code": e.region_code, "name": names.get(e.region_code, e.region_code)}
-        )
-        row[e.indicator_id] = None if e.suppressed else e.value
-        row["suppressed"] = e.suppressed
     return render(
         request,
         "participation/figures.html",
         {
             "year": year,
-            "rows": sorted(by_area.values(), key=lambda r: str(r["code"])),
+            "rows": figure_rows(year),
             "keys": {
                 "initiatives": INITIATIVES,
                 "participants": PARTICIPANTS,
@@ -71,28 +62,16 @@ def participation_publish(request: HttpRequest) -> HttpResponse:
 @require_safe
 def felt_measured(request: HttpRequest) -> HttpResponse:
     """Where residents' own mark for their buurt and the measured index disagree."""
-    from django.utils.translation import get_language
-
-    from wijkkompas.services.felt import felt_and_measured
-
-    gemeente = request.GET.get("gemeente", "").strip().upper()
-    names = area_names()
-    if not gemeente:
-        gemeente = next((c for c in names if c.startswith("GM")), "")
-    if gemeente not in names:
+    page = felt_and_measured_page(request.GET.get("gemeente", "").strip().upper())
+    if page is None:
         raise Http404
-    result = felt_and_measured(site_store(), gemeente)
-    english = (get_language() or "nl").startswith("en")
-    rows = [
-        {
-            "d": d,
-            "name": names.get(d.region_code, d.region_code),
-            "reason": d.reason_en if english else d.reason_nl,
-        }
-        for d in result.divergences
-    ]
     return render(
         request,
         "participation/felt_measured.html",
-        {"gemeente": gemeente, "gemeente_name": names[gemeente], "result": result, "rows": rows},
+        {
+            "gemeente": page.gemeente,
+            "gemeente_name": page.gemeente_name,
+            "result": page.result,
+            "rows": page.rows,
+        },
     )

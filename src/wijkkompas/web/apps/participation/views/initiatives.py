@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from wijkkompas.regions import within
 from wijkkompas.web.apps.accounts.demo import demo_context
 from wijkkompas.web.apps.accounts.permissions import authorize, can, permission
 from wijkkompas.web.apps.participation.forms import (
@@ -18,14 +16,11 @@ from wijkkompas.web.apps.participation.forms import (
     ModerationForm,
     StatusForm,
 )
-from wijkkompas.web.apps.participation.models import Comment, Initiative, Support
+from wijkkompas.web.apps.participation.models import Comment, Initiative
+from wijkkompas.web.apps.participation.selectors import initiatives as selectors
+from wijkkompas.web.apps.participation.selectors.areas import area_choices, area_names
 from wijkkompas.web.apps.participation.services import initiatives as service
-from wijkkompas.web.apps.participation.views.common import (
-    area_choices,
-    area_names,
-    resident_code,
-    whole_number,
-)
+from wijkkompas.web.apps.participation.views.common import resident_code, whole_number
 from wijkkompas.web.common.errors import InvalidInput, OutOfScope
 
 
@@ -36,8 +31,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     names = area_names()
     if area and area not in names:
         raise Http404
-    rows = Initiative.objects.annotate(n_supports=Count("supports"))
-    items = [i for i in rows if not area or within(i.area_code, area)]
+    items = selectors.initiatives_within(area)
     return render(
         request,
         "participation/initiative_list.html",
@@ -105,18 +99,16 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
     initiative = _initiative(initiative_id)
     user = request.user
     code = resident_code(request)
-    supported = (
-        user.is_authenticated and Support.objects.filter(initiative=initiative, user=user).exists()
-    )
+    thread = selectors.thread(initiative, user)
     return render(
         request,
         "participation/initiative_detail.html",
         {
             "initiative": initiative,
-            "supports": initiative.supports.count(),
-            "supported": supported,
-            "comments": list(initiative.comments.all()),
-            "events": list(initiative.events.all()),
+            "supports": thread.supports,
+            "supported": thread.supported,
+            "comments": thread.comments,
+            "events": thread.events,
             "names": area_names(),
             "comment_form": CommentForm(),
             "may_support": service.reaches(user, code, "initiative.support", initiative.area_code),
@@ -173,7 +165,7 @@ def initiative_manage(request: HttpRequest, initiative_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
     status_form = StatusForm(
         request.POST if action == "status" else None,
-        goals=_goals_for(initiative),
+        goals=selectors.goals_for(initiative),
         initial={"status": initiative.status, "goal": initiative.goal_id},
     )
     moderation_form = ModerationForm(request.POST if action == "moderate" else None)
@@ -209,22 +201,11 @@ def initiative_manage(request: HttpRequest, initiative_id: int) -> HttpResponse:
             "initiative": initiative,
             "status_form": status_form,
             "moderation_form": moderation_form,
-            "comments": list(initiative.comments.all()),
+            "comments": selectors.comments(initiative),
             **demo_context(initiative.is_demo),
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _goals_for(initiative: Initiative) -> list[int]:
-    """Goals of the plans whose area covers the initiative: those it can contribute to."""
-    from wijkkompas.web.apps.plans.models import Goal
-
-    return [
-        g.pk
-        for g in Goal.objects.select_related("plan")
-        if any(within(initiative.area_code, area) for area in g.plan.area_codes)
-    ]
 
 
 @permission("participation.view")

@@ -14,6 +14,9 @@ from wijkkompas.web.apps.participation.models import (
     BudgetProject,
     NeighbourhoodBudget,
 )
+from wijkkompas.web.apps.participation.selectors import budgets as selectors
+from wijkkompas.web.apps.participation.selectors.areas import area_names
+from wijkkompas.web.apps.participation.selectors.codes import find as find_code
 from wijkkompas.web.apps.participation.services import budgets as service
 from wijkkompas.web.apps.participation.services import codes
 from wijkkompas.web.apps.participation.views.budgets import (
@@ -21,7 +24,7 @@ from wijkkompas.web.apps.participation.views.budgets import (
     budget_context,
     previous,
 )
-from wijkkompas.web.apps.participation.views.common import area_names, whole_number
+from wijkkompas.web.apps.participation.views.common import whole_number
 from wijkkompas.web.common.errors import InvalidInput
 from wijkkompas.web.spreadsheet import csv_download
 
@@ -56,14 +59,14 @@ def budget_manage(request: HttpRequest, budget_id: int) -> HttpResponse:
         except InvalidInput as exc:
             target = phase_form if "phase" in request.POST else feasibility_form
             target.add_service_errors(exc.errors)
-    ballots, paper_ballots = service.ballot_counts(budget)
+    ballots, paper_ballots = selectors.ballot_counts(budget)
     return render(
         request,
         "participation/budget_manage.html",
         budget_context(
             request,
             budget,
-            projects=list(budget.projects.all()),
+            projects=selectors.projects(budget),
             phase_form=phase_form,
             feasibility_form=feasibility_form,
             ballots=ballots,
@@ -83,7 +86,7 @@ def budget_paper(request: HttpRequest, budget_id: int) -> HttpResponse:
     problems: list[str] = []
     status = 200
     if request.method == "POST" and form.is_valid():
-        code = codes.find(form.cleaned_data["code"])
+        code = find_code(form.cleaned_data["code"])
         if code is None:
             problems = [_("Deze code kennen we niet.")]
         else:
@@ -99,13 +102,11 @@ def budget_paper(request: HttpRequest, budget_id: int) -> HttpResponse:
             request,
             budget,
             form=form,
-            projects=service.ballot_paper(budget),
+            projects=selectors.ballot_paper(budget),
             problems=problems,
             previous=previous(request.POST, budget),
             rules=budget.ballot_rules(),
-            ranks=range(
-                1, (budget.max_length or budget.projects.filter(feasible=True).count()) + 1
-            ),
+            ranks=selectors.rank_places(budget),
         ),
         status=status,
     )

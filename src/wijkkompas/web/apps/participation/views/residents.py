@@ -13,33 +13,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from wijkkompas.web.apps.accounts.demo import demo_context, demo_logins_refused
-from wijkkompas.web.apps.accounts.models import Person
 from wijkkompas.web.apps.accounts.permissions import permission
-from wijkkompas.web.apps.accounts.services import update_personal_data
+from wijkkompas.web.apps.accounts.services import person_of, update_personal_data
 from wijkkompas.web.apps.participation.forms import CodeForm, EmailForm
-from wijkkompas.web.apps.participation.models import Initiative, NeighbourhoodBudget, Survey
+from wijkkompas.web.apps.participation.selectors.areas import area_names
+from wijkkompas.web.apps.participation.selectors.residents import front_page, resident_data
 from wijkkompas.web.apps.participation.services import codes, initiatives
-from wijkkompas.web.apps.participation.views.common import area_names, resident_code
+from wijkkompas.web.apps.participation.views.common import resident_code
 
 
 @permission("participation.view")
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    budgets = list(NeighbourhoodBudget.objects.exclude(phase="draft"))
-    recent = list(Initiative.objects.filter(hidden_reason="").order_by("-created_at", "-pk")[:6])
-    surveys = list(Survey.objects.filter(is_open=True))
-    is_demo = any(x.is_demo for x in [*budgets, *recent, *surveys])
+    page = front_page()
     return render(
         request,
         "participation/home.html",
         {
-            "budgets": budgets,
-            "initiatives": recent,
-            "surveys": surveys,
+            "budgets": page.budgets,
+            "initiatives": page.initiatives,
+            "surveys": page.surveys,
             "code": resident_code(request),
             "names": area_names(),
             "form": CodeForm(),
-            **demo_context(is_demo),
+            **demo_context(page.is_demo),
         },
     )
 
@@ -114,7 +111,7 @@ def _signed_in(request: HttpRequest, user: Any) -> HttpResponse:
 def my_data(request: HttpRequest) -> HttpResponse:
     """What we keep about the resident, and erasing it (AVG art. 15 and 17)."""
     code = resident_code(request)
-    person, _created = Person.objects.get_or_create(user=request.user)
+    person = person_of(request.user)
     form = EmailForm(
         request.POST if "email" in request.POST else None, initial={"email": person.email}
     )
@@ -135,6 +132,8 @@ def my_data(request: HttpRequest) -> HttpResponse:
             _("Uw gegevens zijn gewist. Uw stem telt nog mee, maar is niet aan u te koppelen."),
         )
         return redirect("participation:home")
+    names = area_names()
+    kept = resident_data(request.user)
     return render(
         request,
         "participation/my_data.html",
@@ -142,9 +141,9 @@ def my_data(request: HttpRequest) -> HttpResponse:
             "code": code,
             "person": person,
             "form": form,
-            "names": area_names(),
-            "initiatives": list(request.user.initiatives.all()),
-            "comments": request.user.comments.count(),
-            "supports": request.user.supports.count(),
+            "names": names,
+            "initiatives": kept.initiatives,
+            "comments": kept.comments,
+            "supports": kept.supports,
         },
     )

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -17,42 +14,22 @@ from wijkkompas.survey.questionnaire import AGE_GROUPS, SEXES, STANDARD
 from wijkkompas.web.apps.accounts.demo import demo_context
 from wijkkompas.web.apps.accounts.permissions import authorize, can, permission
 from wijkkompas.web.apps.participation.models import Survey
+from wijkkompas.web.apps.participation.selectors import surveys as selectors
+from wijkkompas.web.apps.participation.selectors.areas import area_names, buurten_within
 from wijkkompas.web.apps.participation.services import surveys as service
-from wijkkompas.web.apps.participation.views.common import area_names, area_options, resident_code
+from wijkkompas.web.apps.participation.views.common import resident_code
 from wijkkompas.web.spreadsheet import machine_csv_download
 
 
 @permission("participation.view")
 @require_safe
 def survey_list(request: HttpRequest) -> HttpResponse:
-    items = list(Survey.objects.all())
+    items = selectors.all_surveys()
     return render(
         request,
         "participation/survey_list.html",
         {"surveys": items, "names": area_names(), **demo_context(any(s.is_demo for s in items))},
     )
-
-
-def _questions() -> list[dict[str, Any]]:
-    english = (get_language() or "nl").startswith("en")
-    return [
-        {
-            "id": q.id,
-            "text": q.text_en if english else q.text_nl,
-            "options": list(
-                zip(
-                    q.scale.values, q.scale.labels_en if english else q.scale.labels_nl, strict=True
-                )
-            ),
-        }
-        for q in STANDARD
-    ]
-
-
-def _buurten(survey: Survey) -> list[tuple[str, str]]:
-    return [
-        (c, n) for c, n, level in area_options() if level == "buurt" and within(c, survey.area_code)
-    ]
 
 
 def _answer_page(request: HttpRequest, survey: Survey, *, open_link: bool) -> HttpResponse:
@@ -68,11 +45,11 @@ def _answer_page(request: HttpRequest, survey: Survey, *, open_link: bool) -> Ht
             {"survey": survey, "elsewhere": True},
             status=403,
         )
-    buurten = _buurten(survey)
+    buurten = buurten_within(survey.area_code)
     fixed_area = code.area_code if code is not None and code.area_code.startswith("BU") else None
     errors: list[str] = []
     status = 200
-    if service.has_answered(survey, code):
+    if selectors.has_answered(survey, code):
         return render(
             request, "participation/survey_closed.html", {"survey": survey, "answered": True}
         )
@@ -108,7 +85,7 @@ def _answer_page(request: HttpRequest, survey: Survey, *, open_link: bool) -> Ht
         "participation/survey_answer.html",
         {
             "survey": survey,
-            "questions": _questions(),
+            "questions": selectors.questionnaire(),
             "buurten": buurten,
             "fixed_area": fixed_area,
             "names": area_names(),
@@ -144,30 +121,13 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     # Until it closes only its organiser sees the results, unless they chose to show them.
     shown = survey.results_public or can(request.user, "survey.manage", survey)
     names = area_names()
-    questions = {q.indicator_id: q for q in STANDARD}
-    english = (get_language() or "nl").startswith("en")
-    rows = [
-        {
-            "area": names.get(e.region_code, e.region_code),
-            "code": e.region_code,
-            "question": (
-                questions[e.indicator_id].text_en if english else questions[e.indicator_id].text_nl
-            )
-            if e.indicator_id in questions
-            else e.indicator_id,
-            "estimate": e,
-            "percent": e.indicator_id in questions
-            and questions[e.indicator_id].scale.favourable is not None,
-        }
-        for e in (service.results(survey) if shown else [])
-    ]
     return render(
         request,
         "participation/survey_results.html",
         {
             "survey": survey,
-            "rows": rows,
-            "respondents": survey.responses.count(),
+            "rows": selectors.result_rows(survey, names) if shown else [],
+            "respondents": selectors.respondents(survey),
             "shown": shown,
             "may_publish": survey.results_public and can(request.user, "survey.publish", survey),
             "names": names,
@@ -183,7 +143,7 @@ def survey_results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
     authorize(request, "survey.publish", survey)
     # The documented results file that `wijkkompas import` reads back: served byte for byte.
     return machine_csv_download(
-        service.results_csv(survey), f"enquete-{survey.area_code}-{survey.year}.csv"
+        selectors.results_csv(survey), f"enquete-{survey.area_code}-{survey.year}.csv"
     )
 
 
@@ -209,13 +169,12 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        survey = form.save(commit=False)
+        survey = form.save(commit=False)  # not saved: the service saves it
         survey.area_code = survey.area_code.strip().upper()
         if survey.area_code not in area_names():
             form.add_error("area_code", _("Deze buurt- of wijkcode kent de monitor niet."))
         else:
-            authorize(request, "survey.manage", survey)
-            survey.save()
+            service.create_survey(survey=survey, actor=request.user)
             messages.success(request, _("De enquête is aangemaakt."))
             return redirect("participation:survey_manage", survey_id=survey.pk)
     return render(
@@ -239,8 +198,9 @@ def survey_manage(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=survey_id)
     authorize(request, "survey.manage", survey)
     if request.method == "POST" and "results_while_open" in request.POST:
-        survey.results_while_open = request.POST["results_while_open"] == "1"
-        survey.save(update_fields=["results_while_open"])
+        service.set_results_while_open(
+            survey=survey, shown=request.POST["results_while_open"] == "1", actor=request.user
+        )
         messages.success(
             request,
             _("Iedereen ziet de uitkomsten nu al.")
@@ -249,8 +209,9 @@ def survey_manage(request: HttpRequest, survey_id: int) -> HttpResponse:
         )
         return redirect("participation:survey_manage", survey_id=survey.pk)
     if request.method == "POST":
-        survey.is_open = request.POST.get("is_open") == "1"
-        survey.save(update_fields=["is_open"])
+        service.set_open(
+            survey=survey, is_open=request.POST.get("is_open") == "1", actor=request.user
+        )
         messages.success(
             request, _("De enquête is open.") if survey.is_open else _("De enquête is gesloten.")
         )
@@ -262,6 +223,6 @@ def survey_manage(request: HttpRequest, survey_id: int) -> HttpResponse:
         {
             "survey": survey,
             "link": link if survey.open_link else None,
-            "respondents": survey.responses.count(),
+            "respondents": selectors.respondents(survey),
         },
     )

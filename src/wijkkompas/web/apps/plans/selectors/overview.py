@@ -58,6 +58,12 @@ class PlanOverview:
     source_label: str
 
 
+def all_plans() -> list[Plan]:
+    """Every plan, in the model's order: the list page shows them all (the accountability side
+    of a plan is public; what a person may change is decided per plan)."""
+    return list(Plan.objects.all())
+
+
 def agreement_views(plan: Plan) -> list[AgreementView]:
     views = []
     for agreement in plan.agreements.select_related("giver", "receiver").prefetch_related(

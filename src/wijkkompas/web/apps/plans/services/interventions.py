@@ -29,7 +29,7 @@ from wijkkompas.web.apps.plans.models import (
     TimelineEntry,
 )
 from wijkkompas.web.common.errors import Problems
-from wijkkompas.web.common.services import jsonable
+from wijkkompas.web.common.services import jsonable, model_update
 
 
 @transaction.atomic
@@ -94,13 +94,9 @@ INTERVENTION_FIELDS = [
 ]
 
 
-def _intervention_state(
-    values: dict[str, Any], partners: Sequence[Organisation], goals: Sequence[Goal]
-) -> dict[str, Any]:
-    """An intervention as the history shows it: names rather than ids, lists sorted."""
+def _relations(partners: Sequence[Organisation], goals: Sequence[Goal]) -> dict[str, Any]:
+    """An intervention's partners and goals as the history shows them: names, lists sorted."""
     return {
-        **{name: jsonable(values[name]) for name in INTERVENTION_FIELDS},
-        "lead": values["lead"].name,
         "partners": sorted(p.name for p in partners),
         "goals": [g.title for g in sorted(goals, key=lambda g: g.pk)],
     }
@@ -117,6 +113,9 @@ def update_intervention(
 ) -> Intervention:
     """Change any part of an intervention, checked as on creation; the old values stay in the
     history. ``partners`` and ``goals`` replace the current ones when given.
+
+    Its own fields change through ``model_update`` (only those that changed are saved); its
+    partners and goals are set beside them and recorded by name in the same history entry.
 
     Whoever edits must still reach the intervention afterwards: a partner cannot hand the lead
     to another organisation, or take their own organisation off it, and nobody moves it to a
@@ -168,13 +167,10 @@ def update_intervention(
         Scope(area=area, organisations=organisations),
         field="area_codes",
     )
-    old_state = _intervention_state(before, old_partners, old_goals)
-    for name in INTERVENTION_FIELDS:
-        setattr(intervention, name, values[name])
-    intervention.save()
+    changed = model_update(instance=intervention, fields=INTERVENTION_FIELDS, data=values)
     intervention.partners.set(new_partners)
     intervention.goals.set(new_goals)
-    changed = diff(old_state, _intervention_state(values, new_partners, new_goals))
+    changed |= diff(_relations(old_partners, old_goals), _relations(new_partners, new_goals))
     if changed:
         record(plan=plan, user=user, action="intervention.edit", obj=intervention, changes=changed)
     return intervention

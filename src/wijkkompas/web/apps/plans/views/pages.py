@@ -17,7 +17,7 @@ from wijkkompas.web.apps.plans.forms import PlanForm
 from wijkkompas.web.apps.plans.labels import STATUS_LABELS
 from wijkkompas.web.apps.plans.models import Plan
 from wijkkompas.web.apps.plans.selectors.monitor import open_monitor
-from wijkkompas.web.apps.plans.selectors.overview import history, overview
+from wijkkompas.web.apps.plans.selectors.overview import all_plans, history, overview
 from wijkkompas.web.apps.plans.views.common import form_page, get_plan
 from wijkkompas.web.common.forms import posted
 
@@ -25,7 +25,7 @@ from wijkkompas.web.common.forms import posted
 @permission("plan.list")
 @require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = list(Plan.objects.all())
+    plans = all_plans()
     return render(
         request,
         "plans/list.html",

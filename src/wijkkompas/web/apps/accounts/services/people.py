@@ -16,16 +16,24 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wijkkompas.web.apps.accounts import roles
 from wijkkompas.web.apps.accounts.models import Organisation, Person, RoleAssignment
+from wijkkompas.web.common.services import model_update
 
 log = logging.getLogger(__name__)
+
+
+def person_of(user: Any) -> Person:
+    """The personal data kept for ``user``'s account, made (empty) on first use: an account
+    made without one (by Django's own commands, say) gets its pseudonym the first time it is
+    needed."""
+    person, _ = Person.objects.get_or_create(user=user)
+    return person
 
 
 def pseudonym_of(user: Any) -> str:
     """The pseudonymous id that history records for ``user`` (created on first use)."""
     if not getattr(user, "is_authenticated", False):
         return "anoniem"
-    person, _ = Person.objects.get_or_create(user=user)
-    return person.pseudonym
+    return person_of(user).pseudonym
 
 
 @transaction.atomic
@@ -75,8 +83,8 @@ def create_organisation(*, name: str, kind: str) -> Organisation:
 
 @transaction.atomic
 def update_personal_data(*, person: Person, name: str, email: str) -> Person:
-    person.name, person.email = name.strip(), email.strip()
-    person.save(update_fields=["name", "email"])
+    data = {"name": name.strip(), "email": email.strip()}
+    model_update(instance=person, fields=["name", "email"], data=data)
     log.info("personal data of %s changed", person.pseudonym)
     return person
 
