@@ -12,6 +12,46 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+@dataclass(frozen=True)
+class CliResult:
+    """What a command printed and how it ended (the fields of ``subprocess.CompletedProcess``)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def said(self) -> str:
+        """Standard output with rich's line wrapping undone."""
+        return " ".join(self.stdout.split())
+
+
+def run_cli(*args: str | Path) -> CliResult:
+    """``wijkkompas ARGS…`` as the console script runs it (its ``main``), in this process: the
+    same command line as :func:`wijkkompas` (a wide terminal, ``COLUMNS=200``) without the
+    start-up of a new interpreter, for tests that run many commands."""
+    from contextlib import redirect_stderr, redirect_stdout
+    from io import StringIO
+    from unittest import mock
+
+    from wijkkompas.cli import main
+
+    stdout, stderr = StringIO(), StringIO()
+    argv = ["wijkkompas", *map(str, args)]
+    code = 0
+    with (
+        redirect_stdout(stdout),
+        redirect_stderr(stderr),
+        mock.patch.object(sys, "argv", argv),
+        mock.patch.dict(os.environ, {"COLUMNS": "200"}),
+    ):
+        try:
+            main()
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    return CliResult(code, stdout.getvalue(), stderr.getvalue())
+
+
 def wijkkompas(*args: str | Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     """``python -m wijkkompas ARGS…`` with its output captured; the caller judges the result.
 

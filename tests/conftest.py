@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from realdata_twins import pytest_collection_modifyitems  # noqa: F401  (a hook: pytest calls it)
 from wijkkompas.store import AnalyticStore
 
 DEMO_SEED = 2024

@@ -21,6 +21,22 @@ from pathlib import Path
 
 import pytest
 
+from cli_process import run_cli
+from twin_cities import (
+    AMSTERDAM,
+    UNPUBLISHED_2023,
+    UTRECHT,
+    crime_csv,
+    kwb_r_csv,
+    kwb_xlsx,
+    leefbaarometer_csv,
+    nabijheid_csv,
+    proximity_csv,
+    rivm_xlsx,
+    ses_woa_csv,
+    write,
+)
+
 sys.path.insert(0, str(Path(__file__).parent / "sources"))
 
 from test_rivm import twin_rows, workbook
@@ -100,6 +116,97 @@ def test_twin_rivm_beside_kwb_scores_cohesion_and_empowerment(tmp_path: Path) ->
     assert refused_clearly(wijkkompas(store, "validate", "--against", "ses-woa"))
 
 
+# --- the twins of the real-file tests: a made-up gemeente in each real layout (always run) ----
+
+
+def in_process(store: Path, *args: str | Path) -> str:
+    result = run_cli("--store", store, *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def in_process_rows(store: Path, *args: str) -> list[dict[str, str]]:
+    out = in_process(store, "index", "--format", "csv", "--draws", "0", "--no-save", *args)
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def test_amsterdam_layouts_with_every_source_on_top_score_and_validate(tmp_path: Path) -> None:
+    """A made-up gemeente on Amsterdam's codes: KWB 2017 and 2019 as R re-saved them, then
+    RIVM 2016 and 2020 (18+), SES-WOA, Nabijheid (English column names) and police crime."""
+    store = tmp_path / "amsterdam.duckdb"
+    in_process(
+        store,
+        "import",
+        write(tmp_path, "Kerncijfers_wijken_en_buurten_2017.csv", kwb_r_csv(AMSTERDAM, 2017)),
+        write(tmp_path, "Kerncijfers_wijken_en_buurten_2019.csv", kwb_r_csv(AMSTERDAM, 2019)),
+    )
+    summary = in_process(
+        store,
+        "import",
+        write(tmp_path, "RIVM_gezondheid2016_18+.xlsx", rivm_xlsx([AMSTERDAM], 2016)),
+        write(tmp_path, "RIVM_gezondheid2020_18+.xlsx", rivm_xlsx([AMSTERDAM], 2020)),
+        write(tmp_path, "SES_WOA_scores_per_wijk_en_buurt_25042023_160857.csv",
+              ses_woa_csv([AMSTERDAM])),
+        write(tmp_path, "proximity_to_facilities_2020.csv", proximity_csv(AMSTERDAM)),
+        write(tmp_path, "PolRegCrime47018_2023.csv", crime_csv([AMSTERDAM])),
+    )  # fmt: skip
+    assert "households 2019" in summary  # SES-WOA also gives households: the KWB's are used
+    rows = in_process_rows(store, "--gemeente", "GM0363", "--level", "buurt")
+    by_year = {y: [r for r in rows if r["year"] == y] for y in ("2017", "2019")}
+    for year, part in by_year.items():
+        big = [r for r in part if float(r["population"] or 0) >= 200]
+        assert len(big) == 12, year
+        for group in ("social_cohesion", "social_empowerment"):
+            share = sum(bool(r[group]) for r in big) / len(big)
+            assert share >= 0.9, (year, group, share)
+    trended = [r for r in by_year["2019"] if r["trend"]]
+    assert len(trended) >= 12
+    assert all(r["trend_from"] == "2017" for r in trended)
+    # like for like: nothing carried forward or model-based in a trend's basket
+    assert not any("loneliness_share" in r["trend_basket"] for r in trended)
+    assert not any("burglary_per_1000" in r["trend_basket"] for r in trended)
+    assert any("burglary_per_1000" in r["basket"] for r in by_year["2017"])
+    validated = in_process(store, "validate", "--against", "ses-woa", "--extremes", "0")
+    rho = float(validated.split("Spearman ρ = ")[1].split()[0])
+    assert rho >= 0.9
+    refused = run_cli("--store", store, "validate", "--against", "leefbaarometer")
+    assert refused.returncode == 1 and "Leefbaarometer" in refused.stderr
+
+
+def test_utrecht_layouts_2023_early_release_gets_a_total_with_its_basket(tmp_path: Path) -> None:
+    """A made-up gemeente on Utrecht's codes: kwb-2023.xlsx without income, education, care or
+    distances, the Nabijheid voorzieningen 2023 download, RIVM 2020 (18+), police crime 2023
+    and the Leefbaarometer series of 2002, 2020 and 2022."""
+    store = tmp_path / "utrecht.duckdb"
+    in_process(
+        store,
+        "import",
+        write(tmp_path, "CBS-Utrecht-kwb-2023.xlsx", kwb_xlsx(UTRECHT, 2023, UNPUBLISHED_2023)),
+        write(tmp_path, "CBS-Utrecht_Nabijheid_voorzieningen__buurt_2023_14102024_164034.csv",
+              nabijheid_csv(UTRECHT)),
+        write(tmp_path, "RIVM_gezondheid2020_18+.xlsx", rivm_xlsx([UTRECHT], 2020)),
+        write(tmp_path, "PolRegCrime47018_2023.csv", crime_csv([UTRECHT])),
+        write(tmp_path, "utrecht_GM0344_leefbaarometer3_buurten_2002-2024.csv",
+              leefbaarometer_csv(UTRECHT)),
+    )  # fmt: skip
+    rows = in_process_rows(store, "--gemeente", "GM0344", "--level", "buurt", "--year", "2023")
+    big = [r for r in rows if float(r["population"] or 0) >= 200]
+    assert len(big) == 11
+    with_total = [r for r in big if r["total"]]
+    assert len(with_total) >= 0.9 * len(big)
+    for r in with_total:
+        assert int(r["groups_scored"]) >= 4
+        assert "difficulty_making_ends_meet_share" in r["basket_carried"]  # RIVM 2020
+        assert "distance_supermarket" in r["basket"]  # from Nabijheid: the KWB has '.'
+    crime = [r for r in with_total if "registered_crime_per_1000" in r["basket"]]
+    assert len(crime) >= 0.9 * len(with_total)
+    assert all(r["non_residential"] == "True" for r in with_total if r not in crime)
+    best = max(with_total, key=lambda r: float(r["total"]))
+    assert best["name"] == "Domplein"  # the richest made-up buurt
+    validated = in_process(store, "validate", "--against", "leefbaarometer", "--extremes", "3")
+    assert "our 2023 with their 2022" in validated
+
+
 # --- the real files ---------------------------------------------------------------------------
 
 
@@ -110,7 +217,7 @@ def real(*parts: str) -> Path:
     return path
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_amsterdam_layouts_with_every_source_on_top_score_and_validate")
 @pytest.mark.slow
 def test_amsterdam_with_every_source_on_top_scores_and_validates(tmp_path: Path) -> None:
     store = tmp_path / "amsterdam.duckdb"
@@ -153,7 +260,7 @@ def test_amsterdam_with_every_source_on_top_scores_and_validates(tmp_path: Path)
     assert refused_clearly(wijkkompas(store, "validate", "--against", "leefbaarometer"))
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_utrecht_layouts_2023_early_release_gets_a_total_with_its_basket")
 @pytest.mark.slow
 def test_utrecht_2023_early_release_gets_a_total_with_its_basket(tmp_path: Path) -> None:
     store = tmp_path / "utrecht.duckdb"

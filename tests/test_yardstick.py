@@ -11,8 +11,9 @@ must never move another region's score, and a better figure must never lower a s
 * declaring that a column is in another unit (WOZ in euros, a share as a fraction) changes
   nothing.
 
-These tests need ``../shared/data``; without it they skip, saying so. The same properties on
-generated panels, which always run, are in ``tests/index/test_properties.py``.
+These tests need ``../shared/data``; without it they skip, saying so. Their twins, the same
+tests on a made-up gemeente in the same layouts, are in ``tests/test_yardstick_layouts.py``;
+the same properties on generated panels are in ``tests/index/test_properties.py``.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ COLUMNS = {
     "distance_school": ("Basisonderwijs.Afstand.tot.school", -1),
 }
 """Indicator → (a fragment of its column label in the file, its good direction)."""
+TWINS = "test_yardstick_layouts.py"
+"""The synthetic twins, outside this module's marks."""
 
 pytestmark = [
     pytest.mark.realdata,
@@ -145,6 +148,7 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], 
     return scores(store)
 
 
+@pytest.mark.realdata(twin=f"{TWINS}::test_better_figures_never_lower_a_score_and_move_no_one_else")
 def test_better_figures_never_lower_a_score_and_move_no_one_else(
     tmp_path: Path, baseline: dict[tuple[str, str], dict[str, str]]
 ) -> None:
@@ -185,6 +189,9 @@ def test_better_figures_never_lower_a_score_and_move_no_one_else(
     assert rose >= 10  # the changes were real, not clipped away
 
 
+@pytest.mark.realdata(
+    twin=f"{TWINS}::test_another_year_or_gemeente_moves_only_what_is_carried_forward"
+)
 def test_another_year_or_gemeente_moves_only_what_is_carried_forward(
     tmp_path: Path, baseline: dict[tuple[str, str], dict[str, str]]
 ) -> None:
@@ -210,6 +217,7 @@ def test_another_year_or_gemeente_moves_only_what_is_carried_forward(
     assert any(code.startswith("BU0344") for code, _ in after)
 
 
+@pytest.mark.realdata(twin=f"{TWINS}::test_removing_a_buurt_moves_no_other")
 def test_removing_a_buurt_moves_no_other(
     tmp_path: Path, baseline: dict[tuple[str, str], dict[str, str]]
 ) -> None:
@@ -224,6 +232,7 @@ def test_removing_a_buurt_moves_no_other(
         assert all(same(baseline[key][c], now[c]) for c in SCORES), key
 
 
+@pytest.mark.realdata(twin=f"{TWINS}::test_units_declared_in_the_mapping_change_nothing")
 def test_units_declared_in_the_mapping_change_nothing(
     tmp_path: Path, baseline: dict[tuple[str, str], dict[str, str]]
 ) -> None:

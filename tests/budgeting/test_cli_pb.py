@@ -14,6 +14,7 @@ from wijkkompas.cli.pb import pb_command
 from wijkkompas.errors import WijkkompasError
 
 from .conftest import PABULIB, election
+from .pabulib_layouts import write_layout
 
 app = typer.Typer()
 app.command("pb")(pb_command)  # how the main app mounts it
@@ -85,7 +86,7 @@ def test_an_unknown_rule_is_a_usage_error(small: Path) -> None:
     assert code == 2
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_category_budgets_flag_reaches_the_rule_on_an_amsterdam_layout")
 def test_category_budgets_flag_reaches_the_rule() -> None:
     path = PABULIB / "Netherlands_Amsterdam_166.pb"
     if not path.is_file():
@@ -94,3 +95,31 @@ def test_category_budgets_flag_reaches_the_rule() -> None:
     report = json.loads(output)
     assert report["category_budgets"]["Armoede"] == 52000
     assert any((p.get("blocked_by") or "").startswith("category:") for p in report["projects"])
+
+
+def test_category_budgets_flag_reaches_the_rule_on_an_amsterdam_layout(tmp_path: Path) -> None:
+    """A made-up file laid out like Amsterdam 166 (CRLF, ``budget_per_category``): the caps
+    are reported and block projects only when the flag is given."""
+    path = write_layout(tmp_path, "amsterdam_categories.pb")
+    args = ("--rule", "greedy", "--format", "json")
+    code, output, _ = run(str(path), *args, "--category-budgets")
+    assert code == 0
+    report = json.loads(output)
+    assert report["category_budgets"] == {
+        "Armoede": 20000,
+        "Groenonderhoud straten & pleinen": 25000,
+        "Jeugdactiviteiten": 15000,
+    }
+    assert report["selected"] == ["90431", "90433", "90435", "90434"]
+    blocked = {p["project"]: p.get("blocked_by") for p in report["projects"]}
+    assert blocked["90432"] == "category:Armoede"
+    assert blocked["90436"] == "category:Jeugdactiviteiten"
+    _, uncapped, _ = run(str(path), *args)
+    assert json.loads(uncapped)["selected"] == [
+        "90431",
+        "90432",
+        "90433",
+        "90435",
+        "90434",
+        "90436",
+    ]

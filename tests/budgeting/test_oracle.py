@@ -7,6 +7,8 @@ still runs them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 
@@ -14,6 +16,7 @@ from wijkkompas.budgeting import greedy, method_of_equal_shares, parse_pabulib
 
 from .conftest import real_text
 from .oracle import pabutools_greedy, pabutools_mes
+from .pabulib_layouts import LAYOUTS, write_layout
 from .test_rules import small_elections
 
 FAST = [
@@ -35,25 +38,75 @@ def _same_mes_winners(name: str) -> None:
     assert method_of_equal_shares(instance).selected == pabutools_mes(text, instance)
 
 
-@pytest.mark.realdata
+MES_TWIN = "test_mes_winners_equal_pabutools_on_a_file_of_each_real_layout"
+GREEDY_TWIN = "test_greedy_winners_equal_pabutools_on_a_file_of_each_real_layout"
+
+
+@pytest.mark.realdata(twin=MES_TWIN)
 @pytest.mark.parametrize("name", FAST)
 def test_mes_winners_equal_pabutools(name: str) -> None:
     _same_mes_winners(name)
 
 
 @pytest.mark.slow
-@pytest.mark.realdata
+@pytest.mark.realdata(twin=MES_TWIN)
 @pytest.mark.parametrize("name", SLOW)
 def test_mes_winners_equal_pabutools_on_the_large_files(name: str) -> None:
     _same_mes_winners(name)
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin=GREEDY_TWIN)
 @pytest.mark.parametrize("name", FAST + SLOW)
 def test_greedy_winners_equal_pabutools(name: str) -> None:
     text = real_text(name)
     instance = parse_pabulib(text, name=name)
     assert greedy(instance).selected == pabutools_greedy(text, instance)
+
+
+MES_OF_LAYOUT = {
+    "amsterdam_categories.pb": ["90431", "90432", "90433", "90435", "90434", "90436"],
+    "amsterdam_lengths.pb": ["16567", "16545", "16548"],
+    "amsterdam_choose_1.pb": ["44250", "44252"],
+    "warszawa_approval.pb": ["451", "132"],
+    "krakow_ordinal.pb": ["BO.D9.3/24", "BO.D9.1/24", "BO.D9.4/24"],
+    "czestochowa_cumulative.pb": ["619", "354"],
+}
+"""What both libraries fund with MES + Add1 + greedy completion on each made-up file."""
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_mes_winners_equal_pabutools_on_a_file_of_each_real_layout(
+    name: str, tmp_path: Path
+) -> None:
+    """pabutools reads the same made-up file (extra columns, CRLF or LF, a budget with cents)
+    and funds the same projects in the same order."""
+    text = write_layout(tmp_path, name).read_bytes().decode("utf-8-sig")
+    instance = parse_pabulib(text, name=name)
+    ours = method_of_equal_shares(instance).selected
+    assert ours == pabutools_mes(text, instance)
+    assert ours == MES_OF_LAYOUT[name]
+
+
+GREEDY_OF_LAYOUT = {
+    "amsterdam_categories.pb": ["90431", "90432", "90433", "90435", "90434", "90436"],
+    "amsterdam_lengths.pb": ["16567", "16545", "16548"],
+    "amsterdam_choose_1.pb": ["44251", "44252"],
+    "warszawa_approval.pb": ["451", "132"],
+    "krakow_ordinal.pb": ["BO.D9.1/24", "BO.D9.2/24", "BO.D9.3/24"],
+    "czestochowa_cumulative.pb": ["619", "378"],
+}
+"""The greedy outcome of each made-up file, worked out by hand (see pabulib_layouts)."""
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_greedy_winners_equal_pabutools_on_a_file_of_each_real_layout(
+    name: str, tmp_path: Path
+) -> None:
+    text = write_layout(tmp_path, name).read_bytes().decode("utf-8-sig")
+    instance = parse_pabulib(text, name=name)
+    ours = greedy(instance).selected
+    assert ours == pabutools_greedy(text, instance)
+    assert ours == GREEDY_OF_LAYOUT[name]
 
 
 @settings(max_examples=150, deadline=None)

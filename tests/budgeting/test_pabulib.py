@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import random
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from wijkkompas.budgeting.numbers import format_number, parse_number
 from wijkkompas.errors import WijkkompasError
 
 from .conftest import STORED, election, real, real_text
+from .pabulib_layouts import LAYOUTS, layout_text, write_layout
 
 WIELICZKA = """META
 key; value
@@ -134,7 +136,7 @@ def test_optional_fields_are_kept_verbatim_and_written_back() -> None:
     assert parse_pabulib(written) == instance
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_files_in_each_real_layout_round_trip_exactly")
 @pytest.mark.parametrize("name", STORED)
 def test_stored_files_round_trip_exactly(name: str) -> None:
     instance = real(name)
@@ -145,7 +147,38 @@ def test_stored_files_round_trip_exactly(name: str) -> None:
     assert parse_pabulib(write_pabulib(again), name=name) == instance
 
 
-@pytest.mark.realdata
+FIRST_OF_LAYOUT = {
+    "amsterdam_categories.pb": ("90431", "Armoede bestrijden", {"category": "Armoede"}),
+    "amsterdam_lengths.pb": ("16567", "Verander het plein in een aantrekkelijk, veilig en "
+                             "groen plein!", {"votes": "5"}),
+    "amsterdam_choose_1.pb": ("44251", "Bloementuinen rondom afvalbakken", {"category": "Groen"}),
+    "warszawa_approval.pb": ("451", "Zielone wejście do parku - ogrody bylinowe",
+                             {"selected": "1", "latitude": "52.2085"}),
+    "krakow_ordinal.pb": ("BO.D9.1/24", "PROEFMIASTO ZRYWA Z BETONEM", {"score": "11"}),
+    "czestochowa_cumulative.pb": ("619", "Doposażenie placu zabaw przy ulicy Żółkiewskiego",
+                                  {"score": "19"}),
+}  # fmt: skip
+"""Per made-up file: its first project's id, name and a few of its other columns."""
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_files_in_each_real_layout_round_trip_exactly(name: str, tmp_path: Path) -> None:
+    """A made-up file in each real layout (CRLF or LF, UTF-8 names, extra columns) is read
+    whole, every column kept, and written back to the same election."""
+    instance = parse_pabulib(write_layout(tmp_path, name).read_bytes(), name=name)
+    assert len(instance.projects) == int(instance.meta["num_projects"])
+    assert len(instance.ballots) == int(instance.meta["num_votes"])
+    project_id, project_name, fields = FIRST_OF_LAYOUT[name]
+    first = instance.projects[0]
+    assert (first.id, first.name) == (project_id, project_name)
+    assert fields.items() <= first.fields.items()
+    assert list(instance.meta)[:2] == ["description", "country"]
+    again = parse_pabulib(write_pabulib(instance), name=name)
+    assert again == instance
+    assert parse_pabulib(write_pabulib(again), name=name) == instance
+
+
+@pytest.mark.realdata(twin="test_written_text_of_each_real_layout_reads_the_same_in_pabutools")
 @pytest.mark.parametrize("name", STORED)
 def test_written_text_reads_the_same_in_pabutools(name: str) -> None:
     from pabutools.election.pabulib import parse_pabulib_from_string
@@ -153,6 +186,21 @@ def test_written_text_reads_the_same_in_pabutools(name: str) -> None:
     original = parse_pabulib_from_string(real_text(name))
     rewritten = parse_pabulib_from_string(write_pabulib(real(name)))
     assert _pabutools_view(*rewritten) == _pabutools_view(*original)
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_written_text_of_each_real_layout_reads_the_same_in_pabutools(
+    name: str, tmp_path: Path
+) -> None:
+    from pabutools.election.pabulib import parse_pabulib_from_string
+
+    text = write_layout(tmp_path, name).read_bytes().decode("utf-8-sig")
+    original = parse_pabulib_from_string(text)
+    rewritten = parse_pabulib_from_string(write_pabulib(parse_pabulib(text, name=name)))
+    view = _pabutools_view(*original)
+    assert _pabutools_view(*rewritten) == view
+    assert len(view["projects"]) == int(view["meta"]["num_projects"])
+    assert len(view["ballots"]) == int(view["meta"]["num_votes"])
 
 
 def _pabutools_view(instance: Any, profile: Any) -> dict[str, Any]:
@@ -174,7 +222,7 @@ def _ballot_content(ballot: Any) -> object:
     return sorted(p.name for p in ballot)
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_krakow_layout_scores_are_the_positional_points_of_the_votes")
 def test_krakow_scores_are_the_positional_points_of_the_votes() -> None:
     from wijkkompas.budgeting.rules import utilities
 
@@ -184,6 +232,22 @@ def test_krakow_scores_are_the_positional_points_of_the_votes() -> None:
     util = utilities(instance)
     for project, support in zip(instance.projects, util.support, strict=True):
         assert support == int(project.fields["score"]), project.id
+
+
+def test_krakow_layout_scores_are_the_positional_points_of_the_votes(tmp_path: Path) -> None:
+    """The ``score`` column of a made-up file in Kraków's layout (3/2/1 per rank, summed by
+    hand) is what the rules count as each project's support."""
+    from wijkkompas.budgeting.rules import utilities
+
+    path = write_layout(tmp_path, "krakow_ordinal.pb")
+    instance = parse_pabulib(path.read_bytes(), name=path.name)
+    assert "scoring_fn" not in instance.meta
+    assert instance.positional_points(3) == (3, 2, 1)
+    util = utilities(instance)
+    scores = {p.id: int(p.fields["score"]) for p in instance.projects}
+    assert scores == {"BO.D9.1/24": 11, "BO.D9.2/24": 8, "BO.D9.4/24": 6, "BO.D9.3/24": 5}
+    for project, support in zip(instance.projects, util.support, strict=True):
+        assert support == scores[project.id], project.id
 
 
 BAD = [
@@ -270,8 +334,9 @@ def test_numbers_are_exact_and_formatted_back_exactly() -> None:
         assert parse_number(format_number(value)) == value
 
 
-def _mutations() -> st.SearchStrategy[tuple[str, list[tuple[str, int, str]]]]:
-    names = ["Netherlands_Amsterdam_643.pb", "Poland_Krakow_2024_Stare_Miasto.pb"]
+def _mutations(
+    names: tuple[str, ...] = ("Netherlands_Amsterdam_643.pb", "Poland_Krakow_2024_Stare_Miasto.pb"),
+) -> st.SearchStrategy[tuple[str, list[tuple[str, int, str]]]]:
     edits = st.tuples(
         st.sampled_from(["insert", "delete", "replace", "dup_line", "drop_line", "swap_lines"]),
         st.integers(min_value=0, max_value=10**9),
@@ -301,7 +366,7 @@ def _apply(text: str, edits: list[tuple[str, int, str]]) -> str:
     return text
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_mutated_files_in_the_real_layouts_parse_or_raise_a_pabulib_error")
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_mutations())
 def test_mutated_real_files_parse_or_raise_a_pabulib_error(
@@ -309,6 +374,22 @@ def test_mutated_real_files_parse_or_raise_a_pabulib_error(
 ) -> None:
     name, edits = case
     text = _apply(real_text(name), edits)
+    try:
+        instance = parse_pabulib(text, name=name)
+    except PabulibError:
+        return
+    assert parse_pabulib(write_pabulib(instance)) == instance
+
+
+@settings(max_examples=300, deadline=None)
+@given(_mutations(tuple(LAYOUTS)))
+def test_mutated_files_in_the_real_layouts_parse_or_raise_a_pabulib_error(
+    case: tuple[str, list[tuple[str, int, str]]],
+) -> None:
+    """Made-up files in every real layout (CRLF and LF, extra columns, Polish letters), edited
+    at random: read, or refused with a PabulibError, never another exception."""
+    name, edits = case
+    text = _apply(layout_text(name), edits)
     try:
         instance = parse_pabulib(text, name=name)
     except PabulibError:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wijkkompas.budgeting import explain, greedy, method_of_equal_shares, parse_pabulib
+from wijkkompas.budgeting import Instance, explain, greedy, method_of_equal_shares, parse_pabulib
 from wijkkompas.budgeting.rules.mes import _engine
 from wijkkompas.budgeting.rules.result import MESDetails
 from wijkkompas.budgeting.rules.support import Utilities, utilities
 from wijkkompas.errors import WijkkompasError
 
 from .conftest import STORED, election, real
+from .pabulib_layouts import CITY_SIZES, LAYOUTS, WITH_SELECTED, city_sized, write_layout
 
 
 def test_greedy_funds_by_approvals_and_skips_what_no_longer_fits() -> None:
@@ -48,7 +50,7 @@ def test_greedy_on_ordinal_ballots_uses_positional_points() -> None:
     assert greedy(parse_pabulib(text)).selected == ["b"]
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_greedy_reproduces_the_selected_column_of_each_polish_layout")
 @pytest.mark.parametrize(
     "name",
     [
@@ -60,6 +62,26 @@ def test_greedy_on_ordinal_ballots_uses_positional_points() -> None:
 def test_greedy_reproduces_the_citys_selected_column(name: str) -> None:
     instance = real(name)
     official = {p.id for p in instance.projects if p.fields["selected"] == "1"}
+    assert set(greedy(instance).selected) == official
+
+
+@pytest.mark.parametrize(
+    ("name", "official"),
+    [
+        ("warszawa_approval.pb", {"451", "132"}),
+        ("krakow_ordinal.pb", {"BO.D9.1/24", "BO.D9.2/24", "BO.D9.3/24"}),
+        ("czestochowa_cumulative.pb", {"619", "378"}),
+    ],
+)
+def test_greedy_reproduces_the_selected_column_of_each_polish_layout(
+    name: str, official: set[str], tmp_path: Path
+) -> None:
+    """Made-up files in the Warszawa (approval), Kraków (ordinal, a budget with cents) and
+    Częstochowa (cumulative) layouts, whose ``selected`` column is the city's greedy rule worked
+    out by hand: each skips a project that no longer fits and funds a cheaper one after it."""
+    assert name in WITH_SELECTED
+    instance = parse_pabulib(write_layout(tmp_path, name).read_bytes(), name=name)
+    assert {p.id for p in instance.projects if p.fields["selected"] == "1"} == official
     assert set(greedy(instance).selected) == official
 
 
@@ -117,7 +139,7 @@ def test_category_budgets_cap_each_category() -> None:
     assert sum(instance.project_by_id[p].cost for p in mes.selected if p.startswith("g")) <= 5
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_an_amsterdam_layout_respects_its_category_budgets_when_asked")
 @pytest.mark.parametrize("rule", [greedy, method_of_equal_shares])
 def test_amsterdam_166_respects_its_category_budgets_when_asked(rule: object) -> None:
     instance = real("Netherlands_Amsterdam_166.pb")
@@ -134,10 +156,53 @@ def test_amsterdam_166_respects_its_category_budgets_when_asked(rule: object) ->
     assert result.total_cost <= instance.budget
 
 
-@pytest.mark.realdata
+@pytest.mark.parametrize("rule", [greedy, method_of_equal_shares])
+def test_an_amsterdam_layout_respects_its_category_budgets_when_asked(
+    rule: object, tmp_path: Path
+) -> None:
+    """A made-up file laid out like Amsterdam 166 (``categories`` + ``budget_per_category`` in
+    META, one category per project), whose caps bind: without them Armoede gets 23000 of 20000."""
+    path = write_layout(tmp_path, "amsterdam_categories.pb")
+    instance = parse_pabulib(path.read_bytes(), name=path.name)
+    caps = instance.category_budgets
+    assert caps == {
+        "Armoede": 20000,
+        "Groenonderhoud straten & pleinen": 25000,
+        "Jeugdactiviteiten": 15000,
+    }
+
+    def spent(selected: list[str], category: str) -> Fraction:
+        return sum(
+            (instance.project_by_id[p].cost for p in selected
+             if category in instance.project_by_id[p].categories),
+            Fraction(0),
+        )  # fmt: skip
+
+    uncapped = rule(instance)  # type: ignore[operator]
+    assert spent(uncapped.selected, "Armoede") > caps["Armoede"]
+    result = rule(instance, category_budgets=True)  # type: ignore[operator]
+    for category, cap in caps.items():
+        assert spent(result.selected, category) <= cap, category
+    assert result.total_cost <= instance.budget
+    assert "90431" in result.selected
+
+
+@pytest.mark.realdata(twin="test_every_project_in_a_file_of_each_real_layout_is_explained")
 @pytest.mark.parametrize("name", STORED)
 def test_every_project_is_explained(name: str) -> None:
     instance = real(name)
+    _assert_every_project_is_explained(instance)
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_every_project_in_a_file_of_each_real_layout_is_explained(
+    name: str, tmp_path: Path
+) -> None:
+    instance = parse_pabulib(write_layout(tmp_path, name).read_bytes(), name=name)
+    _assert_every_project_is_explained(instance)
+
+
+def _assert_every_project_is_explained(instance: Instance) -> None:
     for result in (greedy(instance), method_of_equal_shares(instance)):
         explanations = explain(instance, result)
         assert [e.project for e in explanations][: len(result.selected)] == result.selected
@@ -151,13 +216,31 @@ def test_every_project_is_explained(name: str) -> None:
                 assert "MES did not buy it" in e.reason or "Nobody" in e.reason
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_mes_with_completion_takes_under_two_seconds_on_a_city_sized_file")
 @pytest.mark.parametrize("name", STORED)
 def test_mes_with_completion_takes_under_two_seconds(name: str) -> None:
     instance = real(name)
     start = time.process_time()
     method_of_equal_shares(instance)
     assert time.process_time() - start < 2.0
+
+
+@pytest.mark.parametrize("layout", sorted(CITY_SIZES))
+def test_mes_with_completion_takes_under_two_seconds_on_a_city_sized_file(
+    layout: str, tmp_path: Path
+) -> None:
+    """Made-up elections as large as the real Amsterdam 288, Kraków and Częstochowa files, in
+    their layouts; Kraków's and Częstochowa's need hundreds of Add1 raises, as the real ones."""
+    path = tmp_path / f"{layout}.pb"
+    path.write_bytes(city_sized(layout).encode("utf-8"))
+    instance = parse_pabulib(path.read_bytes(), name=path.name)
+    assert (len(instance.projects), len(instance.ballots)) == CITY_SIZES[layout]
+    start = time.process_time()
+    result = method_of_equal_shares(instance)
+    assert time.process_time() - start < 2.0
+    assert isinstance(result.details, MESDetails)
+    assert result.details.increments > (0 if layout == "amsterdam_approval" else 300)
+    assert result.selected and result.total_cost <= instance.budget
 
 
 def naive_mes(util: Utilities, share: Fraction) -> list[int]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from twin_cities import KWB_XLS_COLUMNS, UTRECHT, data_properties_json, kwb_xlsx, write
 from wijkkompas.catalogue import (
     CUMULATION_DOMAINS,
     DIMENSIONS,
@@ -204,30 +205,76 @@ def _current_names(catalogue: Catalogue, field: str) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.realdata
-def test_kwb_names_exist_in_the_real_2023_file(catalogue: Catalogue) -> None:
-    if not KWB_2023.is_file():
-        pytest.skip(f"real KWB sample not available at {KWB_2023}")
+def kwb_names_not_in(path: Path, catalogue: Catalogue) -> tuple[list[tuple[str, str]], list[str]]:
+    """(catalogue kwb names missing from the header of the workbook at ``path``, older names
+    that are there after all)."""
     import openpyxl
 
-    workbook = openpyxl.load_workbook(KWB_2023, read_only=True)
+    workbook = openpyxl.load_workbook(path, read_only=True)
     header = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True))
     workbook.close()
     columns = {str(c).strip().lower() for c in header if c is not None}
     missing = [(i, n) for i, n in _current_names(catalogue, "kwb") if n.lower() not in columns]
-    assert not missing, f"kwb names not in {KWB_2023.name}: {missing}"
     # and nothing is wrongly marked as old: older names really are absent today
     old = [n for i in catalogue.indicators for n in i.older_tables_only if n.lower() in columns]
+    return missing, old
+
+
+@pytest.mark.realdata(twin="test_kwb_names_exist_in_a_file_with_the_2023_header")
+def test_kwb_names_exist_in_the_real_2023_file(catalogue: Catalogue) -> None:
+    if not KWB_2023.is_file():
+        pytest.skip(f"real KWB sample not available at {KWB_2023}")
+    missing, old = kwb_names_not_in(KWB_2023, catalogue)
+    assert not missing, f"kwb names not in {KWB_2023.name}: {missing}"
     assert not old
 
 
-@pytest.mark.realdata
+def test_kwb_names_exist_in_a_file_with_the_2023_header(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """A made-up gemeente in CBS's kwb-2023.xlsx layout (its 121-name header, made-up rows):
+    every current kwb name of the catalogue is a column, no older name is; a header without
+    g_ink_pi is caught."""
+    path = write(tmp_path, "CBS-Utrecht-kwb-2023.xlsx", kwb_xlsx(UTRECHT, 2023))
+    assert kwb_names_not_in(path, catalogue) == ([], [])
+    without = [c for c in KWB_XLS_COLUMNS if c != "g_ink_pi"]
+    short = write(tmp_path, "short.xlsx", kwb_xlsx(UTRECHT, 2023, columns=without))
+    assert kwb_names_not_in(short, catalogue) == ([("income_per_inhabitant", "g_ink_pi")], [])
+
+
+def statline_names_not_in(
+    path: Path, catalogue: Catalogue
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """(catalogue StatLine names without a key in the DataProperties.json at ``path``, older
+    names that have one after all)."""
+    properties = json.loads(path.read_text(encoding="utf-8"))
+    bases = {statline_base_name(p["Key"]).lower() for p in properties if p.get("Key")}
+    missing = [(i, n) for i, n in _current_names(catalogue, "statline") if n.lower() not in bases]
+    old = [n for i in catalogue.indicators for n in i.older_tables_only if n.lower() in bases]
+    return missing, old
+
+
+@pytest.mark.realdata(twin="test_statline_names_exist_in_a_data_properties_file_of_85984NED")
 def test_statline_names_exist_in_85984NED(catalogue: Catalogue) -> None:
     if not DATA_PROPERTIES.is_file():
         pytest.skip(f"StatLine metadata of 85984NED not available at {DATA_PROPERTIES}")
-    properties = json.loads(DATA_PROPERTIES.read_text(encoding="utf-8"))
-    bases = {statline_base_name(p["Key"]).lower() for p in properties if p.get("Key")}
-    missing = [(i, n) for i, n in _current_names(catalogue, "statline") if n.lower() not in bases]
+    missing, old = statline_names_not_in(DATA_PROPERTIES, catalogue)
     assert not missing, f"StatLine names not in 85984NED: {missing}"
-    old = [n for i in catalogue.indicators for n in i.older_tables_only if n.lower() in bases]
     assert not old
+
+
+def test_statline_names_exist_in_a_data_properties_file_of_85984NED(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """A DataProperties.json in the OData v3 layout, written from the topics of 85984NED the
+    project ships (statline_labels.json) with made-up descriptions: every current StatLine
+    name of the catalogue has a key, no older name has; a file without AantalInwoners is
+    caught."""
+    from wijkkompas.sources.statline_labels import topics_from_data_properties
+
+    path = write(tmp_path, "DataProperties.json", data_properties_json())
+    topics, map_year = topics_from_data_properties(path.read_bytes(), path.name)
+    assert map_year == 2024 and len(topics) == 128
+    assert statline_names_not_in(path, catalogue) == ([], [])
+    short = write(tmp_path, "short.json", data_properties_json(leave_out=["AantalInwoners"]))
+    assert statline_names_not_in(short, catalogue) == ([("population", "AantalInwoners")], [])

@@ -1,8 +1,10 @@
 """Boundaries: code detection, any CRS to WGS84, valid geometry, and a web copy that is a coverage.
 
-Real-format tests read ../shared/data (see its PROVENANCE.md) and skip when it is absent. The
-GeoPackage fixture is built at test time *from the real Rotterdam GeoJSON*; the small shapes
-marked "hand-built" are made up to pin one behaviour each.
+Real-format tests read ../shared/data (see its PROVENANCE.md) and skip when it is absent; each
+has a synthetic twin beside it that writes made-up buurten in the same layout (file_layouts.py) and
+always runs. The GeoPackage fixture is built at test time *from the real Rotterdam GeoJSON* (its
+twin from the synthetic one); the small shapes marked "hand-built" are made up to pin one
+behaviour each.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from file_layouts import (
+    AMSTERDAM_LIKE,
+    ROTTERDAM_LIKE,
+    brick_coverage,
+    carto_geojson,
+    gebiedsindeling_csv,
+    gebiedsindeling_geojson,
+)
 from real_data import SHARED_DATA
 from real_data import real_bytes as real
 from shapely.geometry import Polygon, box
@@ -52,7 +62,7 @@ def neighbour_pairs(shapes: np.ndarray, min_shared: float) -> tuple[np.ndarray, 
 # -- real samples ---------------------------------------------------------------------------------
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_carto_export_gives_valid_wgs84_buurten_coded_by_id")
 def test_rotterdam_geojson_gives_92_valid_wgs84_buurten(catalogue: Catalogue) -> None:
     data = real(ROTTERDAM)
     assert LOADER.sniff(ROTTERDAM.name, data[:65536])
@@ -71,7 +81,30 @@ def test_rotterdam_geojson_gives_92_valid_wgs84_buurten(catalogue: Catalogue) ->
     assert batch.provenance["layers"][0]["code_property"] == "id"
 
 
-@pytest.mark.realdata
+def test_a_carto_export_gives_valid_wgs84_buurten_coded_by_id(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Rotterdam's Carto layout, written here: no CRS member, MultiPolygons, the code in 'id'
+    (beside a numeric cartodb_id), one buurt in two parts and one whose ring crosses itself."""
+    path = tmp_path / "rotterdam_buurten.geojson"
+    path.write_bytes(carto_geojson())
+    data = path.read_bytes()
+    assert LOADER.sniff(path.name, data[:65536])
+    batch = LOADER.load(data, path.name, catalogue, LoadOptions())
+    batch.validate()
+    frame = batch.geometries
+    assert list(frame["region_code"]) == [buurt.code for buurt in ROTTERDAM_LIKE]
+    assert frame["region_year"].isna().all()  # no --year: the importer picks the region's year
+    assert batch.regions.empty  # boundaries never invent regions
+    shapes = geo.from_wkb(frame["wkb"].tolist())
+    assert shapely.is_valid(shapes).all()
+    assert set(shapely.get_type_id(shapes)) <= {3, 6}
+    assert tuple(np.round(shapely.total_bounds(shapes), 6)) == (4.47, 51.915, 4.494, 51.934)
+    layer = batch.provenance["layers"][0]
+    assert (layer["code_property"], layer["name_property"]) == ("id", "name")
+
+
+@pytest.mark.realdata(twin="test_a_gebiedsindeling_geojson_in_crs84_reads_cbs_code")
 def test_amsterdam_geojson_in_crs84_reads_cbs_code(catalogue: Catalogue) -> None:
     data = real(AMSTERDAM_GEOJSON)
     batch = LOADER.load(data, AMSTERDAM_GEOJSON.name, catalogue, LoadOptions(year=2024))
@@ -82,7 +115,31 @@ def test_amsterdam_geojson_in_crs84_reads_cbs_code(catalogue: Catalogue) -> None
     assert (layer["code_property"], layer["name_property"]) == ("cbsCode", "naam")
 
 
-@pytest.mark.realdata
+def test_a_gebiedsindeling_geojson_in_crs84_reads_cbs_code(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Amsterdam's API layout, written here: CRS84 named, 'code' holding AE01 and
+    'identificatie' a long number beside cbsCode, and one buurt CBS does not have."""
+    path = tmp_path / "buurten.geojson"
+    path.write_bytes(
+        gebiedsindeling_geojson(
+            extra=[("BU0363MK06", "Nieuwe Proefhaven", box(4.95, 52.35, 4.96, 52.36))]
+        )
+    )
+    batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions(year=2024))
+    assert list(batch.geometries["region_code"]) == [
+        "BU0363AE01",
+        "BU0363AE02",
+        "BU0363AE03",
+        "BU0363MK06",
+    ]
+    assert (batch.geometries["region_year"] == 2024).all()
+    layer = batch.provenance["layers"][0]
+    assert (layer["code_property"], layer["name_property"]) == ("cbsCode", "naam")
+    assert layer["source_crs"] == "OGC:CRS84"
+
+
+@pytest.mark.realdata(twin="test_ewkt_csv_in_rd_new_lands_on_the_same_buurten_in_wgs84_geojson")
 def test_ewkt_csv_in_rd_new_lands_on_the_municipal_wgs84_geojson() -> None:
     """Amsterdam publishes the same 2022 buurten as RD New EWKT and as WGS84 GeoJSON."""
     from_csv = read_boundaries(real(AMSTERDAM_CSV), AMSTERDAM_CSV.name)[0]
@@ -97,7 +154,30 @@ def test_ewkt_csv_in_rd_new_lands_on_the_municipal_wgs84_geojson() -> None:
     assert distance.max() < 1e-6
 
 
-@pytest.mark.realdata
+def test_ewkt_csv_in_rd_new_lands_on_the_same_buurten_in_wgs84_geojson(tmp_path: Path) -> None:
+    """The gebiedsindeling's two layouts, written here from the same RD New shapes: the CSV
+    (2015 and 2022 codes, quoted EWKT) and the API's lon/lat GeoJSON with one buurt more."""
+    csv_path, geojson_path = tmp_path / "buurten.csv", tmp_path / "buurten.geojson"
+    csv_path.write_bytes(gebiedsindeling_csv())
+    extra = ("BU0363MK06", "Nieuwe Proefhaven", box(4.95, 52.35, 4.96, 52.36))
+    geojson_path.write_bytes(gebiedsindeling_geojson(extra=[extra]))
+    from_csv = read_boundaries(csv_path.read_bytes(), csv_path.name)[0]
+    from_geojson = read_boundaries(geojson_path.read_bytes(), geojson_path.name)[0]
+    assert from_csv.code_property == "BUURTCODE_CBS_2022"  # the newer of two valid code columns
+    assert from_csv.name_property == "BUURTNAAM_2022"
+    assert from_csv.source_crs == "EPSG:28992"
+    both = from_csv.frame.merge(from_geojson.frame, on="code")
+    assert list(both["code"]) == [buurt.cbs_2022 for buurt in AMSTERDAM_LIKE]
+    distance = shapely.hausdorff_distance(
+        both["geometry_x"].to_numpy(), both["geometry_y"].to_numpy()
+    )
+    assert distance.max() < 1e-6
+    # and the shapes are where RD New puts them: central Amsterdam, in lon/lat
+    lon, lat = shapely.centroid(both["geometry_x"].to_numpy())[0].coords[0]
+    assert 4.88 < lon < 4.90 and 52.36 < lat < 52.38
+
+
+@pytest.mark.realdata(twin="test_a_cbs_style_geopackage_in_rd_new_round_trips")
 def test_geopackage_in_rd_new_built_from_the_real_rotterdam_file_round_trips(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
@@ -144,7 +224,51 @@ def test_geopackage_in_rd_new_built_from_the_real_rotterdam_file_round_trips(
     assert distance.max() < 1e-6
 
 
-@pytest.mark.realdata
+def test_a_cbs_style_geopackage_in_rd_new_round_trips(tmp_path: Path, catalogue: Catalogue) -> None:
+    """The same GeoPackage, built from the synthetic Carto export: layers 'buurten' and
+    'gemeenten' with CBS's attribute names, in EPSG:28992."""
+    import geopandas as gpd
+
+    source = tmp_path / "rotterdam_buurten.geojson"
+    source.write_bytes(carto_geojson())
+    original = gpd.read_file(source)
+    cbs_style = original.rename(columns={"id": "buurtcode", "name": "buurtnaam"})
+    cbs_style["gemeentecode"] = "GM0599"  # valid but not unique: must not be chosen
+    cbs_style["aantal_inwoners"] = cbs_style["population"]  # a figure column, not read
+    path = tmp_path / "wijkenbuurten_fixture.gpkg"
+    columns = ["buurtcode", "buurtnaam", "gemeentecode", "aantal_inwoners", "geometry"]
+    cbs_style[columns].to_crs(28992).to_file(path, layer="buurten", driver="GPKG")
+    gemeente = cbs_style.set_geometry(cbs_style.make_valid()).dissolve("gemeentecode")
+    gemeente = gemeente.reset_index()
+    gemeente["gemeentenaam"] = "Rotterdam"
+    gemeente[["gemeentecode", "gemeentenaam", "geometry"]].to_crs(28992).to_file(
+        path, layer="gemeenten", driver="GPKG"
+    )
+    gpkg = path.read_bytes()
+    assert LOADER.sniff("download.bin", gpkg[:65536])  # by the SQLite magic, not the name
+    assert registry.detect(path.name, gpkg[:65536]).inner is LOADER
+    batch = LOADER.load(gpkg, path.name, catalogue, LoadOptions())
+    layers = {layer["layer"]: layer for layer in batch.provenance["layers"]}
+    assert layers["gemeenten"]["code_property"] == "gemeentecode"
+    assert layers["gemeenten"]["name_property"] == "gemeentenaam"
+    layer = layers["buurten"]
+    assert (layer["code_property"], layer["name_property"]) == ("buurtcode", "buurtnaam")
+    assert layer["source_crs"] == "EPSG:28992"
+    round_trip = geometries_of(batch)
+    gemeente_area = round_trip.pop("GM0599").area
+    assert gemeente_area == pytest.approx(sum(g.area for g in round_trip.values()), rel=1e-3)
+    direct = geometries_of(LOADER.load(source.read_bytes(), source.name, catalogue, LoadOptions()))
+    assert set(round_trip) == set(direct) == {buurt.code for buurt in ROTTERDAM_LIKE}
+    codes = sorted(direct)
+    distance = shapely.hausdorff_distance(
+        np.array([round_trip[c] for c in codes]), np.array([direct[c] for c in codes])
+    )
+    assert distance.max() < 1e-6
+
+
+@pytest.mark.realdata(
+    twin="test_web_copy_keeps_meandering_neighbours_sharing_borders_and_is_smaller"
+)
 def test_web_copy_keeps_real_neighbours_sharing_borders_and_is_smaller(
     catalogue: Catalogue,
 ) -> None:
@@ -167,7 +291,41 @@ def test_web_copy_keeps_real_neighbours_sharing_borders_and_is_smaller(
     assert web_bytes < 0.8 * full_bytes
 
 
-@pytest.mark.realdata
+def test_web_copy_keeps_meandering_neighbours_sharing_borders_and_is_smaller(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Hand-built buurten laid like bricks with meandering borders (file_layouts.brick_coverage),
+    in the gebiedsindeling GeoJSON layout."""
+    shapes = brick_coverage(4.88, 52.36)
+    path = tmp_path / "buurten.geojson"
+    path.write_bytes(
+        gebiedsindeling_geojson(
+            buurten=[],
+            extra=[(f"BU0363AA{i:02d}", f"Proefbuurt {i}", s) for i, s in enumerate(shapes, 1)],
+        )
+    )
+    batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions())
+    full = geo.from_wkb(batch.geometries["wkb"].tolist())
+    web = geo.from_wkb(batch.geometries["wkb_web"].tolist())
+    assert len(full) == len(shapes) == 10
+    left, right = neighbour_pairs(full, min_shared=0.0005)
+    assert len(left) > len(full)  # most buurten have three neighbours or more
+    shared = shapely.length(
+        shapely.intersection(shapely.boundary(web[left]), shapely.boundary(web[right]))
+    )
+    assert (shared > 0).all()
+    assert shapely.area(shapely.intersection(web[left], web[right])).max() < 1e-12  # no overlap
+    # Why a coverage: simplifying each buurt alone makes neighbours overlap.
+    alone = shapely.simplify(full, geo.WEB_TOLERANCE_DEGREES)
+    overlapping = shapely.area(shapely.intersection(alone[left], alone[right])) > 1e-12
+    assert overlapping.sum() > len(left) // 4
+    assert shapely.is_valid(web).all()
+    full_bytes = sum(len(b) for b in batch.geometries["wkb"])
+    web_bytes = sum(len(b) for b in batch.geometries["wkb_web"])
+    assert web_bytes < 0.8 * full_bytes
+
+
+@pytest.mark.realdata(twin="test_attach_geometries_joins_known_buurten_of_a_carto_export")
 def test_attach_geometries_joins_known_buurten_and_reports_the_rest(catalogue: Catalogue) -> None:
     batch = LOADER.load(real(ROTTERDAM), ROTTERDAM.name, catalogue, LoadOptions())
     codes = sorted(batch.geometries["region_code"])
@@ -178,7 +336,23 @@ def test_attach_geometries_joins_known_buurten_and_reports_the_rest(catalogue: C
     assert (batch.geometries["region_year"] == 2017).all()
 
 
-@pytest.mark.realdata
+def test_attach_geometries_joins_known_buurten_of_a_carto_export(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Joining the synthetic Carto export: known buurten get the store's year, the rest are
+    reported by file name."""
+    path = tmp_path / "rotterdam_buurten.geojson"
+    path.write_bytes(carto_geojson())
+    batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions())
+    codes = sorted(batch.geometries["region_code"])
+    known = pd.DataFrame({"code": codes[:-2], "year": 2017})  # two buurten not in the store
+    unjoined = attach_geometries([(path, batch)], known)
+    assert unjoined == {path.name: codes[-2:]}
+    assert sorted(batch.geometries["region_code"]) == codes[:-2]
+    assert (batch.geometries["region_year"] == 2017).all()
+
+
+@pytest.mark.realdata(twin="test_carto_boundaries_reach_the_store_next_to_their_regions")
 def test_boundaries_reach_the_store_next_to_their_regions(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
@@ -201,6 +375,33 @@ def test_boundaries_reach_the_store_next_to_their_regions(
     with store.reader() as reader:
         stored = reader.geometries("buurt", gemeente="GM0599", year=2017)
     assert len(stored) == 92
+    assert shapely.is_valid(geo.from_wkb(stored["wkb"].tolist())).all()
+
+
+def test_carto_boundaries_reach_the_store_next_to_their_regions(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    path = tmp_path / "rotterdam_buurten.geojson"
+    path.write_bytes(carto_geojson())
+    batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions(year=2017))
+    codes = sorted(batch.geometries["region_code"])
+    regions = pd.DataFrame(
+        {
+            "code": ["GM0599", *codes],
+            "name": ["Rotterdam", *codes],
+            "level": ["gemeente"] + ["buurt"] * len(codes),
+            "year": 2017,
+            "gemeente_code": "GM0599",
+            "wijk_code": [None] + ["WK" + c[2:8] for c in codes],
+        }
+    )
+    figures = ImportBatch(source="test", description="regions (test)", regions=regions)
+    assert attach_geometries([(path, batch)], regions[["code", "year"]]) == {path.name: []}
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batches([figures, batch])
+    with store.reader() as reader:
+        stored = reader.geometries("buurt", gemeente="GM0599", year=2017)
+    assert list(stored["code"]) == codes
     assert shapely.is_valid(geo.from_wkb(stored["wkb"].tolist())).all()
 
 

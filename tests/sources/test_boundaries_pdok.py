@@ -5,7 +5,7 @@ attributes it knows with certainty into figures; PDOK's −99995 ("not yet avail
 ("secret") are missing, never numbers. Any other boundary file still only brings geometry (see
 test_boundaries.py). The synthetic twin is written by the tests in the layout of the real PDOK
 export, for a fictional gemeente (GM9998 Proefstad); the real Baarn file is read from
-../shared/data and skipped without it.
+../shared/data and skipped without it, and each test on it has a twin on the synthetic kaart.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from typing import Any
 
 import duckdb
 import pytest
+from file_layouts import dashboard_series_json
 from real_data import SHARED_DATA, real_bytes, real_path
 
+from cli_process import run_cli
 from real_stores import wijkkompas
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources import registry
@@ -207,7 +209,7 @@ def test_a_pdok_kaart_imports_on_its_own(tmp_path: Path) -> None:
 # -- the real file --------------------------------------------------------------------------------
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_an_early_release_kaart_has_its_population_and_no_later_figures")
 def test_baarn_kaart_2024_population_and_missing_figures(catalogue: Catalogue) -> None:
     batch = LOADER.load(real_bytes(BAARN), BAARN.name, catalogue, LoadOptions())
     batch.validate()
@@ -224,7 +226,28 @@ def test_baarn_kaart_2024_population_and_missing_figures(catalogue: Catalogue) -
     assert (batch.observations["value"].dropna() > -99990).all()
 
 
-@pytest.mark.realdata
+def test_an_early_release_kaart_has_its_population_and_no_later_figures(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """The synthetic kaart as PDOK's first 2024 release: population and households filled in,
+    dwellings, WOZ, income and distances still −99995."""
+    path = tmp_path / "proefstad_buurten_2024.geojson"
+    path.write_bytes(pdok_kaart())
+    batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions())
+    batch.validate()
+    assert len(batch.regions) == 2 and set(batch.regions["year"]) == {2024}
+    assert set(batch.regions["gemeente_code"]) == {"GM9998"}
+    assert batch.regions.set_index("code").loc["BU99980000", "name"] == "Oude Kern"
+    assert figure(batch, "BU99980000", "population") == (1200.0, "2024-01-01", False)
+    assert figure(batch, "BU99980000", "households")[0] == 640
+    for indicator in ("dwellings", "woz_value", "household_income_standardised", "distance_gp"):
+        value, _, suppressed = figure(batch, "BU99980000", indicator)
+        assert math.isnan(value) and not suppressed, indicator
+    assert "percentage_personen_0_tot_15_jaar" in set(batch.unmatched["source_column"])
+    assert (batch.observations["value"].dropna() > -99990).all()
+
+
+@pytest.mark.realdata(twin="test_a_kaart_and_a_series_export_import_together_through_the_cli")
 def test_baarn_kaart_and_series_import_together_through_the_cli(tmp_path: Path) -> None:
     store = tmp_path / "store.duckdb"
     wijkkompas(store, "import", real_path(BAARN), real_path(BAARN_SERIES))
@@ -238,3 +261,38 @@ def test_baarn_kaart_and_series_import_together_through_the_cli(tmp_path: Path) 
         ).fetchone()
     assert population == [("boundaries", 1825.0), ("kwb-series", 1825.0)]
     assert geometries == (21,)
+
+
+def test_a_kaart_and_a_series_export_import_together_through_the_cli(tmp_path: Path) -> None:
+    """The synthetic kaart and a dashboard's series export of the same gemeente (the layout of
+    baarn_social_data_kwb_2016-2025.json), in one `wijkkompas import`: both give the 2024
+    population of a buurt, each under its own source."""
+    kaart = tmp_path / "proefstad_buurten_2024.geojson"
+    kaart.write_bytes(pdok_kaart())
+    series = tmp_path / "proefstad_social_data_kwb_2023-2024.json"
+    series.write_bytes(
+        dashboard_series_json(
+            ("GM9998", "Proefstad", {"aantal_inwoners": {"2023": 2310.0, "2024": 2400.0}}),
+            [
+                (
+                    "BU99980000",
+                    "Oude Kern",
+                    "WK999800",
+                    {"aantal_inwoners": {"2023": 1190.0, "2024": 1200.0}},
+                )
+            ],
+        )
+    )
+    store = tmp_path / "store.duckdb"
+    result = run_cli("--store", store, "import", kaart, series)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with duckdb.connect(str(store), read_only=True) as con:
+        population = con.execute(
+            """SELECT source, value FROM observations WHERE region_code = 'BU99980000'
+               AND region_year = 2024 AND indicator_id = 'population' ORDER BY source"""
+        ).fetchall()
+        geometries = con.execute(
+            "SELECT count(*) FROM geometries WHERE region_year = 2024"
+        ).fetchone()
+    assert population == [("boundaries", 1200.0), ("kwb-series", 1200.0)]
+    assert geometries == (2,)

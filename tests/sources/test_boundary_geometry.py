@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
+from file_layouts import CartoBuurt, bowtie, carto_geojson
+from shapely.geometry import MultiPolygon, box
 
 from cli_process import wijkkompas
 from wijkkompas.catalogue import Catalogue
@@ -140,7 +142,7 @@ def test_a_csv_with_a_broken_wkt_names_the_line(catalogue: Catalogue) -> None:
         LOADER.load(text.encode(), "b.csv", catalogue, LoadOptions())
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_carto_export_names_each_buurt_it_repairs")
 def test_the_real_rotterdam_file_names_the_eight_buurten_it_repairs(
     catalogue: Catalogue,
 ) -> None:
@@ -152,3 +154,26 @@ def test_the_real_rotterdam_file_names_the_eight_buurten_it_repairs(
     repaired = batch.provenance["geometries_repaired"]
     assert len(repaired) == 8 and all(r.endswith("(self-intersection)") for r in repaired)
     assert batch.provenance["geometries_skipped"] == []
+
+
+def test_a_carto_export_names_each_buurt_it_repairs(tmp_path: Path, catalogue: Catalogue) -> None:
+    """Rotterdam's Carto layout (MultiPolygons, the code in 'id'), written here with two buurten
+    whose rings cross themselves, one of them in a second, valid part."""
+    buurten = [
+        CartoBuurt("BU05990110", "Havenkwartier", bowtie(4.470, 51.915, 0.008)),
+        CartoBuurt("BU05990111", "Molenwerf", box(4.480, 51.915, 4.490, 51.925)),
+        CartoBuurt(
+            "BU05990112",
+            "Dijkzicht",
+            MultiPolygon([box(4.470, 51.926, 4.478, 51.934), bowtie(4.480, 51.926, 0.008)]),
+        ),
+    ]
+    path = tmp_path / "rotterdam_buurten.geojson"
+    path.write_bytes(carto_geojson(buurten))
+    batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions())
+    assert batch.provenance["geometries_repaired"] == [
+        "BU05990110 (self-intersection)",
+        "BU05990112 (self-intersection)",
+    ]
+    assert batch.provenance["geometries_skipped"] == []
+    assert len(batch.geometries) == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import math
@@ -15,6 +16,7 @@ import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from openpyxl.worksheet.table import Table
 from real_data import SHARED_DATA, real_path, value
 
 from wijkkompas.catalogue import Catalogue
@@ -182,10 +184,164 @@ def test_benchmark_generator_imports(tmp_path: Path, catalogue: Catalogue) -> No
     assert len(batch.unmatched["source_column"].unique()) > 50
 
 
+# --- synthetic twins of the Utrecht workbooks (always run) --------------------------------------
+
+KWB_XLSX_COLUMNS = [
+    "gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code", "ind_wbi", "a_inw",
+    "a_man", "a_vrouw", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_ongeh",
+    "a_gehuwd", "a_gesch", "a_verwed", "a_nl_all", "a_eur_al", "a_neu_al", "a_geb_nl", "a_geb_eu",
+    "a_geb_ne", "a_gbl_eu", "a_gbl_ne", "a_geb", "p_geb", "a_ste", "p_ste", "a_hh", "a_1p_hh",
+    "a_hh_z_k", "a_hh_m_k", "g_hhgro", "bev_dich", "a_woning", "g_wozbag", "p_1gezw", "p_mgezw",
+    "p_bewndw", "p_leegsw", "p_koopw", "p_huurw", "p_wcorpw", "p_ov_hw", "p_e_o_w", "p_bjj2k",
+    "p_bjo2k", "g_ele", "g_ele_ap", "g_ele_tw", "g_ele_hw", "g_ele_2w", "g_ele_vw", "g_ele_hu",
+    "g_ele_ko", "g_gas", "g_gas_ap", "g_gas_tw", "g_gas_hw", "g_gas_2w", "g_gas_vw", "g_gas_hu",
+    "g_gas_ko", "p_stadsv", "a_opl_lg", "a_opl_md", "a_opl_hg", "p_arb_pp", "p_arb_wn", "p_arb_zs",
+    "a_inkont", "g_ink_po", "g_ink_pi", "p_ink_li", "p_ink_hi", "g_hh_sti", "p_hh_li", "p_hh_hi",
+    "p_hh_lkk", "p_hh_osm", "p_hh_110", "p_hh_120", "m_hh_ver", "a_soz_wb", "a_soz_ao", "a_soz_ww",
+    "a_soz_ow", "a_jz_tn", "p_jz_tn", "a_wmo_t", "p_wmo_t", "a_bedv", "a_bed_a", "a_bed_bf",
+    "a_bed_gi", "a_bed_hj", "a_bed_kl", "a_bed_mn", "a_bed_oq", "a_bed_ru", "a_pau", "a_bst_b",
+    "a_bst_nb", "g_pau_hh", "g_pau_km", "a_m2w", "g_afs_hp", "g_afs_gs", "g_afs_kv", "g_afs_sc",
+    "g_3km_sc", "a_opp_ha", "a_lan_ha", "a_wat_ha", "pst_mvp", "pst_dekp", "ste_mvs", "ste_oad"
+]  # fmt: skip
+"""The 121 column names of the CBS kwb-2023/kwb-2024 download, in file order (names only)."""
+TEXT_NUMBERS = set(
+    KWB_XLSX_COLUMNS[KWB_XLSX_COLUMNS.index("a_nl_all") : KWB_XLSX_COLUMNS.index("p_ste") + 1]
+)
+"""Columns the 2023 download stores as numbers formatted as text ('222298', not 222298.0)."""
+EARLY_RELEASE_DOTS = {"a_geb", "p_geb", "a_ste", "p_ste", "g_wozbag", "g_ink_po", "g_ink_pi"}
+"""Some of the columns CBS leaves at '.' in the first 2024 release (income, WOZ, births …)."""
+
+ProefstadRow = tuple[str, str, str, dict[str, float | str]]
+PROEFSTAD: list[ProefstadRow] = [
+    ("GM9990", "Proefstad", "Gemeente", {"a_inw": 4210.0, "a_gehuwd": 1710.0, "g_ink_pi": 31.2}),
+    ("WK999001", "Wijk 01 Centrum", "Wijk", {"a_inw": 2630.0, "a_gehuwd": 1050.0}),
+    ("BU99900101", "Molenkwartier, De Hoven", "Buurt", {"a_inw": 1815.0, "a_gehuwd": 350.0}),
+    ("BU99900102", "Stationsbuurt", "Buurt", {"a_inw": 815.0, "g_ink_pi": "."}),
+    ("WK999002", "Wijk 02 Noord", "Wijk", {"a_inw": 1580.0, "g_hhgro": 2.4}),
+    ("BU99900201", "Bedrijvengebied Noord", "Buurt", {"a_inw": 1580.0, "a_nl_all": "190"}),
+]
+"""Made-up Proefstad (GM9990) in the Utrecht files' shape: a gemeente, two wijken, three
+buurten; every other cell is filled by :func:`kwb_cell`."""
+
+
+def kwb_cell(column: str, number: int, year: int) -> float | str:
+    """A plausible cell of the CBS download: a float, a number stored as text, or '.'."""
+    if column in ("g_ele", "g_gas"):
+        return "."  # not published: CBS writes a dot
+    if column.startswith("g_"):
+        return 1.9
+    value = float(10 * number + KWB_XLSX_COLUMNS.index(column))
+    return str(int(value)) if column in TEXT_NUMBERS and year < 2024 else value
+
+
+def kwb_workbook(year: int, sheet: str | None = None) -> bytes:
+    """A kwb-YYYY.xlsx in the layout of the Utrecht extracts: one sheet (``kwb-YYYY`` or the
+    author's own name), the 121 short column names as an Excel table's header, codes and the
+    8-digit code as text, ``ind_wbi`` as a number, figures as floats or text, '.' for unknown."""
+    book = Workbook()
+    out = book.active
+    out.title = sheet or f"kwb-{year}"
+    out.append(KWB_XLSX_COLUMNS)
+    for number, (code, name, recs, values) in enumerate(PROEFSTAD, start=1):
+        ids = [code, code[2:], name, "Proefstad", recs, code, 1.0]
+        cells = [
+            "."
+            if year >= 2024 and c in EARLY_RELEASE_DOTS
+            else values.get(c, kwb_cell(c, number, year))
+            for c in KWB_XLSX_COLUMNS[7:]
+        ]
+        out.append(ids + cells)
+    out.add_table(Table(displayName=f"kwb{year}", ref=f"A1:DQ{len(PROEFSTAD) + 1}"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@functools.cache
+def kwb_workbook_bytes(year: int) -> bytes:
+    return kwb_workbook(year)
+
+
+@pytest.mark.parametrize(("year", "sheet"), [(2023, "kwb-2023"), (2024, "Gemeente-Proefstad")])
+def test_reads_the_kwb_xlsx_layout_with_levels_names_and_year(
+    catalogue: Catalogue, year: int, sheet: str
+) -> None:
+    """The year comes from the sheet (kwb-2023) or, under the author's sheet name, the file name."""
+    name = f"CBS-Proefstad-kwb-{year}.xlsx"
+    batch = load(kwb_workbook(year, sheet), name, catalogue)
+    batch.validate()
+    assert batch.regions["level"].value_counts().to_dict() == {"buurt": 3, "wijk": 2, "gemeente": 1}
+    assert set(batch.regions["year"]) == {year}
+    assert value(batch, "GM9990", "population") == 4210
+    regions = batch.regions.set_index("code")
+    assert regions.loc["BU99900101", "name"] == "Molenkwartier, De Hoven"
+    assert (regions.loc["BU99900101", "gemeente_code"], regions.loc["BU99900101", "wijk_code"]) == (
+        "GM9990",
+        "WK999001",
+    )
+    assert value(batch, "BU99900101", "population") == 1815
+    assert len(batch.boundary_changes) == 6
+    assert set(batch.boundary_changes["change_code"]) == {1}
+    assert batch.provenance["table_year"] == year
+    assert batch.provenance["layout"] == "kwb-xlsx"
+    assert batch.provenance["sheet"] == sheet
+    assert len(batch.provenance["sha256"]) == 64
+
+
+def test_an_early_release_column_of_dots_is_suppressed_not_zero(catalogue: Catalogue) -> None:
+    batch = load(kwb_workbook_bytes(2024), "CBS-Proefstad-kwb-2024.xlsx", catalogue)
+    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
+    assert len(income) == 6
+    assert income["value"].isna().all() and income["suppressed"].all()
+    assert set(income["period"]) == {catalogue.by_id("income_per_inhabitant").period_label(2024)}
+    population = batch.observations[batch.observations.indicator_id == "population"]
+    assert population["value"].notna().all() and not population["suppressed"].any()
+
+
+def test_unmatched_kwb_xlsx_columns_are_kept_verbatim(catalogue: Catalogue) -> None:
+    batch = load(kwb_workbook_bytes(2023), "CBS-Proefstad-kwb-2023.xlsx", catalogue)
+    unmatched = batch.unmatched.set_index(["region_code", "source_column"])["value_text"]
+    assert unmatched.loc[("BU99900101", "a_gehuwd")] == "350"  # a float cell, no '.0'
+    assert unmatched.loc[("WK999002", "g_hhgro")] == "2.4"
+    assert unmatched.loc[("GM9990", "g_ele")] == "."
+    assert unmatched.loc[("BU99900201", "a_nl_all")] == "190"  # a number stored as text
+    columns = set(batch.unmatched["source_column"])
+    assert not columns & {"gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code"}
+    matched = set(batch.observations["source_column"])
+    assert len(columns) + len(matched) == 121 - 7
+
+
+def test_a_kwb_workbook_resaved_by_openpyxl_imports_identically(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = tmp_path / "CBS-Proefstad-kwb-2023.xlsx"
+    path.write_bytes(kwb_workbook_bytes(2023))
+    original = load(path.read_bytes(), path.name, catalogue)
+    workbook = python_calamine.load_workbook(path)
+    rows = workbook.get_sheet_by_name(workbook.sheet_names[0]).to_python()
+    out = Workbook()
+    sheet = out.active
+    sheet.title = "Blad1"
+    for row in rows:
+        sheet.append(row)
+    resaved = tmp_path / "kwb-2023.xlsx"
+    out.save(resaved)
+    again = load(resaved.read_bytes(), resaved.name, catalogue)
+    for name in ("regions", "observations", "unmatched", "boundary_changes"):
+        pd.testing.assert_frame_equal(getattr(original, name), getattr(again, name), obj=name)
+
+
+def test_a_kwb_workbook_lands_in_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
+    batch = load(kwb_workbook_bytes(2023), "CBS-Proefstad-kwb-2023.xlsx", catalogue)
+    summary = AnalyticStore(tmp_path / "store.duckdb").import_batch(batch)
+    assert summary.regions == 6
+    assert summary.observations == len(batch.observations) > 0
+
+
 # --- real CBS samples ---------------------------------------------------------------------------
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_reads_the_kwb_xlsx_layout_with_levels_names_and_year")
 @pytest.mark.parametrize(
     ("year", "gemeente", "welgelegen"), [(2023, 367947, 1810), (2024, 374238, 1800)]
 )
@@ -212,7 +368,7 @@ def test_utrecht_counts_and_spot_values(
     assert len(batch.provenance["sha256"]) == 64
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_an_early_release_column_of_dots_is_suppressed_not_zero")
 def test_utrecht_2024_early_release_is_suppressed_not_zero(catalogue: Catalogue) -> None:
     path = real_file("CBS-Utrecht-kwb-2024.xlsx")
     batch = load(path.read_bytes(), path.name, catalogue)
@@ -222,7 +378,7 @@ def test_utrecht_2024_early_release_is_suppressed_not_zero(catalogue: Catalogue)
     assert set(income["period"]) == {catalogue.by_id("income_per_inhabitant").period_label(2024)}
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_unmatched_kwb_xlsx_columns_are_kept_verbatim")
 def test_utrecht_unmatched_columns_are_kept_verbatim(catalogue: Catalogue) -> None:
     path = real_file("CBS-Utrecht-kwb-2023.xlsx")
     batch = load(path.read_bytes(), path.name, catalogue)
@@ -236,7 +392,7 @@ def test_utrecht_unmatched_columns_are_kept_verbatim(catalogue: Catalogue) -> No
     assert len(columns) + len(matched) == 121 - 7
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_kwb_workbook_resaved_by_openpyxl_imports_identically")
 def test_utrecht_resaved_by_openpyxl_imports_identically(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
@@ -256,7 +412,7 @@ def test_utrecht_resaved_by_openpyxl_imports_identically(
         pd.testing.assert_frame_equal(getattr(original, name), getattr(again, name), obj=name)
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_kwb_workbook_lands_in_the_store")
 def test_utrecht_lands_in_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
     path = real_file("CBS-Utrecht-kwb-2023.xlsx")
     batch = load(path.read_bytes(), path.name, catalogue)
@@ -282,7 +438,7 @@ MUTATIONS = st.tuples(
 )
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_damaged_kwb_workbook_fails_cleanly")
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -292,6 +448,25 @@ def test_damaged_utrecht_workbook_fails_cleanly(
 ) -> None:
     data = real_file("CBS-Utrecht-kwb-2023.xlsx").read_bytes()
     damaged = _mutate(data, *mutation)
+    try:
+        batch = LOADER.load(damaged, "kwb-2023.xlsx", catalogue, LoadOptions())
+    except WijkkompasError as exc:
+        assert "kwb-2023.xlsx" in str(exc)
+        assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
+    else:
+        batch.validate()
+        assert np.isfinite(batch.observations["value"].dropna()).all()
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(mutation=MUTATIONS)
+def test_damaged_kwb_workbook_fails_cleanly(
+    catalogue: Catalogue, mutation: tuple[list[tuple[int, int]], int | None]
+) -> None:
+    """The twin of the Utrecht workbook, damaged: a clean error naming the file, or a valid batch."""
+    damaged = _mutate(kwb_workbook_bytes(2023), *mutation)
     try:
         batch = LOADER.load(damaged, "kwb-2023.xlsx", catalogue, LoadOptions())
     except WijkkompasError as exc:

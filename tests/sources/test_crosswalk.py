@@ -1,7 +1,9 @@
 """Crosswalks: reading and validating them, and carrying series across boundary years.
 
 Tables marked "hand-built" are made up to pin one rule each; the Amsterdam tests read the real
-gebiedsindeling export and KWB 2019 file from ../shared/data and skip when it is absent.
+gebiedsindeling export and KWB 2019 file from ../shared/data and skip when it is absent. Each
+of those has a synthetic twin beside it, written in the same layout with made-up buurten
+(file_layouts.py), that always runs.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from file_layouts import AMSTERDAM_LIKE, RRegion, gebiedsindeling_csv, r_resaved_kwb_csv
 from real_data import SHARED_DATA
 from real_data import real_bytes as real
 
@@ -105,7 +108,7 @@ def test_a_table_that_is_no_crosswalk_says_what_it_needs() -> None:
         read_crosswalk(b"gwb_code_10;regio;a_inw\nGM0344;Utrecht;1\n", "kwb.csv")
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_gebiedsindeling_csv_gives_a_one_to_one_crosswalk_of_its_years")
 def test_amsterdam_gebiedsindeling_gives_a_one_to_one_2015_to_2022_crosswalk(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
@@ -126,6 +129,32 @@ def test_amsterdam_gebiedsindeling_gives_a_one_to_one_2015_to_2022_crosswalk(
     store.import_batch(batch)
     with store.reader() as reader:
         assert len(reader.crosswalk()) == 439
+
+
+def test_a_gebiedsindeling_csv_gives_a_one_to_one_crosswalk_of_its_years(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Amsterdam's gebiedsindeling layout, written here: BUURTCODE_CBS_2015 beside
+    BUURTCODE_CBS_2022 (and a geometry column) gives one row per buurt, 2015 → 2022."""
+    path = tmp_path / "buurten.csv"
+    path.write_bytes(gebiedsindeling_csv())
+    data = path.read_bytes()
+    assert LOADER.sniff(path.name, data[:65536])
+    # Auto-detection takes it as boundaries (it has a geometry column too); --source crosswalk
+    # reads the codes.
+    assert registry.detect(path.name, data[:65536]).key == "boundaries"
+    batch = LOADER.load(data, path.name, catalogue, LoadOptions())
+    frame = batch.crosswalk
+    assert list(zip(frame["old_code"], frame["new_code"], strict=True)) == [
+        (buurt.cbs_2015, buurt.cbs_2022) for buurt in AMSTERDAM_LIKE
+    ]
+    assert set(frame["old_year"]) == {2015} and set(frame["new_year"]) == {2022}
+    assert (frame["share"] == 1.0).all()
+    assert batch.provenance["year_pairs"] == ["2015->2022"]
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(batch)
+    with store.reader() as reader:
+        assert len(reader.crosswalk()) == len(AMSTERDAM_LIKE)
 
 
 # -- carrying series (hand-built) -------------------------------------------------------------------
@@ -251,7 +280,7 @@ def test_chained_crosswalks_compose_and_backward_years_break() -> None:
 # -- carrying series (real Amsterdam) ---------------------------------------------------------------
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_r_resaved_kwb_buurten_carried_to_the_codes_of_the_gebiedsindeling")
 def test_amsterdam_2019_buurten_carried_to_the_2022_codes() -> None:
     cw = read_crosswalk(real(AMSTERDAM_CSV), AMSTERDAM_CSV.name)
     kwb = pd.read_csv(AMSTERDAM_KWB_2019, dtype=str) if AMSTERDAM_KWB_2019.is_file() else None
@@ -299,6 +328,71 @@ def test_amsterdam_2019_buurten_carried_to_the_2022_codes() -> None:
     kop_zeedijk = obs[(obs["region_code"] == "BU03630000") & (obs["indicator_id"] == "population")]
     carried_kop = population[population["region_code"] == "BU0363AE01"]
     assert carried_kop["value"].item() == kop_zeedijk["value"].item()
+
+
+def test_r_resaved_kwb_buurten_carried_to_the_codes_of_the_gebiedsindeling(tmp_path: Path) -> None:
+    """The same two layouts written here: a KWB 2019 file as R re-saved it (mangled labels,
+    padded codes, NA) and the gebiedsindeling CSV, which lacks one of its four buurten."""
+    cw_path, kwb_path = (
+        tmp_path / "buurten.csv",
+        tmp_path / "Kerncijfers_wijken_en_buurten_2019.csv",
+    )
+    cw_path.write_bytes(gebiedsindeling_csv())
+    kwb_path.write_bytes(
+        r_resaved_kwb_csv(
+            [
+                RRegion("Nederland", "Land", "NL00", 17000000, 55),
+                RRegion("Amsterdam", "Gemeente", "GM0363", 850000, 31),
+                RRegion("Proefwallen-Oost", "Wijk", "WK036300", 4410, 19),
+                RRegion("Proefkade", "Buurt", "BU03630000", 1040, 7),
+                RRegion("Oude Proefsteeg e.o.", "Buurt", "BU03630001", 705, 28),
+                RRegion("Proefwallen", "Buurt", "BU03630002", 2010, 12),
+                RRegion("Achter de Proefwallen", "Buurt", "BU03630003", 655, None),
+            ]
+        )
+    )
+    cw = read_crosswalk(cw_path.read_bytes(), cw_path.name)
+    kwb = pd.read_csv(kwb_path, dtype=str)
+    codes = kwb["Regioaanduiding.Codering..code."].str.strip()
+    buurten = kwb[codes.str.startswith("BU")]
+    columns = {
+        "population": "Bevolking.Aantal.inwoners..aantal.",
+        "owner_occupied": "Wonen.Woningen.naar.eigendom.Koopwoningen....",
+    }
+    obs = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "region_code": buurten["Regioaanduiding.Codering..code."].str.strip(),
+                    "region_year": 2019,  # still the 2015 codes: the 2015→2022 crosswalk serves
+                    "indicator_id": indicator,
+                    "period": "2019",
+                    "value": to_number(buurten[column]),
+                    "suppressed": False,
+                    "source_column": column,
+                    "release": "definitief",
+                }
+            )
+            for indicator, column in columns.items()
+        ],
+        ignore_index=True,
+    )
+    result = carry_series(obs, cw, 2022, counts={"population"})
+    carried = result.observations
+    assert len(buurten) == 4
+    assert carried["converted"].all()
+    assert set(carried["region_code"]) <= set(cw["new_code"])
+    assert carried["region_code"].str.match(r"^BU0363[A-Z]{2}\d{2}$").all()
+    population = carried[carried["indicator_id"] == "population"]
+    assert len(population) == 3
+    assert population["value"].sum() == 1040 + 705 + 2010
+    # the buurt the gebiedsindeling lacks: its series break, plainly
+    assert result.breaks.groupby("indicator_id")["region_code"].unique().map(list).to_dict() == {
+        "owner_occupied": ["BU03630003"],
+        "population": ["BU03630003"],
+    }
+    owners = carried[carried["indicator_id"] == "owner_occupied"].set_index("region_code")
+    assert owners["value"].to_dict() == {"BU0363AE01": 7.0, "BU0363AE02": 28.0, "BU0363AE03": 12.0}
 
 
 def test_a_batch_of_only_a_crosswalk_round_trips_through_the_store(tmp_path: Path) -> None:
@@ -399,6 +493,7 @@ def test_without_a_crosswalk_nothing_moves() -> None:
     assert moved.converted.empty and moved.breaks.empty
 
 
+@pytest.mark.realdata(twin="test_a_gebiedsindeling_csv_read_as_boundaries_brings_its_crosswalk")
 def test_a_boundaries_csv_with_the_codes_of_two_years_brings_its_crosswalk(
     catalogue: Catalogue,
 ) -> None:
@@ -411,3 +506,18 @@ def test_a_boundaries_csv_with_the_codes_of_two_years_brings_its_crosswalk(
     assert len(batch.crosswalk) == 439
     pairs = zip(batch.crosswalk.old_year, batch.crosswalk.new_year, strict=True)
     assert set(pairs) == {(2015, 2022)}
+
+
+def test_a_gebiedsindeling_csv_read_as_boundaries_brings_its_crosswalk(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    path = tmp_path / "buurten.csv"
+    path.write_bytes(gebiedsindeling_csv())
+    data = path.read_bytes()
+    batch = registry.detect(path.name, data[:65536]).load(data, path.name, catalogue, LoadOptions())
+    assert batch.source == "boundaries"
+    assert list(batch.geometries["region_code"]) == [b.cbs_2022 for b in AMSTERDAM_LIKE]
+    assert list(batch.crosswalk["old_code"]) == [b.cbs_2015 for b in AMSTERDAM_LIKE]
+    pairs = zip(batch.crosswalk.old_year, batch.crosswalk.new_year, strict=True)
+    assert set(pairs) == {(2015, 2022)}
+    assert batch.provenance["crosswalk_rows"] == len(AMSTERDAM_LIKE)

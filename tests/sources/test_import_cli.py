@@ -2,6 +2,10 @@
 
 Every bad-input case must exit with code 1, name the file in a one-paragraph message (no
 traceback) and leave the store byte for byte as it was.
+
+The real files come from ../shared/data and their tests skip without it; each such test has a
+synthetic twin beside it that writes made-up regions in the same layout (file_layouts.py) and runs
+the command line in-process.
 """
 
 from __future__ import annotations
@@ -15,8 +19,21 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from file_layouts import (
+    ROTTERDAM_LIKE,
+    RRegion,
+    carto_geojson,
+    english_kwb_2024_csv,
+    gebiedsindeling_geojson,
+    ikgeo_json,
+    kwb_rows,
+    r_resaved_kwb_csv,
+    write_kwb_xls,
+    write_kwb_xlsx,
+)
+from shapely.geometry import box
 
-from cli_process import wijkkompas
+from cli_process import CliResult, run_cli, wijkkompas
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 UTRECHT_2023 = SHARED / "kwb" / "utrecht" / "CBS-Utrecht-kwb-2023.xlsx"
@@ -41,14 +58,14 @@ def store(tmp_path: Path, demo_store: Path) -> Path:
     return path
 
 
-def assert_refused(result: subprocess.CompletedProcess[str], file_name: str) -> None:
+def assert_refused(result: subprocess.CompletedProcess[str] | CliResult, file_name: str) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     message = " ".join(result.stderr.split())
     assert file_name in message
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_kwb_xlsx_imports_and_shows_with_its_source_columns")
 @needs_shared
 def test_utrecht_kwb_file_imports_and_shows_with_its_source_columns(store: Path) -> None:
     result = wijkkompas("--store", store, "import", UTRECHT_2023)
@@ -70,7 +87,34 @@ def test_utrecht_kwb_file_imports_and_shows_with_its_source_columns(store: Path)
     assert float(population[0]["value"]) == 367947
 
 
-@pytest.mark.realdata
+def test_a_kwb_xlsx_imports_and_shows_with_its_source_columns(store: Path, tmp_path: Path) -> None:
+    """CBS's kwb-2023.xlsx layout, written here: sheet 'kwb-2023', the kwb-xls column names,
+    numbers mixed with numbers stored as text and '.' for unpublished figures."""
+    path = write_kwb_xlsx(tmp_path / "kwb-2023.xlsx", kwb_rows())
+    result = run_cli("--store", store, "import", path)
+    assert result.returncode == 0, result.stderr
+    summary = result.said
+    assert "2 wijk" in summary and "3 buurt" in summary and "1 gemeente" in summary
+    assert "indicators matched" in summary and "share missing" in summary
+
+    listed = run_cli(
+        "--store", store, "regions", "--gemeente", "GM9998", "--level", "buurt", "--format", "csv"
+    )
+    assert [r["code"] for r in csv.DictReader(io.StringIO(listed.stdout))] == [
+        "BU99980101",
+        "BU99980102",
+        "BU99980201",
+    ]
+
+    shown = run_cli("--store", store, "show", "GM9998", "--year", "2023", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(shown.stdout)))
+    assert {"indicator", "source_column", "year", "value", "unit"} <= set(rows[0])
+    population = [r for r in rows if r["indicator"] == "population"]
+    assert population and population[0]["source_column"] == "a_inw"
+    assert float(population[0]["value"]) == 10500
+
+
+@pytest.mark.realdata(twin="test_an_odata_json_with_its_carto_boundaries_joins_every_buurt")
 @needs_shared
 def test_rotterdam_json_with_its_boundaries_joins_all_92_buurten(store: Path) -> None:
     result = wijkkompas(
@@ -81,7 +125,22 @@ def test_rotterdam_json_with_its_boundaries_joins_all_92_buurten(store: Path) ->
     assert "boundaries joined: 92; not joined: 0" in summary
 
 
-@pytest.mark.realdata
+def test_an_odata_json_with_its_carto_boundaries_joins_every_buurt(
+    store: Path, tmp_path: Path
+) -> None:
+    """Rotterdam's two layouts, written here: OData records keyed by ID (padded strings, a BOM)
+    that bring the regions, and the Carto GeoJSON whose buurten join them."""
+    figures, boundaries = tmp_path / "ikgeoData.json", tmp_path / "rotterdam_buurten.geojson"
+    codes = [buurt.code for buurt in ROTTERDAM_LIKE]
+    figures.write_bytes(ikgeo_json(["GM0599", "WK059901", *codes]))
+    boundaries.write_bytes(carto_geojson())
+    result = run_cli("--store", store, "import", figures, boundaries, "--year", "2017")
+    assert result.returncode == 0, result.stderr
+    assert "4 buurt" in result.said
+    assert f"boundaries joined: {len(codes)}; not joined: 0" in result.said
+
+
+@pytest.mark.realdata(twin="test_an_r_resaved_kwb_csv_imports_its_buurten_and_keeps_nl00_apart")
 @needs_shared
 def test_amsterdam_r_resaved_csv_imports_all_buurten(store: Path) -> None:
     result = wijkkompas("--store", store, "import", AMSTERDAM_2019)
@@ -89,6 +148,33 @@ def test_amsterdam_r_resaved_csv_imports_all_buurten(store: Path) -> None:
     summary = " ".join(result.stdout.split())
     assert "479 buurt" in summary
     assert "figures for Nederland (NL00), kept for comparison: 42" in summary
+
+
+def test_an_r_resaved_kwb_csv_imports_its_buurten_and_keeps_nl00_apart(
+    store: Path, tmp_path: Path
+) -> None:
+    """A StatLine KWB 2019 download as R re-saved it, written here: a row-number column,
+    dotted labels, padded codes, quoted decimal commas, NA, and a row for Nederland first."""
+    path = tmp_path / "Kerncijfers_wijken_en_buurten_2019.csv"
+    path.write_bytes(
+        r_resaved_kwb_csv(
+            [
+                RRegion("Nederland", "Land", "NL00", 17000000, 55),
+                RRegion("Amsterdam", "Gemeente", "GM0363", 850000, 31),
+                RRegion("Proefwallen-Oost", "Wijk", "WK036300", 4410, 19),
+                RRegion("Proefkade", "Buurt", "BU03630000", 1040, 7),
+                RRegion("Oude Proefsteeg e.o.", "Buurt", "BU03630001", 705, None),
+                RRegion("Proefwallen", "Buurt", "BU03630002", 2010, 12, income="."),
+            ]
+        )
+    )
+    result = run_cli("--store", store, "import", path)
+    assert result.returncode == 0, result.stderr
+    summary = result.said
+    assert "3 buurt" in summary and "1 wijk" in summary and "1 gemeente" in summary
+    # population, households, dwellings, owner-occupied share and income: Nederland's five
+    assert "indicators matched: 5" in summary
+    assert "figures for Nederland (NL00), kept for comparison: 5" in summary
 
 
 def test_random_bytes_are_refused_and_the_store_is_unchanged(store: Path, tmp_path: Path) -> None:
@@ -99,13 +185,23 @@ def test_random_bytes_are_refused_and_the_store_is_unchanged(store: Path, tmp_pa
     assert digest(store) == before
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_truncated_kwb_xlsx_is_refused")
 @needs_shared
 def test_a_truncated_xlsx_is_refused(store: Path, tmp_path: Path) -> None:
     before = digest(store)
     bad = tmp_path / "kwb-2023.xlsx"
     bad.write_bytes(UTRECHT_2023.read_bytes()[:20000])
     assert_refused(wijkkompas("--store", store, "import", bad), "kwb-2023.xlsx")
+    assert digest(store) == before
+
+
+def test_a_truncated_kwb_xlsx_is_refused(store: Path, tmp_path: Path) -> None:
+    """A kwb-2023.xlsx in CBS's layout, written here, that a download cut off halfway."""
+    whole = write_kwb_xlsx(tmp_path / "whole.xlsx", kwb_rows()).read_bytes()
+    before = digest(store)
+    bad = tmp_path / "kwb-2023.xlsx"
+    bad.write_bytes(whole[: len(whole) // 2])
+    assert_refused(run_cli("--store", store, "import", bad), "kwb-2023.xlsx")
     assert digest(store) == before
 
 
@@ -213,7 +309,24 @@ AMSTERDAM_2024 = (
 AMSTERDAM_GEOJSON = SHARED / "geo" / "amsterdam" / "buurten.geojson"
 
 
-@pytest.mark.realdata
+ENGLISH_REGIONS = [
+    ("Amsterdam", "GM0363", 900000),
+    ("Proefwallen", "WK0363AE", 4590),
+    ("Proefkade", "BU0363AE01", 345),
+    ("Oude Proefsteeg e.o.", "BU0363AE02", 2395),
+    ("Proef-wallen", "BU0363AE03", 1850),
+]
+"""Made-up regions for the renamed 2024 extract: the gemeente, a wijk and three buurten."""
+
+
+def english_extract(tmp_path: Path) -> Path:
+    """The 2024 extract with English headers, under the real file's name (its year is in it)."""
+    path = tmp_path / "Kerncijfers_wijken_en_buurten_2024_without_income_data.csv"
+    path.write_bytes(english_kwb_2024_csv(ENGLISH_REGIONS))
+    return path
+
+
+@pytest.mark.realdata(twin="test_a_renamed_extract_with_a_mapping_joins_the_municipal_boundaries")
 @needs_shared
 def test_renamed_amsterdam_extract_with_a_mapping_joins_all_517_buurten(
     store: Path, tmp_path: Path
@@ -237,7 +350,34 @@ def test_renamed_amsterdam_extract_with_a_mapping_joins_all_517_buurten(
     assert "BU0363MK06" in summary
 
 
-@pytest.mark.realdata
+def test_a_renamed_extract_with_a_mapping_joins_the_municipal_boundaries(
+    store: Path, tmp_path: Path
+) -> None:
+    """The renamed 2024 extract (BOM, semicolons, padded codes, decimal commas, empty income
+    columns) and the gebiedsindeling GeoJSON with one buurt CBS does not have, written here."""
+    extract = english_extract(tmp_path)
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text(
+        "column,indicator\nArea_Code,code\nDistrict_Type,name\nPopulation_Total,a_inw\n"
+        "Pct_Owner_Occupied,p_koopw\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "--store", store, "import", extract, "--source", "statline", "--mapping", mapping
+    )
+    assert result.returncode == 0, result.stderr
+    assert "3 buurt" in result.said
+    boundaries = tmp_path / "buurten.geojson"
+    extra = ("BU0363MK06", "Nieuwe Proefhaven", box(4.95, 52.35, 4.96, 52.36))
+    boundaries.write_bytes(gebiedsindeling_geojson(extra=[extra]))
+    joined = run_cli("--store", store, "import", boundaries, "--year", "2024")
+    assert joined.returncode == 0, joined.stderr
+    # the municipal file has one buurt more than CBS: reported, not an error
+    assert "boundaries joined: 3; not joined: 1" in joined.said
+    assert "BU0363MK06" in joined.said
+
+
+@pytest.mark.realdata(twin="test_a_kwb_xls_imports_like_the_same_rows_in_xlsx")
 @needs_shared
 def test_a_kwb_xls_written_from_the_real_utrecht_file_imports_like_the_xlsx(
     tmp_path: Path,
@@ -269,7 +409,23 @@ def test_a_kwb_xls_written_from_the_real_utrecht_file_imports_like_the_xlsx(
     assert "a_inw" in shown[0]
 
 
-@pytest.mark.realdata
+def test_a_kwb_xls_imports_like_the_same_rows_in_xlsx(tmp_path: Path) -> None:
+    """The synthetic kwb-2023 rows written twice, in the old .xls and in .xlsx."""
+    xls = write_kwb_xls(tmp_path / "kwb-2023.xls", kwb_rows())
+    xlsx = write_kwb_xlsx(tmp_path / "kwb-2023.xlsx", kwb_rows())
+    via_xls = tmp_path / "xls.duckdb"
+    via_xlsx = tmp_path / "xlsx.duckdb"
+    assert run_cli("--store", via_xls, "import", xls).returncode == 0
+    assert run_cli("--store", via_xlsx, "import", xlsx).returncode == 0
+    shown = [
+        run_cli("--store", s, "show", "BU99980101", "--format", "csv").stdout
+        for s in (via_xls, via_xlsx)
+    ]
+    assert shown[0] == shown[1]
+    assert "a_inw" in shown[0] and ",3900.0," in shown[0]
+
+
+@pytest.mark.realdata(twin="test_a_mapping_template_is_written_for_a_renamed_extract")
 @needs_shared
 def test_a_mapping_template_is_written_for_a_table_with_unknown_columns(
     store: Path, tmp_path: Path
@@ -296,6 +452,34 @@ def test_a_mapping_template_is_written_for_a_table_with_unknown_columns(
     assert imported.returncode == 0, imported.stderr
     assert "517 buurt" in " ".join(imported.stdout.split())
     again = wijkkompas("mapping", AMSTERDAM_2024, "--out", mapping)
+    assert again.returncode == 1 and "does not overwrite" in " ".join(again.stderr.split())
+
+
+def test_a_mapping_template_is_written_for_a_renamed_extract(store: Path, tmp_path: Path) -> None:
+    """The renamed 2024 extract, written here with all 23 of its English columns."""
+    extract = english_extract(tmp_path)
+    refused = run_cli("--store", store, "import", extract, "--source", "statline")
+    assert refused.returncode == 1
+    assert "wijkkompas mapping" in " ".join(refused.stderr.split())
+    mapping = tmp_path / "mapping.csv"
+    written = run_cli("mapping", extract, "--out", mapping)
+    assert written.returncode == 0, written.stderr
+    rows = list(csv.DictReader(io.StringIO(mapping.read_text(encoding="utf-8"))))
+    assert list(rows[0]) == ["column", "indicator", "unit"]
+    filled = {r["column"]: r["indicator"] for r in rows if r["indicator"]}
+    assert filled == {"Area_Code": "code", "District_Type": "name"}  # the rest: the user's call
+    assert len(rows) == 23
+    # The user fills in one indicator; the blank rows map nothing.
+    text = mapping.read_text(encoding="utf-8").replace(
+        "Population_Total,,", "Population_Total,a_inw,"
+    )
+    mapping.write_text(text, encoding="utf-8")
+    imported = run_cli(
+        "--store", store, "import", extract, "--source", "statline", "--mapping", mapping
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "3 buurt" in imported.said and "indicators matched: 1 (population)" in imported.said
+    again = run_cli("mapping", extract, "--out", mapping)
     assert again.returncode == 1 and "does not overwrite" in " ".join(again.stderr.split())
 
 

@@ -4,7 +4,8 @@ A series is keyed by the KWB table year; the table year is the region year and t
 lag gives the period (income two years behind). The metadata's unit decides which indicator a
 series feeds, and a series whose values contradict its unit is kept unmatched. The synthetic
 twin is written by the tests in the layout of the real export, for a fictional gemeente
-(GM9998 Proefstad); the real file is read from ../shared/data and skipped without it.
+(GM9998 Proefstad); the real file is read from ../shared/data and skipped without it, and each
+test on it has a twin on a whole export in its layout (file_layouts.dashboard_series_json).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Any
 
 import duckdb
 import pytest
+from file_layouts import dashboard_series_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from real_data import SHARED_DATA, real_bytes, real_path, shared_catalogue
 
+from cli_process import run_cli
 from real_stores import wijkkompas
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
@@ -262,7 +265,62 @@ def test_it_imports_into_a_store(tmp_path: Path) -> None:
 # -- the real export ------------------------------------------------------------------------------
 
 
-@pytest.mark.realdata
+def whole_export() -> bytes:
+    """An export of all ten documented series, as the Baarn one: low income up to table 2023
+    only, education in persons under a '%' unit, null where CBS published nothing yet."""
+    return dashboard_series_json(
+        (
+            "GM9998",
+            "Proefstad",
+            {
+                "huishoudens_laag_inkomen": {"2021": 5.1, "2022": 4.6, "2023": 3.9},
+                "aantal_inwoners": {
+                    "2021": 12210.0,
+                    "2022": 12290.0,
+                    "2023": 12350.0,
+                    "2024": 12420.0,
+                },
+                "opleiding_hoog": {"2023": 3110.0, "2024": None},
+            },
+        ),
+        [
+            (
+                "BU99981000",
+                "Oude Kern",
+                "WK999810",
+                {
+                    "huishoudens_laag_inkomen": {"2021": 7.9, "2022": 7.1, "2023": 6.6},
+                    "huishoudens_sociaal_minimum": {"2021": 6.2, "2022": 5.9, "2023": 5.5},
+                    "gem_inkomen_huishoudens": {"2022": 33.4, "2023": 35.0, "2024": None},
+                    "bijstandsontvangers": {"2021": 45.0, "2022": 40.0, "2023": 40.0, "2024": 35.0},
+                    "arbeidsparticipatie": {"2022": 69.0, "2023": 70.0, "2024": 71.0},
+                    "opleiding_laag": {"2023": 410.0, "2024": None},
+                    "opleiding_middelbaar": {"2023": 650.0, "2024": None},
+                    "opleiding_hoog": {"2023": 380.0, "2024": None},
+                    "jongeren_jeugdzorg": {"2022": 8.1, "2023": 9.3, "2024": None},
+                    "aantal_inwoners": {
+                        "2021": 2010.0,
+                        "2022": 2030.0,
+                        "2023": 2050.0,
+                        "2024": 2065.0,
+                    },
+                },
+            ),
+            (
+                "BU99981001",
+                "Molenbeemd",
+                "WK999810",
+                {
+                    "huishoudens_laag_inkomen": {"2022": 3.2, "2023": 3.0},
+                    "opleiding_laag": {"2023": 220.0},
+                    "aantal_inwoners": {"2022": 1840.0, "2023": 1850.0, "2024": 1855.0},
+                },
+            ),
+        ],
+    )
+
+
+@pytest.mark.realdata(twin="test_a_whole_export_low_income_share_of_a_buurt")
 def test_baarn_export_low_income_share_of_centrum(catalogue: Catalogue) -> None:
     batch = LOADER.load(real_bytes(BAARN), BAARN.name, catalogue, LoadOptions())
     batch.validate()
@@ -282,7 +340,27 @@ def test_baarn_export_low_income_share_of_centrum(catalogue: Catalogue) -> None:
     }  # fmt: skip
 
 
-@pytest.mark.realdata
+def test_a_whole_export_low_income_share_of_a_buurt(tmp_path: Path, catalogue: Catalogue) -> None:
+    path = tmp_path / "proefstad_social_data_kwb_2021-2024.json"
+    path.write_bytes(whole_export())
+    batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions())
+    batch.validate()
+    # KWB 2021: 7.9% of households with a low income, in 2019
+    assert figure(batch, "BU99981000", "low_income_households", 2021) == (7.9, "2019", False)
+    assert figure(batch, "BU99981000", "population", 2024) == (2065.0, "2024-01-01", False)
+    assert figure(batch, "GM9998", "population", 2024) == (12420.0, "2024-01-01", False)
+    assert batch.regions["code"].nunique() == 3  # the gemeente and its two buurten
+    assert sorted(batch.regions["year"].unique()) == [2021, 2022, 2023, 2024]
+    # the metadata calls the education series '%', but they are counts: kept unmatched
+    for key in ("opleiding_laag", "opleiding_middelbaar", "opleiding_hoog"):
+        assert "no percentages" in batch.provenance["unmatched_series"][key]
+    assert set(batch.provenance["matched_series"]) == {
+        "huishoudens_laag_inkomen", "huishoudens_sociaal_minimum", "gem_inkomen_huishoudens",
+        "bijstandsontvangers", "arbeidsparticipatie", "jongeren_jeugdzorg", "aantal_inwoners",
+    }  # fmt: skip
+
+
+@pytest.mark.realdata(twin="test_a_whole_export_through_the_cli")
 def test_baarn_export_through_the_cli(tmp_path: Path) -> None:
     store = tmp_path / "store.duckdb"
     wijkkompas(store, "import", real_path(BAARN))
@@ -295,6 +373,23 @@ def test_baarn_export_through_the_cli(tmp_path: Path) -> None:
         source = con.execute("SELECT DISTINCT source FROM observations").fetchall()
     assert rows[0] == (2016, "2014", 7.8)
     assert rows[-1][0] == 2023  # the export has no low-income figure after table 2023
+    assert source == [("kwb-series",)]
+
+
+def test_a_whole_export_through_the_cli(tmp_path: Path) -> None:
+    path = tmp_path / "proefstad_social_data_kwb_2021-2024.json"
+    path.write_bytes(whole_export())
+    store = tmp_path / "store.duckdb"
+    result = run_cli("--store", store, "import", path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with duckdb.connect(str(store), read_only=True) as con:
+        rows = con.execute(
+            """SELECT region_year, period, value FROM observations
+               WHERE region_code = 'BU99981000' AND indicator_id = 'low_income_households'
+               ORDER BY region_year"""
+        ).fetchall()
+        source = con.execute("SELECT DISTINCT source FROM observations").fetchall()
+    assert rows == [(2021, "2019", 7.9), (2022, "2020", 7.1), (2023, "2021", 6.6)]
     assert source == [("kwb-series",)]
 
 

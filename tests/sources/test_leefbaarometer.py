@@ -6,12 +6,16 @@ pinned values were read by hand from those files. CSVs marked "hand-built" are m
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import math
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 from real_data import SHARED_DATA, shared_catalogue
 from real_data import real_bytes as real
 
@@ -50,7 +54,7 @@ def test_lbm_indicators_are_a_reference_layer_never_scored(catalogue: Catalogue)
         assert not indicator.cumulation
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_an_xlsx_excerpt_joined_to_postcodes_is_merged_per_buurt_and_year")
 def test_groningen_xlsx_repeated_rows_are_merged(catalogue: Catalogue, tmp_path: Path) -> None:
     batch = LOADER.load(real(GRONINGEN), GRONINGEN.name, catalogue, LoadOptions())
     # 99 rows (buurt x year x PC4) -> 8 buurten, 7 of them x 8 years, BU00140100 x 3 years
@@ -84,7 +88,7 @@ def test_groningen_xlsx_repeated_rows_are_merged(catalogue: Catalogue, tmp_path:
     AnalyticStore(tmp_path / "w.duckdb").import_batch(batch)
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_derived_extract_without_a_year_column_needs_year")
 def test_utrecht_derived_extract_needs_year(catalogue: Catalogue) -> None:
     data = real(UTRECHT)
     with pytest.raises(SourceError, match=r"^buurten\.csv: cannot tell which year.*--year"):
@@ -106,7 +110,7 @@ def test_utrecht_derived_extract_needs_year(catalogue: Catalogue) -> None:
     assert "gm_naam" in batch.provenance["ignored_columns"]
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_sniff_and_detect_the_xlsx_excerpt_and_the_derived_extract")
 def test_sniff_and_detect() -> None:
     for path in (GRONINGEN, UTRECHT):
         assert LOADER.sniff(path.name, real(path)[:65536])
@@ -180,7 +184,7 @@ def test_errors_name_the_file(catalogue: Catalogue) -> None:
         LOADER.load(b"PK\x03\x04broken", "x.xlsx", catalogue, LoadOptions())
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_mutated_twin_files_fail_only_with_a_clear_error")
 @settings(max_examples=25, deadline=None)
 @given(
     which=st.sampled_from([GRONINGEN, UTRECHT]),
@@ -205,5 +209,155 @@ def test_mutated_real_files_fail_only_with_a_clear_error(
         batch = LOADER.load(data, which.name, catalogue, options)
     except WijkkompasError as exc:
         assert which.name in str(exc)
+    else:
+        batch.validate()
+
+
+# --- synthetic twins of the real files (always run) ---------------------------------------------
+
+TEST_SET_ROWS = [
+    ("BU99900000", "Binnenstad-Oost", year, lbm, pc4)
+    for year, lbm in ((2002, 4.134894643), (2012, 4.217256481), (2022, 4.349848192))
+    for pc4 in (9991, 9992)  # one row per postcode the buurt touches
+] + [
+    ("BU99900001", "Havenkwartier", 2002, 3.912345678, 9992),
+    ("BU99900001", "Havenkwartier", 2012, 3.987654321, 9992),
+    ("BU99900100", "Dorpskern", 2002, 4.0123, 9993),
+]
+"""Made-up rows in the layout of Leefbarometer_test_set.xlsx: full-precision lbm, joined to
+PC4 by the author, so one buurt-year repeats once per postcode."""
+
+
+@functools.cache
+def excerpt_xlsx() -> bytes:
+    """The twin of Leefbarometer_test_set.xlsx: sheet Blad1, five columns, years and postcodes
+    as numbers, as Excel stores them."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Blad1"
+    sheet.append(["bu_code", "bu_naam", "jaar", "lbm", "PC4"])
+    for code, name, year, lbm, pc4 in TEST_SET_ROWS:
+        sheet.append([code, name, float(year), lbm, float(pc4)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+DERIVED_HEADER = (
+    ",buurt_code,gm_naam,regio,aantal_inwoners,aantal_inwoners_tussen_25_44_percentage,"
+    "aantal_huishoudens_met_kinderen_percentage,gemiddelde_huishoudensgrootte,woningvoorraad,"
+    "gemiddelde_woningwaarde,meergezinswoning_percentage,bewoond_percentage,koopwoning_percentage,"
+    "bouwjaar_vanaf_2000_percentage,afstand_tot_ziekenhuis_km,afstand_tot_grote_supermarkt_km,"
+    "afstand_tot_cafe_km,afstand_tot_kinderdagverblijf_km,afstand_tot_buitenschoolseopvang_km,"
+    "afstand_tot_openbaar_groen_km,afstand_tot_park_of_plantsoen_km,afstand_tot_bos_km,"
+    "afstand_tot_hoofdverkeersweg_km,afstand_tot_treinstation_km,"
+    "AfstandTotSemiOpenbaarGroenTotaal_83,leefbarometer_score,leefbarometer_fysieke_omgeving,"
+    "leefbarometer_fysieke_overlast,leefbarometer_sociale_samenhang,leefbarometer_voorzieningen,"
+    "aardgasverbruik_m3_gemiddeld,elektriciteitsverbruik_kwh_gemiddeld,"
+    "social_economische_score_gemiddeld,geluid_van_treinverkeer,geluid_van_weg"
+)
+"""The 35 columns of the author's buurten.csv (a pandas index first, then KWB 2022, nabijheid,
+Leefbaarometer 2020 rounded to 2 decimals, energy, SES-WOA and noise, under own names)."""
+DERIVED_ROWS = [
+    # code, gemeente, name, inhabitants, lbm, fys, onv, soc, vrz
+    ("BU99900101", "Proefstad", "Molenkwartier, De Hoven", 1855, "4.15", "-0.03", "-0.1", "0.0", "0.19"),
+    ("BU99900102", "Proefstad", "Spoorzone", 115, "", "", "", "", ""),  # no LBM: left empty
+    ("BU99910000", "Andersdorp", "Dorp", 710, "4.22", "0.02", "-0.14", "-0.04", "0.24"),
+]  # fmt: skip
+
+
+@functools.cache
+def derived_csv() -> bytes:
+    """The twin of the author's buurten.csv: comma-separated, pandas index column, names with a
+    comma quoted, 0.0 where the author filled a gap, float noise like 37.480000000000004."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    out.write(DERIVED_HEADER + "\n")
+    for index, (code, gemeente, name, people, *lbm) in enumerate(DERIVED_ROWS):
+        kwb = [people, 42.32, 7.01, 1.6, 910, 370.0, 79.0, 92.0, 44.0, 30.0]
+        distances = [4.3, 0.8, 1.6, 0.6, 0.5, 0.0, 0.0, 0.0, 1.6, 0.0, 0.0]
+        rest = [380.0, 2150.0, -0.07, 20.0, 37.480000000000004]
+        writer.writerow([index, code, gemeente, name, *kwb, *distances, *lbm, *rest])
+    return out.getvalue().encode()
+
+
+def test_an_xlsx_excerpt_joined_to_postcodes_is_merged_per_buurt_and_year(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """The twin of the Groningen test set: repeats per postcode merge, PC4 is no figure."""
+    batch = LOADER.load(excerpt_xlsx(), "Leefbarometer_test_set.xlsx", catalogue, LoadOptions())
+    # 9 rows (buurt x year x PC4) -> 3 buurten: 3, 2 and 1 years
+    assert len(batch.regions) == 6
+    assert batch.regions["code"].nunique() == 3
+    assert batch.provenance["duplicate_rows_merged"] == 3
+    assert sorted(batch.regions["year"].unique()) == [2002, 2012, 2022]
+    assert sorted(batch.regions.loc[batch.regions["code"] == "BU99900001", "year"]) == [2002, 2012]
+    assert set(batch.observations["indicator_id"]) == {"lbm_score"}
+    assert figure(batch, "BU99900000", "lbm_score", 2022)[0] == pytest.approx(4.349848, abs=1e-6)
+    assert figure(batch, "BU99900000", "lbm_score", 2002)[0] == pytest.approx(4.134895, abs=1e-6)
+    obs = batch.observations
+    assert (obs["period"] == obs["region_year"].astype(str)).all()
+    names = batch.regions.drop_duplicates("code").set_index("code")["name"]
+    assert names["BU99900000"] == "Binnenstad-Oost"
+    assert batch.provenance["ignored_columns"] == ["PC4"]  # a join key, not a figure
+    assert "each row's own" in batch.provenance["year_from"]
+    assert batch.provenance["sheet"] == "Blad1"
+    AnalyticStore(tmp_path / "w.duckdb").import_batch(batch)
+
+
+def test_a_derived_extract_without_a_year_column_needs_year(catalogue: Catalogue) -> None:
+    """The twin of the Utrecht province extract: --year required, empty is missing, 0 is 0."""
+    data = derived_csv()
+    with pytest.raises(SourceError, match=r"^buurten\.csv: cannot tell which year.*--year"):
+        LOADER.load(data, "buurten.csv", catalogue, LoadOptions())
+    batch = LOADER.load(data, "buurten.csv", catalogue, LoadOptions(year=2020))
+    assert len(batch.regions) == 3 and set(batch.regions["year"]) == {2020}
+    assert batch.provenance["year_from"] == "--year option"
+    lbm = batch.observations[batch.observations["indicator_id"] == "lbm_score"]
+    assert len(lbm) == 3 and lbm["value"].notna().sum() == 2
+    assert not lbm["suppressed"].any()  # empty: missing, not suppressed
+    assert figure(batch, "BU99900101", "lbm_score", 2020) == (4.15, False)
+    assert figure(batch, "BU99900101", "lbm_physical_environment", 2020) == (-0.03, False)
+    assert figure(batch, "BU99900101", "lbm_nuisance_insecurity", 2020) == (-0.10, False)
+    assert figure(batch, "BU99900101", "lbm_social_cohesion", 2020) == (0.0, False)  # a real 0
+    assert figure(batch, "BU99900101", "lbm_amenities", 2020) == (0.19, False)
+    value, suppressed = figure(batch, "BU99900102", "lbm_score", 2020)
+    assert math.isnan(value) and not suppressed
+    assert batch.regions.set_index("code").loc["BU99900101", "name"] == "Molenkwartier, De Hoven"
+    # the author's other columns (KWB, nabijheid, noise) are kept, not guessed
+    assert "aantal_inwoners" in set(batch.unmatched["source_column"])
+    assert "gm_naam" in batch.provenance["ignored_columns"]
+
+
+def test_sniff_and_detect_the_xlsx_excerpt_and_the_derived_extract() -> None:
+    assert LOADER.sniff("Leefbarometer_test_set.xlsx", excerpt_xlsx()[:65536])
+    assert LOADER.sniff("buurten.csv", derived_csv()[:65536])
+    assert registry.detect("buurten.csv", derived_csv()[:65536]).key == "leefbaarometer"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    which=st.sampled_from(["Leefbarometer_test_set.xlsx", "buurten.csv"]),
+    kind=st.sampled_from(["flip", "truncate", "delete", "insert"]),
+    position=st.integers(min_value=0, max_value=2**31),
+    byte=st.integers(min_value=0, max_value=255),
+)
+def test_mutated_twin_files_fail_only_with_a_clear_error(
+    which: str, kind: str, position: int, byte: int
+) -> None:
+    catalogue = shared_catalogue()
+    data = excerpt_xlsx() if which.endswith(".xlsx") else derived_csv()
+    at = position % len(data)
+    data = {
+        "flip": data[:at] + bytes([byte]) + data[at + 1 :],
+        "truncate": data[:at],
+        "delete": data[:at] + data[at + 1 + byte :],
+        "insert": data[:at] + bytes([byte, 44]) + data[at:],
+    }[kind]
+    try:
+        options = LoadOptions(year=2020 if which == "buurten.csv" else None)
+        batch = LOADER.load(data, which, catalogue, options)
+    except WijkkompasError as exc:
+        assert which in str(exc)
     else:
         batch.validate()

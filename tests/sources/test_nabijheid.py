@@ -7,6 +7,7 @@ pin one behaviour each.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def value(batch: ImportBatch, code: str, indicator: str) -> tuple[float, bool]:
     return float(row["value"].iloc[0]), bool(row["suppressed"].iloc[0])
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_labels_layout_with_padding_dots_and_the_year_in_the_name")
 def test_utrecht_2023_labels_layout(catalogue: Catalogue) -> None:
     batch = LOADER.load(real(UTRECHT), UTRECHT.name, catalogue, LoadOptions())
     assert len(batch.regions) == 122  # 123 rows minus NL00
@@ -83,7 +84,7 @@ def test_utrecht_2023_labels_layout(catalogue: Catalogue) -> None:
     assert restaurant["value_text"].tolist() == ["0.3"]
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_sideways_export_is_transposed_and_takes_its_year_from_the_title")
 def test_sideways_2021_export_is_transposed(catalogue: Catalogue) -> None:
     batch = LOADER.load(real(SIDEWAYS), SIDEWAYS.name, catalogue, LoadOptions())
     assert batch.provenance["layout"] == "sideways"
@@ -106,7 +107,7 @@ def test_sideways_2021_export_is_transposed(catalogue: Catalogue) -> None:
     )
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_odata_key_exports_with_columns_renamed_by_their_author")
 def test_amsterdam_odata_exports_with_renamed_columns(catalogue: Catalogue) -> None:
     old = LOADER.load(real(AMS_2020), AMS_2020.name, catalogue, LoadOptions(mapping=AUTHOR_MAPPING))
     assert old.provenance["layout"] == "keys"
@@ -124,7 +125,7 @@ def test_amsterdam_odata_exports_with_renamed_columns(catalogue: Catalogue) -> N
     assert "distance_to_primary_school" in set(new.unmatched["source_column"])
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_labels_and_sideways_batches_pass_the_store")
 def test_real_batches_pass_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
     store = AnalyticStore(tmp_path / "w.duckdb")
     batches = [LOADER.load(real(p), p.name, catalogue, LoadOptions()) for p in (UTRECHT, SIDEWAYS)]
@@ -145,7 +146,7 @@ def test_real_batches_pass_the_store(catalogue: Catalogue, tmp_path: Path) -> No
         assert back["value"].tolist() == [sent["value"]]
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_sniff_recognises_every_layout_and_not_table_metadata")
 def test_sniff_recognises_all_real_layouts() -> None:
     for path in (UTRECHT, SIDEWAYS, AMS_2020, AMS_2024):
         data = real(path)
@@ -227,7 +228,7 @@ def mutate(data: bytes, how: tuple[str, int, int]) -> bytes:
     return data[:at] + bytes([byte, (byte * 7) % 256]) + data[at:]
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_mutated_twin_files_fail_only_with_a_clear_error")
 @settings(max_examples=25, deadline=None)
 @given(how=_mutations(), which=st.sampled_from([UTRECHT, SIDEWAYS, AMS_2024]))
 def test_mutated_real_files_fail_only_with_a_clear_error(
@@ -239,6 +240,280 @@ def test_mutated_real_files_fail_only_with_a_clear_error(
         batch = LOADER.load(data, which.name, catalogue, LoadOptions())
     except WijkkompasError as exc:
         assert which.name in str(exc)
+    else:
+        batch.validate()
+        assert isinstance(batch.observations, pd.DataFrame)
+
+
+# --- synthetic twins of the real files (always run) ---------------------------------------------
+
+LABEL_TOPICS = [
+    "Gezondheid en welzijn/Huisartsenpraktijk/Afstand tot huisartsenpraktijk (km)",
+    "Gezondheid en welzijn/Huisartsenpraktijk/Aantal huisartsenpraktijken/Binnen 1 km (aantal)",
+    "Detailhandel/Winkels dagelijkse boodschappen/Afstand tot grote supermarkt (km)",
+    "Horeca/Restaurants/Afstand tot restaurant (km)",
+    "Kinderopvang/Kinderdagverblijf/Afstand tot kinderdagverblijf (km)",
+    "Onderwijs/Basisonderwijs/Afstand tot school (km)",
+    "Groenvoorzieningen/Openbaar groen/Afstand tot openbaar groen totaal (km)",
+    "Groenvoorzieningen/Openbaar groen/Afstand tot park of plantsoen (km)",
+    "Verkeer en vervoer/Treinstations/Afstand tot treinstations totaal (km)",
+    "Afstand tot brandweerkazerne (km)",
+]
+"""Ten of the Utrecht 2023 file's 110 topic labels: the seven the catalogue knows, three not."""
+LABEL_ROWS = [
+    # name, gemeente, soort regio, code, change, then one cell per topic ("." = not published)
+    ("Nederland", "Nederland", "Land", "NL00", ".", [".", ".", "1.0", "0.8", "0.7", "0.7", ".", ".", "4.8", "2.1"]),
+    ("Proefstad", "Proefstad", "Gemeente", "GM9990", "1", [".", ".", "0.7", "0.6", "0.5", "0.6", ".", ".", "1.4", "2.3"]),
+    ("Wijk 01 Centrum", "Proefstad", "Wijk", "WK999001", "1", [".", ".", "0.6", "0.5", "0.4", "0.5", ".", ".", "1.4", "2.4"]),
+    ("Molenkwartier, De Hoven", "Proefstad", "Buurt", "BU99900101", "1", [".", ".", "0.9", "0.3", "0.5", "0.4", ".", ".", "1.6", "2.2"]),
+    ("Bedrijventerrein De Kade", "Proefstad", "Buurt", "BU99900102", "1", [".", ".", "2.4", "1.2", ".", "0.9", ".", ".", "2.0", "1.5"]),
+]  # fmt: skip
+LABELS_NAME = "CBS-Proefstad_Nabijheid_voorzieningen__buurt_2023_14102024_164034.csv"
+
+
+def labels_export() -> bytes:
+    """The twin of the Utrecht 2023 StatLine download: UTF-8 with BOM, every cell quoted, ';',
+    label headers, names padded to 40 and codes to 10 characters, figures right-aligned in 8."""
+    header = [
+        "Wijken en buurten",
+        "Regioaanduiding/Gemeentenaam (naam)",
+        "Regioaanduiding/Soort regio (omschrijving)",
+        "Regioaanduiding/Codering (code)",
+        "Regioaanduiding/Indelingswijziging wijken en buurten (code)",
+        *LABEL_TOPICS,
+    ]
+    lines = [";".join(f'"{h}"' for h in header)]
+    for name, gemeente, kind, code, change, cells in LABEL_ROWS:
+        fields = [name, gemeente.ljust(40), kind.ljust(10), code.ljust(10), change]
+        fields += [cell.rjust(8) for cell in cells]
+        lines.append(";".join(f'"{f}"' for f in fields))
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+SIDEWAYS_REGIONS = [
+    # name, gemeente (spaces dropped, as in the export), soort regio, code, change
+    ("Nederland", "Nederland", "Land", "NL00", "."),
+    ("Aa en Proef", "AaenProef", "Gemeente", "GM9990", "."),
+    ("Wijk 00 Annendorp", "AaenProef", "Wijk", "WK999000", "1"),
+    ("Annendorp", "AaenProef", "Buurt", "BU99900000", "1"),
+    ("Verspreide huizen Annendorp", "AaenProef", "Buurt", "BU99900009", "1"),
+]
+SIDEWAYS_TOPICS = [
+    ("Gezondheid en welzijn|Huisartsenpraktijk|Afstand tot huisartsenpraktijk", "km",
+     ["1,0", "2,5", "0,9", "0,8", "3,6"]),
+    ("Gezondheid en welzijn|Huisartsenpraktijk|Aantal huisartsenpraktijken|Binnen 1 km", "aantal",
+     ["1,5", "0,4", "0,7", "0,8", "0,0"]),
+    ("Kinderopvang|Kinderdagverblijf|Afstand tot kinderdagverblijf", "km",
+     ["0,7", "1,2", "0,5", "0,5", "1,7"]),
+    ("Verkeer en vervoer|Treinstations|Afstand tot treinstations totaal", "km",
+     [".", ".", ".", ".", "."]),
+]  # fmt: skip
+SIDEWAYS_NAME = (
+    "Nabijheid_voorzieningen__afstand_locatie__wijk__en_buurtcijfers_2021_17012023_183355.csv"
+)
+
+
+def sideways_export() -> bytes:
+    """The twin of the 2021 StatLine "tabel" export turned sideways: a title row with the table
+    year, regions as columns, one topic per row with its unit, decimal comma, a source footer."""
+    rows: list[list[str]] = [
+        ["Nabijheid voorzieningen; afstand locatie, wijk- en buurtcijfers 2021"],
+        [""],
+        ["", "", "Wijken en buurten"],
+        ["Onderwerp", "", *(r[0] for r in SIDEWAYS_REGIONS)],
+        ["Regioaanduiding|Gemeentenaam", "naam", *(r[1] for r in SIDEWAYS_REGIONS)],
+        ["Regioaanduiding|Soort regio", "omschrijving", *(r[2] for r in SIDEWAYS_REGIONS)],
+        ["Regioaanduiding|Codering", "code", *(r[3] for r in SIDEWAYS_REGIONS)],
+        ["Regioaanduiding|Indelingswijziging wijken en buurten", "code",
+         *(r[4] for r in SIDEWAYS_REGIONS)],
+        *([topic, unit, *cells] for topic, unit, cells in SIDEWAYS_TOPICS),
+        ["Bron: CBS"],
+    ]  # fmt: skip
+    text = "\n".join(";".join(f'"{cell}"' for cell in row) for row in rows)
+    return ("\ufeff" + text + "\n").encode("utf-8")
+
+
+def odata_export(year: int) -> bytes:
+    """The twin of proximity_to_facilities_YYYY.csv: English OData keys, renamed by the author in
+    part, suffixed (``_1``, ``_3``, ``_90``) in the newer table, padded values, '.' unknown."""
+    suffix = {"name": "_1", "code": "_3", "station": "_90"} if year >= 2024 else {}
+    header = [
+        "ID", "DistrictsAndNeighbourhoods", "MunicipalityName" + suffix.get("name", ""),
+        "Encoding" + suffix.get("code", ""), "supermarkets_within_1km", "restaurants_within_1km",
+        "distance_to_primary_school", "distance_to_secondary_school",
+        "DistanceToTrainStationAllTypes" + suffix.get("station", ""),
+    ]  # fmt: skip
+    old = [
+        ("GM0363", ["5.6", "52.8", "0.5", "0.9", "2.5"]),
+        ("WK036300", ["11.7", "331.3", "0.5", "1.3", "0.7"]),
+        ("BU03630000", ["10.6", "295.7", "0.4", "1.1", "0.4"]),
+        ("BU03630100", [".", ".", ".", ".", "."]),
+    ]
+    new = [
+        ("GM0363", ["3.8", "34.4", "0.6", "1.1", "2.9"]),
+        ("WK0363AA", ["3.9", "59.1", "0.6", "0.7", "1.7"]),
+        ("BU0363AA01", ["4.2", "61.0", "0.5", "0.8", "2.2"]),
+    ]
+    lines = [";".join(f'"{h}"' for h in header)]
+    for number, (code, cells) in enumerate(old if year < 2024 else new, start=921):
+        fields = [str(number), code.ljust(10), "Amsterdam".ljust(40), code.ljust(10)]
+        lines.append(";".join(f'"{f}"' for f in fields + [c.rjust(8) for c in cells]))
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+TWIN_FILES = {
+    LABELS_NAME: labels_export,
+    SIDEWAYS_NAME: sideways_export,
+    "proximity_to_facilities_2020.csv": lambda: odata_export(2020),
+    "proximity_to_facilities_2024.csv": lambda: odata_export(2024),
+}
+
+
+def test_labels_layout_with_padding_dots_and_the_year_in_the_name(catalogue: Catalogue) -> None:
+    """The twin of the Utrecht 2023 download."""
+    batch = LOADER.load(labels_export(), LABELS_NAME, catalogue, LoadOptions())
+    assert len(batch.regions) == 4  # 5 rows minus NL00
+    assert batch.regions["level"].value_counts().to_dict() == {"buurt": 2, "wijk": 1, "gemeente": 1}
+    assert set(batch.regions["year"]) == {2023}
+    # the year is the table year in the name, not the download date 14102024
+    assert batch.provenance["year"] == 2023
+    assert "file name" in batch.provenance["year_from"]
+    assert len(batch.provenance["sha256"]) == 64
+    names = batch.regions.set_index("code")["name"]
+    assert names["BU99900101"] == "Molenkwartier, De Hoven"
+    assert names["WK999001"] == "Wijk 01 Centrum"
+    assert value(batch, "BU99900101", "distance_supermarket") == (0.9, False)
+    assert value(batch, "BU99900102", "distance_supermarket") == (2.4, False)
+    assert value(batch, "GM9990", "distance_supermarket") == (0.7, False)
+    # '.' is missing and marked suppressed, never 0
+    gp, suppressed = value(batch, "BU99900101", "distance_gp")
+    assert math.isnan(gp) and suppressed
+    dc, suppressed = value(batch, "BU99900102", "distance_daycare")
+    assert math.isnan(dc) and suppressed
+    obs = batch.observations
+    assert set(obs["period"]) == {"2023"}
+    col = "Detailhandel/Winkels dagelijkse boodschappen/Afstand tot grote supermarkt (km)"
+    assert set(obs.loc[obs["indicator_id"] == "distance_supermarket", "source_column"]) == {col}
+    green, suppressed = value(batch, "BU99900101", "distance_public_green")
+    assert math.isnan(green) and suppressed
+    assert set(obs["indicator_id"]) == {
+        "distance_gp", "distance_supermarket", "distance_daycare", "distance_school",
+        "distance_public_green", "distance_park", "distance_train_station",
+    }  # fmt: skip
+    # everything else stays, verbatim: 15 columns - 5 region columns - 7 matched = 3
+    assert batch.unmatched["source_column"].nunique() == 3
+    restaurant = batch.unmatched[
+        (batch.unmatched["region_code"] == "BU99900101")
+        & (batch.unmatched["source_column"] == "Horeca/Restaurants/Afstand tot restaurant (km)")
+    ]
+    assert restaurant["value_text"].tolist() == ["0.3"]
+
+
+def test_a_sideways_export_is_transposed_and_takes_its_year_from_the_title(
+    catalogue: Catalogue,
+) -> None:
+    """The twin of the 2021 export with regions as columns."""
+    batch = LOADER.load(sideways_export(), SIDEWAYS_NAME, catalogue, LoadOptions())
+    assert batch.provenance["layout"] == "sideways"
+    assert sorted(batch.regions["code"]) == ["BU99900000", "BU99900009", "GM9990", "WK999000"]
+    names = batch.regions.set_index("code")["name"]
+    assert names["BU99900009"] == "Verspreide huizen Annendorp"
+    assert names["GM9990"] == "Aa en Proef"
+    # the title row says 2021; the file name's 17012023 is the download date
+    assert batch.provenance["year"] == 2021 and "title" in batch.provenance["year_from"]
+    assert value(batch, "GM9990", "distance_gp") == (2.5, False)  # decimal comma
+    assert value(batch, "BU99900009", "distance_gp") == (3.6, False)
+    assert value(batch, "BU99900009", "distance_daycare") == (1.7, False)
+    station, suppressed = value(batch, "BU99900000", "distance_train_station")
+    assert math.isnan(station) and suppressed
+    assert (
+        batch.observations.loc[batch.observations["indicator_id"] == "distance_gp", "source_column"]
+        .eq("Gezondheid en welzijn|Huisartsenpraktijk|Afstand tot huisartsenpraktijk")
+        .all()
+    )
+
+
+def test_odata_key_exports_with_columns_renamed_by_their_author(catalogue: Catalogue) -> None:
+    """The twin of the Amsterdam 2020 and 2024 exports."""
+    old = LOADER.load(
+        odata_export(2020), "proximity_to_facilities_2020.csv", catalogue,
+        LoadOptions(mapping=AUTHOR_MAPPING),
+    )  # fmt: skip
+    assert old.provenance["layout"] == "keys"
+    assert len(old.regions) == 4 and set(old.regions["year"]) == {2020}
+    assert old.regions.set_index("code").loc["GM0363", "name"] == "Amsterdam"
+    assert value(old, "BU03630000", "distance_train_station") == (0.4, False)
+    assert value(old, "BU03630000", "distance_school") == (0.4, False)
+    assert value(old, "GM0363", "distance_train_station") == (2.5, False)
+    assert math.isnan(value(old, "BU03630100", "distance_train_station")[0])
+    assert "supermarkets_within_1km" in set(old.unmatched["source_column"])
+    new = LOADER.load(
+        odata_export(2024), "proximity_to_facilities_2024.csv", catalogue, LoadOptions()
+    )
+    assert len(new.regions) == 3 and set(new.regions["year"]) == {2024}
+    assert value(new, "BU0363AA01", "distance_train_station") == (2.2, False)
+    # without the mapping the author's renamed school column is kept, not guessed
+    assert "distance_to_primary_school" in set(new.unmatched["source_column"])
+
+
+def test_labels_and_sideways_batches_pass_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
+    store = AnalyticStore(tmp_path / "w.duckdb")
+    batches = [
+        LOADER.load(labels_export(), LABELS_NAME, catalogue, LoadOptions()),
+        LOADER.load(sideways_export(), SIDEWAYS_NAME, catalogue, LoadOptions()),
+    ]
+    for batch in batches:
+        store.import_batch(batch)
+    with store.reader() as reader:
+        stored = reader.observations()
+    assert set(stored["source"]) == {"nabijheid"}
+    for batch in batches:
+        year = int(batch.regions["year"].iloc[0])
+        mine = stored[stored["region_year"] == year]
+        assert len(mine) == len(batch.observations)
+        sent = batch.observations.dropna(subset=["value"]).iloc[0]
+        back = mine[
+            (mine["region_code"] == sent["region_code"])
+            & (mine["indicator_id"] == sent["indicator_id"])
+        ]
+        assert back["value"].tolist() == [sent["value"]]
+
+
+def test_sniff_recognises_every_layout_and_not_table_metadata() -> None:
+    for name, build in TWIN_FILES.items():
+        data = build()
+        assert LOADER.sniff(name, data[:65536])
+        assert LOADER.sniff("export.csv", data[:65536]) or name.startswith("proximity")
+        assert registry.detect(name, data[:65536]).key == "nabijheid"
+    # KWB metadata (TableInfos.json, a pretty-printed list) mentions "Nabijheid voorzieningen"
+    table_infos = [
+        {
+            "ID": 0,
+            "Title": "Kerncijfers wijken en buurten 2024",
+            "Identifier": "85984NED",
+            "Period": "2024",
+            "Description": "Zie ook de tabel Nabijheid voorzieningen; afstand locatie, wijk- "
+            "en buurtcijfers. Afstand tot huisartsenpraktijk, afstand tot school, afstand tot "
+            "grote supermarkt, afstand tot kinderdagverblijf, afstand tot treinstations.",
+        }
+    ]
+    assert not LOADER.sniff("TableInfos.json", json.dumps(table_infos, indent=2).encode())
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    how=_mutations(),
+    which=st.sampled_from([LABELS_NAME, SIDEWAYS_NAME, "proximity_to_facilities_2024.csv"]),
+)
+def test_mutated_twin_files_fail_only_with_a_clear_error(
+    how: tuple[str, int, int], which: str
+) -> None:
+    catalogue = shared_catalogue()
+    data = mutate(TWIN_FILES[which](), how)
+    try:
+        batch = LOADER.load(data, which, catalogue, LoadOptions())
+    except WijkkompasError as exc:
+        assert which in str(exc)
     else:
         batch.validate()
         assert isinstance(batch.observations, pd.DataFrame)

@@ -24,9 +24,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from real_data import SHARED_DATA, real_path, shared_catalogue
+from typer.testing import CliRunner
 
 from real_stores import wijkkompas
 from wijkkompas.catalogue import Catalogue
+from wijkkompas.cli import app
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
@@ -453,6 +455,176 @@ def test_a_damaged_names_table_loads_or_is_refused_naming_the_file(
         assert "kapot_kwb_2016.csv" in str(error)
 
 
+# -- twins of the real-file tests -----------------------------------------------------------------
+
+BEITEL_CODES_2024 = [
+    *CODES_2024,
+    ("Wijk 30 Versiliënbosch", "Proefstad", "Wijk", "WK999830", "900"),
+    ("Versiliënbosch", "Proefstad", "Buurt", "BU99983000", "830"),
+    ("Wijk 42 De Beitel", "Proefstad", "Wijk", "WK999842", "70"),
+    ("Beitel", "Proefstad", "Buurt", "BU99984200", "70"),
+]
+"""The 2024 codes with the two Heerlen quirks: a name with a diaeresis, and a wijk numbered 42."""
+PROEFSTAD_LIKE_HEERLEN_2016 = [
+    ["Proefstad", "", "12970.0", "1900.0", "300.0", "38.1", "9.0", "24.5", "800.0"],
+    ["Wijk 10 Oude Kern", "1.0", "5000.0", "700.0", "100.0", "41.0", "10.2", "22.0", "400.0"],
+    ["Oude Kern", "1.0", "3700.0", "300.0", "60.0", "44.0", "11.0", "21.0", "150.0"],
+    ["Molenbeemd", "1.0", "1300.0", "250.0", "20.0", "39.0", "9.5", "23.0", "140.0"],
+    ["Wijk 30 Versiliënbosch", "1.0", "900.0", "100.0", "10.0", "40.0", "8.0", "23.0", "60.0"],
+    ["Versiliënbosch", "1.0", "830.0", "90.0", "10.0", "40.0", "8.0", "23.0", "55.0"],
+    ["Wijk 41 De Beitel", "1.0", "70.0", "10.0", "0.0", "30.0", "4.0", "", "5.0"],
+    ["Beitel", "1.0", "70.0", "10.0", "0.0", "30.0", "4.0", "", "5.0"],
+]
+"""Proefstad in 2016 as Heerlen's 2016 table names it: the wijk that is 'Wijk 42' in 2024 is
+called 'Wijk 41 De Beitel' (a second wijk 41), so only that row finds no namesake."""
+
+
+def test_a_names_table_resolves_every_row_but_a_renumbered_wijk(tmp_path: Path) -> None:
+    """The twin of Heerlen 2016: the wijk row is left out and reported, its buurt is not."""
+    store = AnalyticStore(tmp_path / "store.duckdb")
+    codes = write(tmp_path, "kwb_codes_2024.csv", codes_table(BEITEL_CODES_2024))
+    names = write(tmp_path, "proefstad_kwb_2016.csv", names_table(PROEFSTAD_LIKE_HEERLEN_2016))
+    report = import_files(store, [codes, names])[1]
+    assert report.names_matched == 7
+    assert report.unmatched_names == ["Wijk 41 De Beitel"]
+    assert report.regions_per_level == {"gemeente": 1, "wijk": 2, "buurt": 4}
+    assert report.name_code_years == [2024]
+    population = figure(store, "BU99981000", "population", 2016)
+    assert population["value"] == 3700 and population["source_column"] == (
+        "Bevolking_Aantal_inwoners"
+    )
+    assert figure(store, "GM9998", "population", 2016)["value"] == 12970
+    with store.reader() as reader:
+        regions = reader.regions(gemeente="GM9998", year=2016).set_index("code")["name"]
+    assert regions["WK999810"] == "Wijk 10 Oude Kern"
+    assert regions["BU99984200"] == "Beitel"  # its wijk row was left out, the buurt was not
+    assert regions["BU99983000"] == "Versiliënbosch"
+    assert "WK999842" not in regions
+
+
+YOUTH_CARE = "Zorg_Percentage_jongeren_met_jeugdzorg_"
+
+
+def youth_names_table(rows: list[list[str]], share: str) -> bytes:
+    """:func:`names_table` with the youth-care share of the later tables (``share`` % in every
+    row that has figures) in place of the migration-background column."""
+    with_share = [[*row[:4], share, *row[5:]] if len(row) > 4 else row for row in rows]
+    return names_table(with_share).replace(NAME_COLUMNS[3].encode(), YOUTH_CARE.encode(), 1)
+
+
+def test_five_names_tables_through_the_cli(tmp_path: Path) -> None:
+    """The twin of Heerlen 2016-2020 through ``wijkkompas import`` (in process)."""
+    store = tmp_path / "store.duckdb"
+    files = [write(tmp_path, "kwb_codes_2024.csv", codes_table(CODES_2024))]
+    later = [row for row in PROEFSTAD_2016 if row[0] not in ("Verdwenen Hoek", "Wijk 30 Nieuwbouw")]
+    later.append(["Nieuwe Akker", "1.0", "650.0", "90.0", "11.5", "36.0", "7.0", "26.0", "30.0"])
+    for year in range(2016, 2021):
+        rows = PROEFSTAD_2016 if year == 2016 else later
+        data = youth_names_table(rows, share=f"{year - 2005}.5")
+        files.append(write(tmp_path, f"proefstad_kwb_{year}.csv", data))
+    result = CliRunner().invoke(app, ["--store", str(store), "import", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(store), read_only=True) as con:
+        counts = dict(
+            con.execute(
+                """SELECT year, count(*) FROM regions WHERE gemeente_code = 'GM9998'
+                   AND year < 2024 GROUP BY year ORDER BY year"""
+            ).fetchall()
+        )
+        youth = con.execute(
+            """SELECT value, period FROM observations WHERE region_code = 'GM9998'
+               AND region_year = 2020 AND indicator_id = 'youth_care_share'"""
+        ).fetchall()
+    assert counts == {2016: 8, 2017: 9, 2018: 9, 2019: 9, 2020: 9}
+    assert youth == [(15.5, "2019")]  # the 2020 table's figure, of 2019
+
+
+COUNTRY_2024 = [
+    # name, gemeente, soort regio, code, inhabitants
+    ("Nederland", "Nederland", "Land", "NL00", 17942942),
+    ("Andersdorp", "Andersdorp", "Gemeente", "GM9997", 3000),
+    ("Wijk 10 Oude Kern", "Andersdorp", "Wijk", "WK999710", 3000),
+    ("Oude Kern", "Andersdorp", "Buurt", "BU99971000", 3000),
+    ("Proefstad", "Proefstad", "Gemeente", "GM9998", 12500),
+    ("Wijk 10 Oude Kern", "Proefstad", "Wijk", "WK999810", 5100),
+    ("Oude Kern", "Proefstad", "Buurt", "BU99981000", 2050),
+    ("Centrum", "Proefstad", "Buurt", "BU99981002", 1200),
+    ("Wijk 20 Veldhoven-Zuid", "Proefstad", "Wijk", "WK999820", 7400),
+    ("Ériká-Park", "Proefstad", "Buurt", "BU99982000", 4100),
+    ("Centrum", "Proefstad", "Buurt", "BU99982001", 2600),
+    # a gemeente whose wijken are not called 'Wijk NN …': its rows cannot be placed
+    ("Grachtstad", "Grachtstad", "Gemeente", "GM9996", 9000),
+    ("Centrum", "Grachtstad", "Wijk", "WK999601", 9000),
+    ("Burgwallen", "Grachtstad", "Buurt", "BU99960100", 4000),
+]
+"""One made-up country in the row order of the two whole-country 2024 downloads."""
+
+
+def country_table(with_codes: bool) -> bytes:
+    """A whole-country KWB 2024 download: with codes (``…_geslachten.csv``) or, on the same
+    rows in the same order, with names only (``…_11122025_141648.csv``): UTF-8 with BOM, ';',
+    CRLF, label headers, gemeente names padded to 40 characters."""
+    if with_codes:
+        header = [
+            "Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
+            "Regioaanduiding/Soort regio (omschrijving)", "Regioaanduiding/Codering (code)",
+            "Regioaanduiding/Indelingswijziging gemeente, wijk, buurt (code)",
+            "Bevolking/Aantal inwoners (aantal)", "Bevolking/Geslacht/Mannen (aantal)",
+            "Bevolking/Geslacht/Vrouwen (aantal)",
+        ]  # fmt: skip
+    else:
+        header = [
+            "Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
+            "Bevolking/Aantal inwoners (aantal)",
+            "Bevolking/Bevolking naar herkomst/Herkomstland/Nederland (aantal)",
+            "Bevolking/Bevolking naar herkomst/Herkomstland/Europa (exclusief Nederland)  (aantal)",
+            "Bevolking/Bevolking naar herkomst/Herkomstland/Buiten Europa  (aantal)",
+        ]  # fmt: skip
+    lines = [";".join(f'"{h}"' for h in header)]
+    for name, gemeente, kind, code, people in COUNTRY_2024:
+        change = "." if kind == "Land" else "1"
+        men = people // 2
+        if with_codes:
+            fields = [f'"{name}"', f'"{gemeente:<40}"', f'"{kind:<10}"', f'"{code:<10}"',
+                      f'"{change}"', str(people), str(men), str(people - men)]  # fmt: skip
+        else:
+            dutch, europe = people * 7 // 10, people // 10
+            fields = [f'"{name}"', f'"{gemeente:<40}"', str(people), str(dutch), str(europe),
+                      str(people - dutch - europe)]  # fmt: skip
+        lines.append(";".join(fields))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_names_of_a_whole_country_table_resolve_to_the_codes_of_the_same_rows(
+    catalogue: Catalogue,
+) -> None:
+    """The twin of the two 2024 whole-country downloads, one with codes and one without."""
+    from wijkkompas.sources.region_names import _resolve, reference_regions
+
+    codes = country_table(with_codes=True)
+    name = "Kerncijfers_wijken_en_buurten_2024_11122025_141648.csv"
+    with_codes = STATLINE.load(
+        codes, "Kerncijfers_wijken_en_buurten_2024_geslachten.csv", catalogue, LoadOptions()
+    )
+    by_name = STATLINE.load(country_table(with_codes=False), name, catalogue, LoadOptions())
+    resolved, resolution = _resolve(
+        by_name.named_regions, reference_regions([(Path("codes.csv"), with_codes)], pd.DataFrame())
+    )
+    rows = list(csv.reader(io.StringIO(codes.decode("utf-8-sig")), delimiter=";"))
+    code_on_line = {line: row[3].strip() for line, row in enumerate(rows, start=1)}
+    wrong = {k: c for k, c in resolved.items() if code_on_line[int(k.split(":")[1])] != c}
+    assert not wrong
+    # the two Centrums went each to their own row's code
+    assert sorted(c for c in resolved.values() if c.startswith("BU9998")) == [
+        "BU99981000", "BU99981002", "BU99982000", "BU99982001",
+    ]  # fmt: skip
+    # gemeenten that name their wijken 'Wijk NN …' resolve; Grachtstad's wijk and buurt cannot
+    # be placed and are reported (the gemeente row itself resolves)
+    assert len(resolved) == 11 and resolved["name:13"] == "GM9996"
+    assert resolution.unmatched_names == ["Centrum", "Burgwallen"]
+    assert len(resolved) + len(resolution.unmatched) == len(by_name.named_regions)
+
+
 # -- the real files -------------------------------------------------------------------------------
 
 
@@ -460,7 +632,7 @@ def heerlen(year: int) -> Path:
     return real_path(HEERLEN / f"heerlen_kwb_{year}.csv")
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_names_table_resolves_every_row_but_a_renumbered_wijk")
 def test_heerlen_2016_resolves_80_of_81_rows_by_name(tmp_path: Path) -> None:
     store = AnalyticStore(tmp_path / "store.duckdb")
     reports = import_files(store, [real_path(NEDERLAND_2024), heerlen(2016)])
@@ -484,7 +656,7 @@ def test_heerlen_2016_resolves_80_of_81_rows_by_name(tmp_path: Path) -> None:
     assert regions["BU09172003"] == "Versiliënbosch"
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_five_names_tables_through_the_cli")
 def test_heerlen_2016_to_2020_through_the_cli(tmp_path: Path) -> None:
     store = tmp_path / "store.duckdb"
     files = [heerlen(year) for year in range(2016, 2021)]
@@ -504,7 +676,9 @@ def test_heerlen_2016_to_2020_through_the_cli(tmp_path: Path) -> None:
     assert len(youth) == 1 and youth[0][1] == "2019"
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(
+    twin="test_names_of_a_whole_country_table_resolve_to_the_codes_of_the_same_rows"
+)
 @pytest.mark.slow
 def test_whole_country_names_resolve_to_the_codes_of_the_same_rows(catalogue: Catalogue) -> None:
     """The two 2024 whole-country downloads list the same rows in the same order, one with

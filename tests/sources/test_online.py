@@ -223,7 +223,29 @@ def test_codering_key_follows_the_table_suffix() -> None:
         codering_key(b'{"value": [{"Key": "AantalInwoners_5"}]}')
 
 
-@pytest.mark.realdata
+def test_codering_key_of_a_saved_dataproperties_file(tmp_path: Path) -> None:
+    """DataProperties as saved from the API (a pretty-printed bare list, every field of each
+    entry, UTF-8 descriptions): the key is found among the topic groups and other codes."""
+    entries = data_properties("85984NED", "Codering_3")["value"]
+    for entry in entries:
+        entry.setdefault("Description", "Gemeentecode heeft 4 posities, voorafgegaan door ‘GM’.")
+        entry.setdefault("Position", entry["ID"] if entry["Type"] != "TopicGroup" else None)
+        if entry["Type"] == "Topic":
+            entry.update(Decimals=0, Default="Impossible", PresentationType="")
+    entries[0]["MapYear"] = 2024
+    entries.insert(5, {
+        "odata.type": "Cbs.OData.Topic", "ID": 9, "Position": 4, "ParentID": 1, "Type": "Topic",
+        "Key": "IndelingswijzigingGemeenteWijkBuurt_4",
+        "Title": "Indelingswijziging gemeente, wijk, buurt", "Description": "1: ongewijzigd",
+        "Datatype": "String", "Unit": "code", "Decimals": 0, "Default": "Impossible",
+        "PresentationType": "",
+    })  # fmt: skip
+    path = tmp_path / "DataProperties.json"
+    path.write_text(json.dumps(entries, indent=2, ensure_ascii=False), encoding="utf-8")
+    assert codering_key(path.read_bytes(), "85984NED") == "Codering_3"
+
+
+@pytest.mark.realdata(twin="test_codering_key_of_a_saved_dataproperties_file")
 def test_codering_key_of_the_real_2024_metadata() -> None:
     if not REAL_DATA_PROPERTIES.is_file():
         pytest.skip(f"real sample {REAL_DATA_PROPERTIES} is absent")

@@ -432,7 +432,33 @@ def counts(batch: ImportBatch, prefix: str) -> Any:
     return rows.set_index("region_code")["value"]
 
 
-@pytest.mark.realdata
+COMPLETE_TWIN = [
+    ("BU00341807", "LumiÞrepark", "3", "Almere"),  # the source's spelling, kept
+    *((c, n, "23" if k == "" else k, g) for c, n, k, g in TWIN),
+    ("BU16800309", "Verspreide huizen Gasteren", "0", ""),
+]
+"""The twin with no suppressed buurt, as in the real 2023 file, and a second zero."""
+
+
+def test_every_buurt_is_counted_and_the_total_leaves_out_buurt_onbekend(
+    catalogue: Catalogue,
+) -> None:
+    """The twin of the real file's buurt counts: every buurt a region with its count (zeros
+    kept), their sum the file's total less "buurt onbekend"."""
+    batch = load_twin(catalogue, COMPLETE_TWIN)
+    buurten = counts(batch, "BU")
+    assert len(buurten) == 8 == (batch.regions["level"] == "buurt").sum()
+    assert buurten.notna().all()
+    file_total = sum(int(count) for _, _, count, _ in COMPLETE_TWIN)
+    assert buurten.sum() == file_total - 9 == 3 + 12 + 0 + 7 + 19 + 23 + 105 + 0
+    assert (buurten == 0).sum() == 2  # both with a blank gemeente name, both kept as zeros
+    assert batch.provenance["buurt_onbekend"]["crimes"] == {"2023": 9}
+    assert batch.regions.set_index("code").loc["BU00341807", "name"] == "LumiÞrepark"
+    gemeenten = counts(batch, "GM")
+    assert gemeenten.sum() == counts(batch, "WK").sum() == buurten.sum()
+
+
+@pytest.mark.realdata(twin="test_every_buurt_is_counted_and_the_total_leaves_out_buurt_onbekend")
 def test_real_file_buurten_and_their_total(real_batch: ImportBatch) -> None:
     buurten = counts(real_batch, "BU")
     assert len(buurten) == 14_421 == (real_batch.regions["level"] == "buurt").sum()
@@ -443,7 +469,7 @@ def test_real_file_buurten_and_their_total(real_batch: ImportBatch) -> None:
     assert real_batch.regions.set_index("code").loc["BU00341807", "name"] == "LumiÞrepark"
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_wijk_and_gemeente_totals_are_the_sums_of_their_buurten")
 def test_real_file_gemeente_and_wijk_sums(real_batch: ImportBatch) -> None:
     buurten = counts(real_batch, "BU")
     amsterdam = buurten[buurten.index.str.startswith("BU0363")]

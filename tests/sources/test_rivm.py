@@ -104,11 +104,15 @@ def _row(rows: list[list[object]], code: str, age: int, period: str) -> list[obj
     return next(r for r in rows if str(r[7]).strip() == code and r[1] == age and r[4] == period)
 
 
-def workbook(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
+def workbook(
+    rows: list[list[object]],
+    header: list[str] = HEADER,
+    sheet_title: str = "50090NED_UntypedDataSet",
+) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "50090NED_UntypedDataSet"
+    sheet.title = sheet_title
     sheet.append(header)
     for row in rows:
         sheet.append(row)
@@ -438,6 +442,147 @@ def test_written_to_a_store_a_placeholder_never_replaces_a_known_name(
     assert sorted(observations["period"]) == ["2016", "2020"]
 
 
+# --- one download per year and age group, as the real files come -----------------------------
+
+REAL_NAMES = {
+    ("2012JJ00", 20300): "RIVM_gezondheid2012_18+.xlsx",
+    ("2012JJ00", 53115): "RIVM_gezondheid2012_18_65.xlsx",
+    ("2012JJ00", 80200): "RIVM_gezondheid2012_65+.xlsx",
+    ("2016JJ00", 20300): "RIVM_gezondheid2016_18+.xlsx",
+    ("2016JJ00", 53115): "RIVM_gezondheid2016_18_65.xlsx",
+    ("2016JJ00", 80200): "RIVM_gezondheid2016_65+.xlsx",
+    ("2020JJ00", 20300): "RIVM_gezondheid2020_18+.xlsx",
+    ("2020JJ00", 80200): "RIVM_gezondheid2020_65+.xlsx",
+}
+"""The eight files of the real download set: one period and one age group each."""
+NOT_ASKED = {
+    "2012JJ00": ("Vrijwilligerswerk_33", "SociaalEenzaam_31", "MatigVeelRegieOverEigenLeven_27"),
+    "2016JJ00": ("ErnstigeGeluidhinderDoorBuren_37",),
+}
+"""Questions a year's survey did not ask: their column is there, every cell of it empty."""
+REGION_COUNT = len(REGIONS) - 1  # NL01 is the country, no region
+
+
+def one_download(period: str, age: int) -> tuple[str, bytes]:
+    """One file of the real download set: its name, and a workbook of one period and one age
+    group whose sheet is named as the real ones are (Excel cuts a name at 31 characters), with
+    the columns of questions not asked that year left empty in every row."""
+    rows = twin_rows(ages=(age,), periods=(period,))
+    for column in NOT_ASKED.get(period, ()):
+        for row in rows:
+            row[HEADER.index(column)] = None
+    name = REAL_NAMES[(period, age)]
+    title = (
+        name.removesuffix(".xlsx") if period == "2020JJ00" else "50090NED_UntypedDataSet_1305202"
+    )
+    return name, workbook(rows, sheet_title=title)
+
+
+def load_download(period: str, age: int) -> ImportBatch:
+    name, data = one_download(period, age)
+    return load(data, name)
+
+
+def test_a_2020_file_for_adults_gives_ten_figures_a_region_and_keeps_the_rest_unmatched() -> None:
+    batch = load_download("2020JJ00", 20300)
+    assert batch.regions["level"].value_counts().to_dict() == {"buurt": 2, "wijk": 1, "gemeente": 1}
+    assert set(batch.regions["year"]) == {2020}
+    assert set(batch.observations["period"]) == {"2020"}
+    assert set(batch.observations["indicator_id"]) == ADULT_IDS
+    assert len(batch.observations) == REGION_COUNT * 10
+    assert len(batch.unmatched) == REGION_COUNT * 25
+    lonely, poor = HEADER.index("Eenzaam_28") - 8, HEADER.index("MoeiteMetRondkomen_38") - 8
+    assert value(batch, "BU99990101", "loneliness_share") == figure(lonely, 3, 20300, "2020JJ00")
+    assert value(batch, "BU99990101", "difficulty_making_ends_meet_share") == figure(
+        poor, 3, 20300, "2020JJ00"
+    )
+    assert value(batch, "GM9999", "loneliness_share") == figure(lonely, 1, 20300, "2020JJ00")
+    assert batch.regions.set_index("code").loc["GM9999", "name"] == "Proefstad"
+    assert "covid_note" in batch.provenance
+    assert batch.provenance["unparseable_by_column"] == {}
+    assert batch.provenance["implausible"] == {}
+
+
+@pytest.mark.parametrize("period", sorted(NOT_ASKED))
+def test_a_question_not_asked_in_a_year_is_unpublished_for_every_region(period: str) -> None:
+    batch = load_download(period, 20300)
+    obs = batch.observations
+    assert set(obs["period"]) == {period[:4]}
+    assert set(batch.regions["year"]) == {2020}  # older figures, on the 2020 boundaries
+    not_asked = {
+        "Vrijwilligerswerk_33": "volunteering_share",
+        "SociaalEenzaam_31": "social_loneliness_share",
+        "MatigVeelRegieOverEigenLeven_27": "control_over_life_share",
+        "ErnstigeGeluidhinderDoorBuren_37": "noise_nuisance_neighbours_share",
+    }
+    for column in NOT_ASKED[period]:
+        rows = obs[obs.indicator_id == not_asked[column]]
+        assert len(rows) == REGION_COUNT
+        assert rows["value"].isna().all() and not rows["suppressed"].any()
+    lonely = HEADER.index("Eenzaam_28") - 8
+    assert value(batch, "BU99990101", "loneliness_share") == figure(lonely, 3, 20300, period)
+    assert "covid_note" not in batch.provenance
+
+
+def test_a_65_plus_file_feeds_only_the_65plus_ids() -> None:
+    batch = load_download("2020JJ00", 80200)
+    assert set(batch.observations["indicator_id"]) == OLD_IDS
+    lonely, poor = HEADER.index("Eenzaam_28") - 8, HEADER.index("MoeiteMetRondkomen_38") - 8
+    assert value(batch, "BU99990101", "loneliness_share_65plus") == figure(
+        lonely, 3, 80200, "2020JJ00"
+    )
+    national = batch.national.set_index("indicator_id")["value"].to_dict()
+    assert national == {
+        "loneliness_share_65plus": figure(lonely, 0, 80200, "2020JJ00"),
+        "difficulty_making_ends_meet_share_65plus": figure(poor, 0, 80200, "2020JJ00"),
+    }
+    assert batch.provenance["age_groups"] == {"80200": "65 jaar of ouder"}
+    assert "Roker_11 (Leeftijd 80200: 65 jaar of ouder)" in set(batch.unmatched["source_column"])
+
+
+def test_an_18_to_65_file_is_kept_whole_as_unmatched() -> None:
+    batch = load_download("2016JJ00", 53115)
+    assert batch.observations.empty and batch.national.empty
+    assert len(batch.unmatched) == REGION_COUNT * 35
+    assert "Eenzaam_28 (Leeftijd 53115: 18 tot 65 jaar)" in set(batch.unmatched["source_column"])
+
+
+def test_every_file_of_the_download_set_is_detected_by_its_name_and_first_bytes() -> None:
+    for (period, age), name in REAL_NAMES.items():
+        _, data = one_download(period, age)
+        assert registry.detect(name, data[:65536]).key == "rivm", name
+
+
+def test_an_adults_and_a_65_plus_file_import_through_the_command_line(tmp_path: Path) -> None:
+    paths = []
+    for period, age in (("2020JJ00", 20300), ("2016JJ00", 80200)):
+        name, data = one_download(period, age)
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(data)
+    store = tmp_path / "w.duckdb"
+    wijkkompas(store, "import", *paths)
+    with duckdb.connect(str(store), read_only=True) as con:
+        per_period = dict(
+            con.execute(
+                "SELECT period, count(*) FROM observations WHERE source = 'rivm' GROUP BY 1"
+            ).fetchall()
+        )
+        (lonely,) = con.execute(
+            """SELECT value FROM observations WHERE region_code = 'BU99990101'
+               AND indicator_id = 'loneliness_share' AND period = '2020'"""
+        ).fetchone() or (None,)
+        (regions,) = con.execute("SELECT count(*) FROM regions WHERE year = 2020").fetchone() or (
+            0,
+        )
+        national = con.execute(
+            "SELECT count(*) FROM national_observations WHERE source = 'rivm'"
+        ).fetchone()
+    assert per_period == {"2020": REGION_COUNT * 10, "2016": REGION_COUNT * 2}
+    assert lonely == figure(HEADER.index("Eenzaam_28") - 8, 3, 20300, "2020JJ00")
+    assert regions == REGION_COUNT
+    assert national == (12,)
+
+
 # --- the real files ------------------------------------------------------------------------
 
 
@@ -451,7 +596,9 @@ def adults_2020() -> ImportBatch:
     return real("RIVM_gezondheid2020_18+.xlsx")
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(
+    twin="test_a_2020_file_for_adults_gives_ten_figures_a_region_and_keeps_the_rest_unmatched"
+)
 def test_real_2020_adults_whole_country(adults_2020: ImportBatch) -> None:
     batch = adults_2020
     assert batch.regions["level"].value_counts().to_dict() == {
@@ -473,7 +620,7 @@ def test_real_2020_adults_whole_country(adults_2020: ImportBatch) -> None:
     assert batch.provenance["implausible"] == {}
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_the_country_row_becomes_national_figures")
 def test_real_country_row_nl01_is_national(adults_2020: ImportBatch) -> None:
     national = adults_2020.national.set_index("indicator_id")
     assert len(national) == 10
@@ -483,7 +630,7 @@ def test_real_country_row_nl01_is_national(adults_2020: ImportBatch) -> None:
     assert not adults_2020.regions["code"].str.startswith("NL").any()
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_question_not_asked_in_a_year_is_unpublished_for_every_region")
 def test_real_2012_has_no_volunteering_figures() -> None:
     batch = real("RIVM_gezondheid2012_18+.xlsx")
     obs = batch.observations
@@ -497,7 +644,7 @@ def test_real_2012_has_no_volunteering_figures() -> None:
     assert "covid_note" not in batch.provenance
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_question_not_asked_in_a_year_is_unpublished_for_every_region")
 def test_real_2016_has_no_noise_nuisance_figures() -> None:
     batch = real("RIVM_gezondheid2016_18+.xlsx")
     noise = batch.observations[batch.observations.indicator_id == "noise_nuisance_neighbours_share"]
@@ -505,7 +652,7 @@ def test_real_2016_has_no_noise_nuisance_figures() -> None:
     assert value(batch, "BU03630000", "loneliness_share") == 45.6
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_65_plus_file_feeds_only_the_65plus_ids")
 def test_real_65_plus_file_feeds_the_65plus_ids() -> None:
     batch = real("RIVM_gezondheid2020_65+.xlsx")
     assert set(batch.observations["indicator_id"]) == OLD_IDS
@@ -520,7 +667,7 @@ def test_real_65_plus_file_feeds_the_65plus_ids() -> None:
     assert "Roker_11 (Leeftijd 80200: 65 jaar of ouder)" in set(batch.unmatched["source_column"])
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_an_18_to_65_file_is_kept_whole_as_unmatched")
 def test_real_18_to_65_file_is_kept_whole_as_unmatched() -> None:
     batch = real("RIVM_gezondheid2016_18_65.xlsx")
     assert batch.observations.empty and batch.national.empty
@@ -528,7 +675,9 @@ def test_real_18_to_65_file_is_kept_whole_as_unmatched() -> None:
     assert "Eenzaam_28 (Leeftijd 53115: 18 tot 65 jaar)" in set(batch.unmatched["source_column"])
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(
+    twin="test_every_file_of_the_download_set_is_detected_by_its_name_and_first_bytes"
+)
 def test_real_files_are_detected_automatically() -> None:
     real_path(SHARED / "RIVM_gezondheid2020_18+.xlsx")
     files = sorted(SHARED.glob("*.xlsx"))
@@ -537,7 +686,7 @@ def test_real_files_are_detected_automatically() -> None:
         assert registry.detect(path.name, path.read_bytes()[:65536]).key == "rivm"
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_an_adults_and_a_65_plus_file_import_through_the_command_line")
 def test_real_import_through_the_command_line(tmp_path: Path) -> None:
     adults = real_path(SHARED / "RIVM_gezondheid2020_18+.xlsx")
     old = real_path(SHARED / "RIVM_gezondheid2016_65+.xlsx")

@@ -1,7 +1,8 @@
 """SES-WOA scores: the content's period wins over dates in the file name; CBS symbols; shapes.
 
 Real-format tests read ../shared/data (see its PROVENANCE.md) and skip when it is absent; the
-pinned values were read by hand from that file. CSVs marked "hand-built" are made up.
+pinned values were read by hand from that file. CSVs marked "hand-built" are made up; the
+synthetic download (``DOWNLOAD``) is made up in the real file's layout, so its twins always run.
 """
 
 from __future__ import annotations
@@ -34,7 +35,81 @@ def value(batch: ImportBatch, code: str, indicator: str) -> tuple[float, bool]:
     return float(row["value"].iloc[0]), bool(row["suppressed"].iloc[0])
 
 
-@pytest.mark.realdata
+DOWNLOAD_NAME = "SES_WOA_scores_per_wijk_en_buurt_25042023_160857.csv"
+"""The name StatLine gives a download: a date and time of downloading, not of the figures."""
+DOWNLOAD = "\ufeff" + "".join(
+    ";".join(f'"{cell}"' for cell in row) + "\n"
+    for row in [
+        ("Perioden", "Wijken en buurten", "Regiocode (gemeente, wijk, buurt) (code)",
+         "Particuliere huishoudens (Aantal)", "Opleidingsniveau/Laag/Waarde (%)",
+         "Opleidingsniveau/Middelbaar/Waarde (%)", "Opleidingsniveau/Hoog/Waarde (%)", SCORE,
+         "Spreiding/Spreiding totaal/Waarde (Getal)"),
+        ("2019", "Proefstad", "GM9999    ", "   61200", "    24.1", "    38.0", "    37.9",
+         "  -0.042", "   0.987"),
+        ("2019", "Oosterpark", "WK999901  ", "    4100", "    18.3", "    35.2", "    46.5",
+         "   0.018", "   0.903"),
+        ("2019", "Oude Haven", "BU99990101", "     900", "    12.6", "    31.0", "    56.4",
+         "   0.061", "   0.842"),
+        ("2019", "Molenwijk", "BU99990102", "    3200", "    20.7", "    36.4", "    42.9",
+         "  -0.130", "   0.911"),
+        ("2019", "Bedrijventerrein Noord", "BU99990103", "       0", "       .", "       .",
+         "       .", "       .", "       ."),
+    ]
+)  # fmt: skip
+"""Made up in the layout of StatLine's "CSV met statistische symbolen" download of 85163NED:
+UTF-8 with BOM, semicolons, every cell quoted, codes and figures padded with spaces, '.' where
+a buurt without households has no score."""
+
+
+def test_the_download_reads_scores_spread_and_households_and_a_dot_is_suppressed(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    batch = LOADER.load(DOWNLOAD.encode(), DOWNLOAD_NAME, catalogue, LoadOptions())
+    assert len(batch.regions) == 5
+    assert batch.regions["level"].value_counts().to_dict() == {"buurt": 3, "wijk": 1, "gemeente": 1}
+    assert set(batch.regions["year"]) == {2019}
+    assert set(batch.observations["period"]) == {"2019"}
+    assert batch.provenance["table_id"] == "85163NED"
+    assert batch.regions.set_index("code").loc["BU99990101", "name"] == "Oude Haven"
+    assert value(batch, "GM9999", "ses_woa_score") == (-0.042, False)
+    assert value(batch, "GM9999", "ses_woa_spread") == (0.987, False)
+    assert value(batch, "GM9999", "households") == (61200.0, False)
+    assert value(batch, "BU99990101", "ses_woa_score") == (0.061, False)
+    assert value(batch, "BU99990102", "ses_woa_score") == (-0.13, False)
+    score, suppressed = value(batch, "BU99990103", "ses_woa_score")
+    assert math.isnan(score) and suppressed
+    assert value(batch, "BU99990103", "households") == (0.0, False)
+    assert set(batch.unmatched["source_column"]) == {
+        "Opleidingsniveau/Laag/Waarde (%)",
+        "Opleidingsniveau/Middelbaar/Waarde (%)",
+        "Opleidingsniveau/Hoog/Waarde (%)",
+    }
+    obs = batch.observations
+    assert set(obs.loc[obs["indicator_id"] == "ses_woa_score", "source_column"]) == {SCORE}
+    AnalyticStore(tmp_path / "w.duckdb").import_batch(batch)
+
+
+def test_perioden_in_the_download_wins_over_the_dates_in_its_name(catalogue: Catalogue) -> None:
+    data = DOWNLOAD.encode()
+    batch = LOADER.load(data, DOWNLOAD_NAME, catalogue, LoadOptions())
+    assert batch.provenance["year"] == 2019
+    assert "Perioden" in batch.provenance["year_from"]
+    renamed = LOADER.load(data, "ses_woa_2023.csv", catalogue, LoadOptions())
+    assert set(renamed.regions["year"]) == {2019}
+    with pytest.raises(SourceError, match=r"ses\.csv: the file says its year is 2019.*--year 2023"):
+        LOADER.load(data, "ses.csv", catalogue, LoadOptions(year=2023))
+
+
+def test_the_download_is_recognised_by_its_header_whatever_its_name() -> None:
+    head = DOWNLOAD.encode()[:65536]
+    assert LOADER.sniff(DOWNLOAD_NAME, head)
+    assert LOADER.sniff("download.csv", head)
+    assert registry.detect("download.csv", head).key == "ses-woa"
+
+
+@pytest.mark.realdata(
+    twin="test_the_download_reads_scores_spread_and_households_and_a_dot_is_suppressed"
+)
 def test_real_amsterdam_2019(catalogue: Catalogue, tmp_path: Path) -> None:
     batch = LOADER.load(real(REAL), REAL.name, catalogue, LoadOptions())
     assert len(batch.regions) == 579
@@ -66,7 +141,7 @@ def test_real_amsterdam_2019(catalogue: Catalogue, tmp_path: Path) -> None:
     AnalyticStore(tmp_path / "w.duckdb").import_batch(batch)
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_perioden_in_the_download_wins_over_the_dates_in_its_name")
 def test_perioden_wins_over_the_date_in_the_file_name(catalogue: Catalogue) -> None:
     data = real(REAL)
     batch = LOADER.load(data, REAL.name, catalogue, LoadOptions())
@@ -80,7 +155,7 @@ def test_perioden_wins_over_the_date_in_the_file_name(catalogue: Catalogue) -> N
         LOADER.load(data, "ses.csv", catalogue, LoadOptions(year=2023))
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_the_download_is_recognised_by_its_header_whatever_its_name")
 def test_sniff_and_detect() -> None:
     head = real(REAL)[:65536]
     assert LOADER.sniff(REAL.name, head)
@@ -142,18 +217,16 @@ def test_mapping_names_renamed_columns(catalogue: Catalogue) -> None:
         )
 
 
-@pytest.mark.realdata
-@settings(max_examples=25, deadline=None)
-@given(
-    kind=st.sampled_from(["flip", "truncate", "delete", "insert"]),
-    position=st.integers(min_value=0, max_value=2**31),
-    byte=st.integers(min_value=0, max_value=255),
-)
-def test_mutated_real_file_fails_only_with_a_clear_error(
-    kind: str, position: int, byte: int
-) -> None:
-    catalogue = shared_catalogue()
-    data = real(REAL)
+MUTATIONS = {
+    "kind": st.sampled_from(["flip", "truncate", "delete", "insert"]),
+    "position": st.integers(min_value=0, max_value=2**31),
+    "byte": st.integers(min_value=0, max_value=255),
+}
+
+
+def _load_mutated(data: bytes, name: str, kind: str, position: int, byte: int) -> None:
+    """Load ``data`` damaged one way: it either loads into a valid batch or fails with an
+    error that names the file."""
     at = position % len(data)
     data = {
         "flip": data[:at] + bytes([byte]) + data[at + 1 :],
@@ -162,8 +235,25 @@ def test_mutated_real_file_fails_only_with_a_clear_error(
         "insert": data[:at] + bytes([byte, 34]) + data[at:],
     }[kind]
     try:
-        batch = LOADER.load(data, REAL.name, catalogue, LoadOptions())
+        batch = LOADER.load(data, name, shared_catalogue(), LoadOptions())
     except WijkkompasError as exc:
-        assert REAL.name in str(exc)
+        assert name in str(exc)
     else:
         batch.validate()
+
+
+@pytest.mark.realdata(twin="test_a_mutated_download_fails_only_with_a_clear_error")
+@settings(max_examples=25, deadline=None)
+@given(**MUTATIONS)
+def test_mutated_real_file_fails_only_with_a_clear_error(
+    kind: str, position: int, byte: int
+) -> None:
+    _load_mutated(real(REAL), REAL.name, kind, position, byte)
+
+
+@settings(max_examples=25, deadline=None)
+@given(**MUTATIONS)
+def test_a_mutated_download_fails_only_with_a_clear_error(
+    kind: str, position: int, byte: int
+) -> None:
+    _load_mutated(DOWNLOAD.encode(), DOWNLOAD_NAME, kind, position, byte)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import python_calamine
+from excel_workbooks import ExcelSheet, excel_workbook
 from hostile_workbooks import (
     KWB_HEADER,
     KWB_ROW,
@@ -66,7 +67,9 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def assert_refused(result: subprocess.CompletedProcess[str], file: Path, *phrases: str) -> None:
+def assert_refused(
+    result: CappedRun | subprocess.CompletedProcess[str], file: Path, *phrases: str
+) -> None:
     message = " ".join(result.stderr.split())
     assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr and "panicked" not in result.stderr
@@ -299,7 +302,9 @@ def test_the_guard_never_measures_less_than_the_reader_allocates(xml: str) -> No
         assert rows >= reader_rows and columns >= reader_columns, (quick, thorough, sheet.end)
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(
+    twin="test_workbooks_saved_by_excel_pass_and_both_measures_agree_with_their_dimension"
+)
 @pytest.mark.parametrize(
     ("relative", "extent"),
     [
@@ -321,6 +326,73 @@ def test_real_workbooks_pass_and_both_measures_agree_with_their_dimension(
     assert xlsx_guard.sheet_extents(data, path.name, quick=False) == xlsx_guard.sheet_extents(
         data, path.name
     )
+
+
+RIVM_FIGURES = [f"Figuur{i}_{i + 4}" for i in range(35)]
+EXCEL_SHEETS = [
+    ExcelSheet(
+        name="kwb-2023",
+        header=["gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code", "ind_wbi",
+                "a_inw", "a_man", "a_vrouw", "bev_dich", "g_wozbag", "p_koopw", "g_ink_pi"],
+        rows=[
+            ["GM9999", "9999", "Proefstad", "Proefstad", "Gemeente", "GM9999", 1, 61200, 30100,
+             31100, 2480, 312, 51, 31.4],
+            ["WK999901", "999901", "Oosterpark", "Proefstad", "Wijk", "WK999901", 1, 4100, 2020,
+             2080, 8120, 268, 38, "."],
+            ["BU99990101", "99990101", "Oude Haven", "Proefstad", "Buurt", "BU99990101", 1, 900,
+             440, 460, 10450, 301, 44, 29.8],
+            ["BU99990102", "99990102", "Molenwijk", "Proefstad", "Buurt", "BU99990102", 1, 3200,
+             1580, 1620, 7630, 259, 36, "."],
+        ],
+        table=True,
+        body_style=2,
+    ),
+    ExcelSheet(
+        name="RIVM_gezondheid2020_18+",
+        header=["ID", "Leeftijd", "Marges", "WijkenEnBuurten", "Perioden", "Gemeentenaam_1",
+                "SoortRegio_2", "Codering_3", *RIVM_FIGURES],
+        rows=[
+            [i, 20300, "MW00000", f"{code:<10}", "2020JJ00", f"{'Proefstad':<40}",
+             f"{kind:<10}", f"{code:<20}",
+             *[None if j in (30, 31, 32) else f"{40 + i + j / 10:8.1f}" for j in range(35)]]
+            for i, (code, kind) in enumerate(
+                [("NL01", "Land"), ("GM9999", "Gemeente"), ("WK999901", "Wijk"),
+                 ("BU99990101", "Buurt"), ("BU99990102", "Buurt")]
+            )
+        ],
+    ),
+    ExcelSheet(
+        name="Blad1",
+        header=["bu_code", "bu_naam", "jaar", "lbm", "PC4"],
+        rows=[
+            [code, name, year, 4.1 + k / 50 + (year - 2002) / 400, 9711 + k % 2]
+            for k, (code, name) in enumerate(
+                [("BU99990101", "Oude Haven"), ("BU99990102", "Molenwijk")]
+            )
+            for year in (2002, 2008, 2012, 2016)
+        ],
+        header_style=1,
+        body_style=2,
+    ),
+]  # fmt: skip
+"""Made-up rows in the shape of the three real workbooks: a kwb extract in an Excel table, the
+RIVM table (numbers as padded text, empty cells left out) and the Leefbaarometer test set."""
+
+
+@pytest.mark.parametrize("sheet", EXCEL_SHEETS, ids=[s.name for s in EXCEL_SHEETS])
+def test_workbooks_saved_by_excel_pass_and_both_measures_agree_with_their_dimension(
+    sheet: ExcelSheet,
+) -> None:
+    data = excel_workbook(sheet)
+    name = f"{sheet.name}.xlsx"
+    xlsx_guard.check_workbook(data, name)
+    extents = xlsx_guard.sheet_extents(data, name)
+    sheets = {k: v for k, v in extents.items() if v != (0, 0)}
+    assert sheets == {sheet.name: (len(sheet.rows) + 1, len(sheet.header))}
+    assert xlsx_guard.sheet_extents(data, name, quick=False) == extents
+    # and it is a workbook the reader takes, in full, as Excel wrote it
+    frame = xlsx_guard.read_excel(data, name)[sheet.name]
+    assert list(frame.columns) == sheet.header and len(frame) == len(sheet.rows)
 
 
 def test_a_part_in_utf16_is_refused() -> None:

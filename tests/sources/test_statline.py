@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from real_data import SHARED_DATA, levels, real_path, value
+from statline_metadata import data_properties_json
 
 from wijkkompas.catalogue import Catalogue, catalogue_from_dict
 from wijkkompas.errors import WijkkompasError
@@ -35,7 +36,7 @@ def load(data: bytes, name: str, catalogue: Catalogue, **options: Any):
 
 # Hand-built in the documented OData v3 layout (opendata.cbs.nl/ODataApi/odata/85984NED/
 # TypedDataSet); these machines have no internet. Keys and suffixes are those of 85984NED.
-TYPED = {
+TYPED: dict[str, Any] = {
     "odata.metadata": "https://opendata.cbs.nl/ODataApi/odata/85984NED/$metadata"
     "#Cbs.OData.WebAPI.TypedDataSet",
     "value": [
@@ -160,14 +161,61 @@ def test_json_errors_name_the_file(catalogue: Catalogue) -> None:
         load(b'{"value": 3}', "odd.json", catalogue)
 
 
-@pytest.mark.realdata
+def test_a_data_properties_file_is_refused_as_no_data(catalogue: Catalogue) -> None:
+    with pytest.raises(SourceError, match="DataProperties"):
+        load(data_properties_json(), "DataProperties.json", catalogue, year=2024)
+
+
+# Made up in the layout of a selection re-saved keyed by ID (UTF-8 with BOM, {"value": {ID:
+# record}}, UntypedDataSet strings padded to 8, '.' unknown); keys with 83765NED's suffixes.
+KEYED_BY_ID = {
+    str(record["ID"]): record
+    for record in [
+        {"ID": 40100 + i, "WijkenEnBuurten": f"{code:<10}", "k_0Tot15Jaar_8": f"{young:>8}",
+         "k_65JaarOfOuder_12": f"{old:>8}", "Bevolkingsdichtheid_33": f"{density:>8}",
+         "Koopwoningen_40": f"{owned:>8}", "GemiddeldInkomenPerInwoner_66": f"{income:>8}",
+         "VernielingMisdrijfTegenOpenbareOrde_107": f"{vandalism:>8}"}
+        for i, (code, young, old, density, owned, income, vandalism) in enumerate([
+            ("GM9999", 9105, 11230, 2480, 51, "28.4", 7),
+            ("WK999901", 640, 710, 8120, 38, "24.9", 11),
+            ("WK999902", 1310, 1505, 3350, 62, "31.2", 4),
+            ("BU99990101", 150, 160, 10450, 44, "26.0", 13),
+            ("BU99990102", 490, 550, 7630, 36, ".", 9),
+            ("BU99990201", 1310, 1505, 3350, 62, "31.2", "."),
+        ])
+    ]
+}  # fmt: skip
+
+
+def test_records_keyed_by_their_id_read_like_a_list(catalogue: Catalogue, tmp_path: Path) -> None:
+    data = json.dumps({"value": KEYED_BY_ID}).encode("utf-8-sig")
+    with pytest.raises(SourceError, match=r"selectie\.json.*--year"):
+        load(data, "selectie.json", catalogue)
+    batch = load(data, "selectie.json", catalogue, year=2017)
+    batch.validate()
+    assert len(batch.regions) == 6
+    assert levels(batch) == {"gemeente": 1, "wijk": 2, "buurt": 3}
+    assert value(batch, "GM9999", "income_per_inhabitant") == pytest.approx(28.4)
+    lag = catalogue.by_id("income_per_inhabitant").reference_lag_years
+    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
+    assert set(income["period"]) == {str(2017 - lag)}
+    assert set(income["source_column"]) == {"GemiddeldInkomenPerInwoner_66"}
+    assert "k_0Tot15Jaar_8" in set(
+        batch.observations.query("indicator_id == 'age_00_14'")["source_column"]
+    )
+    assert "Bevolkingsdichtheid_33" not in set(batch.unmatched["source_column"])
+    assert "ID" not in set(batch.unmatched["source_column"])
+    assert AnalyticStore(tmp_path / "store.duckdb").import_batch(batch).regions == 6
+
+
+@pytest.mark.realdata(twin="test_a_data_properties_file_is_refused_as_no_data")
 def test_data_properties_is_not_data(catalogue: Catalogue) -> None:
     path = real_file("metadata/85984NED/DataProperties.json")
     with pytest.raises(SourceError, match="DataProperties"):
         load(path.read_bytes(), path.name, catalogue, year=2024)
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_records_keyed_by_their_id_read_like_a_list")
 def test_rotterdam_keyed_by_id(catalogue: Catalogue, tmp_path: Path) -> None:
     path = real_file("rotterdam/ikgeoData.json")
     with pytest.raises(SourceError, match=r"ikgeoData\.json.*--year"):
@@ -224,7 +272,9 @@ APARTMENTS = {
 }
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(
+    twin="test_supplied_data_properties_decide_repeated_base_names_by_their_parent_topic"
+)
 def test_parent_topic_decides_repeated_base_names() -> None:
     metadata = real_file("metadata/85984NED/DataProperties.json").read_bytes()
     batch = load_with_metadata(
@@ -286,9 +336,32 @@ def test_label_path_decides_repeated_titles(label: str) -> None:
     assert batch.observations["source_column"].tolist() == [label]
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_csv_labels_are_matched_through_supplied_data_properties")
 def test_csv_labels_through_supplied_metadata() -> None:
     metadata = real_file("metadata/85984NED/DataProperties.json").read_bytes()
+    label = "Energie/Gemiddelde elektriciteitslevering/Naar woningtype/Appartement (kWh)"
+    text = f'"Regioaanduiding/Codering (code)";"{label}"\n"GM0344    ";"1910"\n'
+    batch = load_with_metadata(text.encode(), "export.csv", ENERGY, LoadOptions(), metadata)
+    assert batch.observations["indicator_id"].tolist() == ["electricity_apartment"]
+    assert batch.provenance["metadata_supplied"] is True
+
+
+def test_supplied_data_properties_decide_repeated_base_names_by_their_parent_topic() -> None:
+    metadata = data_properties_json()
+    batch = load_with_metadata(
+        json.dumps(APARTMENTS).encode(), "apartments.json", ENERGY, LoadOptions(), metadata
+    )
+    by_column = batch.observations.set_index("source_column")
+    assert by_column.loc["Appartement_54", "indicator_id"] == "electricity_apartment"
+    assert by_column.loc["Appartement_54", "value"] == 1910
+    assert by_column.loc["Appartement_62", "indicator_id"] == "gas_apartment"
+    assert by_column.loc["Appartement_62", "value"] == 560
+    assert batch.provenance["table_year"] == 2024
+    assert batch.provenance["table_year_from"] == "DataProperties MapYear"
+
+
+def test_csv_labels_are_matched_through_supplied_data_properties() -> None:
+    metadata = data_properties_json()
     label = "Energie/Gemiddelde elektriciteitslevering/Naar woningtype/Appartement (kWh)"
     text = f'"Regioaanduiding/Codering (code)";"{label}"\n"GM0344    ";"1910"\n'
     batch = load_with_metadata(text.encode(), "export.csv", ENERGY, LoadOptions(), metadata)

@@ -9,7 +9,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from real_data import SHARED_DATA, levels, real_path, value
+from statline_metadata import data_properties_json
 
+from proefstad import (
+    BUURTEN,
+    EXTRACT_NAME,
+    GEMEENTE,
+    HAVENKADE,
+    NEW_ONLY,
+    extract_2024,
+    extract_woz,
+    figures,
+    kwb_resaved_by_r,
+)
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
@@ -96,18 +108,34 @@ def test_labels_and_keys_agree_on_the_camelcase_rule() -> None:
     assert base_of_title("Gemiddelde WOZ-waarde van woningen") == "GemiddeldeWOZWaardeVanWoningen"
     assert base_of_title("0 tot 15 jaar") == "k_0Tot15Jaar"
     assert base_of_title("Wmo-cliënten") == "WmoClienten"
-    assert builtin_index().topic_for_label("Bevolking.Aantal.inwoners..aantal.").key == (
-        "AantalInwoners_5"
-    )
+    topic = builtin_index().topic_for_label("Bevolking.Aantal.inwoners..aantal.")
+    assert topic is not None and topic.key == "AantalInwoners_5"
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(
+    twin="test_data_properties_give_topics_with_their_parent_path_as_the_builtin_table_has_them"
+)
 def test_builtin_label_table_is_derived_from_the_real_metadata() -> None:
     metadata = real_file("metadata/85984NED/DataProperties.json").read_bytes()
     topics, map_year = topics_from_data_properties(metadata, "DataProperties.json")
     assert map_year == 2024
     assert list(builtin_index().by_key.values()) == topics
     assert all(base_of_title(t.title) == t.base for t in topics)
+
+
+def test_data_properties_give_topics_with_their_parent_path_as_the_builtin_table_has_them() -> None:
+    topics, map_year = topics_from_data_properties(data_properties_json(), "DataProperties.json")
+    assert map_year == 2024
+    builtin = builtin_index()
+    assert [t.key for t in topics] == [
+        "Codering_3", "AantalInwoners_5", "k_0Tot15Jaar_8", "GemiddeldeWOZWaardeVanWoningen_39",
+        "Appartement_54", "Appartement_62", "WmoClienten_100",
+    ]  # fmt: skip
+    assert topics == [builtin.by_key[t.key] for t in topics]
+    assert topics[5].path == ("Energie", "Gemiddeld aardgasverbruik", "Naar woningtype")
+    assert topics[5].unit == "m³"
+    assert all(base_of_title(t.title) == t.base for t in topics)
+    assert all(base_of_title(t.title) == t.base for t in builtin.by_key.values())
 
 
 @pytest.mark.parametrize(
@@ -124,7 +152,131 @@ def test_year_from_file_name(name: str, year: int | None) -> None:
     assert (found.year if found else None) == year
 
 
-@pytest.mark.realdata
+WHOLE_COUNTRY_HEADER = [
+    "Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
+    "Regioaanduiding/Soort regio (omschrijving)", "Regioaanduiding/Codering (code)",
+    "Regioaanduiding/Indelingswijziging gemeente, wijk, buurt (code)",
+    "Bevolking/Aantal inwoners (aantal)", "Bevolking/Geslacht/Mannen (aantal)",
+    "Bevolking/Geslacht/Vrouwen (aantal)", "Bevolking/Leeftijdsgroepen/0 tot 15 jaar (aantal)",
+    "Bevolking/Leeftijdsgroepen/15 tot 25 jaar (aantal)",
+    "Bevolking/Leeftijdsgroepen/25 tot 45 jaar (aantal)",
+    "Bevolking/Leeftijdsgroepen/45 tot 65 jaar (aantal)",
+    "Bevolking/Leeftijdsgroepen/65 jaar of ouder (aantal)",
+]  # fmt: skip
+WHOLE_COUNTRY_ROWS = [
+    ("Nederland", "Nederland", "Land", "NL00", ".", 17942942),
+    ("Proefstad", "Proefstad", "Gemeente", "GM9990", "1", 25310),
+    ("Wijk 00 Centrum", "Proefstad", "Wijk", "WK999000", "1", 3590),
+    ("Oud Centrum", "Proefstad", "Buurt", "BU99900000", "1", 2110),
+    ("Nieuwbouw", "Proefstad", "Buurt", "BU99900001", "1", 1480),
+    ("Andersdorp", "Andersdorp", "Gemeente", "GM9991", "1", 8120),
+    ("Wijk 01 Dorp", "Andersdorp", "Wijk", "WK999101", "1", 8120),
+    ("Windhoek", "Andersdorp", "Buurt", "BU99910100", "2", 390),
+]
+"""Made up in the layout of StatLine's whole-country download of KWB 2024 (85984NED): UTF-8
+with a BOM, semicolons, CRLF, labels as headers, names padded to 40 and codes to 10, the
+country first with '.' for its boundary change, figures as bare integers."""
+
+
+def whole_country_csv() -> bytes:
+    lines = [";".join(f'"{h}"' for h in WHOLE_COUNTRY_HEADER)]
+    for name, gemeente, kind, code, change, people in WHOLE_COUNTRY_ROWS:
+        men = people // 2
+        ages = [people * share // 100 for share in (15, 12, 26, 27)]
+        counts = [people, men, people - men, *ages, people - sum(ages)]
+        lines.append(
+            f'"{name}";"{gemeente:<40}";"{kind:<10}";"{code:<10}";"{change}";'
+            + ";".join(map(str, counts))
+        )
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_a_whole_country_download_leaves_out_the_country_and_keeps_boundary_changes(
+    catalogue: Catalogue,
+) -> None:
+    name = "Kerncijfers_wijken_en_buurten_2024_geslachten.csv"
+    batch = load(whole_country_csv(), name, catalogue)
+    assert levels(batch) == {"gemeente": 2, "wijk": 2, "buurt": 3}
+    assert batch.provenance["skipped_rows"]["national"] == 1
+    assert value(batch, "GM9990", "population") == 25310
+    assert value(batch, "BU99910100", "population") == 390
+    assert batch.regions.set_index("code").loc["BU99910100", "name"] == "Windhoek"
+    assert len(batch.boundary_changes) == len(WHOLE_COUNTRY_ROWS) - 1
+    changes = batch.boundary_changes.set_index("region_code")["change_code"]
+    assert changes["BU99910100"] == 2 and changes["GM9990"] == 1
+
+
+NAMES_ONLY_2015 = (
+    '\ufeff"Kerncijfers wijken en buurten 2015"\r\n""\r\n"";"Onderwerp"\r\n'
+    '"";"Inkomen|Inkomen van personen|Aantal inkomensontvangers\u00a0\u00a0";'
+    '"Inkomen|Inkomen van personen|Gemiddeld inkomen per inwoner\u00a0";'
+    '"Inkomen|Inkomen van huishoudens|Huishoudens met een laag inkomen"\r\n'
+    '"Wijken en buurten";"aantal";"x 1 000 euro";"%"\r\n'
+    '"Proefstad";"64100";"26,9";"12,8"\r\n'
+    '"Stadsdeel Centrum";"7100";"35,8";"13,7"\r\n'
+    '"Oude Haven";"370";"30,1";"16,3"\r\n'
+    '"Bron: CBS"\r\n'
+)
+"""Made up in the layout of a StatLine 'tabel' download of KWB 2015 with regions selected by
+name only: a title row, an empty row, a three-row header (topic, label path, unit) with
+non-breaking spaces in the labels, decimal commas, the 'Bron: CBS' footer; no codes."""
+
+
+def test_a_download_of_regions_by_name_only_is_refused_naming_what_to_select(
+    catalogue: Catalogue,
+) -> None:
+    with pytest.raises(SourceError, match=r"_2015\.csv.*no region codes.*Codering"):
+        load(NAMES_ONLY_2015.encode("utf-8"), "Kerncijfers_wijken_en_buurten_2015.csv", catalogue)
+
+
+@pytest.mark.parametrize("year", [2017, 2019])
+def test_a_kwb_download_resaved_by_r_reads_like_the_original(
+    catalogue: Catalogue, year: int
+) -> None:
+    name = f"Kerncijfers_wijken_en_buurten_{year}.csv"
+    batch = load(kwb_resaved_by_r(year), name, catalogue)
+    batch.validate()
+    assert "re-saved by R" in batch.provenance["layout"]
+    assert batch.provenance["table_year"] == year
+    assert levels(batch) == {"gemeente": 1, "wijk": 3, "buurt": 8}
+    assert value(batch, GEMEENTE, "population") == figures(GEMEENTE, year)["inhabitants"]
+    assert "Bevolking.Aantal.inwoners..aantal." in set(batch.observations["source_column"])
+    for code in (GEMEENTE, HAVENKADE.old_code):
+        income = figures(code, year)["income_per_inhabitant"]
+        assert value(batch, code, "income_per_inhabitant") == pytest.approx(income)
+    assert batch.regions.set_index("code").loc[HAVENKADE.old_code, "name"] == HAVENKADE.name
+    national = batch.national.set_index("indicator_id")["value"]
+    assert national["population"] == figures("NL00", year)["inhabitants"]
+
+
+def test_an_extract_with_its_own_column_names_reads_through_a_mapping_file(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    mapping_file = tmp_path / "mapping.csv"
+    mapping_file.write_text(
+        "column,indicator\nArea_Code,code\nDistrict_Type,name\nPopulation_Total,a_inw\n"
+        "Avg_Property_Value_1000EUR,woz_value\nPct_Owner_Occupied,p_koopw\n"
+        "Avg_Income_Per_Inhabitant_1000EUR,g_ink_pi\n"
+    )
+    mapping = parse_mapping(mapping_file.read_bytes(), mapping_file.name)
+    data = extract_2024()
+    assert registry.detect(EXTRACT_NAME, data[:65536]).inner is LOADER
+    batch = load(data, EXTRACT_NAME, catalogue, mapping=mapping)
+    batch.validate()
+    assert levels(batch) == {"gemeente": 1, "wijk": 3, "buurt": 9}
+    everyone = [*BUURTEN, NEW_ONLY]
+    assert value(batch, GEMEENTE, "population") == sum(b.inhabitants for b in everyone)
+    assert value(batch, GEMEENTE, "woz_value") == extract_woz(GEMEENTE)
+    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
+    assert len(income) == 13
+    assert income["value"].isna().all() and not income["suppressed"].any()
+    assert batch.regions.set_index("code").loc[HAVENKADE.new_code, "name"] == HAVENKADE.name
+    assert "Pop_Age_0_15" in set(batch.unmatched["source_column"])
+
+
+@pytest.mark.realdata(
+    twin="test_a_whole_country_download_leaves_out_the_country_and_keeps_boundary_changes"
+)
 def test_whole_country_csv(catalogue: Catalogue) -> None:
     path = real_file("nederland/Kerncijfers_wijken_en_buurten_2024_geslachten.csv")
     batch = load(path.read_bytes(), path.name, catalogue)
@@ -136,14 +288,16 @@ def test_whole_country_csv(catalogue: Catalogue) -> None:
     assert len(batch.boundary_changes) == 18309
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(
+    twin="test_a_download_of_regions_by_name_only_is_refused_naming_what_to_select"
+)
 def test_names_only_table_is_refused_clearly(catalogue: Catalogue) -> None:
     path = real_file("amsterdam/Kerncijfers_wijken_en_buurten_2015.csv")
     with pytest.raises(SourceError, match=r"_2015\.csv.*no region codes.*Codering"):
         load(path.read_bytes(), path.name, catalogue)
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_a_kwb_download_resaved_by_r_reads_like_the_original")
 @pytest.mark.parametrize(("year", "inwoners"), [(2017, 844947), (2019, 862965)])
 def test_amsterdam_resaved_by_r(catalogue: Catalogue, year: int, inwoners: int) -> None:
     path = real_file(f"amsterdam/Kerncijfers_wijken_en_buurten_{year}.csv")
@@ -159,7 +313,7 @@ def test_amsterdam_resaved_by_r(catalogue: Catalogue, year: int, inwoners: int) 
         assert value(batch, "BU03630000", "income_per_inhabitant") == pytest.approx(37.3)
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_an_extract_with_its_own_column_names_reads_through_a_mapping_file")
 def test_renamed_extract_with_a_mapping_file(catalogue: Catalogue, tmp_path: Path) -> None:
     path = real_file(
         "amsterdam/tommasozf/Kerncijfers_wijken_en_buurten_2024_without_income_data.csv"
@@ -219,7 +373,21 @@ def _mutate(data: bytes, flips: list[tuple[int, int]], cut: int | None) -> bytes
     return bytes(mutated[: cut % len(mutated)] if cut is not None else mutated)
 
 
-@pytest.mark.realdata
+def _load_damaged(
+    catalogue: Catalogue, data: bytes, name: str, mutation: tuple[list[tuple[int, int]], int | None]
+) -> None:
+    """Load ``data`` damaged by ``mutation``: a valid batch, or an error naming the file that
+    did not come from the loader tripping over its own code."""
+    try:
+        batch = LOADER.load(_mutate(data, *mutation), name, catalogue, LoadOptions())
+    except WijkkompasError as exc:
+        assert name in str(exc)
+        assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
+    else:
+        batch.validate()
+
+
+@pytest.mark.realdata(twin="test_a_damaged_kwb_download_resaved_by_r_fails_cleanly")
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -229,13 +397,18 @@ def test_damaged_amsterdam_csv_fails_cleanly(
 ) -> None:
     path = real_file("amsterdam/Kerncijfers_wijken_en_buurten_2019.csv")
     head = b"".join(path.read_bytes().splitlines(keepends=True)[:150])  # keeps the suite fast
-    try:
-        batch = LOADER.load(_mutate(head, *mutation), path.name, catalogue, LoadOptions())
-    except WijkkompasError as exc:
-        assert path.name in str(exc)
-        assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
-    else:
-        batch.validate()
+    _load_damaged(catalogue, head, path.name, mutation)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(mutation=MUTATIONS)
+def test_a_damaged_kwb_download_resaved_by_r_fails_cleanly(
+    catalogue: Catalogue, mutation: tuple[list[tuple[int, int]], int | None]
+) -> None:
+    data = kwb_resaved_by_r(2019)
+    _load_damaged(catalogue, data, "Kerncijfers_wijken_en_buurten_2019.csv", mutation)
 
 
 def test_a_table_without_region_codes_or_names_is_refused_with_what_to_select(

@@ -2,8 +2,9 @@
 store layer) gives exactly what the plain read gives: every panel array, the source choices,
 the figures and the scores. Checked on the demo, on a small store built to hit every rule
 (two sources, a voorlopig figure beside its definitief twin, a source keyed by period, an
-empty figure that must lose), and on real Amsterdam data with a crosswalk (skipped, naming
-the missing file, when ../shared/data is absent)."""
+empty figure that must lose), and on Amsterdam's files with a crosswalk: the real ones
+(skipped, naming the missing file, when ../shared/data is absent) and a made-up gemeente in
+their layouts."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cli_process import run_cli
+from proefstad import write_files
 from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.index import score
@@ -133,7 +136,7 @@ AMSTERDAM = AMSTERDAM_FILES
 MAPPING = AMSTERDAM_2024_MAPPING
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(twin="test_amsterdam_layouts_with_a_crosswalk_read_the_same_both_ways")
 @pytest.mark.slow
 def test_real_amsterdam_with_a_crosswalk_reads_the_same_both_ways(tmp_path: Path) -> None:
     missing = [str(path) for path in AMSTERDAM.values() if not path.is_file()]
@@ -148,6 +151,29 @@ def test_real_amsterdam_with_a_crosswalk_reads_the_same_both_ways(tmp_path: Path
     wijkkompas(path, "import", AMSTERDAM["crosswalk"])
     assert_same_read(path)
     assert_same_read(path, "GM0363")
+
+
+def test_amsterdam_layouts_with_a_crosswalk_read_the_same_both_ways(tmp_path: Path) -> None:
+    """The same recipe on a made-up gemeente in the five Amsterdam layouts (tests/
+    proefstad.py): KWB 2017 and 2019 as R re-saved them on the old codes, the 2024
+    extract with a mapping on the new codes, the 2022 boundaries and the crosswalk between."""
+    files = write_files(tmp_path / "files")
+    path = tmp_path / "amsterdam.duckdb"
+
+    def imported(*args: str | Path) -> None:
+        result = run_cli("--store", path, "import", *args)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    imported(files["kwb2017"], files["kwb2019"])
+    imported(files["kwb2024"], "--source", "statline", "--mapping", files["mapping"])
+    imported(files["boundaries"], "--year", "2024")
+    imported(files["crosswalk"])
+    with AnalyticStore(path).reader() as reader:
+        assert not reader.crosswalk().empty
+    assert_same_read(path)
+    assert_same_read(path, "GM9990")
+    panel, _names, _choice = read_panel(AnalyticStore(path), "GM9990")
+    assert {2017, 2019, 2024} <= set(panel.years)
 
 
 def test_the_panel_is_read_once_per_store_file(tmp_path: Path) -> None:

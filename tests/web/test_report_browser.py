@@ -4,7 +4,8 @@ alternative, the buurten weakest first, the method, and no axe-core violation of
 A/AA; for the demo's Oosterpark (with its worked plan) and for a real Amsterdam wijk.
 
 Screenshots go to ``<repo>/test-artifacts/``. The Amsterdam test skips, naming the missing
-file, when ../shared/data is absent.
+file, when ../shared/data is absent; its twin (test_report_layout.py) reads the same report of a
+made-up gemeente in the same layouts through the Django test client.
 """
 
 from __future__ import annotations
@@ -121,7 +122,10 @@ def amsterdam_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-@pytest.mark.realdata
+@pytest.mark.realdata(
+    twin="web/test_report_layout.py::"
+    "test_the_report_of_a_wijk_on_older_codes_opens_with_what_a_council_reads"
+)
 def test_the_report_of_a_real_amsterdam_wijk_reads_in_a_browser(
     live_server, settings, amsterdam_store: Path, monkeypatch
 ) -> None:

@@ -5,7 +5,9 @@ violation on any page of the data screen; nothing is loaded from another site.
 
 Jobs run in their background thread here, as on a real server: the status page follows them
 (each is held once running until its status page has been checked, then let go).
-Skips, naming what is missing, when ``../shared/data`` is absent.
+Skips, naming what is missing, when ``../shared/data`` is absent; its twin
+(test_rotterdam_layout.py) goes the same way through the Django test client, with files made up
+in the same layouts.
 """
 
 from __future__ import annotations
@@ -100,6 +102,10 @@ def _map_classes(page: Any) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     return config["classes"], config["palette"], fills
 
 
+@pytest.mark.realdata(
+    twin="web/datamanagement/test_rotterdam_layout.py::"
+    "test_an_analyst_sets_up_a_gemeente_from_keyed_kwb_and_boundaries_and_sees_its_map"
+)
 def test_an_analyst_sets_up_rotterdam_and_sees_coloured_buurten(
     browsing: Browsing, gate: threading.Event, settings
 ) -> None:

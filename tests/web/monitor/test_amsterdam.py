@@ -3,7 +3,8 @@
 KWB 2017 and 2019 (StatLine CSV, old buurt codes, with the most common postcode), the KWB 2024
 extract with renamed columns (imported with a mapping, new codes such as BU0363AA01, letters
 included) and the municipal buurt boundaries joined to 2024; then an index run. Skips, saying
-which file is missing, when ../shared/data is absent.
+which file is missing, when ../shared/data is absent; each test names its twin in
+test_amsterdam_layout.py, which writes a small gemeente in the same layouts and always runs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.test import Client
 from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
+TWINS = "web/monitor/test_amsterdam_layout.py::"
+"""Each test's twin, on a made-up gemeente in the same layouts, is in this module."""
 
 
 FILES = {k: v for k, v in AMSTERDAM_FILES.items() if k != "crosswalk"}
@@ -55,6 +58,9 @@ def _page(client: Client, url: str, *texts: str) -> str:
     return page
 
 
+@pytest.mark.realdata(
+    twin=TWINS + "test_the_map_of_the_gemeente_with_its_buurten_on_codes_with_letters"
+)
 def test_the_map_of_amsterdam_with_its_517_buurten(site: Path, client: Client) -> None:
     _page(client, "/kaart/?gemeente=GM0363", "Amsterdam", "517 buurten", BUURT_2024)
     _page(client, "/kaart/?gemeente=GM0363&maat=woz_value", "Gemiddelde WOZ-waarde")
@@ -63,6 +69,9 @@ def test_the_map_of_amsterdam_with_its_517_buurten(site: Path, client: Client) -
     assert geojson.status_code == 200 and len(geojson.content) < 300 * 1024
 
 
+@pytest.mark.realdata(
+    twin=TWINS + "test_the_profile_of_a_buurt_with_a_letter_code_from_the_renamed_extract"
+)
 def test_the_profile_of_a_buurt_with_a_letter_code(site: Path, client: Client) -> None:
     _page(
         client,
@@ -74,11 +83,15 @@ def test_the_profile_of_a_buurt_with_a_letter_code(site: Path, client: Client) -
     assert client.get(f"/regio/{BUURT_2024}/kaart.gpkg").status_code == 200
 
 
+@pytest.mark.realdata(twin=TWINS + "test_the_profile_of_an_older_buurt_shows_its_trend")
 def test_the_profile_of_an_older_buurt_with_a_trend(site: Path, client: Client) -> None:
     page = _page(client, f"/regio/{BUURT_2019}/", "Ontwikkeling", "<svg")
     assert "klasse" in page
 
 
+@pytest.mark.realdata(
+    twin=TWINS + "test_the_buurt_beside_its_wijk_gemeente_and_the_country_row_of_the_kwb"
+)
 def test_the_old_city_centre_beside_the_country(site: Path, client: Client) -> None:
     """Kop Zeedijk in 2017: a high mean income, yet twice the country's low-income share.
 
@@ -91,12 +104,14 @@ def test_the_old_city_centre_beside_the_country(site: Path, client: Client) -> N
         assert figure in hidden, figure
 
 
+@pytest.mark.realdata(twin=TWINS + "test_search_by_the_most_common_postcode_and_by_a_new_code")
 def test_search_by_postcode_finds_the_old_city_centre(site: Path, client: Client) -> None:
     page = _page(client, "/zoek/?q=1012", "postcode 1012")
     assert f'href="/regio/{BUURT_2019}/"' in page
     assert client.get(f"/zoek/?q={BUURT_2024}")["Location"] == f"/regio/{BUURT_2024}/"
 
 
+@pytest.mark.realdata(twin=TWINS + "test_compare_signals_and_report")
 def test_compare_signals_and_report(site: Path, client: Client) -> None:
     _page(client, f"/vergelijk/?codes={BUURT_2024}&codes=BU0363AA02", "Planciusbuurt-Noord")
     _page(client, "/signalen/?gemeente=GM0363", "Amsterdam")

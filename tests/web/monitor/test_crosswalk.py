@@ -14,6 +14,8 @@ from django.test import Client
 from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata, pytest.mark.slow]
+TWINS = "web/monitor/test_crosswalk_layout.py::"
+"""Each test's twin, on a made-up gemeente in the same layouts, is in this module."""
 
 FILES = AMSTERDAM_FILES
 MAPPING = AMSTERDAM_2024_MAPPING
@@ -48,6 +50,9 @@ def coloured_rows(page: str) -> int:
     return len(re.findall(r'<span class="wk-swatch wk-klasse-[a-z-]*\d"', page))
 
 
+@pytest.mark.realdata(
+    twin=TWINS + "test_older_scores_colour_todays_map_through_the_gebiedsindeling"
+)
 @pytest.mark.parametrize("year", ["2017", "2019"])
 def test_older_scores_colour_todays_map(site: Path, client: Client, year: str) -> None:
     response = client.get(f"/kaart/?gemeente=GM0363&jaar={year}")
@@ -59,6 +64,7 @@ def test_older_scores_colour_todays_map(site: Path, client: Client, year: str) -
     assert f"/regio/{KOP_ZEEDIJK}/" in page and f"/regio/{KOP_ZEEDIJK_OLD}/" not in page
 
 
+@pytest.mark.realdata(twin=TWINS + "test_one_buurt_keeps_one_series_across_the_recoding")
 def test_one_buurt_keeps_one_series_across_the_recoding(site: Path, client: Client) -> None:
     response = client.get(f"/regio/{KOP_ZEEDIJK}/")
     assert response.status_code == 200
@@ -70,6 +76,7 @@ def test_one_buurt_keeps_one_series_across_the_recoding(site: Path, client: Clie
     assert ">2017</th>" in table and ">2019</th>" in table
 
 
+@pytest.mark.realdata(twin=TWINS + "test_an_old_code_leads_to_its_buurt")
 def test_an_old_code_leads_to_its_buurt(site: Path, client: Client) -> None:
     response = client.get(f"/regio/{KOP_ZEEDIJK_OLD}/")
     assert response.status_code == 302
@@ -79,6 +86,7 @@ def test_an_old_code_leads_to_its_buurt(site: Path, client: Client) -> None:
     assert report["Location"] == f"/regio/{KOP_ZEEDIJK}/rapport/"
 
 
+@pytest.mark.realdata(twin=TWINS + "test_the_index_names_the_conversion")
 def test_the_index_names_the_conversion(site: Path) -> None:
     import csv
     import io
@@ -97,6 +105,7 @@ def test_the_index_names_the_conversion(site: Path) -> None:
     assert KOP_ZEEDIJK_OLD not in rows  # its figures moved; no buurt is ranked twice
 
 
+@pytest.mark.realdata(twin=TWINS + "test_signals_say_unknown_where_there_are_too_few_figures")
 def test_signals_say_unknown_where_there_are_too_few_figures(site: Path, client: Client) -> None:
     """The newest year (2024) has too few indicators for any total: no buurt is "under
     pressure", and the page must not read that as good news."""
@@ -106,6 +115,7 @@ def test_signals_say_unknown_where_there_are_too_few_figures(site: Path, client:
     assert '<td class="utrecht-table__cell" colspan="4">Geen.</td>' not in page
 
 
+@pytest.mark.realdata(twin=TWINS + "test_every_buurt_without_a_colour_says_unknown_and_why")
 @pytest.mark.parametrize("year", ["2017", "2019"])
 def test_every_buurt_without_a_colour_says_unknown_and_why(
     site: Path, client: Client, year: str

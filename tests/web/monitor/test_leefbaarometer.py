@@ -1,7 +1,8 @@
 """The Leefbaarometer beside our own score, on real Utrecht data imported with the CLI.
 
 KWB 2023 for the province's buurten and the Leefbaarometer 3.0 buurt scores of 2020 (a derived
-table; see shared/data/PROVENANCE.md). Skips, naming the missing file, when ../shared is absent.
+table; see shared/data/PROVENANCE.md). Skips, naming the missing file, when ../shared is absent;
+its twin, on a made-up gemeente in the same layouts, is in test_leefbaarometer_layout.py.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ def utrecht_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
+@pytest.mark.realdata(
+    twin="web/monitor/test_leefbaarometer_layout.py::"
+    "test_the_profile_shows_the_leefbaarometer_of_the_derived_table_as_a_reference"
+)
 def test_the_profile_shows_the_leefbaarometer_as_a_reference(
     settings, utrecht_store: Path, client: Client
 ) -> None:
