@@ -116,8 +116,9 @@ def _records(text: str, name: str) -> Iterator[Row]:
             return
         except csv.Error as exc:
             raise PabulibError(name, reader.line_num or start, f"unreadable CSV: {exc}") from None
-        if row and any(cell.strip() for cell in row):
-            yield start, [cell.strip() for cell in row]
+        cells = [cell.strip() for cell in row]
+        if any(cells):
+            yield start, cells
 
 
 def _split_sections(records: Iterator[Row], name: str) -> dict[str, tuple[Row, list[Row]]]:

@@ -57,6 +57,9 @@ def _run(args: list[str]) -> None:
 
         call = pb_run.quick_call(args[1:])
         if call is not None:
+            # MES multiplies no matrices: OpenBLAS's thread pool, which numpy starts on import,
+            # would only cost start-up time (a fifth of the command on a busy machine).
+            os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
             text = pb_run.run(call)
             sys.stdout.write(text + "\n")
             sys.stdout.flush()
