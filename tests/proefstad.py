@@ -29,10 +29,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from real_stores import AMSTERDAM_2024_MAPPING
+from twin_cities import Region, RRow, r_cell, r_columns, r_resaved_csv
+from twin_cities import figures as kwb_figures
 
 GEMEENTE = "GM9990"
 GEMEENTE_NAME = "Proefstad"
@@ -80,7 +83,10 @@ def _wealth_of(members: list[Buurt]) -> float:
 
 
 def figures(code: str, year: int) -> dict[str, float]:
-    """The made-up figures of a region (old code, NL00, the gemeente or a wijk) in a KWB year."""
+    """The made-up figures of a region (old code, NL00, the gemeente or a wijk) in a KWB year,
+    by the rules of ``twin_cities.figures``; only the inhabitants of a buurt too small to
+    publish."""
+    wealth: float | None
     if code == "NL00":
         wealth, people = NATIONAL_WEALTH, 17_081_507
     elif code == GEMEENTE:
@@ -90,110 +96,36 @@ def figures(code: str, year: int) -> dict[str, float]:
         wealth, people = _wealth_of(members), sum(b.inhabitants for b in members)
     else:
         buurt = next(b for b in BUURTEN if code in (b.old_code, b.new_code))
-        if buurt.wealth is None:
-            return {"inhabitants": buurt.inhabitants}
         wealth, people = buurt.wealth, buurt.inhabitants
-    w, later = wealth, year - 2017
-    households = round(people * 0.55)
-    return {
-        "inhabitants": people,
-        "age_00_14": round(people * 0.15),
-        "age_15_24": round(people * 0.12),
-        "age_25_44": round(people * 0.33),
-        "age_45_64": round(people * 0.24),
-        "age_65_plus": people - sum(round(people * s) for s in (0.15, 0.12, 0.33, 0.24)),
-        "households": households,
-        "single_person_households": round(households * (0.65 - 0.35 * w)),
-        "dwellings": round(households * 1.04),
-        "woz": round(170 + 260 * w + 15 * later),
-        "vacant_share": round(9 - 6 * w),
-        "owner_share": round(15 + 55 * w),
-        "corporation_share": round(65 - 45 * w),
-        "income_per_inhabitant": round(21.5 + 18 * w + 0.4 * later, 1),
-        "lowest_40_share": round(56 - 30 * w, 1),
-        "highest_20_share": round(9 + 24 * w, 1),
-        "low_income_households": round(19.5 - 15 * w, 1),
-        "social_minimum_households": round(17.5 - 13 * w, 1),
-        "standardised_household_income": round(24 + 21 * w, 1),
-        "social_assistance": round(people * (0.065 - 0.055 * w)),
-        "distance_gp": round(0.3 + 1.1 * (1 - w), 1),
-        "distance_supermarket": round(0.2 + 0.9 * (1 - w), 1),
-        "distance_daycare": round(0.2 + 0.6 * (1 - w), 1),
-        "distance_school": round(0.3 + 0.7 * (1 - w), 1),
-        "burglary": round(1 + 5 * (1 - w)),
-        "vandalism": round(3 + 11 * (1 - w)),
-        "violence": round(2 + 9 * (1 - w)),
-        "education_low": round(people * 0.7 * (0.45 - 0.35 * w)),
-        "education_mid": round(people * 0.7 * 0.35),
-        "education_high": round(people * 0.7 * (0.2 + 0.35 * w)),
-        "labour_participation": round(52 + 25 * w),
-    }
+    return kwb_figures(Region(code, "", "", people, wealth), year)
 
 
 # --- the KWB as re-saved by R ---------------------------------------------------------------
 
-COLUMNS_2017 = [
-    ("Bevolking.Aantal.inwoners..aantal.", "inhabitants", "count"),
-    ("Bevolking.Leeftijdsgroepen.0.tot.15.jaar..aantal.", "age_00_14", "count"),
-    ("Bevolking.Leeftijdsgroepen.15.tot.25.jaar..aantal.", "age_15_24", "count"),
-    ("Bevolking.Leeftijdsgroepen.25.tot.45.jaar..aantal.", "age_25_44", "count"),
-    ("Bevolking.Leeftijdsgroepen.45.tot.65.jaar..aantal.", "age_45_64", "count"),
-    ("Bevolking.Leeftijdsgroepen.65.jaar.of.ouder..aantal.", "age_65_plus", "count"),
-    ("Bevolking.Particuliere.huishoudens.Huishoudens.totaal..aantal.", "households", "count"),
-    ("Bevolking.Particuliere.huishoudens.Eenpersoonshuishoudens..aantal.",
-     "single_person_households", "count"),
-    ("Wonen.Woningvoorraad..aantal.", "dwellings", "count"),
-    ("Wonen.Gemiddelde.WOZ.waarde.van.woningen..x.1.000.euro.", "woz", "figure"),
-    ("Wonen.Woningen.naar.bewoning.Percentage.onbewoond....", "vacant_share", "figure"),
-    ("Wonen.Woningen.naar.eigendom.Koopwoningen....", "owner_share", "figure"),
-    ("Wonen.Woningen.naar.eigendom.Huurwoningen.In.bezit.woningcorporatie....",
-     "corporation_share", "figure"),
-    ("Inkomen.Inkomen.van.personen.Gemiddeld.inkomen.per.inwoner...x.1.000.euro.",
-     "income_per_inhabitant", "figure"),
-    ("Inkomen.Inkomen.van.personen.40..personen.met.laagste.inkomen....", "lowest_40_share",
-     "figure"),
-    ("Inkomen.Inkomen.van.personen.20..personen.met.hoogste.inkomen....", "highest_20_share",
-     "figure"),
-    ("Inkomen.Inkomen.van.huishoudens.Huishoudens.met.een.laag.inkomen....",
-     "low_income_households", "figure"),
-    ("Inkomen.Inkomen.van.huishoudens.Huish..onder.of.rond.sociaal.minimum....",
-     "social_minimum_households", "figure"),
-    ("Sociale.zekerheid.Personen.per.soort.uitkering..Bijstand..aantal.", "social_assistance",
-     "figure"),
-    ("Nabijheid.voorzieningen.Afstand.tot.huisartsenpraktijk..km.", "distance_gp", "figure"),
-    ("Nabijheid.voorzieningen.Afstand.tot.grote.supermarkt..km.", "distance_supermarket",
-     "figure"),
-    ("Nabijheid.voorzieningen.Afstand.tot.kinderdagverblijf..km.", "distance_daycare", "figure"),
-    ("Nabijheid.voorzieningen.Basisonderwijs.Afstand.tot.school..km.", "distance_school",
-     "figure"),
-    ("Postcode.Meest.voorkomende.postcode..code.", "postcode", "code"),
-    ("Criminaliteit.Totaal.diefstal.uit.woning.schuur.e.d...per.1.000.inwoners.", "burglary",
-     "figure"),
-    ("Criminaliteit.Vernieling..misdrijf.tegen.openbare.orde..per.1.000.inwoners.", "vandalism",
-     "figure"),
-    ("Criminaliteit.Gewelds..en.seksuele.misdrijven..per.1.000.inwoners.", "violence", "figure"),
-]  # fmt: skip
-"""(label as R wrote it, field, kind): the columns of KWB 2017 that feed the index, in order."""
+COLUMNS_2017 = r_columns(
+    ("inhabitants", "count"), ("age_00_14", "count"), ("age_15_24", "count"),
+    ("age_25_44", "count"), ("age_45_64", "count"), ("age_65_plus", "count"),
+    ("households", "count"), ("single_person_households", "count"), ("dwellings", "count"),
+    ("woz", "figure"), ("vacant_share", "figure"), ("owner_share", "figure"),
+    ("corporation_share", "figure"), ("income_per_inhabitant", "figure"),
+    ("lowest_40_share", "figure"), ("highest_20_share", "figure"),
+    ("low_income_households", "figure"), ("social_minimum_households", "figure"),
+    ("social_assistance", "figure"), ("distance_gp", "figure"),
+    ("distance_supermarket", "figure"), ("distance_daycare", "figure"),
+    ("distance_school", "figure"), ("postcode", "code"), ("burglary", "figure"),
+    ("vandalism", "figure"), ("violence", "figure"),
+)  # fmt: skip
+"""(label as R wrote it, field, kind) of the columns of KWB 2017 that feed the index, in order."""
 COLUMNS_2019 = [
     *[c for c in COLUMNS_2017[:18] if c[1] != "social_minimum_households"],
-    ("Opleidingsniveau.Opleidingsniveau.laag..aantal.", "education_low", "count"),
-    ("Opleidingsniveau.Opleidingsniveau.middelbaar..aantal.", "education_mid", "count"),
-    ("Opleidingsniveau.Opleidingsniveau.hoog..aantal.", "education_high", "count"),
-    ("Arbeid.Nettoarbeidsparticipatie....", "labour_participation", "figure"),
-    ("Inkomen.Inkomen.van.huishoudens.Gem..gestandaardiseerd.inkomen.van.huish..x.1.000.euro.",
-     "standardised_household_income", "figure"),
+    *r_columns(
+        ("education_low", "count"), ("education_mid", "count"), ("education_high", "count"),
+        ("labour_participation", "figure"), ("standardised_household_income", "figure"),
+    ),
     COLUMNS_2017[17],
     *COLUMNS_2017[18:24],
 ]  # fmt: skip
 """KWB 2019 has education and labour but no crime figures."""
-HEAD = [
-    "",
-    "Wijken.en.buurten",
-    "Regioaanduiding.Gemeentenaam..naam.",
-    "Regioaanduiding.Soort.regio..omschrijving.",
-    "Regioaanduiding.Codering..code.",
-    "Regioaanduiding.Indelingswijziging.wijken.en.buurten..code.",
-]
 
 
 def _regions_in_kwb_order() -> list[tuple[str, str, str, Buurt | None]]:
@@ -210,41 +142,22 @@ def _regions_in_kwb_order() -> list[tuple[str, str, str, Buurt | None]]:
 
 
 def kwb_resaved_by_r(year: int) -> bytes:
-    """KWB ``year`` (2017 or 2019) for Proefstad as R's ``write.csv`` leaves a StatLine CSV."""
+    """KWB ``year`` (2017 or 2019) for Proefstad as R's ``write.csv`` leaves a StatLine CSV;
+    the most common postcode (a code) right-aligned in 10, '.' above the buurten."""
     columns = COLUMNS_2017 if year == 2017 else COLUMNS_2019
-    out = io.StringIO()
-    header = [*HEAD, *(label for label, _, _ in columns)]
-    out.write(",".join(f'"{h}"' for h in header) + "\n")
-    for index, (code, name, kind, buurt) in enumerate(_regions_in_kwb_order(), start=1):
+    rows: list[RRow] = []
+    for code, name, kind, buurt in _regions_in_kwb_order():
         values = figures(code, year)
-        gemeente = "Nederland" if code == "NL00" else GEMEENTE_NAME
-        change = "." if kind in ("Land", "Gemeente") else "1"
-        cells = [
-            f'"{index}"', f'"{name}"', f'"{gemeente:<40}"', f'"{kind:<10}"', f'"{code:<10}"',
-            f'"{change}"',
-        ]  # fmt: skip
+        cells = []
         for _, field, shape in columns:
             if field == "postcode":
                 postcode = buurt.postcode if buurt is not None else "."
                 cells.append(f'"{postcode:>10}"')
-                continue
-            number = values.get(field)
-            cells.append(_r_cell(number, shape, year))
-        out.write(",".join(cells) + "\n")
-    return out.getvalue().encode("utf-8")
-
-
-def _r_cell(number: float | None, shape: str, year: int) -> str:
-    """One figure as R wrote it: counts as bare integers; other figures as StatLine's padded
-    text in 2017 (a '.' where unknown) and as quoted decimal-comma text or NA in 2019."""
-    if shape == "count":
-        return "NA" if number is None else str(int(number))
-    if year == 2017:
-        text = "." if number is None else f"{number:g}"
-        return f'"{text:>8}"'
-    if number is None:
-        return "NA"
-    return f'"{number:g}"'.replace(".", ",")
+            else:
+                cells.append(r_cell(values.get(field), shape, year))
+        owner = "Nederland" if code == "NL00" else GEMEENTE_NAME
+        rows.append((name, owner, kind, code, cells))
+    return r_resaved_csv([label for label, _, _ in columns], rows)
 
 
 # --- the 2024 extract with the user's own column names ----------------------------------------
@@ -261,6 +174,20 @@ EXTRACT_HEADER = [
 EXTRACT_NAME = "Kerncijfers_wijken_en_buurten_2024_without_income_data.csv"
 
 
+ExtractRow = tuple[str, str, str, Sequence[str]]
+"""One region of the extract: its name, gemeente, code, and the 20 figure cells as written."""
+
+
+def extract_csv(rows: Iterable[ExtractRow]) -> bytes:
+    """The extract with the user's own English column names (:data:`EXTRACT_HEADER`): UTF-8
+    with BOM, semicolons, the name, the gemeente padded to 40 and the code padded to 10
+    quoted, then the figures unquoted as given (decimal comma, empty where unknown)."""
+    lines = [";".join(f'"{h}"' for h in EXTRACT_HEADER)]
+    for name, gemeente, code, cells in rows:
+        lines.append(";".join([f'"{name}"', f'"{gemeente:<40}"', f'"{code:<10}"', *cells]))
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
 def extract_2024() -> bytes:
     """The 2024 extract: names in District_Type, codes in Area_Code, income columns empty."""
     rows: list[tuple[str, str, float, int]] = []
@@ -272,20 +199,18 @@ def extract_2024() -> bytes:
         members = [b for b in everyone if b.wijk == wijk]
         rows.append((code, name, _wealth_of(members), sum(b.inhabitants for b in members)))
         rows += [(b.new_code, b.name, b.wealth or 0.0, b.inhabitants) for b in members]
-    out = io.StringIO()
-    out.write("\ufeff" + ";".join(f'"{h}"' for h in EXTRACT_HEADER) + "\n")
+    lines: list[ExtractRow] = []
     for code, name, w, people in rows:
         ages = [round(people * s) for s in (0.15, 0.12, 0.33, 0.24)]
         known = people >= 50
         cells = [
-            f'"{name}"', f'"{GEMEENTE_NAME:<40}"', f'"{code:<10}"', str(people),
-            *map(str, ages), str(people - sum(ages)), "1,8" if known else "",
+            str(people), *map(str, ages), str(people - sum(ages)), "1,8" if known else "",
             str(round(300 + 280 * w)) if known else "", str(round(9 - 6 * w)) if known else "",
             str(round(15 + 55 * w)) if known else "", str(round(85 - 55 * w)) if known else "",
             *[""] * 8, "1",
         ]  # fmt: skip
-        out.write(";".join(cells) + "\n")
-    return out.getvalue().encode("utf-8")
+        lines.append((name, GEMEENTE_NAME, code, cells))
+    return extract_csv(lines)
 
 
 def extract_woz(code: str) -> int:

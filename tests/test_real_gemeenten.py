@@ -73,6 +73,55 @@ def refused_clearly(result: subprocess.CompletedProcess[str]) -> bool:
     return result.returncode == 1 and "Traceback" not in result.stderr and "Error" in result.stderr
 
 
+Row = dict[str, str]
+
+
+def assert_every_source_on_top(
+    summary: str, rows: list[Row], validated: str
+) -> tuple[dict[str, list[Row]], list[Row]]:
+    """Amsterdam-like KWB 2017 and 2019 with RIVM, SES-WOA, Nabijheid and crime on top: the
+    KWB's households are used; nine in ten buurten of 200 or more inhabitants have social
+    cohesion and empowerment in both years; the 2019 trends compare with 2017 like for like;
+    our ranking agrees with SES-WOA (ρ ≥ 0.9). Returns the buurt rows by year and the trended."""
+    assert "households 2019" in summary  # SES-WOA also gives households: the KWB's are used
+    by_year = {y: [r for r in rows if r["year"] == y] for y in ("2017", "2019")}
+    for year, part in by_year.items():
+        big = [r for r in part if float(r["population"] or 0) >= 200]
+        for group in ("social_cohesion", "social_empowerment"):
+            share = sum(bool(r[group]) for r in big) / len(big)
+            assert share >= 0.9, (year, group, share)
+    trended = [r for r in by_year["2019"] if r["trend"]]
+    assert all(r["trend_from"] == "2017" for r in trended)
+    # like for like: nothing carried forward or model-based in a trend's basket
+    assert not any("loneliness_share" in r["trend_basket"] for r in trended)
+    assert not any("burglary_per_1000" in r["trend_basket"] for r in trended)
+    rho = float(validated.split("Spearman ρ = ")[1].split()[0])
+    assert rho >= 0.9
+    return by_year, trended
+
+
+def assert_early_release_gets_a_total(
+    rows: list[Row], validated: str
+) -> tuple[list[Row], list[Row]]:
+    """Utrecht-like kwb-2023 (an early release) with Nabijheid, RIVM 2020, crime 2023 and the
+    Leefbaarometer: nine in ten buurten of 200 or more inhabitants get a total on four groups
+    or more, with RIVM 2020 carried; nine in ten of those have the crime rate (the rest are
+    mainly non-residential); the validation compares our 2023 with their 2022. Returns the big
+    buurten and those with a total."""
+    big = [r for r in rows if float(r["population"] or 0) >= 200]
+    with_total = [r for r in big if r["total"]]
+    assert len(with_total) >= 0.9 * len(big)
+    for r in with_total:
+        assert int(r["groups_scored"]) >= 4
+        assert "difficulty_making_ends_meet_share" in r["basket_carried"]  # RIVM 2020
+    # police 2023 ÷ KWB 2023 inhabitants (withheld where a buurt is mainly non-residential)
+    crime = [r for r in with_total if "registered_crime_per_1000" in r["basket"]]
+    assert len(crime) >= 0.9 * len(with_total)
+    assert all(r["non_residential"] == "True" for r in with_total if r not in crime)
+    assert "our 2023 with their 2022" in validated
+    return big, with_total
+
+
 # --- the synthetic twin (always runs) ---------------------------------------------------------
 
 KWB_TWIN = (
@@ -150,25 +199,13 @@ def test_amsterdam_layouts_with_every_source_on_top_score_and_validate(tmp_path:
         write(tmp_path, "proximity_to_facilities_2020.csv", proximity_csv(AMSTERDAM)),
         write(tmp_path, "PolRegCrime47018_2023.csv", crime_csv([AMSTERDAM])),
     )  # fmt: skip
-    assert "households 2019" in summary  # SES-WOA also gives households: the KWB's are used
     rows = in_process_rows(store, "--gemeente", "GM0363", "--level", "buurt")
-    by_year = {y: [r for r in rows if r["year"] == y] for y in ("2017", "2019")}
-    for year, part in by_year.items():
-        big = [r for r in part if float(r["population"] or 0) >= 200]
-        assert len(big) == 12, year
-        for group in ("social_cohesion", "social_empowerment"):
-            share = sum(bool(r[group]) for r in big) / len(big)
-            assert share >= 0.9, (year, group, share)
-    trended = [r for r in by_year["2019"] if r["trend"]]
-    assert len(trended) >= 12
-    assert all(r["trend_from"] == "2017" for r in trended)
-    # like for like: nothing carried forward or model-based in a trend's basket
-    assert not any("loneliness_share" in r["trend_basket"] for r in trended)
-    assert not any("burglary_per_1000" in r["trend_basket"] for r in trended)
-    assert any("burglary_per_1000" in r["basket"] for r in by_year["2017"])
     validated = in_process(store, "validate", "--against", "ses-woa", "--extremes", "0")
-    rho = float(validated.split("Spearman ρ = ")[1].split()[0])
-    assert rho >= 0.9
+    by_year, trended = assert_every_source_on_top(summary, rows, validated)
+    for year, part in by_year.items():
+        assert len([r for r in part if float(r["population"] or 0) >= 200]) == 12, year
+    assert len(trended) >= 12
+    assert any("burglary_per_1000" in r["basket"] for r in by_year["2017"])
     refused = run_cli("--store", store, "validate", "--against", "leefbaarometer")
     assert refused.returncode == 1 and "Leefbaarometer" in refused.stderr
 
@@ -190,21 +227,13 @@ def test_utrecht_layouts_2023_early_release_gets_a_total_with_its_basket(tmp_pat
               leefbaarometer_csv(UTRECHT)),
     )  # fmt: skip
     rows = in_process_rows(store, "--gemeente", "GM0344", "--level", "buurt", "--year", "2023")
-    big = [r for r in rows if float(r["population"] or 0) >= 200]
+    validated = in_process(store, "validate", "--against", "leefbaarometer", "--extremes", "3")
+    big, with_total = assert_early_release_gets_a_total(rows, validated)
     assert len(big) == 11
-    with_total = [r for r in big if r["total"]]
-    assert len(with_total) >= 0.9 * len(big)
     for r in with_total:
-        assert int(r["groups_scored"]) >= 4
-        assert "difficulty_making_ends_meet_share" in r["basket_carried"]  # RIVM 2020
         assert "distance_supermarket" in r["basket"]  # from Nabijheid: the KWB has '.'
-    crime = [r for r in with_total if "registered_crime_per_1000" in r["basket"]]
-    assert len(crime) >= 0.9 * len(with_total)
-    assert all(r["non_residential"] == "True" for r in with_total if r not in crime)
     best = max(with_total, key=lambda r: float(r["total"]))
     assert best["name"] == "Domplein"  # the richest made-up buurt
-    validated = in_process(store, "validate", "--against", "leefbaarometer", "--extremes", "3")
-    assert "our 2023 with their 2022" in validated
 
 
 # --- the real files ---------------------------------------------------------------------------
@@ -240,23 +269,10 @@ def test_amsterdam_with_every_source_on_top_scores_and_validates(tmp_path: Path)
             real("crime", "nederland", "PolRegCrime47018_2023.csv"),
         )
     )
-    assert "households 2019" in summary  # SES-WOA also gives households: the KWB's are used
-    rows = [r for r in index_rows(store, "--gemeente", "GM0363", "--level", "buurt")]
-    by_year = {y: [r for r in rows if r["year"] == y] for y in ("2017", "2019")}
-    for year, part in by_year.items():
-        big = [r for r in part if float(r["population"] or 0) >= 200]
-        for group in ("social_cohesion", "social_empowerment"):
-            share = sum(bool(r[group]) for r in big) / len(big)
-            assert share >= 0.9, (year, group, share)
-    trended = [r for r in by_year["2019"] if r["trend"]]
-    assert len(trended) > 250
-    assert all(r["trend_from"] == "2017" for r in trended)
-    # like for like: nothing carried forward or model-based in a trend's basket
-    assert not any("loneliness_share" in r["trend_basket"] for r in trended)
-    assert not any("burglary_per_1000" in r["trend_basket"] for r in trended)
+    rows = index_rows(store, "--gemeente", "GM0363", "--level", "buurt")
     validated = ok(wijkkompas(store, "validate", "--against", "ses-woa", "--extremes", "0"))
-    rho = float(validated.split("Spearman ρ = ")[1].split()[0])
-    assert rho >= 0.9
+    _, trended = assert_every_source_on_top(summary, rows, validated)
+    assert len(trended) > 250
     assert refused_clearly(wijkkompas(store, "validate", "--against", "leefbaarometer"))
 
 
@@ -277,15 +293,5 @@ def test_utrecht_2023_early_release_gets_a_total_with_its_basket(tmp_path: Path)
         )
     )  # fmt: skip
     rows = index_rows(store, "--gemeente", "GM0344", "--level", "buurt", "--year", "2023")
-    big = [r for r in rows if float(r["population"] or 0) >= 200]
-    with_total = [r for r in big if r["total"]]
-    assert len(with_total) >= 0.9 * len(big)
-    for r in with_total:
-        assert int(r["groups_scored"]) >= 4
-        assert "difficulty_making_ends_meet_share" in r["basket_carried"]  # RIVM 2020
-    # police 2023 ÷ KWB 2023 inhabitants (withheld where a buurt is mainly non-residential)
-    crime = [r for r in with_total if "registered_crime_per_1000" in r["basket"]]
-    assert len(crime) >= 0.9 * len(with_total)
-    assert all(r["non_residential"] == "True" for r in with_total if r not in crime)
     validated = ok(wijkkompas(store, "validate", "--against", "leefbaarometer", "--extremes", "3"))
-    assert "our 2023 with their 2022" in validated
+    assert_early_release_gets_a_total(rows, validated)

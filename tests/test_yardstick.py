@@ -98,6 +98,95 @@ def same(a: str, b: str) -> bool:
     return (np.isnan(x) and np.isnan(y)) or abs(x - y) <= 1e-9 * max(1.0, abs(x))
 
 
+Scores = dict[tuple[str, str], dict[str, str]]
+"""The index's CSV rows by (code, year)."""
+
+
+def improve(edited: RFile, picks: dict[str, str]) -> None:
+    """Move each picked buurt's indicator 10 % in its good direction."""
+    for code, indicator in picks.items():
+        fragment, sign = COLUMNS[indicator]
+        value = edited.get(code, fragment)
+        assert value is not None
+        edited.set(code, fragment, value * (1 + 0.10 * sign), decimals=2)
+
+
+def assert_better_figures_never_lower_a_score(
+    baseline: Scores, after: Scores, picks: dict[str, str], *, rose_at_least: int
+) -> None:
+    """No score of an unpicked region moved; a picked buurt's group and total did not fall,
+    and at least ``rose_at_least`` of them rose (the changes were real, not clipped away)."""
+    rose = 0
+    for key, before in baseline.items():
+        now = after[key]
+        code = key[0]
+        if code not in picks:
+            assert all(same(before[c], now[c]) for c in SCORES), key
+            continue
+        group = GROUP_OF[picks[code]]
+        for column in (group, "total"):
+            b, a = number(before[column]), number(now[column])
+            assert np.isnan(b) == np.isnan(a), (key, column)
+            if not np.isnan(b):
+                assert a >= b - 1e-9, (key, picks[code], column, b, a)
+                rose += a > b + 1e-9
+    assert rose >= rose_at_least
+
+
+def assert_moves_only_what_is_carried_forward(baseline: Scores, after: Scores) -> None:
+    """Every score of the 2019 baseline is unchanged, but for the groups (and total) that a
+    region's own 2017 figures carried forward into; some were, and Utrecht (BU0344…) came in."""
+    spec = IndexSpec.from_catalogue(load_catalogue())
+    groups_of = {i.id: set(i.groups) for i in spec.indicators}
+    moved = 0
+    for key, before in baseline.items():
+        now = after[key]
+        carried = set(now["basket_carried"].split())
+        touched = set().union(*(groups_of[i] for i in carried)) if carried else set()
+        for column in SCORES:
+            if carried and (column == "total" or column in touched):
+                continue  # moved only through the region's own figures carried from 2017
+            assert same(before[column], now[column]), (key, column, before[column], now[column])
+        moved += bool(carried)
+    assert moved > 0  # 2017's crime figures do carry into 2019: the exception is exercised
+    assert any(code.startswith("BU0344") for code, _ in after)
+
+
+def assert_gone_and_no_other_moved(baseline: Scores, after: Scores, gone: str) -> None:
+    assert (gone, "2019") not in after
+    for key, now in after.items():
+        assert all(same(baseline[key][c], now[c]) for c in SCORES), key
+
+
+def restate_units(edited: RFile, folder: Path) -> Path:
+    """WOZ in euros and the low-income share as a fraction, under new column names; returns
+    the mapping that declares those units."""
+    woz, low = COLUMNS["woz_value"][0], COLUMNS["low_income_households"][0]
+    for row in edited.rows[1:]:
+        for fragment, factor in ((woz, 1000.0), (low, 0.01)):
+            cell = row[edited.column(fragment)].strip()
+            if cell not in ("", "NA", "."):
+                row[edited.column(fragment)] = repr(float(cell.replace(",", ".")) * factor)
+    edited.rename(woz, "woz_in_euro")
+    edited.rename(low, "laag_inkomen_fractie")
+    mapping = folder / "mapping.csv"
+    mapping.write_text(
+        "column,indicator,unit\nwoz_in_euro,woz_value,euro\n"
+        "laag_inkomen_fractie,low_income_households,fraction\n",
+        encoding="utf-8",
+    )
+    return mapping
+
+
+def assert_same_scores(baseline: Scores, after: Scores) -> None:
+    """The same region-years, every score within 1e-6."""
+    assert set(after) == set(baseline)
+    for key, now in after.items():
+        for column in SCORES:
+            x, y = number(baseline[key][column]), number(now[column])
+            assert (np.isnan(x) and np.isnan(y)) or abs(x - y) < 1e-6, (key, column, x, y)
+
+
 class RFile:
     """A real R-resaved StatLine CSV, editable cell by cell, written back in its own style."""
 
@@ -140,7 +229,7 @@ class RFile:
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], dict[str, str]]:
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> Scores:
     folder = tmp_path_factory.mktemp("yardstick")
     store = folder / "a2019.duckdb"
     path = RFile(AMSTERDAM_2019).write(folder / "Kerncijfers_wijken_en_buurten_2019.csv")
@@ -150,7 +239,7 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], 
 
 @pytest.mark.realdata(twin=f"{TWINS}::test_better_figures_never_lower_a_score_and_move_no_one_else")
 def test_better_figures_never_lower_a_score_and_move_no_one_else(
-    tmp_path: Path, baseline: dict[tuple[str, str], dict[str, str]]
+    tmp_path: Path, baseline: Scores
 ) -> None:
     """Fifteen real buurten, each one indicator moved 10 % in its good direction (Diepenbrock-
     buurt's standardised household income among them: the case that once lowered its score)."""
@@ -164,100 +253,42 @@ def test_better_figures_never_lower_a_score_and_move_no_one_else(
         indicator = str(rng.choice(list(COLUMNS)))
         if code not in picks and edited.get(code, COLUMNS[indicator][0]) is not None:
             picks[str(code)] = indicator
-    for code, indicator in picks.items():
-        fragment, sign = COLUMNS[indicator]
-        value = edited.get(code, fragment)
-        assert value is not None
-        edited.set(code, fragment, value * (1 + 0.10 * sign), decimals=2)
+    improve(edited, picks)
     store = tmp_path / "better.duckdb"
     wijkkompas(store, "import", edited.write(tmp_path / "Kerncijfers_wijken_en_buurten_2019.csv"))
-    after = scores(store)
-    rose = 0
-    for key, before in baseline.items():
-        now = after[key]
-        code = key[0]
-        if code not in picks:
-            assert all(same(before[c], now[c]) for c in SCORES), key
-            continue
-        group = GROUP_OF[picks[code]]
-        for column in (group, "total"):
-            b, a = number(before[column]), number(now[column])
-            assert np.isnan(b) == np.isnan(a), (key, column)
-            if not np.isnan(b):
-                assert a >= b - 1e-9, (key, picks[code], column, b, a)
-                rose += a > b + 1e-9
-    assert rose >= 10  # the changes were real, not clipped away
+    assert_better_figures_never_lower_a_score(baseline, scores(store), picks, rose_at_least=10)
 
 
 @pytest.mark.realdata(
     twin=f"{TWINS}::test_another_year_or_gemeente_moves_only_what_is_carried_forward"
 )
 def test_another_year_or_gemeente_moves_only_what_is_carried_forward(
-    tmp_path: Path, baseline: dict[tuple[str, str], dict[str, str]]
+    tmp_path: Path, baseline: Scores
 ) -> None:
     """Amsterdam 2019 alone, and with Amsterdam 2017 and Utrecht 2023 imported beside it."""
     if not (AMSTERDAM_2017.is_file() and UTRECHT_2023.is_file()):
         pytest.skip("the Amsterdam 2017 or Utrecht 2023 file is absent")
     store = tmp_path / "more.duckdb"
     wijkkompas(store, "import", AMSTERDAM_2017, AMSTERDAM_2019, UTRECHT_2023)
-    after = scores(store)
-    spec = IndexSpec.from_catalogue(load_catalogue())
-    groups_of = {i.id: set(i.groups) for i in spec.indicators}
-    moved = 0
-    for key, before in baseline.items():
-        now = after[key]
-        carried = set(now["basket_carried"].split())
-        touched = set().union(*(groups_of[i] for i in carried)) if carried else set()
-        for column in SCORES:
-            if carried and (column == "total" or column in touched):
-                continue  # moved only through the region's own figures carried from 2017
-            assert same(before[column], now[column]), (key, column, before[column], now[column])
-        moved += bool(carried)
-    assert moved > 0  # 2017's crime figures do carry into 2019: the exception is exercised
-    assert any(code.startswith("BU0344") for code, _ in after)
+    assert_moves_only_what_is_carried_forward(baseline, scores(store))
 
 
 @pytest.mark.realdata(twin=f"{TWINS}::test_removing_a_buurt_moves_no_other")
-def test_removing_a_buurt_moves_no_other(
-    tmp_path: Path, baseline: dict[tuple[str, str], dict[str, str]]
-) -> None:
+def test_removing_a_buurt_moves_no_other(tmp_path: Path, baseline: Scores) -> None:
     edited = RFile(AMSTERDAM_2019)
     gone = "BU03634900"
     edited.drop(gone)
     store = tmp_path / "fewer.duckdb"
     wijkkompas(store, "import", edited.write(tmp_path / "Kerncijfers_wijken_en_buurten_2019.csv"))
-    after = scores(store)
-    assert (gone, "2019") not in after
-    for key, now in after.items():
-        assert all(same(baseline[key][c], now[c]) for c in SCORES), key
+    assert_gone_and_no_other_moved(baseline, scores(store), gone)
 
 
 @pytest.mark.realdata(twin=f"{TWINS}::test_units_declared_in_the_mapping_change_nothing")
-def test_units_declared_in_the_mapping_change_nothing(
-    tmp_path: Path, baseline: dict[tuple[str, str], dict[str, str]]
-) -> None:
+def test_units_declared_in_the_mapping_change_nothing(tmp_path: Path, baseline: Scores) -> None:
     """WOZ in euros instead of thousands, the low-income share as a fraction."""
     edited = RFile(AMSTERDAM_2019)
-    woz, low = COLUMNS["woz_value"][0], COLUMNS["low_income_households"][0]
-    for row in edited.rows[1:]:
-        for fragment, factor in ((woz, 1000.0), (low, 0.01)):
-            cell = row[edited.column(fragment)].strip()
-            if cell not in ("", "NA", "."):
-                row[edited.column(fragment)] = repr(float(cell.replace(",", ".")) * factor)
-    edited.rename(woz, "woz_in_euro")
-    edited.rename(low, "laag_inkomen_fractie")
-    mapping = tmp_path / "mapping.csv"
-    mapping.write_text(
-        "column,indicator,unit\nwoz_in_euro,woz_value,euro\n"
-        "laag_inkomen_fractie,low_income_households,fraction\n",
-        encoding="utf-8",
-    )
+    mapping = restate_units(edited, tmp_path)
     store = tmp_path / "units.duckdb"
     data = edited.write(tmp_path / "Kerncijfers_wijken_en_buurten_2019.csv")
     wijkkompas(store, "import", data, "--mapping", mapping)
-    after = scores(store)
-    assert set(after) == set(baseline)
-    for key, now in after.items():
-        for column in SCORES:
-            x, y = number(baseline[key][column]), number(now[column])
-            assert (np.isnan(x) and np.isnan(y)) or abs(x - y) < 1e-6, (key, column, x, y)
+    assert_same_scores(baseline, scores(store))

@@ -19,6 +19,11 @@ real file. The layouts (see ``../shared/data/PROVENANCE.md``):
   monitor.
 - :func:`data_properties_json`: a StatLine ``DataProperties.json`` (OData v3 metadata).
 
+The layouts themselves are written by :func:`kwb_workbook` (any sheet: :func:`one_sheet_xlsx`),
+:func:`r_resaved_csv`, :func:`statline_download_csv`, :func:`police_crime_csv` and
+:func:`rivm_workbook`, which the other layout modules (``proefstad``, ``utrecht_layouts``,
+``sources/file_layouts``) and the source tests use for their own made-up rows.
+
 Every figure of a buurt follows from its ``wealth`` (0 poorest … 1 richest), so a test can say
 which buurt must score higher; a buurt with ``wealth`` None is too small to publish.
 """
@@ -27,7 +32,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -243,16 +248,42 @@ def kwb_xlsx(
 ) -> bytes:
     """``CBS-<name>-kwb-<year>.xlsx``: one sheet (``kwb-<year>`` unless named), the header,
     then the gemeente, each wijk and its buurten. ``columns`` may leave some out."""
+    keep = [KWB_XLS_COLUMNS.index(c) for c in columns]
+    rows = [[row[i] for i in keep] for row in kwb_rows(gemeente, year, unpublished)]
+    return kwb_workbook(rows, sheet or f"kwb-{year}", columns)
+
+
+def kwb_workbook(
+    rows: Iterable[Sequence[object]],
+    sheet: str,
+    columns: Sequence[str] = KWB_XLS_COLUMNS,
+    table: str | None = None,
+) -> bytes:
+    """CBS's kwb-xls layout: one sheet named ``sheet``, the short kwb column names as its header,
+    then the rows, each cell as given (a number, a number stored as text, '.'); ``table``: the
+    header and rows made an Excel table of that name, as some downloads have them."""
+    return one_sheet_xlsx(sheet, columns, rows, table)
+
+
+def one_sheet_xlsx(
+    sheet: str, header: Sequence[str], rows: Iterable[Sequence[object]], table: str | None = None
+) -> bytes:
+    """A workbook of one sheet: the header, then the rows with each cell as given (None leaves
+    a cell unwritten); ``table``: header and rows made an Excel table of that name."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table
 
     book = Workbook()
     worksheet = book.active
     assert worksheet is not None
-    worksheet.title = sheet or f"kwb-{year}"
-    keep = [KWB_XLS_COLUMNS.index(c) for c in columns]
-    worksheet.append(list(columns))
-    for row in kwb_rows(gemeente, year, unpublished):
-        worksheet.append([row[i] for i in keep])
+    worksheet.title = sheet
+    worksheet.append(list(header))
+    for row in rows:
+        worksheet.append(list(row))
+    if table is not None:
+        last = f"{get_column_letter(len(header))}{worksheet.max_row}"
+        worksheet.add_table(Table(displayName=table, ref=f"A1:{last}"))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -265,89 +296,125 @@ R_HEAD = [
     "Regioaanduiding.Soort.regio..omschrijving.", "Regioaanduiding.Codering..code.",
     "Regioaanduiding.Indelingswijziging.wijken.en.buurten..code.",
 ]  # fmt: skip
-R_COLUMNS_2017 = [
-    ("Bevolking.Aantal.inwoners..aantal.", "inhabitants", "count"),
-    ("Bevolking.Geslacht.Mannen..aantal.", "men", "count"),
-    ("Bevolking.Geslacht.Vrouwen..aantal.", "women", "count"),
-    ("Bevolking.Leeftijdsgroepen.0.tot.15.jaar..aantal.", "age_00_14", "count"),
-    ("Bevolking.Leeftijdsgroepen.15.tot.25.jaar..aantal.", "age_15_24", "count"),
-    ("Bevolking.Leeftijdsgroepen.25.tot.45.jaar..aantal.", "age_25_44", "count"),
-    ("Bevolking.Leeftijdsgroepen.45.tot.65.jaar..aantal.", "age_45_64", "count"),
-    ("Bevolking.Leeftijdsgroepen.65.jaar.of.ouder..aantal.", "age_65_plus", "count"),
-    ("Bevolking.Particuliere.huishoudens.Huishoudens.totaal..aantal.", "households", "count"),
-    ("Bevolking.Particuliere.huishoudens.Eenpersoonshuishoudens..aantal.",
-     "single_person_households", "count"),
-    ("Bevolking.Particuliere.huishoudens.Gemiddelde.huishoudensgrootte..aantal.",
-     "household_size", "figure"),
-    ("Bevolking.Bevolkingsdichtheid..aantal.inwoners.per.km..", "density", "count"),
-    ("Wonen.Woningvoorraad..aantal.", "dwellings", "count"),
-    ("Wonen.Gemiddelde.WOZ.waarde.van.woningen..x.1.000.euro.", "woz", "count"),
-    ("Wonen.Woningen.naar.bewoning.Percentage.onbewoond....", "vacant_share", "count"),
-    ("Wonen.Woningen.naar.eigendom.Koopwoningen....", "owner_share", "count"),
-    ("Wonen.Woningen.naar.eigendom.Huurwoningen.In.bezit.woningcorporatie....",
-     "corporation_share", "count"),
-    ("Inkomen.Inkomen.van.personen.Gemiddeld.inkomen.per.inwoner...x.1.000.euro.",
-     "income_per_inhabitant", "figure"),
-    ("Inkomen.Inkomen.van.personen.40..personen.met.laagste.inkomen....", "lowest_40_share",
-     "figure"),
-    ("Inkomen.Inkomen.van.personen.20..personen.met.hoogste.inkomen....", "highest_20_share",
-     "figure"),
-    ("Inkomen.Inkomen.van.huishoudens.Huishoudens.met.een.laag.inkomen....",
-     "low_income_households", "figure"),
-    ("Inkomen.Inkomen.van.huishoudens.Huish..onder.of.rond.sociaal.minimum....",
-     "social_minimum_households", "figure"),
-    ("Sociale.zekerheid.Personen.per.soort.uitkering..Bijstand..aantal.", "social_assistance",
-     "count"),
-    ("Bedrijfsvestigingen..SBI.2008.Bedrijfsvestigingen.totaal..aantal.", "businesses", "count"),
-    ("Nabijheid.voorzieningen.Afstand.tot.huisartsenpraktijk..km.", "distance_gp", "figure"),
-    ("Nabijheid.voorzieningen.Afstand.tot.grote.supermarkt..km.", "distance_supermarket",
-     "figure"),
-    ("Nabijheid.voorzieningen.Afstand.tot.kinderdagverblijf..km.", "distance_daycare", "figure"),
-    ("Nabijheid.voorzieningen.Basisonderwijs.Afstand.tot.school..km.", "distance_school",
-     "figure"),
-    ("Oppervlakte.Oppervlakte.land..ha.", "land_ha", "count"),
-    ("Stedelijkheid.Mate.van.stedelijkheid..code.", "urbanity", "count"),
-    ("Stedelijkheid.Omgevingsadressendichtheid..per.km..", "address_density", "count"),
-    ("Criminaliteit.Totaal.diefstal.uit.woning.schuur.e.d...per.1.000.inwoners.", "burglary",
-     "count"),
-    ("Criminaliteit.Vernieling..misdrijf.tegen.openbare.orde..per.1.000.inwoners.", "vandalism",
-     "count"),
-    ("Criminaliteit.Gewelds..en.seksuele.misdrijven..per.1.000.inwoners.", "violence", "count"),
-]  # fmt: skip
+"""The first six columns of every KWB download R re-saved: a row-number column without a name,
+then the region's name, gemeente, soort regio, code and boundary change."""
+R_LABELS = {
+    "inhabitants": "Bevolking.Aantal.inwoners..aantal.",
+    "men": "Bevolking.Geslacht.Mannen..aantal.",
+    "women": "Bevolking.Geslacht.Vrouwen..aantal.",
+    "age_00_14": "Bevolking.Leeftijdsgroepen.0.tot.15.jaar..aantal.",
+    "age_15_24": "Bevolking.Leeftijdsgroepen.15.tot.25.jaar..aantal.",
+    "age_25_44": "Bevolking.Leeftijdsgroepen.25.tot.45.jaar..aantal.",
+    "age_45_64": "Bevolking.Leeftijdsgroepen.45.tot.65.jaar..aantal.",
+    "age_65_plus": "Bevolking.Leeftijdsgroepen.65.jaar.of.ouder..aantal.",
+    "households": "Bevolking.Particuliere.huishoudens.Huishoudens.totaal..aantal.",
+    "single_person_households":
+        "Bevolking.Particuliere.huishoudens.Eenpersoonshuishoudens..aantal.",
+    "household_size": "Bevolking.Particuliere.huishoudens.Gemiddelde.huishoudensgrootte..aantal.",
+    "density": "Bevolking.Bevolkingsdichtheid..aantal.inwoners.per.km..",
+    "dwellings": "Wonen.Woningvoorraad..aantal.",
+    "woz": "Wonen.Gemiddelde.WOZ.waarde.van.woningen..x.1.000.euro.",
+    "vacant_share": "Wonen.Woningen.naar.bewoning.Percentage.onbewoond....",
+    "owner_share": "Wonen.Woningen.naar.eigendom.Koopwoningen....",
+    "corporation_share": "Wonen.Woningen.naar.eigendom.Huurwoningen.In.bezit.woningcorporatie....",
+    "education_low": "Opleidingsniveau.Opleidingsniveau.laag..aantal.",
+    "education_mid": "Opleidingsniveau.Opleidingsniveau.middelbaar..aantal.",
+    "education_high": "Opleidingsniveau.Opleidingsniveau.hoog..aantal.",
+    "labour_participation": "Arbeid.Nettoarbeidsparticipatie....",
+    "income_per_inhabitant":
+        "Inkomen.Inkomen.van.personen.Gemiddeld.inkomen.per.inwoner...x.1.000.euro.",
+    "lowest_40_share": "Inkomen.Inkomen.van.personen.40..personen.met.laagste.inkomen....",
+    "highest_20_share": "Inkomen.Inkomen.van.personen.20..personen.met.hoogste.inkomen....",
+    "standardised_household_income":
+        "Inkomen.Inkomen.van.huishoudens.Gem..gestandaardiseerd.inkomen.van.huish..x.1.000.euro.",
+    "low_income_households": "Inkomen.Inkomen.van.huishoudens.Huishoudens.met.een.laag.inkomen....",
+    "social_minimum_households":
+        "Inkomen.Inkomen.van.huishoudens.Huish..onder.of.rond.sociaal.minimum....",
+    "social_assistance": "Sociale.zekerheid.Personen.per.soort.uitkering..Bijstand..aantal.",
+    "businesses": "Bedrijfsvestigingen..SBI.2008.Bedrijfsvestigingen.totaal..aantal.",
+    "distance_gp": "Nabijheid.voorzieningen.Afstand.tot.huisartsenpraktijk..km.",
+    "distance_supermarket": "Nabijheid.voorzieningen.Afstand.tot.grote.supermarkt..km.",
+    "distance_daycare": "Nabijheid.voorzieningen.Afstand.tot.kinderdagverblijf..km.",
+    "distance_school": "Nabijheid.voorzieningen.Basisonderwijs.Afstand.tot.school..km.",
+    "postcode": "Postcode.Meest.voorkomende.postcode..code.",
+    "land_ha": "Oppervlakte.Oppervlakte.land..ha.",
+    "urbanity": "Stedelijkheid.Mate.van.stedelijkheid..code.",
+    "address_density": "Stedelijkheid.Omgevingsadressendichtheid..per.km..",
+    "burglary": "Criminaliteit.Totaal.diefstal.uit.woning.schuur.e.d...per.1.000.inwoners.",
+    "vandalism": "Criminaliteit.Vernieling..misdrijf.tegen.openbare.orde..per.1.000.inwoners.",
+    "violence": "Criminaliteit.Gewelds..en.seksuele.misdrijven..per.1.000.inwoners.",
+}  # fmt: skip
+"""Field of :func:`figures` → its KWB column label as R's ``write.csv`` mangled it (every
+non-word character a dot)."""
+
+
+def r_columns(*fields: tuple[str, str]) -> list[tuple[str, str, str]]:
+    """(label as R wrote it, field, kind) for each (field, kind): the columns a writer fills."""
+    return [(R_LABELS[field], field, kind) for field, kind in fields]
+
+
+R_COLUMNS_2017 = r_columns(
+    ("inhabitants", "count"), ("men", "count"), ("women", "count"), ("age_00_14", "count"),
+    ("age_15_24", "count"), ("age_25_44", "count"), ("age_45_64", "count"),
+    ("age_65_plus", "count"), ("households", "count"), ("single_person_households", "count"),
+    ("household_size", "figure"), ("density", "count"), ("dwellings", "count"),
+    ("woz", "count"), ("vacant_share", "count"), ("owner_share", "count"),
+    ("corporation_share", "count"), ("income_per_inhabitant", "figure"),
+    ("lowest_40_share", "figure"), ("highest_20_share", "figure"),
+    ("low_income_households", "figure"), ("social_minimum_households", "figure"),
+    ("social_assistance", "count"), ("businesses", "count"), ("distance_gp", "figure"),
+    ("distance_supermarket", "figure"), ("distance_daycare", "figure"),
+    ("distance_school", "figure"), ("land_ha", "count"), ("urbanity", "count"),
+    ("address_density", "count"), ("burglary", "count"), ("vandalism", "count"),
+    ("violence", "count"),
+)  # fmt: skip
 """(label as R wrote it, field, kind) of the KWB 2017 columns written here, in file order."""
 _CRIME = ("burglary", "vandalism", "violence")
 R_COLUMNS_2019 = [
     *R_COLUMNS_2017[:17],
-    ("Opleidingsniveau.Opleidingsniveau.laag..aantal.", "education_low", "count"),
-    ("Opleidingsniveau.Opleidingsniveau.middelbaar..aantal.", "education_mid", "count"),
-    ("Opleidingsniveau.Opleidingsniveau.hoog..aantal.", "education_high", "count"),
-    ("Arbeid.Nettoarbeidsparticipatie....", "labour_participation", "count"),
+    *r_columns(
+        ("education_low", "count"), ("education_mid", "count"), ("education_high", "count"),
+        ("labour_participation", "count"),
+    ),
     *R_COLUMNS_2017[17:20],
-    ("Inkomen.Inkomen.van.huishoudens.Gem..gestandaardiseerd.inkomen.van.huish..x.1.000.euro.",
-     "standardised_household_income", "figure"),
+    *r_columns(("standardised_household_income", "figure")),
     *[c for c in R_COLUMNS_2017[20:] if c[1] not in _CRIME],
 ]  # fmt: skip
 """KWB 2019 adds education, labour participation and standardised income; it has no crime."""
+
+RRow = tuple[str, str, str, str, Sequence[str]]
+"""One region of an R re-saved download: name, gemeente (Nederland for the country), soort
+regio, code, and its figure cells as R wrote them."""
+
+
+def r_resaved_csv(labels: Sequence[str], rows: Iterable[RRow]) -> bytes:
+    """A KWB download as R's ``write.csv`` left it: commas, every header quoted, the row number
+    quoted, names padded to 40 and codes to 10, the boundary change '.' for the country and the
+    gemeente and '1' below, then each row's own ``cells``."""
+    lines = [",".join(f'"{h}"' for h in [*R_HEAD, *labels])]
+    for index, (name, owner, kind, code, cells) in enumerate(rows, start=1):
+        change = "." if kind in ("Land", "Gemeente") else "1"
+        lines.append(
+            ",".join([f'"{index}"', f'"{name}"', f'"{owner:<40}"', f'"{kind:<10}"',
+                      f'"{code:<10}"', f'"{change}"', *cells])
+        )  # fmt: skip
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def kwb_r_csv(gemeente: Gemeente, year: int) -> bytes:
     """``Kerncijfers_wijken_en_buurten_<year>.csv`` (2017 or 2019) as R's ``write.csv`` left
     the StatLine download: NL00 first, then the gemeente, each wijk and its buurten."""
     columns = R_COLUMNS_2017 if year == 2017 else R_COLUMNS_2019
-    out = io.StringIO()
-    out.write(",".join(f'"{h}"' for h in [*R_HEAD, *(c[0] for c in columns)]) + "\n")
-    for index, region in enumerate([NETHERLANDS, *gemeente.regions()], start=1):
+    rows: list[RRow] = []
+    for region in [NETHERLANDS, *gemeente.regions()]:
         values = figures(region, year)
         owner = "Nederland" if region.kind == "Land" else gemeente.name
-        change = "." if region.kind in ("Land", "Gemeente") else "1"
-        cells = [f'"{index}"', f'"{region.name}"', f'"{owner:<40}"', f'"{region.kind:<10}"',
-                 f'"{region.code:<10}"', f'"{change}"']  # fmt: skip
-        cells += [_r_cell(values.get(name), kind, year) for _, name, kind in columns]
-        out.write(",".join(cells) + "\n")
-    return out.getvalue().encode("utf-8")
+        cells = [r_cell(values.get(name), kind, year) for _, name, kind in columns]
+        rows.append((region.name, owner, region.kind, region.code, cells))
+    return r_resaved_csv([label for label, _, _ in columns], rows)
 
 
-def _r_cell(number: float | None, kind: str, year: int) -> str:
+def r_cell(number: float | None, kind: str, year: int) -> str:
     """Whole numbers bare, others as StatLine's padded text (2017: '.' unknown, a decimal
     point) or as R's quoted decimal-comma text (2019: NA unknown)."""
     if kind == "count":
@@ -364,17 +431,28 @@ def ses_woa(region: Region) -> float:
     return round(1.6 * (region.wealth or 0) - 0.5, 3)
 
 
+def statline_download_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """A CSV as StatLine's download (and exports made from it) writes one: UTF-8 with a BOM,
+    semicolons, every header and cell quoted, each cell's text as given (its padding, '.' where
+    CBS published nothing)."""
+    lines = [";".join(f'"{cell}"' for cell in line) for line in [header, *rows]]
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+SES_WOA_HEADER = [
+    "Perioden", "Wijken en buurten", "Regiocode (gemeente, wijk, buurt) (code)",
+    "Particuliere huishoudens (Aantal)", "Opleidingsniveau/Laag/Waarde (%)",
+    "Opleidingsniveau/Middelbaar/Waarde (%)", "Opleidingsniveau/Hoog/Waarde (%)",
+    "SES-WOA/Totaalscore/Gemiddelde score (Getal)",
+    "Spreiding/Spreiding totaal/Waarde (Getal)",
+]  # fmt: skip
+"""The columns of StatLine's SES-WOA download per wijk en buurt (85163NED)."""
+
+
 def ses_woa_csv(gemeenten: Sequence[Gemeente], year: int = 2019) -> bytes:
     """SES-WOA per wijk en buurt (StatLine CSV): UTF-8 BOM, semicolons, every cell quoted,
     codes padded to 10, figures right-aligned with a decimal point."""
-    header = [
-        "Perioden", "Wijken en buurten", "Regiocode (gemeente, wijk, buurt) (code)",
-        "Particuliere huishoudens (Aantal)", "Opleidingsniveau/Laag/Waarde (%)",
-        "Opleidingsniveau/Middelbaar/Waarde (%)", "Opleidingsniveau/Hoog/Waarde (%)",
-        "SES-WOA/Totaalscore/Gemiddelde score (Getal)",
-        "Spreiding/Spreiding totaal/Waarde (Getal)",
-    ]  # fmt: skip
-    lines = [";".join(f'"{h}"' for h in header)]
+    rows = []
     for gemeente in gemeenten:
         for region in gemeente.regions():
             if not region.published:
@@ -385,8 +463,8 @@ def ses_woa_csv(gemeenten: Sequence[Gemeente], year: int = 2019) -> bytes:
                 f"{round(region.inhabitants * 0.55, -2):>8.0f}", f"{40 - 25 * w:8.1f}",
                 f"{30.0:8.1f}", f"{30 + 25 * w:8.1f}", f"{ses_woa(region):8.3f}", f"{0.95:8.3f}",
             ]  # fmt: skip
-            lines.append(";".join(f'"{c}"' for c in cells))
-    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+            rows.append(cells)
+    return statline_download_csv(SES_WOA_HEADER, rows)
 
 
 def proximity_csv(gemeente: Gemeente) -> bytes:
@@ -398,7 +476,7 @@ def proximity_csv(gemeente: Gemeente) -> bytes:
         "cafeterias_within_1km", "restaurants_within_1km", "distance_to_primary_school",
         "distance_to_secondary_school", "DistanceToTrainStationAllTypes",
     ]  # fmt: skip
-    lines = [";".join(f'"{h}"' for h in header)]
+    rows = []
     for number, region in enumerate(gemeente.regions()):
         w = region.wealth
         if w is None:
@@ -417,10 +495,14 @@ def proximity_csv(gemeente: Gemeente) -> bytes:
                     1 + 2 * w,
                 )
             ]
-        row = [str(921 + number), f"{region.code:<10}", f"{gemeente.name:<40}",
-               f"{region.code:<10}", *cells]  # fmt: skip
-        lines.append(";".join(f'"{c}"' for c in row))
-    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+        rows.append(proximity_row(921 + number, region.code, gemeente.name, cells))
+    return statline_download_csv(header, rows)
+
+
+def proximity_row(number: int, code: str, gemeente: str, cells: Sequence[str]) -> list[str]:
+    """A row of the Nabijheid export keyed by OData names: its ID, the code padded to 10, the
+    gemeente padded to 40, the code again, then the figures as given."""
+    return [str(number), f"{code:<10}", f"{gemeente:<40}", f"{code:<10}", *cells]
 
 
 NABIJHEID_COLUMNS = [
@@ -442,44 +524,70 @@ gets poorer; None: a count (two per km)."""
 def nabijheid_csv(gemeente: Gemeente) -> bytes:
     """CBS ``Nabijheid voorzieningen; buurt`` as StatLine's CSV download: UTF-8 BOM,
     semicolons, labels with their topic path, codes padded, '.' where unknown, NL00 first."""
-    header = ["Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
-              "Regioaanduiding/Soort regio (omschrijving)", "Regioaanduiding/Codering (code)",
-              "Regioaanduiding/Indelingswijziging wijken en buurten (code)",
-              *(label for label, _ in NABIJHEID_COLUMNS)]  # fmt: skip
-    lines = [";".join(f'"{h}"' for h in header)]
+    rows = []
     for region in [NETHERLANDS, *gemeente.regions()]:
         owner = "Nederland" if region.kind == "Land" else gemeente.name
         change = "." if region.kind == "Land" else "1"
-        row = [region.name, f"{owner:<40}", f"{region.kind:<10}", f"{region.code:<10}", change]
+        cells = []
         for _, growth in NABIJHEID_COLUMNS:
             if region.wealth is None or region.kind == "Land":
-                row.append(f"{'.':>8}")
+                cells.append(".")
             elif growth is None:
-                row.append(f"{2 + 3 * region.wealth:8.1f}")
+                cells.append(f"{2 + 3 * region.wealth:8.1f}")
             else:
-                row.append(f"{0.2 + growth * (1 - region.wealth):8.1f}")
-        lines.append(";".join(f'"{c}"' for c in row))
-    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+                cells.append(f"{0.2 + growth * (1 - region.wealth):8.1f}")
+        rows.append(labels_row(region.name, owner, region.kind, region.code, change, cells))
+    return statline_download_csv(labels_header(label for label, _ in NABIJHEID_COLUMNS), rows)
+
+
+def labels_header(labels: Iterable[str]) -> list[str]:
+    """The header of a StatLine download with label headers: the five region columns, then the
+    topics' labels with their topic path."""
+    return ["Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
+            "Regioaanduiding/Soort regio (omschrijving)", "Regioaanduiding/Codering (code)",
+            "Regioaanduiding/Indelingswijziging wijken en buurten (code)", *labels]  # fmt: skip
+
+
+def labels_row(
+    name: str, gemeente: str, kind: str, code: str, change: str, cells: Iterable[str]
+) -> list[str]:
+    """A region's row of such a download: its name, the gemeente padded to 40, soort regio to
+    10, the code to 10, the boundary change, then each figure right-aligned in 8."""
+    return [name, f"{gemeente:<40}", f"{kind:<10}", f"{code:<10}", change,
+            *(cell.rjust(8) for cell in cells)]  # fmt: skip
 
 
 def crime_csv(gemeenten: Sequence[Gemeente], year: int = 2023) -> bytes:
     """``PolRegCrime47018_<year>.csv``: the police's registered crime per buurt as cbsodataR
     writes it: a row-number column, codes and labels side by side, the date unquoted."""
-    header = [
-        "", "SoortMisdrijf", "SoortMisdrijf_label", "WijkenEnBuurten", "WijkenEnBuurten_label",
-        "Perioden", "Perioden_Date", "Perioden_freq", "Perioden_label",
-        "GeregistreerdeMisdrijven_1", "Gemeentenaam_2", "SoortRegio_3",
-    ]  # fmt: skip
-    lines = [",".join(f'"{h}"' for h in header)]
+    rows = []
     for gemeente in gemeenten:
         for region in gemeente.regions():
             if region.kind != "Buurt":
                 continue
             crimes = round(region.inhabitants * (0.09 - 0.06 * (region.wealth or 0.5)))
-            lines.append(
-                f'"{len(lines)}","0.0.0 ","Totaal misdrijven","{region.code}","{region.name}",'
-                f'"{year}JJ00",{year}-01-01,"Y","{year}",{crimes},"{gemeente.name:<30}","Buurt   "'
-            )
+            rows.append((region.code, region.name, str(crimes), gemeente.name, "Buurt"))
+    return police_crime_csv(rows, year)
+
+
+CRIME_HEADER = [
+    "", "SoortMisdrijf", "SoortMisdrijf_label", "WijkenEnBuurten", "WijkenEnBuurten_label",
+    "Perioden", "Perioden_Date", "Perioden_freq", "Perioden_label",
+    "GeregistreerdeMisdrijven_1", "Gemeentenaam_2", "SoortRegio_3",
+]  # fmt: skip
+
+
+def police_crime_csv(rows: Iterable[tuple[str, str, str, str, str]], year: int = 2023) -> bytes:
+    """The police's registered crime (47018NED) as cbsodataR writes it, one row per (code,
+    name, count, gemeente, soort regio): commas, a row-number column, codes and labels side by
+    side, all crime together, the date unquoted, the count bare (empty for R's null), the
+    gemeente padded to 30 and the soort regio to 8."""
+    lines = [",".join(f'"{h}"' for h in CRIME_HEADER)]
+    for number, (code, name, count, gemeente, kind) in enumerate(rows, start=1):
+        lines.append(
+            f'"{number}","0.0.0 ","Totaal misdrijven","{code}","{name}","{year}JJ00",'
+            f'{year}-01-01,"Y","{year}",{count},"{gemeente:<30}","{kind:<8}"'
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -533,15 +641,9 @@ _GOOD = {"ErvarenGezondheidGoedZeerGoed_4", "MatigVeelRegieOverEigenLeven_27",
 def rivm_xlsx(gemeenten: Sequence[Gemeente], year: int, age: int = 20300) -> bytes:
     """``RIVM_gezondheid<year>_18+.xlsx``: the UntypedDataSet export of 50090NED, one sheet,
     numeric ID and Leeftijd, every other cell padded text, the country as NL01."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "50090NED_UntypedDataSet"
-    sheet.append(RIVM_HEADER)
     regions = [(Region("NL01", "Nederland", "Land", 0, 0.35), "Nederland")]
     regions += [(r, g.name) for g in gemeenten for r in g.regions()]
+    rows = []
     for number, (region, owner) in enumerate(regions):
         cells: list[object] = [
             number,
@@ -559,10 +661,18 @@ def rivm_xlsx(gemeenten: Sequence[Gemeente], year: int, age: int = 20300) -> byt
                 continue
             w = region.wealth if key in _GOOD else 1 - region.wealth
             cells.append(f"{8 + k % 7 + 30 * w + (year - 2012) * 0.1:8.1f}")
-        sheet.append(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        rows.append(cells)
+    return rivm_workbook(rows)
+
+
+def rivm_workbook(
+    rows: Iterable[Sequence[object]],
+    header: Sequence[str] = RIVM_HEADER,
+    sheet_title: str = "50090NED_UntypedDataSet",
+) -> bytes:
+    """The UntypedDataSet export of 50090NED as a workbook: one sheet, the header, the rows as
+    given (numbers or padded text; None leaves a cell unwritten)."""
+    return one_sheet_xlsx(sheet_title, header, rows)
 
 
 # -- StatLine metadata ---------------------------------------------------------------------------

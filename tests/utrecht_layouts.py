@@ -17,28 +17,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook
-from openpyxl.worksheet.table import Table
-
-KWB_COLUMNS = [
-    "gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code", "ind_wbi", "a_inw",
-    "a_man", "a_vrouw", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_ongeh",
-    "a_gehuwd", "a_gesch", "a_verwed", "a_nl_all", "a_eur_al", "a_neu_al", "a_geb_nl", "a_geb_eu",
-    "a_geb_ne", "a_gbl_eu", "a_gbl_ne", "a_geb", "p_geb", "a_ste", "p_ste", "a_hh", "a_1p_hh",
-    "a_hh_z_k", "a_hh_m_k", "g_hhgro", "bev_dich", "a_woning", "g_wozbag", "p_1gezw", "p_mgezw",
-    "p_bewndw", "p_leegsw", "p_koopw", "p_huurw", "p_wcorpw", "p_ov_hw", "p_e_o_w", "p_bjj2k",
-    "p_bjo2k", "g_ele", "g_ele_ap", "g_ele_tw", "g_ele_hw", "g_ele_2w", "g_ele_vw", "g_ele_hu",
-    "g_ele_ko", "g_gas", "g_gas_ap", "g_gas_tw", "g_gas_hw", "g_gas_2w", "g_gas_vw", "g_gas_hu",
-    "g_gas_ko", "p_stadsv", "a_opl_lg", "a_opl_md", "a_opl_hg", "p_arb_pp", "p_arb_wn", "p_arb_zs",
-    "a_inkont", "g_ink_po", "g_ink_pi", "p_ink_li", "p_ink_hi", "g_hh_sti", "p_hh_li", "p_hh_hi",
-    "p_hh_lkk", "p_hh_osm", "p_hh_110", "p_hh_120", "m_hh_ver", "a_soz_wb", "a_soz_ao", "a_soz_ww",
-    "a_soz_ow", "a_jz_tn", "p_jz_tn", "a_wmo_t", "p_wmo_t", "a_bedv", "a_bed_a", "a_bed_bf",
-    "a_bed_gi", "a_bed_hj", "a_bed_kl", "a_bed_mn", "a_bed_oq", "a_bed_ru", "a_pau", "a_bst_b",
-    "a_bst_nb", "g_pau_hh", "g_pau_km", "a_m2w", "g_afs_hp", "g_afs_gs", "g_afs_kv", "g_afs_sc",
-    "g_3km_sc", "a_opp_ha", "a_lan_ha", "a_wat_ha", "pst_mvp", "pst_dekp", "ste_mvs", "ste_oad",
-]  # fmt: skip
-"""The 121 column names of the CBS kwb-2023 download, in file order (names only)."""
+from twin_cities import KWB_XLS_COLUMNS, kwb_workbook
 
 GEMEENTE = "GM9990"
 REGIONS = [
@@ -87,18 +68,11 @@ def _cell(column: str, people: int, w: float) -> float | str:
 
 def kwb_2023_xlsx() -> bytes:
     """CBS-…-kwb-2023.xlsx for Proefstad: sheet ``kwb-2023``, the header in an Excel table."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "kwb-2023"
-    sheet.append(KWB_COLUMNS)
+    rows = []
     for code, name, kind, people, w in REGIONS:
         ids: list[float | str] = [code, code[2:], name, "Proefstad", kind, code, 1.0]
-        sheet.append(ids + [_cell(c, people, w) for c in KWB_COLUMNS[7:]])
-    sheet.add_table(Table(displayName="Table1", ref=f"A1:DQ{len(REGIONS) + 1}"))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        rows.append(ids + [_cell(c, people, w) for c in KWB_XLS_COLUMNS[7:]])
+    return kwb_workbook(rows, "kwb-2023", table="Table1")
 
 
 LEEFBAAROMETER_HEADER = (
@@ -124,18 +98,25 @@ LEEFBAAROMETER = {
 }
 
 
-def leefbaarometer_csv() -> bytes:
-    """buurten.csv for Proefstad: comma-separated, a pandas index first, a name with a comma
-    quoted, float noise like 37.480000000000004, the Leefbaarometer rounded to 2 decimals."""
+def derived_buurten_csv(rows: Iterable[Sequence[object]]) -> bytes:
+    """An author's buurten.csv as pandas wrote it: comma-separated under
+    :data:`LEEFBAAROMETER_HEADER`, each row after its index (0, 1, …); a name with a comma is
+    quoted, numbers are written as Python prints them."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     out.write(LEEFBAAROMETER_HEADER + "\n")
-    buurten = [r for r in REGIONS if r[2] == "Buurt"]
-    for index, (code, name, _, people, w) in enumerate(buurten):
+    for index, row in enumerate(rows):
+        writer.writerow([index, *row])
+    return out.getvalue().encode()
+
+
+def leefbaarometer_csv() -> bytes:
+    """buurten.csv for Proefstad: comma-separated, a pandas index first, a name with a comma
+    quoted, float noise like 37.480000000000004, the Leefbaarometer rounded to 2 decimals."""
+    rows = []
+    for code, name, _, people, w in [r for r in REGIONS if r[2] == "Buurt"]:
         kwb = [people, 38.5, 9.2, 1.8, round(people * 0.52), 340.0, 71.0, 93.0, round(40 * w), 12.0]
         distances = [3.1, 0.6, 0.4, 0.7, 0.5, 0.0, 0.2, 1.4, 1.1, 1.8, 0.0]
         rest = [760.0, 2240.0, round(w - 0.5, 2), 20.0, 37.480000000000004]
-        writer.writerow(
-            [index, code, "Proefstad", name, *kwb, *distances, *LEEFBAAROMETER[code], *rest]
-        )
-    return out.getvalue().encode()
+        rows.append([code, "Proefstad", name, *kwb, *distances, *LEEFBAAROMETER[code], *rest])
+    return derived_buurten_csv(rows)

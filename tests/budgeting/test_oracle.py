@@ -7,12 +7,19 @@ still runs them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 
-from wijkkompas.budgeting import greedy, method_of_equal_shares, parse_pabulib
+from wijkkompas.budgeting import (
+    Instance,
+    RuleResult,
+    greedy,
+    method_of_equal_shares,
+    parse_pabulib,
+)
 
 from .conftest import real_text
 from .oracle import pabutools_greedy, pabutools_mes
@@ -32,10 +39,21 @@ SLOW = [  # pabutools' MES: 11 s, 11 s, 24 s and 75-90 s
 ]
 
 
-def _same_mes_winners(name: str) -> None:
-    text = real_text(name)
+def winners_agree_with_pabutools(
+    text: str,
+    name: str,
+    rule: Callable[[Instance], RuleResult],
+    oracle: Callable[[str, Instance], list[str]],
+) -> list[str]:
+    """Our ``rule``'s winners of the file, asserted identical (same order) to pabutools'."""
     instance = parse_pabulib(text, name=name)
-    assert method_of_equal_shares(instance).selected == pabutools_mes(text, instance)
+    ours = rule(instance).selected
+    assert ours == oracle(text, instance)
+    return ours
+
+
+def _same_mes_winners(name: str) -> None:
+    winners_agree_with_pabutools(real_text(name), name, method_of_equal_shares, pabutools_mes)
 
 
 MES_TWIN = "test_mes_winners_equal_pabutools_on_a_file_of_each_real_layout"
@@ -58,9 +76,7 @@ def test_mes_winners_equal_pabutools_on_the_large_files(name: str) -> None:
 @pytest.mark.realdata(twin=GREEDY_TWIN)
 @pytest.mark.parametrize("name", FAST + SLOW)
 def test_greedy_winners_equal_pabutools(name: str) -> None:
-    text = real_text(name)
-    instance = parse_pabulib(text, name=name)
-    assert greedy(instance).selected == pabutools_greedy(text, instance)
+    winners_agree_with_pabutools(real_text(name), name, greedy, pabutools_greedy)
 
 
 MES_OF_LAYOUT = {
@@ -81,9 +97,7 @@ def test_mes_winners_equal_pabutools_on_a_file_of_each_real_layout(
     """pabutools reads the same made-up file (extra columns, CRLF or LF, a budget with cents)
     and funds the same projects in the same order."""
     text = write_layout(tmp_path, name).read_bytes().decode("utf-8-sig")
-    instance = parse_pabulib(text, name=name)
-    ours = method_of_equal_shares(instance).selected
-    assert ours == pabutools_mes(text, instance)
+    ours = winners_agree_with_pabutools(text, name, method_of_equal_shares, pabutools_mes)
     assert ours == MES_OF_LAYOUT[name]
 
 
@@ -103,9 +117,7 @@ def test_greedy_winners_equal_pabutools_on_a_file_of_each_real_layout(
     name: str, tmp_path: Path
 ) -> None:
     text = write_layout(tmp_path, name).read_bytes().decode("utf-8-sig")
-    instance = parse_pabulib(text, name=name)
-    ours = greedy(instance).selected
-    assert ours == pabutools_greedy(text, instance)
+    ours = winners_agree_with_pabutools(text, name, greedy, pabutools_greedy)
     assert ours == GREEDY_OF_LAYOUT[name]
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wijkkompas.budgeting import PabulibError, parse_pabulib, write_pabulib
+from wijkkompas.budgeting import Instance, PabulibError, parse_pabulib, write_pabulib
 from wijkkompas.budgeting.numbers import format_number, parse_number
 from wijkkompas.errors import WijkkompasError
 
@@ -136,15 +136,43 @@ def test_optional_fields_are_kept_verbatim_and_written_back() -> None:
     assert parse_pabulib(written) == instance
 
 
-@pytest.mark.realdata(twin="test_files_in_each_real_layout_round_trip_exactly")
-@pytest.mark.parametrize("name", STORED)
-def test_stored_files_round_trip_exactly(name: str) -> None:
-    instance = real(name)
+def assert_round_trips_exactly(instance: Instance, name: str) -> None:
+    """Every project and ballot its META counts, and written back (twice) the same election."""
     assert len(instance.projects) == int(instance.meta["num_projects"])
     assert len(instance.ballots) == int(instance.meta["num_votes"])
     again = parse_pabulib(write_pabulib(instance), name=name)
     assert again == instance
     assert parse_pabulib(write_pabulib(again), name=name) == instance
+
+
+def pabutools_reads_the_same(text: str, instance: Instance) -> dict[str, Any]:
+    """pabutools reads what we write of ``instance`` as it reads the original ``text``; returns
+    its view of the original."""
+    from pabutools.election.pabulib import parse_pabulib_from_string
+
+    original = parse_pabulib_from_string(text)
+    rewritten = parse_pabulib_from_string(write_pabulib(instance))
+    view = _pabutools_view(*original)
+    assert _pabutools_view(*rewritten) == view
+    return view
+
+
+def assert_scores_are_positional_points(instance: Instance) -> None:
+    """Pabulib's default (Borda: 3/2/1 for three ranks) is what the rules count: each project's
+    support is its ``score`` column."""
+    from wijkkompas.budgeting.rules import utilities
+
+    assert "scoring_fn" not in instance.meta  # Pabulib's default: Borda
+    assert instance.positional_points(3) == (3, 2, 1)
+    util = utilities(instance)
+    for project, support in zip(instance.projects, util.support, strict=True):
+        assert support == int(project.fields["score"]), project.id
+
+
+@pytest.mark.realdata(twin="test_files_in_each_real_layout_round_trip_exactly")
+@pytest.mark.parametrize("name", STORED)
+def test_stored_files_round_trip_exactly(name: str) -> None:
+    assert_round_trips_exactly(real(name), name)
 
 
 FIRST_OF_LAYOUT = {
@@ -166,39 +194,26 @@ def test_files_in_each_real_layout_round_trip_exactly(name: str, tmp_path: Path)
     """A made-up file in each real layout (CRLF or LF, UTF-8 names, extra columns) is read
     whole, every column kept, and written back to the same election."""
     instance = parse_pabulib(write_layout(tmp_path, name).read_bytes(), name=name)
-    assert len(instance.projects) == int(instance.meta["num_projects"])
-    assert len(instance.ballots) == int(instance.meta["num_votes"])
     project_id, project_name, fields = FIRST_OF_LAYOUT[name]
     first = instance.projects[0]
     assert (first.id, first.name) == (project_id, project_name)
     assert fields.items() <= first.fields.items()
     assert list(instance.meta)[:2] == ["description", "country"]
-    again = parse_pabulib(write_pabulib(instance), name=name)
-    assert again == instance
-    assert parse_pabulib(write_pabulib(again), name=name) == instance
+    assert_round_trips_exactly(instance, name)
 
 
 @pytest.mark.realdata(twin="test_written_text_of_each_real_layout_reads_the_same_in_pabutools")
 @pytest.mark.parametrize("name", STORED)
 def test_written_text_reads_the_same_in_pabutools(name: str) -> None:
-    from pabutools.election.pabulib import parse_pabulib_from_string
-
-    original = parse_pabulib_from_string(real_text(name))
-    rewritten = parse_pabulib_from_string(write_pabulib(real(name)))
-    assert _pabutools_view(*rewritten) == _pabutools_view(*original)
+    pabutools_reads_the_same(real_text(name), real(name))
 
 
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
 def test_written_text_of_each_real_layout_reads_the_same_in_pabutools(
     name: str, tmp_path: Path
 ) -> None:
-    from pabutools.election.pabulib import parse_pabulib_from_string
-
     text = write_layout(tmp_path, name).read_bytes().decode("utf-8-sig")
-    original = parse_pabulib_from_string(text)
-    rewritten = parse_pabulib_from_string(write_pabulib(parse_pabulib(text, name=name)))
-    view = _pabutools_view(*original)
-    assert _pabutools_view(*rewritten) == view
+    view = pabutools_reads_the_same(text, parse_pabulib(text, name=name))
     assert len(view["projects"]) == int(view["meta"]["num_projects"])
     assert len(view["ballots"]) == int(view["meta"]["num_votes"])
 
@@ -224,30 +239,17 @@ def _ballot_content(ballot: Any) -> object:
 
 @pytest.mark.realdata(twin="test_krakow_layout_scores_are_the_positional_points_of_the_votes")
 def test_krakow_scores_are_the_positional_points_of_the_votes() -> None:
-    from wijkkompas.budgeting.rules import utilities
-
-    instance = real("Poland_Krakow_2024_Stare_Miasto.pb")
-    assert "scoring_fn" not in instance.meta  # Pabulib's default: Borda
-    assert instance.positional_points(3) == (3, 2, 1)
-    util = utilities(instance)
-    for project, support in zip(instance.projects, util.support, strict=True):
-        assert support == int(project.fields["score"]), project.id
+    assert_scores_are_positional_points(real("Poland_Krakow_2024_Stare_Miasto.pb"))
 
 
 def test_krakow_layout_scores_are_the_positional_points_of_the_votes(tmp_path: Path) -> None:
     """The ``score`` column of a made-up file in Kraków's layout (3/2/1 per rank, summed by
     hand) is what the rules count as each project's support."""
-    from wijkkompas.budgeting.rules import utilities
-
     path = write_layout(tmp_path, "krakow_ordinal.pb")
     instance = parse_pabulib(path.read_bytes(), name=path.name)
-    assert "scoring_fn" not in instance.meta
-    assert instance.positional_points(3) == (3, 2, 1)
-    util = utilities(instance)
     scores = {p.id: int(p.fields["score"]) for p in instance.projects}
     assert scores == {"BO.D9.1/24": 11, "BO.D9.2/24": 8, "BO.D9.4/24": 6, "BO.D9.3/24": 5}
-    for project, support in zip(instance.projects, util.support, strict=True):
-        assert support == scores[project.id], project.id
+    assert_scores_are_positional_points(instance)
 
 
 BAD = [
@@ -366,6 +368,15 @@ def _apply(text: str, edits: list[tuple[str, int, str]]) -> str:
     return text
 
 
+def assert_parses_or_raises_a_pabulib_error(text: str, name: str) -> None:
+    """Read (and written back to the same instance), or refused with a PabulibError."""
+    try:
+        instance = parse_pabulib(text, name=name)
+    except PabulibError:
+        return
+    assert parse_pabulib(write_pabulib(instance)) == instance
+
+
 @pytest.mark.realdata(twin="test_mutated_files_in_the_real_layouts_parse_or_raise_a_pabulib_error")
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_mutations())
@@ -373,12 +384,7 @@ def test_mutated_real_files_parse_or_raise_a_pabulib_error(
     case: tuple[str, list[tuple[str, int, str]]],
 ) -> None:
     name, edits = case
-    text = _apply(real_text(name), edits)
-    try:
-        instance = parse_pabulib(text, name=name)
-    except PabulibError:
-        return
-    assert parse_pabulib(write_pabulib(instance)) == instance
+    assert_parses_or_raises_a_pabulib_error(_apply(real_text(name), edits), name)
 
 
 @settings(max_examples=300, deadline=None)
@@ -389,12 +395,7 @@ def test_mutated_files_in_the_real_layouts_parse_or_raise_a_pabulib_error(
     """Made-up files in every real layout (CRLF and LF, extra columns, Polish letters), edited
     at random: read, or refused with a PabulibError, never another exception."""
     name, edits = case
-    text = _apply(layout_text(name), edits)
-    try:
-        instance = parse_pabulib(text, name=name)
-    except PabulibError:
-        return
-    assert parse_pabulib(write_pabulib(instance)) == instance
+    assert_parses_or_raises_a_pabulib_error(_apply(layout_text(name), edits), name)
 
 
 @settings(max_examples=200, deadline=None)

@@ -20,6 +20,9 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
+from proefstad import GEBIEDSINDELING_HEADER, ExtractRow, extract_csv
+from twin_cities import R_LABELS, RRow, kwb_workbook, r_resaved_csv
+
 # -- the command line, in-process -----------------------------------------------------------------
 
 
@@ -184,27 +187,11 @@ AMSTERDAM_LIKE = [
 ]
 """Made-up buurten: 2015 codes (old style) beside 2022 codes (BU0363AE01 …), in RD New."""
 
-GEBIEDSINDELING_COLUMNS = [
-    "BUURTCODE_2015",
-    "BUURTCODE_CBS_2015",
-    "BUURTNAAM_2015",
-    "BUURTCODE_2022",
-    "BUURTCODE_CBS_2022",
-    "BUURTNAAM_2022",
-    "WIJKCODE_2022",
-    "WIJKNAAM_2022",
-    "STADSDEELCODE",
-    "STADSDEELNAAM",
-    "latitude",
-    "longitude",
-    "geometrie",
-]
-
 
 def gebiedsindeling_csv(buurten: Sequence[AmsterdamBuurt] = AMSTERDAM_LIKE) -> bytes:
     """Comma-separated, the 2015 and 2022 codes side by side, the 2022 boundary as quoted
     RD New EWKT (``SRID=28992;POLYGON ((…))``) in the last column."""
-    lines = [",".join(GEBIEDSINDELING_COLUMNS)]
+    lines = [",".join(GEBIEDSINDELING_HEADER)]
     for b in buurten:
         centre = rd_to_wgs84(b.rd_shape).centroid
         lines.append(
@@ -294,16 +281,7 @@ def kwb_rows(gemeente: str = "9998", name: str = "Proefstad") -> list[list[Cell]
 
 def write_kwb_xlsx(path: Path, rows: Iterable[Sequence[Cell]], sheet: str = "kwb-2023") -> Path:
     """The rows under the kwb-xls header in one sheet, as CBS's xlsx download has them."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    worksheet = book.active
-    assert worksheet is not None
-    worksheet.title = sheet
-    worksheet.append(KWB_COLUMNS)
-    for row in rows:
-        worksheet.append(list(row))
-    book.save(path)
+    path.write_bytes(kwb_workbook(rows, sheet, KWB_COLUMNS))
     return path
 
 
@@ -324,23 +302,12 @@ def write_kwb_xls(path: Path, rows: Iterable[Sequence[Cell]], sheet: str = "kwb-
 
 # -- KWB as R re-saved a StatLine CSV (kwb/amsterdam/Kerncijfers_wijken_en_buurten_2019.csv) ------
 
-R_KWB_COLUMNS = [
-    "",
-    "Wijken.en.buurten",
-    "Regioaanduiding.Gemeentenaam..naam.",
-    "Regioaanduiding.Soort.regio..omschrijving.",
-    "Regioaanduiding.Codering..code.",
-    "Regioaanduiding.Indelingswijziging.wijken.en.buurten..code.",
-    "Bevolking.Aantal.inwoners..aantal.",
-    "Bevolking.Particuliere.huishoudens.Huishoudens.totaal..aantal.",
-    "Bevolking.Particuliere.huishoudens.Gemiddelde.huishoudensgrootte..aantal.",
-    "Wonen.Woningvoorraad..aantal.",
-    "Wonen.Woningen.naar.eigendom.Koopwoningen....",
-    "Inkomen.Inkomen.van.personen.Gemiddeld.inkomen.per.inwoner...x.1.000.euro.",
-    "Postcode.Meest.voorkomende.postcode..code.",
-]
-"""R's ``write.csv`` of a StatLine download: a row-number column without a name, labels with
-every non-word character turned into a dot."""
+R_KWB_FIELDS = (
+    "inhabitants", "households", "household_size", "dwellings", "owner_share",
+    "income_per_inhabitant", "postcode",
+)  # fmt: skip
+"""The columns written here, after R's six region columns (``twin_cities.R_HEAD``); their
+labels as R mangled them (every non-word character a dot) are ``twin_cities.R_LABELS``."""
 
 
 @dataclass(frozen=True)
@@ -354,34 +321,68 @@ class RRegion:
     """Decimal comma, as the StatLine download had it (R kept it as text)."""
 
 
+R_ABOVE_THE_BUURTEN = [
+    RRegion("Nederland", "Land", "NL00", 17000000, 55),
+    RRegion("Amsterdam", "Gemeente", "GM0363", 850000, 31),
+    RRegion("Proefwallen-Oost", "Wijk", "WK036300", 4410, 19),
+]
+"""The country, the gemeente and a wijk, made up on Amsterdam's codes, in the order of the
+2019 download: what comes before the wijk's buurten."""
+
+
 def r_resaved_kwb_csv(regions: Sequence[RRegion], gemeente: str = "Amsterdam") -> bytes:
     """Comma-separated, every text quoted and space-padded as StatLine padded it, decimals as
     quoted ``"1,8"``, ``NA`` where R had no value, ``"."`` for an unknown change code."""
 
-    def quoted(text: str) -> str:
-        return '"' + text + '"'
-
-    lines = [",".join(quoted(c) for c in R_KWB_COLUMNS)]
-    for number, region in enumerate(regions, start=1):
-        change = "." if region.kind in ("Land", "Gemeente") else "1"
+    rows: list[RRow] = []
+    for region in regions:
         owners = "NA" if region.owner_occupied is None else str(region.owner_occupied)
         cells = [
-            quoted(str(number)),
-            quoted(region.name),
-            quoted(f"{gemeente if region.kind != 'Land' else 'Nederland':<40}"),
-            quoted(f"{region.kind:<10}"),
-            quoted(f"{region.code:<10}"),
-            quoted(change),
             str(region.inhabitants),
             str(region.inhabitants // 2),
-            quoted("1,8"),
+            '"1,8"',
             str(region.inhabitants // 2 + 15),
             owners,
-            quoted(region.income),
-            quoted(f"{'1011' if region.kind == 'Buurt' else '.':>10}"),
+            f'"{region.income}"',
+            f'"{"1011" if region.kind == "Buurt" else ".":>10}"',
         ]
-        lines.append(",".join(cells))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        owner = gemeente if region.kind != "Land" else "Nederland"
+        rows.append((region.name, owner, region.kind, region.code, cells))
+    return r_resaved_csv([R_LABELS[field] for field in R_KWB_FIELDS], rows)
+
+
+# -- KWB 2024 for the whole country (kwb/nederland/Kerncijfers_wijken_en_buurten_2024_…csv) -----
+
+WHOLE_COUNTRY_HEADER = [
+    "Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
+    "Regioaanduiding/Soort regio (omschrijving)", "Regioaanduiding/Codering (code)",
+    "Regioaanduiding/Indelingswijziging gemeente, wijk, buurt (code)",
+    "Bevolking/Aantal inwoners (aantal)", "Bevolking/Geslacht/Mannen (aantal)",
+    "Bevolking/Geslacht/Vrouwen (aantal)", "Bevolking/Leeftijdsgroepen/0 tot 15 jaar (aantal)",
+    "Bevolking/Leeftijdsgroepen/15 tot 25 jaar (aantal)",
+    "Bevolking/Leeftijdsgroepen/25 tot 45 jaar (aantal)",
+    "Bevolking/Leeftijdsgroepen/45 tot 65 jaar (aantal)",
+    "Bevolking/Leeftijdsgroepen/65 jaar of ouder (aantal)",
+]  # fmt: skip
+"""The labels of the whole-country download of KWB 2024 (85984NED): the five region columns,
+then a few population counts."""
+CountryRow = tuple[str, str, str, str, str, Sequence[int]]
+"""name, gemeente, soort regio, code, boundary change, and the counts under the header."""
+
+
+def whole_country_csv(
+    rows: Iterable[CountryRow], header: Sequence[str] = WHOLE_COUNTRY_HEADER
+) -> bytes:
+    """StatLine's whole-country download of KWB 2024: UTF-8 with a BOM, semicolons, CRLF,
+    labels as headers (``header`` may stop after any count), names padded to 40 and codes to
+    10, the country first with '.' for its boundary change, figures as bare integers."""
+    lines = [";".join(f'"{h}"' for h in header)]
+    for name, gemeente, kind, code, change, counts in rows:
+        lines.append(
+            f'"{name}";"{gemeente:<40}";"{kind:<10}";"{code:<10}";"{change}";'
+            + ";".join(map(str, counts))
+        )
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
 # -- Rotterdam: CBS OData keyed by ID (kwb/rotterdam/ikgeoData.json) ------------------------------
@@ -423,29 +424,17 @@ def ikgeo_json(codes: Sequence[str]) -> bytes:
 
 # -- Amsterdam 2024 with English headers (kwb/amsterdam/tommasozf/..._2024_without_income_data.csv)
 
-ENGLISH_KWB_COLUMNS = [
-    "District_Type", "Municipality_Name", "Area_Code", "Population_Total", "Pop_Age_0_15",
-    "Pop_Age_15_25", "Pop_Age_25_45", "Pop_Age_45_65", "Pop_Age_65_Plus", "Avg_Household_Size",
-    "Avg_Property_Value_1000EUR", "Pct_Unoccupied_Homes", "Pct_Owner_Occupied", "Pct_Rental",
-    "Higher_Education_Count", "Avg_Income_Per_Income_Recipient_1000EUR",
-    "Avg_Income_Per_Inhabitant_1000EUR", "Avg_Std_Household_Income_1000EUR",
-    "Pct_Lowest_40Pct_Income", "Pct_Highest_20Pct_Income", "Pct_Low_Income_Households",
-    "Pct_Below_120Pct_Social_Min", "Urbanization_Level",
-]  # fmt: skip
-"""The 23 columns a user renamed to English: not CBS's labels, so they need a mapping."""
-
 
 def english_kwb_2024_csv(regions: Sequence[tuple[str, str, int]]) -> bytes:
-    """(name, code, inhabitants) rows with a UTF-8 BOM, semicolons, quoted and space-padded
-    names and codes, decimal commas, and the eight income/education columns empty."""
-    lines = [";".join(f'"{c}"' for c in ENGLISH_KWB_COLUMNS)]
+    """(name, code, inhabitants) rows under the 23 columns a user renamed to English (not CBS's
+    labels, so they need a mapping; ``proefstad.EXTRACT_HEADER``), written by
+    ``proefstad.extract_csv``: a UTF-8 BOM, semicolons, quoted and space-padded names and codes,
+    decimal commas, and the eight income/education columns empty."""
+    rows: list[ExtractRow] = []
     for number, (name, code, inhabitants) in enumerate(regions):
         ages = [inhabitants // 8, inhabitants // 8, inhabitants * 3 // 8, inhabitants // 4]
         ages.append(inhabitants - sum(ages))
         cells = [
-            f'"{name}"',
-            f'"{"Amsterdam":<40}"',
-            f'"{code:<10}"',
             str(inhabitants),
             *map(str, ages),
             "1,8",
@@ -456,8 +445,8 @@ def english_kwb_2024_csv(regions: Sequence[tuple[str, str, int]]) -> bytes:
             *[""] * 8,
             "1",
         ]
-        lines.append(";".join(cells))
-    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+        rows.append((name, "Amsterdam", code, cells))
+    return extract_csv(rows)
 
 
 # -- KWB series exported by a dashboard (kwb/baarn/baarn_social_data_kwb_2016-2025.json) ----------

@@ -59,6 +59,120 @@ def neighbour_pairs(shapes: np.ndarray, min_shared: float) -> tuple[np.ndarray, 
     return left[shared > min_shared], right[shared > min_shared]
 
 
+def assert_valid_wgs84_buurten(batch: ImportBatch) -> np.ndarray:
+    """A boundary file's batch: valid (Multi)Polygons, no year yet and no regions; returns the
+    shapes."""
+    batch.validate()
+    frame = batch.geometries
+    assert frame["region_year"].isna().all()  # no --year: the importer picks the region's year
+    assert batch.regions.empty  # boundaries never invent regions
+    shapes = geo.from_wkb(frame["wkb"].tolist())
+    assert shapely.is_valid(shapes).all()
+    assert set(shapely.get_type_id(shapes)) <= {3, 6}
+    return shapes
+
+
+def cbs_style_geopackage(carto: Path, path: Path) -> bytes:
+    """A GeoPackage as CBS publishes buurten, built from a Carto export of Rotterdam's buurten:
+    layers 'buurten' and 'gemeenten' with CBS's attribute names, in EPSG:28992."""
+    import geopandas as gpd
+
+    original = gpd.read_file(carto)
+    cbs_style = original.rename(columns={"id": "buurtcode", "name": "buurtnaam"})
+    cbs_style["gemeentecode"] = "GM0599"  # valid but not unique: must not be chosen
+    cbs_style["aantal_inwoners"] = cbs_style["population"]  # a figure column, not read
+    columns = ["buurtcode", "buurtnaam", "gemeentecode", "aantal_inwoners", "geometry"]
+    cbs_style[columns].to_crs(28992).to_file(path, layer="buurten", driver="GPKG")
+    gemeente = cbs_style.set_geometry(cbs_style.make_valid()).dissolve("gemeentecode")
+    gemeente = gemeente.reset_index()
+    gemeente["gemeentenaam"] = "Rotterdam"
+    gemeente[["gemeentecode", "gemeentenaam", "geometry"]].to_crs(28992).to_file(
+        path, layer="gemeenten", driver="GPKG"
+    )
+    return path.read_bytes()
+
+
+def assert_geopackage_round_trips(
+    gpkg: bytes, name: str, carto: bytes, carto_name: str, catalogue: Catalogue
+) -> set[str]:
+    """The GeoPackage is recognised by its content, its layers' code and name properties are
+    CBS's, the gemeente covers its buurten, and the buurten equal those read from the Carto
+    export they were made from. Returns their codes."""
+    assert LOADER.sniff("download.bin", gpkg[:65536])  # by the SQLite magic, not the name
+    assert registry.detect(name, gpkg[:65536]).inner is LOADER
+    batch = LOADER.load(gpkg, name, catalogue, LoadOptions())
+    layers = {layer["layer"]: layer for layer in batch.provenance["layers"]}
+    assert layers["gemeenten"]["code_property"] == "gemeentecode"
+    assert layers["gemeenten"]["name_property"] == "gemeentenaam"
+    layer = layers["buurten"]
+    assert (layer["layer"], layer["code_property"], layer["name_property"]) == (
+        "buurten",
+        "buurtcode",
+        "buurtnaam",
+    )
+    assert layer["source_crs"] == "EPSG:28992"
+    round_trip = geometries_of(batch)
+    gemeente_area = round_trip.pop("GM0599").area
+    assert gemeente_area == pytest.approx(sum(g.area for g in round_trip.values()), rel=1e-3)
+    direct = geometries_of(LOADER.load(carto, carto_name, catalogue, LoadOptions()))
+    assert set(round_trip) == set(direct)
+    codes = sorted(direct)
+    distance = shapely.hausdorff_distance(
+        np.array([round_trip[c] for c in codes]), np.array([direct[c] for c in codes])
+    )
+    assert distance.max() < 1e-6
+    return set(direct)
+
+
+def web_copy_shares_borders_and_is_smaller(batch: ImportBatch) -> tuple[np.ndarray, int, int]:
+    """The web copy of neighbouring buurten: every pair sharing at least ~35-55 m of border
+    still shares a border and does not overlap, every shape is valid, and the copy is under 80 %
+    of the full geometry's bytes. Returns the full shapes, the number of neighbour pairs, and how
+    many of those would overlap if each buurt were simplified alone (why a coverage)."""
+    full = geo.from_wkb(batch.geometries["wkb"].tolist())
+    web = geo.from_wkb(batch.geometries["wkb_web"].tolist())
+    left, right = neighbour_pairs(full, min_shared=0.0005)  # ~35-55 m of common border
+    shared = shapely.length(
+        shapely.intersection(shapely.boundary(web[left]), shapely.boundary(web[right]))
+    )
+    assert (shared > 0).all()
+    assert shapely.area(shapely.intersection(web[left], web[right])).max() < 1e-12  # no overlap
+    alone = shapely.simplify(full, geo.WEB_TOLERANCE_DEGREES)
+    overlapping = shapely.area(shapely.intersection(alone[left], alone[right])) > 1e-12
+    assert shapely.is_valid(web).all()
+    full_bytes = sum(len(b) for b in batch.geometries["wkb"])
+    web_bytes = sum(len(b) for b in batch.geometries["wkb_web"])
+    assert web_bytes < 0.8 * full_bytes
+    return full, len(left), int(overlapping.sum())
+
+
+def stored_beside_their_regions(
+    batch: ImportBatch, path: Path, folder: Path
+) -> tuple[dict[str, list[str]], pd.DataFrame]:
+    """Rotterdam's buurten of 2017 (from the boundary batch's codes) and its boundaries, as
+    ``path``, into one store: what attaching did not join, and the buurt geometries the store
+    gives back, each valid."""
+    codes = sorted(batch.geometries["region_code"])
+    regions = pd.DataFrame(
+        {
+            "code": ["GM0599", *codes],
+            "name": ["Rotterdam", *codes],
+            "level": ["gemeente"] + ["buurt"] * len(codes),
+            "year": 2017,
+            "gemeente_code": "GM0599",
+            "wijk_code": [None] + ["WK" + c[2:8] for c in codes],
+        }
+    )
+    figures = ImportBatch(source="test", description="regions (test)", regions=regions)
+    unjoined = attach_geometries([(path, batch)], regions[["code", "year"]])
+    store = AnalyticStore(folder / "s.duckdb")
+    store.import_batches([figures, batch])
+    with store.reader() as reader:
+        stored = reader.geometries("buurt", gemeente="GM0599", year=2017)
+    assert shapely.is_valid(geo.from_wkb(stored["wkb"].tolist())).all()
+    return unjoined, stored
+
+
 # -- real samples ---------------------------------------------------------------------------------
 
 
@@ -67,15 +181,10 @@ def test_rotterdam_geojson_gives_92_valid_wgs84_buurten(catalogue: Catalogue) ->
     data = real(ROTTERDAM)
     assert LOADER.sniff(ROTTERDAM.name, data[:65536])
     batch = LOADER.load(data, ROTTERDAM.name, catalogue, LoadOptions())
-    batch.validate()
+    shapes = assert_valid_wgs84_buurten(batch)
     frame = batch.geometries
     assert len(frame) == 92
     assert frame["region_code"].str.match(r"^BU0599\d{4}$").all()
-    assert frame["region_year"].isna().all()  # no --year: the importer picks the region's year
-    assert batch.regions.empty  # boundaries never invent regions
-    shapes = geo.from_wkb(frame["wkb"].tolist())
-    assert shapely.is_valid(shapes).all()
-    assert set(shapely.get_type_id(shapes)) <= {3, 6}
     xmin, ymin, xmax, ymax = shapely.total_bounds(shapes)
     assert 3.8 < xmin < xmax < 4.7 and 51.8 < ymin < ymax < 52.1  # lon/lat, Maasvlakte incl.
     assert batch.provenance["layers"][0]["code_property"] == "id"
@@ -91,14 +200,8 @@ def test_a_carto_export_gives_valid_wgs84_buurten_coded_by_id(
     data = path.read_bytes()
     assert LOADER.sniff(path.name, data[:65536])
     batch = LOADER.load(data, path.name, catalogue, LoadOptions())
-    batch.validate()
-    frame = batch.geometries
-    assert list(frame["region_code"]) == [buurt.code for buurt in ROTTERDAM_LIKE]
-    assert frame["region_year"].isna().all()  # no --year: the importer picks the region's year
-    assert batch.regions.empty  # boundaries never invent regions
-    shapes = geo.from_wkb(frame["wkb"].tolist())
-    assert shapely.is_valid(shapes).all()
-    assert set(shapely.get_type_id(shapes)) <= {3, 6}
+    shapes = assert_valid_wgs84_buurten(batch)
+    assert list(batch.geometries["region_code"]) == [buurt.code for buurt in ROTTERDAM_LIKE]
     assert tuple(np.round(shapely.total_bounds(shapes), 6)) == (4.47, 51.915, 4.494, 51.934)
     layer = batch.provenance["layers"][0]
     assert (layer["code_property"], layer["name_property"]) == ("id", "name")
@@ -182,88 +285,24 @@ def test_geopackage_in_rd_new_built_from_the_real_rotterdam_file_round_trips(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
     """Fixture built from the real Rotterdam GeoJSON: CBS-style layer and names, EPSG:28992."""
-    import geopandas as gpd
-
     data = real(ROTTERDAM)
-    original = gpd.read_file(ROTTERDAM)
-    cbs_style = original.rename(columns={"id": "buurtcode", "name": "buurtnaam"})
-    cbs_style["gemeentecode"] = "GM0599"  # valid but not unique: must not be chosen
     path = tmp_path / "wijkenbuurten_fixture.gpkg"
-    cbs_style["aantal_inwoners"] = cbs_style["population"]  # a figure column, not read
-    columns = ["buurtcode", "buurtnaam", "gemeentecode", "aantal_inwoners", "geometry"]
-    cbs_style[columns].to_crs(28992).to_file(path, layer="buurten", driver="GPKG")
-    gemeente = cbs_style.set_geometry(cbs_style.make_valid()).dissolve("gemeentecode")
-    gemeente = gemeente.reset_index()
-    gemeente["gemeentenaam"] = "Rotterdam"
-    gemeente[["gemeentecode", "gemeentenaam", "geometry"]].to_crs(28992).to_file(
-        path, layer="gemeenten", driver="GPKG"
-    )
-    gpkg = path.read_bytes()
-    assert LOADER.sniff("download.bin", gpkg[:65536])  # by the SQLite magic, not the name
-    assert registry.detect(path.name, gpkg[:65536]).inner is LOADER
-    batch = LOADER.load(gpkg, path.name, catalogue, LoadOptions())
-    layers = {layer["layer"]: layer for layer in batch.provenance["layers"]}
-    assert layers["gemeenten"]["code_property"] == "gemeentecode"
-    assert layers["gemeenten"]["name_property"] == "gemeentenaam"
-    layer = layers["buurten"]
-    assert (layer["layer"], layer["code_property"], layer["name_property"]) == (
-        "buurten",
-        "buurtcode",
-        "buurtnaam",
-    )
-    assert layer["source_crs"] == "EPSG:28992"
-    round_trip = geometries_of(batch)
-    gemeente_area = round_trip.pop("GM0599").area
-    assert gemeente_area == pytest.approx(sum(g.area for g in round_trip.values()), rel=1e-3)
-    direct = geometries_of(LOADER.load(data, ROTTERDAM.name, catalogue, LoadOptions()))
-    assert set(round_trip) == set(direct) and len(direct) == 92
-    codes = sorted(direct)
-    distance = shapely.hausdorff_distance(
-        np.array([round_trip[c] for c in codes]), np.array([direct[c] for c in codes])
-    )
-    assert distance.max() < 1e-6
+    gpkg = cbs_style_geopackage(ROTTERDAM, path)
+    codes = assert_geopackage_round_trips(gpkg, path.name, data, ROTTERDAM.name, catalogue)
+    assert len(codes) == 92
 
 
 def test_a_cbs_style_geopackage_in_rd_new_round_trips(tmp_path: Path, catalogue: Catalogue) -> None:
     """The same GeoPackage, built from the synthetic Carto export: layers 'buurten' and
     'gemeenten' with CBS's attribute names, in EPSG:28992."""
-    import geopandas as gpd
-
     source = tmp_path / "rotterdam_buurten.geojson"
     source.write_bytes(carto_geojson())
-    original = gpd.read_file(source)
-    cbs_style = original.rename(columns={"id": "buurtcode", "name": "buurtnaam"})
-    cbs_style["gemeentecode"] = "GM0599"  # valid but not unique: must not be chosen
-    cbs_style["aantal_inwoners"] = cbs_style["population"]  # a figure column, not read
     path = tmp_path / "wijkenbuurten_fixture.gpkg"
-    columns = ["buurtcode", "buurtnaam", "gemeentecode", "aantal_inwoners", "geometry"]
-    cbs_style[columns].to_crs(28992).to_file(path, layer="buurten", driver="GPKG")
-    gemeente = cbs_style.set_geometry(cbs_style.make_valid()).dissolve("gemeentecode")
-    gemeente = gemeente.reset_index()
-    gemeente["gemeentenaam"] = "Rotterdam"
-    gemeente[["gemeentecode", "gemeentenaam", "geometry"]].to_crs(28992).to_file(
-        path, layer="gemeenten", driver="GPKG"
+    gpkg = cbs_style_geopackage(source, path)
+    codes = assert_geopackage_round_trips(
+        gpkg, path.name, source.read_bytes(), source.name, catalogue
     )
-    gpkg = path.read_bytes()
-    assert LOADER.sniff("download.bin", gpkg[:65536])  # by the SQLite magic, not the name
-    assert registry.detect(path.name, gpkg[:65536]).inner is LOADER
-    batch = LOADER.load(gpkg, path.name, catalogue, LoadOptions())
-    layers = {layer["layer"]: layer for layer in batch.provenance["layers"]}
-    assert layers["gemeenten"]["code_property"] == "gemeentecode"
-    assert layers["gemeenten"]["name_property"] == "gemeentenaam"
-    layer = layers["buurten"]
-    assert (layer["code_property"], layer["name_property"]) == ("buurtcode", "buurtnaam")
-    assert layer["source_crs"] == "EPSG:28992"
-    round_trip = geometries_of(batch)
-    gemeente_area = round_trip.pop("GM0599").area
-    assert gemeente_area == pytest.approx(sum(g.area for g in round_trip.values()), rel=1e-3)
-    direct = geometries_of(LOADER.load(source.read_bytes(), source.name, catalogue, LoadOptions()))
-    assert set(round_trip) == set(direct) == {buurt.code for buurt in ROTTERDAM_LIKE}
-    codes = sorted(direct)
-    distance = shapely.hausdorff_distance(
-        np.array([round_trip[c] for c in codes]), np.array([direct[c] for c in codes])
-    )
-    assert distance.max() < 1e-6
+    assert codes == {buurt.code for buurt in ROTTERDAM_LIKE}
 
 
 @pytest.mark.realdata(
@@ -273,22 +312,10 @@ def test_web_copy_keeps_real_neighbours_sharing_borders_and_is_smaller(
     catalogue: Catalogue,
 ) -> None:
     batch = LOADER.load(real(AMSTERDAM_GEOJSON), "buurten.geojson", catalogue, LoadOptions())
-    full = geo.from_wkb(batch.geometries["wkb"].tolist())
-    web = geo.from_wkb(batch.geometries["wkb_web"].tolist())
-    left, right = neighbour_pairs(full, min_shared=0.0005)  # ~35-55 m of common border
-    assert len(left) > 500
-    shared = shapely.length(
-        shapely.intersection(shapely.boundary(web[left]), shapely.boundary(web[right]))
-    )
-    assert (shared > 0).all()
-    assert shapely.area(shapely.intersection(web[left], web[right])).max() < 1e-12  # no overlap
+    _, pairs, overlapping_alone = web_copy_shares_borders_and_is_smaller(batch)
+    assert pairs > 500
     # Why a coverage: simplifying each buurt alone makes hundreds of neighbours overlap.
-    alone = shapely.simplify(full, geo.WEB_TOLERANCE_DEGREES)
-    assert (shapely.area(shapely.intersection(alone[left], alone[right])) > 1e-12).sum() > 100
-    assert shapely.is_valid(web).all()
-    full_bytes = sum(len(b) for b in batch.geometries["wkb"])
-    web_bytes = sum(len(b) for b in batch.geometries["wkb_web"])
-    assert web_bytes < 0.8 * full_bytes
+    assert overlapping_alone > 100
 
 
 def test_web_copy_keeps_meandering_neighbours_sharing_borders_and_is_smaller(
@@ -305,24 +332,11 @@ def test_web_copy_keeps_meandering_neighbours_sharing_borders_and_is_smaller(
         )
     )
     batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions())
-    full = geo.from_wkb(batch.geometries["wkb"].tolist())
-    web = geo.from_wkb(batch.geometries["wkb_web"].tolist())
+    full, pairs, overlapping_alone = web_copy_shares_borders_and_is_smaller(batch)
     assert len(full) == len(shapes) == 10
-    left, right = neighbour_pairs(full, min_shared=0.0005)
-    assert len(left) > len(full)  # most buurten have three neighbours or more
-    shared = shapely.length(
-        shapely.intersection(shapely.boundary(web[left]), shapely.boundary(web[right]))
-    )
-    assert (shared > 0).all()
-    assert shapely.area(shapely.intersection(web[left], web[right])).max() < 1e-12  # no overlap
+    assert pairs > len(full)  # most buurten have three neighbours or more
     # Why a coverage: simplifying each buurt alone makes neighbours overlap.
-    alone = shapely.simplify(full, geo.WEB_TOLERANCE_DEGREES)
-    overlapping = shapely.area(shapely.intersection(alone[left], alone[right])) > 1e-12
-    assert overlapping.sum() > len(left) // 4
-    assert shapely.is_valid(web).all()
-    full_bytes = sum(len(b) for b in batch.geometries["wkb"])
-    web_bytes = sum(len(b) for b in batch.geometries["wkb_web"])
-    assert web_bytes < 0.8 * full_bytes
+    assert overlapping_alone > pairs // 4
 
 
 @pytest.mark.realdata(twin="test_attach_geometries_joins_known_buurten_of_a_carto_export")
@@ -357,25 +371,8 @@ def test_boundaries_reach_the_store_next_to_their_regions(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
     batch = LOADER.load(real(ROTTERDAM), ROTTERDAM.name, catalogue, LoadOptions(year=2017))
-    codes = sorted(batch.geometries["region_code"])
-    regions = pd.DataFrame(
-        {
-            "code": ["GM0599", *codes],
-            "name": ["Rotterdam", *codes],
-            "level": ["gemeente"] + ["buurt"] * len(codes),
-            "year": 2017,
-            "gemeente_code": "GM0599",
-            "wijk_code": [None] + ["WK" + c[2:8] for c in codes],
-        }
-    )
-    figures = ImportBatch(source="test", description="regions (test)", regions=regions)
-    attach_geometries([(Path("r.geojson"), batch)], regions[["code", "year"]])
-    store = AnalyticStore(tmp_path / "s.duckdb")
-    store.import_batches([figures, batch])
-    with store.reader() as reader:
-        stored = reader.geometries("buurt", gemeente="GM0599", year=2017)
+    _, stored = stored_beside_their_regions(batch, Path("r.geojson"), tmp_path)
     assert len(stored) == 92
-    assert shapely.is_valid(geo.from_wkb(stored["wkb"].tolist())).all()
 
 
 def test_carto_boundaries_reach_the_store_next_to_their_regions(
@@ -385,24 +382,9 @@ def test_carto_boundaries_reach_the_store_next_to_their_regions(
     path.write_bytes(carto_geojson())
     batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions(year=2017))
     codes = sorted(batch.geometries["region_code"])
-    regions = pd.DataFrame(
-        {
-            "code": ["GM0599", *codes],
-            "name": ["Rotterdam", *codes],
-            "level": ["gemeente"] + ["buurt"] * len(codes),
-            "year": 2017,
-            "gemeente_code": "GM0599",
-            "wijk_code": [None] + ["WK" + c[2:8] for c in codes],
-        }
-    )
-    figures = ImportBatch(source="test", description="regions (test)", regions=regions)
-    assert attach_geometries([(path, batch)], regions[["code", "year"]]) == {path.name: []}
-    store = AnalyticStore(tmp_path / "s.duckdb")
-    store.import_batches([figures, batch])
-    with store.reader() as reader:
-        stored = reader.geometries("buurt", gemeente="GM0599", year=2017)
+    unjoined, stored = stored_beside_their_regions(batch, path, tmp_path)
+    assert unjoined == {path.name: []}
     assert list(stored["code"]) == codes
-    assert shapely.is_valid(geo.from_wkb(stored["wkb"].tolist())).all()
 
 
 # -- hand-built shapes ----------------------------------------------------------------------------

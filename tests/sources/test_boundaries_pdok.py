@@ -206,24 +206,63 @@ def test_a_pdok_kaart_imports_on_its_own(tmp_path: Path) -> None:
     assert postcodes["postcode"].tolist() == ["9999", "9999"]
 
 
+# -- what a kaart of the first 2024 release must give, real or twin ----------------------------
+
+
+def assert_early_release_kaart(
+    batch: ImportBatch,
+    *,
+    regions: int,
+    gemeente: str,
+    buurt: tuple[str, str],
+    population: float,
+    households: float,
+) -> None:
+    """The kaart's buurten of 2024 in ``gemeente``; ``buurt`` (code, name) with its population
+    (of 1 January) and households; dwellings, WOZ, income and distances still −99995, so
+    missing (not suppressed); the age shares kept unmatched; no −9999x value anywhere."""
+    batch.validate()
+    assert len(batch.regions) == regions and set(batch.regions["year"]) == {2024}
+    assert set(batch.regions["gemeente_code"]) == {gemeente}
+    code, name = buurt
+    assert batch.regions.set_index("code").loc[code, "name"] == name
+    assert figure(batch, code, "population") == (population, "2024-01-01", False)
+    assert figure(batch, code, "households")[0] == households
+    # this early release has no dwellings, WOZ or income yet: −99995, so missing
+    for indicator in ("dwellings", "woz_value", "household_income_standardised", "distance_gp"):
+        value, _, suppressed = figure(batch, code, indicator)
+        assert math.isnan(value) and not suppressed, indicator
+    assert "percentage_personen_0_tot_15_jaar" in set(batch.unmatched["source_column"])
+    assert (batch.observations["value"].dropna() > -99990).all()
+
+
+def population_and_geometries_of_2024(store: Path, buurt: str) -> tuple[list[Any], Any]:
+    """The buurt's 2024 population by source, and the count of 2024 geometries."""
+    with duckdb.connect(str(store), read_only=True) as con:
+        population = con.execute(
+            """SELECT source, value FROM observations WHERE region_code = ?
+               AND region_year = 2024 AND indicator_id = 'population' ORDER BY source""",
+            [buurt],
+        ).fetchall()
+        geometries = con.execute(
+            "SELECT count(*) FROM geometries WHERE region_year = 2024"
+        ).fetchone()
+    return population, geometries
+
+
 # -- the real file --------------------------------------------------------------------------------
 
 
 @pytest.mark.realdata(twin="test_an_early_release_kaart_has_its_population_and_no_later_figures")
 def test_baarn_kaart_2024_population_and_missing_figures(catalogue: Catalogue) -> None:
-    batch = LOADER.load(real_bytes(BAARN), BAARN.name, catalogue, LoadOptions())
-    batch.validate()
-    assert len(batch.regions) == 21 and set(batch.regions["year"]) == {2024}
-    assert set(batch.regions["gemeente_code"]) == {"GM0308"}
-    assert batch.regions.set_index("code").loc["BU03080000", "name"] == "Centrum"
-    assert figure(batch, "BU03080000", "population") == (1825.0, "2024-01-01", False)
-    assert figure(batch, "BU03080000", "households")[0] == 1075
-    # this early release has no dwellings, WOZ or income yet: −99995, so missing
-    for indicator in ("dwellings", "woz_value", "household_income_standardised", "distance_gp"):
-        value, _, suppressed = figure(batch, "BU03080000", indicator)
-        assert math.isnan(value) and not suppressed, indicator
-    assert "percentage_personen_0_tot_15_jaar" in set(batch.unmatched["source_column"])
-    assert (batch.observations["value"].dropna() > -99990).all()
+    assert_early_release_kaart(
+        LOADER.load(real_bytes(BAARN), BAARN.name, catalogue, LoadOptions()),
+        regions=21,
+        gemeente="GM0308",
+        buurt=("BU03080000", "Centrum"),
+        population=1825.0,
+        households=1075,
+    )
 
 
 def test_an_early_release_kaart_has_its_population_and_no_later_figures(
@@ -233,32 +272,21 @@ def test_an_early_release_kaart_has_its_population_and_no_later_figures(
     dwellings, WOZ, income and distances still −99995."""
     path = tmp_path / "proefstad_buurten_2024.geojson"
     path.write_bytes(pdok_kaart())
-    batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions())
-    batch.validate()
-    assert len(batch.regions) == 2 and set(batch.regions["year"]) == {2024}
-    assert set(batch.regions["gemeente_code"]) == {"GM9998"}
-    assert batch.regions.set_index("code").loc["BU99980000", "name"] == "Oude Kern"
-    assert figure(batch, "BU99980000", "population") == (1200.0, "2024-01-01", False)
-    assert figure(batch, "BU99980000", "households")[0] == 640
-    for indicator in ("dwellings", "woz_value", "household_income_standardised", "distance_gp"):
-        value, _, suppressed = figure(batch, "BU99980000", indicator)
-        assert math.isnan(value) and not suppressed, indicator
-    assert "percentage_personen_0_tot_15_jaar" in set(batch.unmatched["source_column"])
-    assert (batch.observations["value"].dropna() > -99990).all()
+    assert_early_release_kaart(
+        LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions()),
+        regions=2,
+        gemeente="GM9998",
+        buurt=("BU99980000", "Oude Kern"),
+        population=1200.0,
+        households=640,
+    )
 
 
 @pytest.mark.realdata(twin="test_a_kaart_and_a_series_export_import_together_through_the_cli")
 def test_baarn_kaart_and_series_import_together_through_the_cli(tmp_path: Path) -> None:
     store = tmp_path / "store.duckdb"
     wijkkompas(store, "import", real_path(BAARN), real_path(BAARN_SERIES))
-    with duckdb.connect(str(store), read_only=True) as con:
-        population = con.execute(
-            """SELECT source, value FROM observations WHERE region_code = 'BU03080000'
-               AND region_year = 2024 AND indicator_id = 'population' ORDER BY source"""
-        ).fetchall()
-        geometries = con.execute(
-            "SELECT count(*) FROM geometries WHERE region_year = 2024"
-        ).fetchone()
+    population, geometries = population_and_geometries_of_2024(store, "BU03080000")
     assert population == [("boundaries", 1825.0), ("kwb-series", 1825.0)]
     assert geometries == (21,)
 
@@ -286,13 +314,6 @@ def test_a_kaart_and_a_series_export_import_together_through_the_cli(tmp_path: P
     store = tmp_path / "store.duckdb"
     result = run_cli("--store", store, "import", kaart, series)
     assert result.returncode == 0, result.stdout + result.stderr
-    with duckdb.connect(str(store), read_only=True) as con:
-        population = con.execute(
-            """SELECT source, value FROM observations WHERE region_code = 'BU99980000'
-               AND region_year = 2024 AND indicator_id = 'population' ORDER BY source"""
-        ).fetchall()
-        geometries = con.execute(
-            "SELECT count(*) FROM geometries WHERE region_year = 2024"
-        ).fetchone()
+    population, geometries = population_and_geometries_of_2024(store, "BU99980000")
     assert population == [("boundaries", 1200.0), ("kwb-series", 1200.0)]
     assert geometries == (2,)

@@ -16,15 +16,16 @@ import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
-from openpyxl.worksheet.table import Table
 from real_data import SHARED_DATA, real_path, value
 
+from twin_cities import KWB_XLS_COLUMNS as KWB_XLSX_COLUMNS
+from twin_cities import kwb_workbook as xlsx_of
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.cbs_kwb import LOADER
-from wijkkompas.store import AnalyticStore
+from wijkkompas.store import AnalyticStore, ImportBatch
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = SHARED_DATA
@@ -184,26 +185,94 @@ def test_benchmark_generator_imports(tmp_path: Path, catalogue: Catalogue) -> No
     assert len(batch.unmatched["source_column"].unique()) > 50
 
 
+# --- what a kwb-xlsx workbook must give, real or twin -------------------------------------------
+
+
+def assert_reads_the_kwb_xlsx_layout(
+    batch: ImportBatch,
+    *,
+    year: int,
+    levels: dict[str, int],
+    gemeente: tuple[str, float],
+    buurt: tuple[str, str, float],
+) -> None:
+    """The regions per level, all of ``year``; the gemeente's (code, population) and a buurt's
+    (code, name, population); every region's change code 1; the layout and year in the
+    provenance."""
+    batch.validate()
+    assert batch.regions["level"].value_counts().to_dict() == levels
+    assert set(batch.regions["year"]) == {year}
+    assert value(batch, gemeente[0], "population") == gemeente[1]
+    code, name, people = buurt
+    assert batch.regions.set_index("code").loc[code, "name"] == name
+    assert value(batch, code, "population") == people
+    assert len(batch.boundary_changes) == sum(levels.values())
+    assert set(batch.boundary_changes["change_code"]) == {1}
+    assert batch.provenance["table_year"] == year
+    assert batch.provenance["layout"] == "kwb-xlsx"
+    assert len(batch.provenance["sha256"]) == 64
+
+
+def assert_income_suppressed_not_zero(batch: ImportBatch, catalogue: Catalogue, rows: int) -> None:
+    """The 2024 early release's income column of dots: ``rows`` figures, each missing and
+    suppressed, of the 2024 period."""
+    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
+    assert len(income) == rows
+    assert income["value"].isna().all() and income["suppressed"].all()
+    assert set(income["period"]) == {catalogue.by_id("income_per_inhabitant").period_label(2024)}
+
+
+def assert_unmatched_kept_verbatim(batch: ImportBatch, cells: dict[tuple[str, str], str]) -> None:
+    """The unmatched ``cells`` ((code, column) → text) as the file has them; the identifying
+    columns are not among the unmatched, and every figure column is matched or kept."""
+    unmatched = batch.unmatched.set_index(["region_code", "source_column"])["value_text"]
+    for cell, text in cells.items():
+        assert unmatched.loc[cell] == text, cell
+    columns = set(batch.unmatched["source_column"])
+    assert not columns & {"gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code"}
+    matched = set(batch.observations["source_column"])
+    assert len(columns) + len(matched) == 121 - 7
+
+
+def assert_resaved_by_openpyxl_imports_identically(
+    path: Path, catalogue: Catalogue, folder: Path
+) -> None:
+    """The workbook's cells, written again by openpyxl in a sheet 'Blad1', give the same frames."""
+    original = load(path.read_bytes(), path.name, catalogue)
+    workbook = python_calamine.load_workbook(path)
+    rows = workbook.get_sheet_by_name(workbook.sheet_names[0]).to_python()
+    out = Workbook()
+    sheet = out.active
+    sheet.title = "Blad1"
+    for row in rows:
+        sheet.append(row)
+    resaved = folder / "kwb-2023.xlsx"
+    out.save(resaved)
+    again = load(resaved.read_bytes(), resaved.name, catalogue)
+    for name in ("regions", "observations", "unmatched", "boundary_changes"):
+        pd.testing.assert_frame_equal(getattr(original, name), getattr(again, name), obj=name)
+
+
+def assert_lands_in_the_store(batch: ImportBatch, folder: Path, regions: int) -> None:
+    summary = AnalyticStore(folder / "store.duckdb").import_batch(batch)
+    assert summary.regions == regions
+    assert summary.observations == len(batch.observations)
+
+
+def assert_damaged_fails_cleanly(damaged: bytes, catalogue: Catalogue) -> None:
+    """A clean error naming the file (not a programming error underneath), or a valid batch."""
+    try:
+        batch = LOADER.load(damaged, "kwb-2023.xlsx", catalogue, LoadOptions())
+    except WijkkompasError as exc:
+        assert "kwb-2023.xlsx" in str(exc)
+        assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
+    else:
+        batch.validate()
+        assert np.isfinite(batch.observations["value"].dropna()).all()
+
+
 # --- synthetic twins of the Utrecht workbooks (always run) --------------------------------------
 
-KWB_XLSX_COLUMNS = [
-    "gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code", "ind_wbi", "a_inw",
-    "a_man", "a_vrouw", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_ongeh",
-    "a_gehuwd", "a_gesch", "a_verwed", "a_nl_all", "a_eur_al", "a_neu_al", "a_geb_nl", "a_geb_eu",
-    "a_geb_ne", "a_gbl_eu", "a_gbl_ne", "a_geb", "p_geb", "a_ste", "p_ste", "a_hh", "a_1p_hh",
-    "a_hh_z_k", "a_hh_m_k", "g_hhgro", "bev_dich", "a_woning", "g_wozbag", "p_1gezw", "p_mgezw",
-    "p_bewndw", "p_leegsw", "p_koopw", "p_huurw", "p_wcorpw", "p_ov_hw", "p_e_o_w", "p_bjj2k",
-    "p_bjo2k", "g_ele", "g_ele_ap", "g_ele_tw", "g_ele_hw", "g_ele_2w", "g_ele_vw", "g_ele_hu",
-    "g_ele_ko", "g_gas", "g_gas_ap", "g_gas_tw", "g_gas_hw", "g_gas_2w", "g_gas_vw", "g_gas_hu",
-    "g_gas_ko", "p_stadsv", "a_opl_lg", "a_opl_md", "a_opl_hg", "p_arb_pp", "p_arb_wn", "p_arb_zs",
-    "a_inkont", "g_ink_po", "g_ink_pi", "p_ink_li", "p_ink_hi", "g_hh_sti", "p_hh_li", "p_hh_hi",
-    "p_hh_lkk", "p_hh_osm", "p_hh_110", "p_hh_120", "m_hh_ver", "a_soz_wb", "a_soz_ao", "a_soz_ww",
-    "a_soz_ow", "a_jz_tn", "p_jz_tn", "a_wmo_t", "p_wmo_t", "a_bedv", "a_bed_a", "a_bed_bf",
-    "a_bed_gi", "a_bed_hj", "a_bed_kl", "a_bed_mn", "a_bed_oq", "a_bed_ru", "a_pau", "a_bst_b",
-    "a_bst_nb", "g_pau_hh", "g_pau_km", "a_m2w", "g_afs_hp", "g_afs_gs", "g_afs_kv", "g_afs_sc",
-    "g_3km_sc", "a_opp_ha", "a_lan_ha", "a_wat_ha", "pst_mvp", "pst_dekp", "ste_mvs", "ste_oad"
-]  # fmt: skip
-"""The 121 column names of the CBS kwb-2023/kwb-2024 download, in file order (names only)."""
 TEXT_NUMBERS = set(
     KWB_XLSX_COLUMNS[KWB_XLSX_COLUMNS.index("a_nl_all") : KWB_XLSX_COLUMNS.index("p_ste") + 1]
 )
@@ -238,10 +307,7 @@ def kwb_workbook(year: int, sheet: str | None = None) -> bytes:
     """A kwb-YYYY.xlsx in the layout of the Utrecht extracts: one sheet (``kwb-YYYY`` or the
     author's own name), the 121 short column names as an Excel table's header, codes and the
     8-digit code as text, ``ind_wbi`` as a number, figures as floats or text, '.' for unknown."""
-    book = Workbook()
-    out = book.active
-    out.title = sheet or f"kwb-{year}"
-    out.append(KWB_XLSX_COLUMNS)
+    rows = []
     for number, (code, name, recs, values) in enumerate(PROEFSTAD, start=1):
         ids = [code, code[2:], name, "Proefstad", recs, code, 1.0]
         cells = [
@@ -250,11 +316,8 @@ def kwb_workbook(year: int, sheet: str | None = None) -> bytes:
             else values.get(c, kwb_cell(c, number, year))
             for c in KWB_XLSX_COLUMNS[7:]
         ]
-        out.append(ids + cells)
-    out.add_table(Table(displayName=f"kwb{year}", ref=f"A1:DQ{len(PROEFSTAD) + 1}"))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        rows.append(ids + cells)
+    return xlsx_of(rows, sheet or f"kwb-{year}", table=f"kwb{year}")
 
 
 @functools.cache
@@ -269,46 +332,39 @@ def test_reads_the_kwb_xlsx_layout_with_levels_names_and_year(
     """The year comes from the sheet (kwb-2023) or, under the author's sheet name, the file name."""
     name = f"CBS-Proefstad-kwb-{year}.xlsx"
     batch = load(kwb_workbook(year, sheet), name, catalogue)
-    batch.validate()
-    assert batch.regions["level"].value_counts().to_dict() == {"buurt": 3, "wijk": 2, "gemeente": 1}
-    assert set(batch.regions["year"]) == {year}
-    assert value(batch, "GM9990", "population") == 4210
+    assert_reads_the_kwb_xlsx_layout(
+        batch,
+        year=year,
+        levels={"buurt": 3, "wijk": 2, "gemeente": 1},
+        gemeente=("GM9990", 4210),
+        buurt=("BU99900101", "Molenkwartier, De Hoven", 1815),
+    )
     regions = batch.regions.set_index("code")
-    assert regions.loc["BU99900101", "name"] == "Molenkwartier, De Hoven"
     assert (regions.loc["BU99900101", "gemeente_code"], regions.loc["BU99900101", "wijk_code"]) == (
         "GM9990",
         "WK999001",
     )
-    assert value(batch, "BU99900101", "population") == 1815
-    assert len(batch.boundary_changes) == 6
-    assert set(batch.boundary_changes["change_code"]) == {1}
-    assert batch.provenance["table_year"] == year
-    assert batch.provenance["layout"] == "kwb-xlsx"
     assert batch.provenance["sheet"] == sheet
-    assert len(batch.provenance["sha256"]) == 64
 
 
 def test_an_early_release_column_of_dots_is_suppressed_not_zero(catalogue: Catalogue) -> None:
     batch = load(kwb_workbook_bytes(2024), "CBS-Proefstad-kwb-2024.xlsx", catalogue)
-    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
-    assert len(income) == 6
-    assert income["value"].isna().all() and income["suppressed"].all()
-    assert set(income["period"]) == {catalogue.by_id("income_per_inhabitant").period_label(2024)}
+    assert_income_suppressed_not_zero(batch, catalogue, rows=6)
     population = batch.observations[batch.observations.indicator_id == "population"]
     assert population["value"].notna().all() and not population["suppressed"].any()
 
 
 def test_unmatched_kwb_xlsx_columns_are_kept_verbatim(catalogue: Catalogue) -> None:
     batch = load(kwb_workbook_bytes(2023), "CBS-Proefstad-kwb-2023.xlsx", catalogue)
-    unmatched = batch.unmatched.set_index(["region_code", "source_column"])["value_text"]
-    assert unmatched.loc[("BU99900101", "a_gehuwd")] == "350"  # a float cell, no '.0'
-    assert unmatched.loc[("WK999002", "g_hhgro")] == "2.4"
-    assert unmatched.loc[("GM9990", "g_ele")] == "."
-    assert unmatched.loc[("BU99900201", "a_nl_all")] == "190"  # a number stored as text
-    columns = set(batch.unmatched["source_column"])
-    assert not columns & {"gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code"}
-    matched = set(batch.observations["source_column"])
-    assert len(columns) + len(matched) == 121 - 7
+    assert_unmatched_kept_verbatim(
+        batch,
+        {
+            ("BU99900101", "a_gehuwd"): "350",  # a float cell, no '.0'
+            ("WK999002", "g_hhgro"): "2.4",
+            ("GM9990", "g_ele"): ".",
+            ("BU99900201", "a_nl_all"): "190",  # a number stored as text
+        },
+    )
 
 
 def test_a_kwb_workbook_resaved_by_openpyxl_imports_identically(
@@ -316,26 +372,13 @@ def test_a_kwb_workbook_resaved_by_openpyxl_imports_identically(
 ) -> None:
     path = tmp_path / "CBS-Proefstad-kwb-2023.xlsx"
     path.write_bytes(kwb_workbook_bytes(2023))
-    original = load(path.read_bytes(), path.name, catalogue)
-    workbook = python_calamine.load_workbook(path)
-    rows = workbook.get_sheet_by_name(workbook.sheet_names[0]).to_python()
-    out = Workbook()
-    sheet = out.active
-    sheet.title = "Blad1"
-    for row in rows:
-        sheet.append(row)
-    resaved = tmp_path / "kwb-2023.xlsx"
-    out.save(resaved)
-    again = load(resaved.read_bytes(), resaved.name, catalogue)
-    for name in ("regions", "observations", "unmatched", "boundary_changes"):
-        pd.testing.assert_frame_equal(getattr(original, name), getattr(again, name), obj=name)
+    assert_resaved_by_openpyxl_imports_identically(path, catalogue, tmp_path)
 
 
 def test_a_kwb_workbook_lands_in_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
     batch = load(kwb_workbook_bytes(2023), "CBS-Proefstad-kwb-2023.xlsx", catalogue)
-    summary = AnalyticStore(tmp_path / "store.duckdb").import_batch(batch)
-    assert summary.regions == 6
-    assert summary.observations == len(batch.observations) > 0
+    assert len(batch.observations) > 0
+    assert_lands_in_the_store(batch, tmp_path, regions=6)
 
 
 # --- real CBS samples ---------------------------------------------------------------------------
@@ -349,47 +392,34 @@ def test_utrecht_counts_and_spot_values(
     catalogue: Catalogue, year: int, gemeente: int, welgelegen: int
 ) -> None:
     path = real_file(f"CBS-Utrecht-kwb-{year}.xlsx")
-    batch = load(path.read_bytes(), path.name, catalogue)
-    batch.validate()
-    assert batch.regions["level"].value_counts().to_dict() == {
-        "gemeente": 1,
-        "wijk": 10,
-        "buurt": 111,
-    }
-    assert set(batch.regions["year"]) == {year}
-    assert value(batch, "GM0344", "population") == gemeente
-    regions = batch.regions.set_index("code")
-    assert regions.loc["BU03440111", "name"] == "Welgelegen, Den Hommel"
-    assert value(batch, "BU03440111", "population") == welgelegen
-    assert len(batch.boundary_changes) == 122
-    assert set(batch.boundary_changes["change_code"]) == {1}
-    assert batch.provenance["table_year"] == year
-    assert batch.provenance["layout"] == "kwb-xlsx"
-    assert len(batch.provenance["sha256"]) == 64
+    assert_reads_the_kwb_xlsx_layout(
+        load(path.read_bytes(), path.name, catalogue),
+        year=year,
+        levels={"gemeente": 1, "wijk": 10, "buurt": 111},
+        gemeente=("GM0344", gemeente),
+        buurt=("BU03440111", "Welgelegen, Den Hommel", welgelegen),
+    )
 
 
 @pytest.mark.realdata(twin="test_an_early_release_column_of_dots_is_suppressed_not_zero")
 def test_utrecht_2024_early_release_is_suppressed_not_zero(catalogue: Catalogue) -> None:
     path = real_file("CBS-Utrecht-kwb-2024.xlsx")
     batch = load(path.read_bytes(), path.name, catalogue)
-    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
-    assert len(income) == 122
-    assert income["value"].isna().all() and income["suppressed"].all()
-    assert set(income["period"]) == {catalogue.by_id("income_per_inhabitant").period_label(2024)}
+    assert_income_suppressed_not_zero(batch, catalogue, rows=122)
 
 
 @pytest.mark.realdata(twin="test_unmatched_kwb_xlsx_columns_are_kept_verbatim")
 def test_utrecht_unmatched_columns_are_kept_verbatim(catalogue: Catalogue) -> None:
     path = real_file("CBS-Utrecht-kwb-2023.xlsx")
     batch = load(path.read_bytes(), path.name, catalogue)
-    unmatched = batch.unmatched.set_index(["region_code", "source_column"])["value_text"]
-    assert unmatched.loc[("BU03440111", "a_gehuwd")] == "350"
-    assert unmatched.loc[("GM0344", "g_hhgro")] == "1.9"
-    assert unmatched.loc[("GM0344", "g_ele")] == "."
-    columns = set(batch.unmatched["source_column"])
-    assert not columns & {"gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code"}
-    matched = set(batch.observations["source_column"])
-    assert len(columns) + len(matched) == 121 - 7
+    assert_unmatched_kept_verbatim(
+        batch,
+        {
+            ("BU03440111", "a_gehuwd"): "350",
+            ("GM0344", "g_hhgro"): "1.9",
+            ("GM0344", "g_ele"): ".",
+        },
+    )
 
 
 @pytest.mark.realdata(twin="test_a_kwb_workbook_resaved_by_openpyxl_imports_identically")
@@ -397,28 +427,13 @@ def test_utrecht_resaved_by_openpyxl_imports_identically(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
     path = real_file("CBS-Utrecht-kwb-2023.xlsx")
-    original = load(path.read_bytes(), path.name, catalogue)
-    workbook = python_calamine.load_workbook(path)
-    rows = workbook.get_sheet_by_name(workbook.sheet_names[0]).to_python()
-    out = Workbook()
-    sheet = out.active
-    sheet.title = "Blad1"
-    for row in rows:
-        sheet.append(row)
-    resaved = tmp_path / "kwb-2023.xlsx"
-    out.save(resaved)
-    again = load(resaved.read_bytes(), resaved.name, catalogue)
-    for name in ("regions", "observations", "unmatched", "boundary_changes"):
-        pd.testing.assert_frame_equal(getattr(original, name), getattr(again, name), obj=name)
+    assert_resaved_by_openpyxl_imports_identically(path, catalogue, tmp_path)
 
 
 @pytest.mark.realdata(twin="test_a_kwb_workbook_lands_in_the_store")
 def test_utrecht_lands_in_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
     path = real_file("CBS-Utrecht-kwb-2023.xlsx")
-    batch = load(path.read_bytes(), path.name, catalogue)
-    summary = AnalyticStore(tmp_path / "store.duckdb").import_batch(batch)
-    assert summary.regions == 122
-    assert summary.observations == len(batch.observations)
+    assert_lands_in_the_store(load(path.read_bytes(), path.name, catalogue), tmp_path, regions=122)
 
 
 PROGRAMMING_ERRORS = (AttributeError, NameError, TypeError, IndexError, KeyError, AssertionError)
@@ -436,50 +451,34 @@ MUTATIONS = st.tuples(
     st.lists(st.tuples(st.integers(0, 10**7), st.integers(0, 255)), max_size=8),
     st.one_of(st.none(), st.integers(0, 10**7)),
 )
+DAMAGED = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+"""How hard each damaged-file test tries: 30 damaged copies."""
 
 
 @pytest.mark.realdata(twin="test_damaged_kwb_workbook_fails_cleanly")
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@DAMAGED
 @given(mutation=MUTATIONS)
 def test_damaged_utrecht_workbook_fails_cleanly(
     catalogue: Catalogue, mutation: tuple[list[tuple[int, int]], int | None]
 ) -> None:
     data = real_file("CBS-Utrecht-kwb-2023.xlsx").read_bytes()
     damaged = _mutate(data, *mutation)
-    try:
-        batch = LOADER.load(damaged, "kwb-2023.xlsx", catalogue, LoadOptions())
-    except WijkkompasError as exc:
-        assert "kwb-2023.xlsx" in str(exc)
-        assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
-    else:
-        batch.validate()
-        assert np.isfinite(batch.observations["value"].dropna()).all()
+    assert_damaged_fails_cleanly(damaged, catalogue)
 
 
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@DAMAGED
 @given(mutation=MUTATIONS)
 def test_damaged_kwb_workbook_fails_cleanly(
     catalogue: Catalogue, mutation: tuple[list[tuple[int, int]], int | None]
 ) -> None:
     """The twin of the Utrecht workbook, damaged: a clean error naming the file, or a valid batch."""
     damaged = _mutate(kwb_workbook_bytes(2023), *mutation)
-    try:
-        batch = LOADER.load(damaged, "kwb-2023.xlsx", catalogue, LoadOptions())
-    except WijkkompasError as exc:
-        assert "kwb-2023.xlsx" in str(exc)
-        assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
-    else:
-        batch.validate()
-        assert np.isfinite(batch.observations["value"].dropna()).all()
+    assert_damaged_fails_cleanly(damaged, catalogue)
 
 
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@DAMAGED
 @given(mutation=MUTATIONS)
 def test_damaged_csv_fails_cleanly(
     catalogue: Catalogue, mutation: tuple[list[tuple[int, int]], int | None]

@@ -13,12 +13,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from file_layouts import AMSTERDAM_LIKE, RRegion, gebiedsindeling_csv, r_resaved_kwb_csv
+from file_layouts import (
+    AMSTERDAM_LIKE,
+    R_ABOVE_THE_BUURTEN,
+    RRegion,
+    gebiedsindeling_csv,
+    r_resaved_kwb_csv,
+)
 from real_data import SHARED_DATA
 from real_data import real_bytes as real
 
 from wijkkompas.catalogue import Catalogue
-from wijkkompas.regions.crosswalk import BREAK_COLUMNS, carry_series
+from wijkkompas.regions.crosswalk import BREAK_COLUMNS, CarriedSeries, carry_series
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError, to_number
 from wijkkompas.sources.crosswalk import LOADER, read_crosswalk
@@ -279,19 +285,20 @@ def test_chained_crosswalks_compose_and_backward_years_break() -> None:
 
 # -- carrying series (real Amsterdam) ---------------------------------------------------------------
 
+KWB_2019_CARRIED = {
+    "population": "Bevolking.Aantal.inwoners..aantal.",
+    "owner_occupied": "Wonen.Woningen.naar.eigendom.Koopwoningen....",
+}
+"""Indicator → the column of a KWB 2019 file as R re-saved it."""
 
-@pytest.mark.realdata(twin="test_r_resaved_kwb_buurten_carried_to_the_codes_of_the_gebiedsindeling")
-def test_amsterdam_2019_buurten_carried_to_the_2022_codes() -> None:
-    cw = read_crosswalk(real(AMSTERDAM_CSV), AMSTERDAM_CSV.name)
-    kwb = pd.read_csv(AMSTERDAM_KWB_2019, dtype=str) if AMSTERDAM_KWB_2019.is_file() else None
-    if kwb is None:
-        pytest.skip(f"real sample {AMSTERDAM_KWB_2019} is absent")
+
+def carry_kwb_2019_buurten(
+    kwb: pd.DataFrame, cw: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, CarriedSeries]:
+    """The buurt rows of a KWB 2019 file as R re-saved it (read as text), their
+    :data:`KWB_2019_CARRIED` observations, and those carried to 2022 through ``cw``."""
     codes = kwb["Regioaanduiding.Codering..code."].str.strip()
     buurten = kwb[codes.str.startswith("BU")]
-    columns = {
-        "population": "Bevolking.Aantal.inwoners..aantal.",
-        "owner_occupied": "Wonen.Woningen.naar.eigendom.Koopwoningen....",
-    }
     obs = pd.concat(
         [
             pd.DataFrame(
@@ -306,18 +313,36 @@ def test_amsterdam_2019_buurten_carried_to_the_2022_codes() -> None:
                     "release": "definitief",
                 }
             )
-            for indicator, column in columns.items()
+            for indicator, column in KWB_2019_CARRIED.items()
         ],
         ignore_index=True,
     )
-    result = carry_series(obs, cw, 2022, counts={"population"})
+    return buurten, obs, carry_series(obs, cw, 2022, counts={"population"})
+
+
+def assert_carried_to_the_2022_codes(
+    result: CarriedSeries, cw: pd.DataFrame, *, population_rows: int
+) -> pd.DataFrame:
+    """Every carried figure converted onto a 2022 code of the crosswalk (BU0363 + two letters
+    + two digits), ``population_rows`` of them population; returns those."""
     carried = result.observations
-    assert len(buurten) == 479
     assert carried["converted"].all()
     assert set(carried["region_code"]) <= set(cw["new_code"])
     assert carried["region_code"].str.match(r"^BU0363[A-Z]{2}\d{2}$").all()
     population = carried[carried["indicator_id"] == "population"]
-    assert len(population) == 439
+    assert len(population) == population_rows
+    return population
+
+
+@pytest.mark.realdata(twin="test_r_resaved_kwb_buurten_carried_to_the_codes_of_the_gebiedsindeling")
+def test_amsterdam_2019_buurten_carried_to_the_2022_codes() -> None:
+    cw = read_crosswalk(real(AMSTERDAM_CSV), AMSTERDAM_CSV.name)
+    kwb = pd.read_csv(AMSTERDAM_KWB_2019, dtype=str) if AMSTERDAM_KWB_2019.is_file() else None
+    if kwb is None:
+        pytest.skip(f"real sample {AMSTERDAM_KWB_2019} is absent")
+    buurten, obs, result = carry_kwb_2019_buurten(kwb, cw)
+    assert len(buurten) == 479
+    population = assert_carried_to_the_2022_codes(result, cw, population_rows=439)
     source = obs[(obs["indicator_id"] == "population") & obs["region_code"].isin(cw["old_code"])]
     assert population["value"].sum() == pytest.approx(source["value"].sum())
     # 40 of the 479 old buurten are not in the municipal subset: their series break, plainly.
@@ -341,9 +366,7 @@ def test_r_resaved_kwb_buurten_carried_to_the_codes_of_the_gebiedsindeling(tmp_p
     kwb_path.write_bytes(
         r_resaved_kwb_csv(
             [
-                RRegion("Nederland", "Land", "NL00", 17000000, 55),
-                RRegion("Amsterdam", "Gemeente", "GM0363", 850000, 31),
-                RRegion("Proefwallen-Oost", "Wijk", "WK036300", 4410, 19),
+                *R_ABOVE_THE_BUURTEN,
                 RRegion("Proefkade", "Buurt", "BU03630000", 1040, 7),
                 RRegion("Oude Proefsteeg e.o.", "Buurt", "BU03630001", 705, 28),
                 RRegion("Proefwallen", "Buurt", "BU03630002", 2010, 12),
@@ -353,44 +376,16 @@ def test_r_resaved_kwb_buurten_carried_to_the_codes_of_the_gebiedsindeling(tmp_p
     )
     cw = read_crosswalk(cw_path.read_bytes(), cw_path.name)
     kwb = pd.read_csv(kwb_path, dtype=str)
-    codes = kwb["Regioaanduiding.Codering..code."].str.strip()
-    buurten = kwb[codes.str.startswith("BU")]
-    columns = {
-        "population": "Bevolking.Aantal.inwoners..aantal.",
-        "owner_occupied": "Wonen.Woningen.naar.eigendom.Koopwoningen....",
-    }
-    obs = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "region_code": buurten["Regioaanduiding.Codering..code."].str.strip(),
-                    "region_year": 2019,  # still the 2015 codes: the 2015→2022 crosswalk serves
-                    "indicator_id": indicator,
-                    "period": "2019",
-                    "value": to_number(buurten[column]),
-                    "suppressed": False,
-                    "source_column": column,
-                    "release": "definitief",
-                }
-            )
-            for indicator, column in columns.items()
-        ],
-        ignore_index=True,
-    )
-    result = carry_series(obs, cw, 2022, counts={"population"})
-    carried = result.observations
+    buurten, _, result = carry_kwb_2019_buurten(kwb, cw)
     assert len(buurten) == 4
-    assert carried["converted"].all()
-    assert set(carried["region_code"]) <= set(cw["new_code"])
-    assert carried["region_code"].str.match(r"^BU0363[A-Z]{2}\d{2}$").all()
-    population = carried[carried["indicator_id"] == "population"]
-    assert len(population) == 3
+    population = assert_carried_to_the_2022_codes(result, cw, population_rows=3)
     assert population["value"].sum() == 1040 + 705 + 2010
     # the buurt the gebiedsindeling lacks: its series break, plainly
     assert result.breaks.groupby("indicator_id")["region_code"].unique().map(list).to_dict() == {
         "owner_occupied": ["BU03630003"],
         "population": ["BU03630003"],
     }
+    carried = result.observations
     owners = carried[carried["indicator_id"] == "owner_occupied"].set_index("region_code")
     assert owners["value"].to_dict() == {"BU0363AE01": 7.0, "BU0363AE02": 28.0, "BU0363AE03": 12.0}
 

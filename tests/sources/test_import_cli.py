@@ -16,10 +16,12 @@ import io
 import json
 import os
 import subprocess
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from file_layouts import (
+    R_ABOVE_THE_BUURTEN,
     ROTTERDAM_LIKE,
     RRegion,
     carto_geojson,
@@ -65,53 +67,133 @@ def assert_refused(result: subprocess.CompletedProcess[str] | CliResult, file_na
     assert "Traceback" not in result.stderr
 
 
+Run = Callable[..., "subprocess.CompletedProcess[str] | CliResult"]
+""":func:`cli_process.wijkkompas` (a separate process) or :func:`cli_process.run_cli`."""
+
+
+def said(result: subprocess.CompletedProcess[str] | CliResult) -> str:
+    """Standard output with rich's line wrapping undone."""
+    return " ".join(result.stdout.split())
+
+
+def assert_imports_and_shows_with_its_source_columns(
+    run: Run, store: Path, path: Path, *, counts: Sequence[str], gemeente: str, population: float
+) -> list[str]:
+    """A kwb-xls file imports, the summary counting ``counts`` ('10 wijk', …); ``show`` gives
+    the gemeente's population with its source column a_inw. Returns the buurt codes listed."""
+    result = run("--store", store, "import", path)
+    assert result.returncode == 0, result.stderr
+    summary = said(result)
+    assert all(count in summary for count in counts), summary
+    assert "indicators matched" in summary and "share missing" in summary
+
+    listed = run(
+        "--store", store, "regions", "--gemeente", gemeente, "--level", "buurt", "--format", "csv"
+    )
+    shown = run("--store", store, "show", gemeente, "--year", "2023", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(shown.stdout)))
+    assert {"indicator", "source_column", "year", "value", "unit"} <= set(rows[0])
+    found = [r for r in rows if r["indicator"] == "population"]
+    assert found and found[0]["source_column"] == "a_inw"
+    assert float(found[0]["value"]) == population
+    return [r["code"] for r in csv.DictReader(io.StringIO(listed.stdout))]
+
+
+def shown_alike_from_xls_and_xlsx(run: Run, xls: Path, xlsx: Path, code: str) -> str:
+    """Each file into a store of its own: ``show code`` prints the same from both; returns it."""
+    via_xls = xls.parent / "xls.duckdb"
+    via_xlsx = xls.parent / "xlsx.duckdb"
+    assert run("--store", via_xls, "import", xls).returncode == 0
+    assert run("--store", via_xlsx, "import", xlsx).returncode == 0
+    shown = [run("--store", s, "show", code, "--format", "csv").stdout for s in (via_xls, via_xlsx)]
+    assert shown[0] == shown[1]
+    assert "a_inw" in shown[0]
+    return shown[0]
+
+
+def assert_a_mapping_template_is_written_and_filled_in(
+    run: Run, store: Path, extract: Path, mapping: Path
+) -> str:
+    """The extract is refused without a mapping, pointing to ``wijkkompas mapping``; that
+    writes a template (code and name filled in, 23 rows) that imports once the user fills in
+    the population, and is not overwritten. Returns what the import said."""
+    refused = run("--store", store, "import", extract, "--source", "statline")
+    assert refused.returncode == 1
+    assert "wijkkompas mapping" in " ".join(refused.stderr.split())
+    written = run("mapping", extract, "--out", mapping)
+    assert written.returncode == 0, written.stderr
+    rows = list(csv.DictReader(io.StringIO(mapping.read_text(encoding="utf-8"))))
+    assert list(rows[0]) == ["column", "indicator", "unit"]
+    filled = {r["column"]: r["indicator"] for r in rows if r["indicator"]}
+    assert filled == {"Area_Code": "code", "District_Type": "name"}  # the rest: the user's call
+    assert len(rows) == 23
+    # The user fills in one indicator; the blank rows map nothing.
+    text = mapping.read_text(encoding="utf-8").replace(
+        "Population_Total,,", "Population_Total,a_inw,"
+    )
+    mapping.write_text(text, encoding="utf-8")
+    imported = run(
+        "--store", store, "import", extract, "--source", "statline", "--mapping", mapping
+    )
+    assert imported.returncode == 0, imported.stderr
+    again = run("mapping", extract, "--out", mapping)
+    assert again.returncode == 1 and "does not overwrite" in " ".join(again.stderr.split())
+    return said(imported)
+
+
+def import_the_renamed_extract(run: Run, store: Path, extract: Path, folder: Path) -> str:
+    """The renamed 2024 extract with a mapping of its code, name, population and owner-occupied
+    columns; returns what the import said."""
+    mapping = folder / "mapping.csv"
+    mapping.write_text(
+        "column,indicator\nArea_Code,code\nDistrict_Type,name\nPopulation_Total,a_inw\n"
+        "Pct_Owner_Occupied,p_koopw\n",
+        encoding="utf-8",
+    )
+    result = run("--store", store, "import", extract, "--source", "statline", "--mapping", mapping)
+    assert result.returncode == 0, result.stderr
+    return said(result)
+
+
+def assert_joins_all_but_the_municipal_extra(
+    run: Run, store: Path, boundaries: Path, joined: int
+) -> None:
+    """The municipal boundaries join ``joined`` buurten; the one buurt more than CBS has
+    (BU0363MK06) is reported, not an error."""
+    result = run("--store", store, "import", boundaries, "--year", "2024")
+    assert result.returncode == 0, result.stderr
+    summary = said(result)
+    assert f"boundaries joined: {joined}; not joined: 1" in summary
+    assert "BU0363MK06" in summary
+
+
 @pytest.mark.realdata(twin="test_a_kwb_xlsx_imports_and_shows_with_its_source_columns")
 @needs_shared
 def test_utrecht_kwb_file_imports_and_shows_with_its_source_columns(store: Path) -> None:
-    result = wijkkompas("--store", store, "import", UTRECHT_2023)
-    assert result.returncode == 0, result.stderr
-    summary = " ".join(result.stdout.split())
-    assert "10 wijk" in summary and "111 buurt" in summary and "1 gemeente" in summary
-    assert "indicators matched" in summary and "share missing" in summary
-
-    listed = wijkkompas(
-        "--store", store, "regions", "--gemeente", "GM0344", "--level", "buurt", "--format", "csv"
+    buurten = assert_imports_and_shows_with_its_source_columns(
+        wijkkompas,
+        store,
+        UTRECHT_2023,
+        counts=("10 wijk", "111 buurt", "1 gemeente"),
+        gemeente="GM0344",
+        population=367947,
     )
-    assert len(list(csv.DictReader(io.StringIO(listed.stdout)))) == 111
-
-    shown = wijkkompas("--store", store, "show", "GM0344", "--year", "2023", "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(shown.stdout)))
-    assert {"indicator", "source_column", "year", "value", "unit"} <= set(rows[0])
-    population = [r for r in rows if r["indicator"] == "population"]
-    assert population and population[0]["source_column"] == "a_inw"
-    assert float(population[0]["value"]) == 367947
+    assert len(buurten) == 111
 
 
 def test_a_kwb_xlsx_imports_and_shows_with_its_source_columns(store: Path, tmp_path: Path) -> None:
     """CBS's kwb-2023.xlsx layout, written here: sheet 'kwb-2023', the kwb-xls column names,
     numbers mixed with numbers stored as text and '.' for unpublished figures."""
     path = write_kwb_xlsx(tmp_path / "kwb-2023.xlsx", kwb_rows())
-    result = run_cli("--store", store, "import", path)
-    assert result.returncode == 0, result.stderr
-    summary = result.said
-    assert "2 wijk" in summary and "3 buurt" in summary and "1 gemeente" in summary
-    assert "indicators matched" in summary and "share missing" in summary
-
-    listed = run_cli(
-        "--store", store, "regions", "--gemeente", "GM9998", "--level", "buurt", "--format", "csv"
+    buurten = assert_imports_and_shows_with_its_source_columns(
+        run_cli,
+        store,
+        path,
+        counts=("2 wijk", "3 buurt", "1 gemeente"),
+        gemeente="GM9998",
+        population=10500,
     )
-    assert [r["code"] for r in csv.DictReader(io.StringIO(listed.stdout))] == [
-        "BU99980101",
-        "BU99980102",
-        "BU99980201",
-    ]
-
-    shown = run_cli("--store", store, "show", "GM9998", "--year", "2023", "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(shown.stdout)))
-    assert {"indicator", "source_column", "year", "value", "unit"} <= set(rows[0])
-    population = [r for r in rows if r["indicator"] == "population"]
-    assert population and population[0]["source_column"] == "a_inw"
-    assert float(population[0]["value"]) == 10500
+    assert buurten == ["BU99980101", "BU99980102", "BU99980201"]
 
 
 @pytest.mark.realdata(twin="test_an_odata_json_with_its_carto_boundaries_joins_every_buurt")
@@ -159,9 +241,7 @@ def test_an_r_resaved_kwb_csv_imports_its_buurten_and_keeps_nl00_apart(
     path.write_bytes(
         r_resaved_kwb_csv(
             [
-                RRegion("Nederland", "Land", "NL00", 17000000, 55),
-                RRegion("Amsterdam", "Gemeente", "GM0363", 850000, 31),
-                RRegion("Proefwallen-Oost", "Wijk", "WK036300", 4410, 19),
+                *R_ABOVE_THE_BUURTEN,
                 RRegion("Proefkade", "Buurt", "BU03630000", 1040, 7),
                 RRegion("Oude Proefsteeg e.o.", "Buurt", "BU03630001", 705, None),
                 RRegion("Proefwallen", "Buurt", "BU03630002", 2010, 12, income="."),
@@ -331,23 +411,8 @@ def english_extract(tmp_path: Path) -> Path:
 def test_renamed_amsterdam_extract_with_a_mapping_joins_all_517_buurten(
     store: Path, tmp_path: Path
 ) -> None:
-    mapping = tmp_path / "mapping.csv"
-    mapping.write_text(
-        "column,indicator\nArea_Code,code\nDistrict_Type,name\nPopulation_Total,a_inw\n"
-        "Pct_Owner_Occupied,p_koopw\n",
-        encoding="utf-8",
-    )
-    result = wijkkompas(
-        "--store", store, "import", AMSTERDAM_2024, "--source", "statline", "--mapping", mapping
-    )
-    assert result.returncode == 0, result.stderr
-    assert "517 buurt" in " ".join(result.stdout.split())
-    joined = wijkkompas("--store", store, "import", AMSTERDAM_GEOJSON, "--year", "2024")
-    assert joined.returncode == 0, joined.stderr
-    summary = " ".join(joined.stdout.split())
-    # the municipal file has one buurt more than CBS (BU0363MK06): reported, not an error
-    assert "boundaries joined: 517; not joined: 1" in summary
-    assert "BU0363MK06" in summary
+    assert "517 buurt" in import_the_renamed_extract(wijkkompas, store, AMSTERDAM_2024, tmp_path)
+    assert_joins_all_but_the_municipal_extra(wijkkompas, store, AMSTERDAM_GEOJSON, joined=517)
 
 
 def test_a_renamed_extract_with_a_mapping_joins_the_municipal_boundaries(
@@ -356,25 +421,11 @@ def test_a_renamed_extract_with_a_mapping_joins_the_municipal_boundaries(
     """The renamed 2024 extract (BOM, semicolons, padded codes, decimal commas, empty income
     columns) and the gebiedsindeling GeoJSON with one buurt CBS does not have, written here."""
     extract = english_extract(tmp_path)
-    mapping = tmp_path / "mapping.csv"
-    mapping.write_text(
-        "column,indicator\nArea_Code,code\nDistrict_Type,name\nPopulation_Total,a_inw\n"
-        "Pct_Owner_Occupied,p_koopw\n",
-        encoding="utf-8",
-    )
-    result = run_cli(
-        "--store", store, "import", extract, "--source", "statline", "--mapping", mapping
-    )
-    assert result.returncode == 0, result.stderr
-    assert "3 buurt" in result.said
+    assert "3 buurt" in import_the_renamed_extract(run_cli, store, extract, tmp_path)
     boundaries = tmp_path / "buurten.geojson"
     extra = ("BU0363MK06", "Nieuwe Proefhaven", box(4.95, 52.35, 4.96, 52.36))
     boundaries.write_bytes(gebiedsindeling_geojson(extra=[extra]))
-    joined = run_cli("--store", store, "import", boundaries, "--year", "2024")
-    assert joined.returncode == 0, joined.stderr
-    # the municipal file has one buurt more than CBS: reported, not an error
-    assert "boundaries joined: 3; not joined: 1" in joined.said
-    assert "BU0363MK06" in joined.said
+    assert_joins_all_but_the_municipal_extra(run_cli, store, boundaries, joined=3)
 
 
 @pytest.mark.realdata(twin="test_a_kwb_xls_imports_like_the_same_rows_in_xlsx")
@@ -396,33 +447,14 @@ def test_a_kwb_xls_written_from_the_real_utrecht_file_imports_like_the_xlsx(
             sheet.write(row, col, None if pd.isna(value) else value)
     xls = tmp_path / "kwb-2023.xls"
     book.save(str(xls))
-
-    via_xls = tmp_path / "xls.duckdb"
-    via_xlsx = tmp_path / "xlsx.duckdb"
-    assert wijkkompas("--store", via_xls, "import", xls).returncode == 0
-    assert wijkkompas("--store", via_xlsx, "import", UTRECHT_2023).returncode == 0
-    shown = [
-        wijkkompas("--store", s, "show", "BU03440111", "--format", "csv").stdout
-        for s in (via_xls, via_xlsx)
-    ]
-    assert shown[0] == shown[1]
-    assert "a_inw" in shown[0]
+    shown_alike_from_xls_and_xlsx(wijkkompas, xls, UTRECHT_2023, "BU03440111")
 
 
 def test_a_kwb_xls_imports_like_the_same_rows_in_xlsx(tmp_path: Path) -> None:
     """The synthetic kwb-2023 rows written twice, in the old .xls and in .xlsx."""
     xls = write_kwb_xls(tmp_path / "kwb-2023.xls", kwb_rows())
     xlsx = write_kwb_xlsx(tmp_path / "kwb-2023.xlsx", kwb_rows())
-    via_xls = tmp_path / "xls.duckdb"
-    via_xlsx = tmp_path / "xlsx.duckdb"
-    assert run_cli("--store", via_xls, "import", xls).returncode == 0
-    assert run_cli("--store", via_xlsx, "import", xlsx).returncode == 0
-    shown = [
-        run_cli("--store", s, "show", "BU99980101", "--format", "csv").stdout
-        for s in (via_xls, via_xlsx)
-    ]
-    assert shown[0] == shown[1]
-    assert "a_inw" in shown[0] and ",3900.0," in shown[0]
+    assert ",3900.0," in shown_alike_from_xls_and_xlsx(run_cli, xls, xlsx, "BU99980101")
 
 
 @pytest.mark.realdata(twin="test_a_mapping_template_is_written_for_a_renamed_extract")
@@ -430,57 +462,18 @@ def test_a_kwb_xls_imports_like_the_same_rows_in_xlsx(tmp_path: Path) -> None:
 def test_a_mapping_template_is_written_for_a_table_with_unknown_columns(
     store: Path, tmp_path: Path
 ) -> None:
-    refused = wijkkompas("--store", store, "import", AMSTERDAM_2024, "--source", "statline")
-    assert refused.returncode == 1
-    assert "wijkkompas mapping" in " ".join(refused.stderr.split())
-    mapping = tmp_path / "mapping.csv"
-    written = wijkkompas("mapping", AMSTERDAM_2024, "--out", mapping)
-    assert written.returncode == 0, written.stderr
-    rows = list(csv.DictReader(io.StringIO(mapping.read_text(encoding="utf-8"))))
-    assert list(rows[0]) == ["column", "indicator", "unit"]
-    filled = {r["column"]: r["indicator"] for r in rows if r["indicator"]}
-    assert filled == {"Area_Code": "code", "District_Type": "name"}  # the rest: the user's call
-    assert len(rows) == 23
-    # The user fills in one indicator; the blank rows map nothing.
-    text = mapping.read_text(encoding="utf-8").replace(
-        "Population_Total,,", "Population_Total,a_inw,"
+    imported = assert_a_mapping_template_is_written_and_filled_in(
+        wijkkompas, store, AMSTERDAM_2024, tmp_path / "mapping.csv"
     )
-    mapping.write_text(text, encoding="utf-8")
-    imported = wijkkompas(
-        "--store", store, "import", AMSTERDAM_2024, "--source", "statline", "--mapping", mapping
-    )
-    assert imported.returncode == 0, imported.stderr
-    assert "517 buurt" in " ".join(imported.stdout.split())
-    again = wijkkompas("mapping", AMSTERDAM_2024, "--out", mapping)
-    assert again.returncode == 1 and "does not overwrite" in " ".join(again.stderr.split())
+    assert "517 buurt" in imported
 
 
 def test_a_mapping_template_is_written_for_a_renamed_extract(store: Path, tmp_path: Path) -> None:
     """The renamed 2024 extract, written here with all 23 of its English columns."""
-    extract = english_extract(tmp_path)
-    refused = run_cli("--store", store, "import", extract, "--source", "statline")
-    assert refused.returncode == 1
-    assert "wijkkompas mapping" in " ".join(refused.stderr.split())
-    mapping = tmp_path / "mapping.csv"
-    written = run_cli("mapping", extract, "--out", mapping)
-    assert written.returncode == 0, written.stderr
-    rows = list(csv.DictReader(io.StringIO(mapping.read_text(encoding="utf-8"))))
-    assert list(rows[0]) == ["column", "indicator", "unit"]
-    filled = {r["column"]: r["indicator"] for r in rows if r["indicator"]}
-    assert filled == {"Area_Code": "code", "District_Type": "name"}  # the rest: the user's call
-    assert len(rows) == 23
-    # The user fills in one indicator; the blank rows map nothing.
-    text = mapping.read_text(encoding="utf-8").replace(
-        "Population_Total,,", "Population_Total,a_inw,"
+    imported = assert_a_mapping_template_is_written_and_filled_in(
+        run_cli, store, english_extract(tmp_path), tmp_path / "mapping.csv"
     )
-    mapping.write_text(text, encoding="utf-8")
-    imported = run_cli(
-        "--store", store, "import", extract, "--source", "statline", "--mapping", mapping
-    )
-    assert imported.returncode == 0, imported.stderr
-    assert "3 buurt" in imported.said and "indicators matched: 1 (population)" in imported.said
-    again = run_cli("mapping", extract, "--out", mapping)
-    assert again.returncode == 1 and "does not overwrite" in " ".join(again.stderr.split())
+    assert "3 buurt" in imported and "indicators matched: 1 (population)" in imported
 
 
 def test_a_folder_imports_its_files_and_says_what_it_skipped(store: Path, tmp_path: Path) -> None:

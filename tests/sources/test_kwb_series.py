@@ -320,57 +320,81 @@ def whole_export() -> bytes:
     )
 
 
-@pytest.mark.realdata(twin="test_a_whole_export_low_income_share_of_a_buurt")
-def test_baarn_export_low_income_share_of_centrum(catalogue: Catalogue) -> None:
-    batch = LOADER.load(real_bytes(BAARN), BAARN.name, catalogue, LoadOptions())
+def assert_reads_the_whole_export(
+    batch: ImportBatch,
+    *,
+    figures: dict[tuple[str, str, int], tuple[float, str, bool]],
+    regions: int,
+    years: list[int],
+) -> None:
+    """A dashboard's whole export: ``figures`` ((code, indicator, table year) → (value, period,
+    suppressed)), the gemeente and its buurten as ``regions`` in every table year; the education
+    series, which the metadata calls '%' but are counts, kept unmatched rather than stored
+    under a unit they do not have; the seven other documented series matched."""
     batch.validate()
-    # BU03080000 Centrum, KWB 2016: 7.8% of households with a low income, in 2014
-    assert figure(batch, "BU03080000", "low_income_households", 2016) == (7.8, "2014", False)
-    assert figure(batch, "BU03080000", "population", 2024) == (1825.0, "2024-01-01", False)
-    assert figure(batch, "GM0308", "population", 2025) == (25184.0, "2025-01-01", False)
-    assert batch.regions["code"].nunique() == 22  # the gemeente and its 21 buurten
-    assert sorted(batch.regions["year"].unique()) == list(range(2016, 2026))
-    # the export's metadata calls the education series '%', but they are counts (Baarn 4520):
-    # kept unmatched rather than stored under a unit they do not have
+    for (code, indicator, year), expected in figures.items():
+        assert figure(batch, code, indicator, year) == expected, (code, indicator, year)
+    assert batch.regions["code"].nunique() == regions
+    assert sorted(batch.regions["year"].unique()) == years
     for key in ("opleiding_laag", "opleiding_middelbaar", "opleiding_hoog"):
         assert "no percentages" in batch.provenance["unmatched_series"][key]
     assert set(batch.provenance["matched_series"]) == {
         "huishoudens_laag_inkomen", "huishoudens_sociaal_minimum", "gem_inkomen_huishoudens",
         "bijstandsontvangers", "arbeidsparticipatie", "jongeren_jeugdzorg", "aantal_inwoners",
     }  # fmt: skip
+
+
+def low_income_series_and_sources(store: Path, buurt: str) -> tuple[list[Any], list[Any]]:
+    """The buurt's low-income share (table year, period, value) by table year, and the sources
+    in the store."""
+    with duckdb.connect(str(store), read_only=True) as con:
+        rows = con.execute(
+            """SELECT region_year, period, value FROM observations
+               WHERE region_code = ? AND indicator_id = 'low_income_households'
+               ORDER BY region_year""",
+            [buurt],
+        ).fetchall()
+        source = con.execute("SELECT DISTINCT source FROM observations").fetchall()
+    return rows, source
+
+
+@pytest.mark.realdata(twin="test_a_whole_export_low_income_share_of_a_buurt")
+def test_baarn_export_low_income_share_of_centrum(catalogue: Catalogue) -> None:
+    # the export's metadata calls the education series '%', but they are counts (Baarn 4520)
+    assert_reads_the_whole_export(
+        LOADER.load(real_bytes(BAARN), BAARN.name, catalogue, LoadOptions()),
+        figures={
+            # BU03080000 Centrum, KWB 2016: 7.8% of households with a low income, in 2014
+            ("BU03080000", "low_income_households", 2016): (7.8, "2014", False),
+            ("BU03080000", "population", 2024): (1825.0, "2024-01-01", False),
+            ("GM0308", "population", 2025): (25184.0, "2025-01-01", False),
+        },
+        regions=22,  # the gemeente and its 21 buurten
+        years=list(range(2016, 2026)),
+    )
 
 
 def test_a_whole_export_low_income_share_of_a_buurt(tmp_path: Path, catalogue: Catalogue) -> None:
     path = tmp_path / "proefstad_social_data_kwb_2021-2024.json"
     path.write_bytes(whole_export())
-    batch = LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions())
-    batch.validate()
-    # KWB 2021: 7.9% of households with a low income, in 2019
-    assert figure(batch, "BU99981000", "low_income_households", 2021) == (7.9, "2019", False)
-    assert figure(batch, "BU99981000", "population", 2024) == (2065.0, "2024-01-01", False)
-    assert figure(batch, "GM9998", "population", 2024) == (12420.0, "2024-01-01", False)
-    assert batch.regions["code"].nunique() == 3  # the gemeente and its two buurten
-    assert sorted(batch.regions["year"].unique()) == [2021, 2022, 2023, 2024]
-    # the metadata calls the education series '%', but they are counts: kept unmatched
-    for key in ("opleiding_laag", "opleiding_middelbaar", "opleiding_hoog"):
-        assert "no percentages" in batch.provenance["unmatched_series"][key]
-    assert set(batch.provenance["matched_series"]) == {
-        "huishoudens_laag_inkomen", "huishoudens_sociaal_minimum", "gem_inkomen_huishoudens",
-        "bijstandsontvangers", "arbeidsparticipatie", "jongeren_jeugdzorg", "aantal_inwoners",
-    }  # fmt: skip
+    assert_reads_the_whole_export(
+        LOADER.load(path.read_bytes(), path.name, catalogue, LoadOptions()),
+        figures={
+            # KWB 2021: 7.9% of households with a low income, in 2019
+            ("BU99981000", "low_income_households", 2021): (7.9, "2019", False),
+            ("BU99981000", "population", 2024): (2065.0, "2024-01-01", False),
+            ("GM9998", "population", 2024): (12420.0, "2024-01-01", False),
+        },
+        regions=3,  # the gemeente and its two buurten
+        years=[2021, 2022, 2023, 2024],
+    )
 
 
 @pytest.mark.realdata(twin="test_a_whole_export_through_the_cli")
 def test_baarn_export_through_the_cli(tmp_path: Path) -> None:
     store = tmp_path / "store.duckdb"
     wijkkompas(store, "import", real_path(BAARN))
-    with duckdb.connect(str(store), read_only=True) as con:
-        rows = con.execute(
-            """SELECT region_year, period, value FROM observations
-               WHERE region_code = 'BU03080000' AND indicator_id = 'low_income_households'
-               ORDER BY region_year"""
-        ).fetchall()
-        source = con.execute("SELECT DISTINCT source FROM observations").fetchall()
+    rows, source = low_income_series_and_sources(store, "BU03080000")
     assert rows[0] == (2016, "2014", 7.8)
     assert rows[-1][0] == 2023  # the export has no low-income figure after table 2023
     assert source == [("kwb-series",)]
@@ -382,13 +406,7 @@ def test_a_whole_export_through_the_cli(tmp_path: Path) -> None:
     store = tmp_path / "store.duckdb"
     result = run_cli("--store", store, "import", path)
     assert result.returncode == 0, result.stdout + result.stderr
-    with duckdb.connect(str(store), read_only=True) as con:
-        rows = con.execute(
-            """SELECT region_year, period, value FROM observations
-               WHERE region_code = 'BU99981000' AND indicator_id = 'low_income_households'
-               ORDER BY region_year"""
-        ).fetchall()
-        source = con.execute("SELECT DISTINCT source FROM observations").fetchall()
+    rows, source = low_income_series_and_sources(store, "BU99981000")
     assert rows == [(2021, "2019", 7.9), (2022, "2020", 7.1), (2023, "2021", 6.6)]
     assert source == [("kwb-series",)]
 

@@ -6,7 +6,6 @@ pinned values were read by hand from those files. CSVs marked "hand-built" are m
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import math
@@ -19,6 +18,7 @@ from openpyxl import Workbook
 from real_data import SHARED_DATA, shared_catalogue
 from real_data import real_bytes as real
 
+from utrecht_layouts import derived_buurten_csv
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
@@ -46,6 +46,100 @@ def figure(batch: ImportBatch, code: str, indicator: str, year: int) -> tuple[fl
     return float(row["value"].iloc[0]), bool(row["suppressed"].iloc[0])
 
 
+def assert_excerpt_merged_per_buurt_and_year(
+    batch: ImportBatch,
+    folder: Path,
+    *,
+    regions: int,
+    buurten: int,
+    merged: int,
+    years: list[int],
+    fewer_years: tuple[str, list[int]],
+    buurt: tuple[str, str],
+) -> None:
+    """An xlsx excerpt joined to postcodes: one region per buurt and year (``regions``, of
+    ``buurten``), ``merged`` repeats merged, the ``years``, one buurt measured in fewer; only
+    lbm, each row's period its own year; ``buurt`` (code, name) scored 4.134895 in 2002 and
+    4.349848 in 2022; PC4 is ignored, and the batch passes the store."""
+    assert len(batch.regions) == regions
+    assert batch.regions["code"].nunique() == buurten
+    assert batch.provenance["duplicate_rows_merged"] == merged
+    assert sorted(batch.regions["year"].unique()) == years
+    code, its_years = fewer_years
+    assert sorted(batch.regions.loc[batch.regions["code"] == code, "year"]) == its_years
+    assert set(batch.observations["indicator_id"]) == {"lbm_score"}
+    code, name = buurt
+    assert figure(batch, code, "lbm_score", 2022)[0] == pytest.approx(4.349848, abs=1e-6)
+    assert figure(batch, code, "lbm_score", 2002)[0] == pytest.approx(4.134895, abs=1e-6)
+    obs = batch.observations
+    assert (obs["period"] == obs["region_year"].astype(str)).all()
+    names = batch.regions.drop_duplicates("code").set_index("code")["name"]
+    assert names[code] == name
+    assert batch.provenance["ignored_columns"] == ["PC4"]  # a join key, not a figure
+    assert "each row's own" in batch.provenance["year_from"]
+    AnalyticStore(folder / "w.duckdb").import_batch(batch)
+
+
+def derived_extract_read_with_year(
+    data: bytes, catalogue: Catalogue, *, regions: int, scored: int, buurt: tuple[str, str]
+) -> ImportBatch:
+    """An author's buurten.csv: refused without --year; with --year 2020, ``regions`` buurten of
+    which ``scored`` have an lbm (empty is missing, not suppressed); ``buurt`` (code, name)
+    with its 2020 scores (a real 0 among them); the other columns kept or ignored."""
+    with pytest.raises(SourceError, match=r"^buurten\.csv: cannot tell which year.*--year"):
+        LOADER.load(data, "buurten.csv", catalogue, LoadOptions())
+    batch = LOADER.load(data, "buurten.csv", catalogue, LoadOptions(year=2020))
+    assert len(batch.regions) == regions and set(batch.regions["year"]) == {2020}
+    assert batch.provenance["year_from"] == "--year option"
+    lbm = batch.observations[batch.observations["indicator_id"] == "lbm_score"]
+    assert len(lbm) == regions and lbm["value"].notna().sum() == scored
+    assert not lbm["suppressed"].any()  # empty: missing, not suppressed
+    code, name = buurt
+    assert figure(batch, code, "lbm_score", 2020) == (4.15, False)
+    assert figure(batch, code, "lbm_physical_environment", 2020) == (-0.03, False)
+    assert figure(batch, code, "lbm_nuisance_insecurity", 2020) == (-0.10, False)
+    assert figure(batch, code, "lbm_social_cohesion", 2020) == (0.0, False)  # a real 0
+    assert figure(batch, code, "lbm_amenities", 2020) == (0.19, False)
+    assert batch.regions.set_index("code").loc[code, "name"] == name
+    # the author's other columns (KWB, nabijheid, noise) are kept, not guessed
+    assert "aantal_inwoners" in set(batch.unmatched["source_column"])
+    assert "gm_naam" in batch.provenance["ignored_columns"]
+    return batch
+
+
+def assert_sniffed_and_detected(excerpt_name: str, excerpt: bytes, derived: bytes) -> None:
+    assert LOADER.sniff(excerpt_name, excerpt[:65536])
+    assert LOADER.sniff("buurten.csv", derived[:65536])
+    assert registry.detect("buurten.csv", derived[:65536]).key == "leefbaarometer"
+
+
+MUTATIONS = {
+    "kind": st.sampled_from(["flip", "truncate", "delete", "insert"]),
+    "position": st.integers(min_value=0, max_value=2**31),
+    "byte": st.integers(min_value=0, max_value=255),
+}
+"""How :func:`load_mutated` damages a file: one edit, where, and with which byte."""
+
+
+def load_mutated(data: bytes, name: str, kind: str, position: int, byte: int) -> None:
+    """``data`` damaged one way loads (buurten.csv with --year 2020) into a valid batch, or
+    fails with an error that names the file."""
+    at = position % len(data)
+    data = {
+        "flip": data[:at] + bytes([byte]) + data[at + 1 :],
+        "truncate": data[:at],
+        "delete": data[:at] + data[at + 1 + byte :],
+        "insert": data[:at] + bytes([byte, 44]) + data[at:],
+    }[kind]
+    try:
+        options = LoadOptions(year=2020 if name == "buurten.csv" else None)
+        batch = LOADER.load(data, name, shared_catalogue(), options)
+    except WijkkompasError as exc:
+        assert name in str(exc)
+    else:
+        batch.validate()
+
+
 def test_lbm_indicators_are_a_reference_layer_never_scored(catalogue: Catalogue) -> None:
     for indicator_id in LBM_IDS:
         indicator = catalogue.by_id(indicator_id)
@@ -58,64 +152,33 @@ def test_lbm_indicators_are_a_reference_layer_never_scored(catalogue: Catalogue)
 def test_groningen_xlsx_repeated_rows_are_merged(catalogue: Catalogue, tmp_path: Path) -> None:
     batch = LOADER.load(real(GRONINGEN), GRONINGEN.name, catalogue, LoadOptions())
     # 99 rows (buurt x year x PC4) -> 8 buurten, 7 of them x 8 years, BU00140100 x 3 years
-    assert len(batch.regions) == 59
-    assert batch.regions["code"].nunique() == 8
-    assert batch.provenance["duplicate_rows_merged"] == 40
-    assert sorted(batch.regions["year"].unique()) == [
-        2002,
-        2008,
-        2012,
-        2014,
-        2016,
-        2018,
-        2020,
-        2022,
-    ]
-    assert sorted(batch.regions.loc[batch.regions["code"] == "BU00140100", "year"]) == [
-        2002,
-        2008,
-        2012,
-    ]
-    assert set(batch.observations["indicator_id"]) == {"lbm_score"}
-    assert figure(batch, "BU00140000", "lbm_score", 2022)[0] == pytest.approx(4.349848, abs=1e-6)
-    assert figure(batch, "BU00140000", "lbm_score", 2002)[0] == pytest.approx(4.134895, abs=1e-6)
-    obs = batch.observations
-    assert (obs["period"] == obs["region_year"].astype(str)).all()
-    names = batch.regions.drop_duplicates("code").set_index("code")["name"]
-    assert names["BU00140000"] == "Binnenstad-Noord"
-    assert batch.provenance["ignored_columns"] == ["PC4"]  # a join key, not a figure
-    assert "each row's own" in batch.provenance["year_from"]
-    AnalyticStore(tmp_path / "w.duckdb").import_batch(batch)
+    assert_excerpt_merged_per_buurt_and_year(
+        batch,
+        tmp_path,
+        regions=59,
+        buurten=8,
+        merged=40,
+        years=[2002, 2008, 2012, 2014, 2016, 2018, 2020, 2022],
+        fewer_years=("BU00140100", [2002, 2008, 2012]),
+        buurt=("BU00140000", "Binnenstad-Noord"),
+    )
 
 
 @pytest.mark.realdata(twin="test_a_derived_extract_without_a_year_column_needs_year")
 def test_utrecht_derived_extract_needs_year(catalogue: Catalogue) -> None:
-    data = real(UTRECHT)
-    with pytest.raises(SourceError, match=r"^buurten\.csv: cannot tell which year.*--year"):
-        LOADER.load(data, UTRECHT.name, catalogue, LoadOptions())
-    batch = LOADER.load(data, UTRECHT.name, catalogue, LoadOptions(year=2020))
-    assert len(batch.regions) == 969 and set(batch.regions["year"]) == {2020}
-    assert batch.provenance["year_from"] == "--year option"
-    lbm = batch.observations[batch.observations["indicator_id"] == "lbm_score"]
-    assert len(lbm) == 969 and lbm["value"].notna().sum() == 714
-    assert not lbm["suppressed"].any()  # empty: missing, not suppressed
-    assert figure(batch, "BU03440111", "lbm_score", 2020) == (4.15, False)
-    assert figure(batch, "BU03440111", "lbm_physical_environment", 2020) == (-0.03, False)
-    assert figure(batch, "BU03440111", "lbm_nuisance_insecurity", 2020) == (-0.10, False)
-    assert figure(batch, "BU03440111", "lbm_social_cohesion", 2020) == (0.0, False)  # a real 0
-    assert figure(batch, "BU03440111", "lbm_amenities", 2020) == (0.19, False)
-    assert batch.regions.set_index("code").loc["BU03440111", "name"] == "Welgelegen, Den Hommel"
-    # the author's other columns (KWB, nabijheid, noise) are kept, not guessed
-    assert "aantal_inwoners" in set(batch.unmatched["source_column"])
-    assert "gm_naam" in batch.provenance["ignored_columns"]
+    derived_extract_read_with_year(
+        real(UTRECHT),
+        catalogue,
+        regions=969,
+        scored=714,
+        buurt=("BU03440111", "Welgelegen, Den Hommel"),
+    )
 
 
 @pytest.mark.realdata(twin="test_sniff_and_detect_the_xlsx_excerpt_and_the_derived_extract")
 def test_sniff_and_detect() -> None:
-    for path in (GRONINGEN, UTRECHT):
-        assert LOADER.sniff(path.name, real(path)[:65536])
-    assert LOADER.sniff("buurten.csv", real(UTRECHT)[:65536])
-    assert registry.detect("buurten.csv", real(UTRECHT)[:65536]).key == "leefbaarometer"
+    # UTRECHT is itself named buurten.csv
+    assert_sniffed_and_detected(GRONINGEN.name, real(GRONINGEN), real(UTRECHT))
 
 
 OFFICIAL = (
@@ -188,29 +251,12 @@ def test_errors_name_the_file(catalogue: Catalogue) -> None:
 @settings(max_examples=25, deadline=None)
 @given(
     which=st.sampled_from([GRONINGEN, UTRECHT]),
-    kind=st.sampled_from(["flip", "truncate", "delete", "insert"]),
-    position=st.integers(min_value=0, max_value=2**31),
-    byte=st.integers(min_value=0, max_value=255),
+    **MUTATIONS,
 )
 def test_mutated_real_files_fail_only_with_a_clear_error(
     which: Path, kind: str, position: int, byte: int
 ) -> None:
-    catalogue = shared_catalogue()
-    data = real(which)
-    at = position % len(data)
-    data = {
-        "flip": data[:at] + bytes([byte]) + data[at + 1 :],
-        "truncate": data[:at],
-        "delete": data[:at] + data[at + 1 + byte :],
-        "insert": data[:at] + bytes([byte, 44]) + data[at:],
-    }[kind]
-    try:
-        options = LoadOptions(year=2020 if which == UTRECHT else None)
-        batch = LOADER.load(data, which.name, catalogue, options)
-    except WijkkompasError as exc:
-        assert which.name in str(exc)
-    else:
-        batch.validate()
+    load_mutated(real(which), which.name, kind, position, byte)
 
 
 # --- synthetic twins of the real files (always run) ---------------------------------------------
@@ -243,21 +289,6 @@ def excerpt_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-DERIVED_HEADER = (
-    ",buurt_code,gm_naam,regio,aantal_inwoners,aantal_inwoners_tussen_25_44_percentage,"
-    "aantal_huishoudens_met_kinderen_percentage,gemiddelde_huishoudensgrootte,woningvoorraad,"
-    "gemiddelde_woningwaarde,meergezinswoning_percentage,bewoond_percentage,koopwoning_percentage,"
-    "bouwjaar_vanaf_2000_percentage,afstand_tot_ziekenhuis_km,afstand_tot_grote_supermarkt_km,"
-    "afstand_tot_cafe_km,afstand_tot_kinderdagverblijf_km,afstand_tot_buitenschoolseopvang_km,"
-    "afstand_tot_openbaar_groen_km,afstand_tot_park_of_plantsoen_km,afstand_tot_bos_km,"
-    "afstand_tot_hoofdverkeersweg_km,afstand_tot_treinstation_km,"
-    "AfstandTotSemiOpenbaarGroenTotaal_83,leefbarometer_score,leefbarometer_fysieke_omgeving,"
-    "leefbarometer_fysieke_overlast,leefbarometer_sociale_samenhang,leefbarometer_voorzieningen,"
-    "aardgasverbruik_m3_gemiddeld,elektriciteitsverbruik_kwh_gemiddeld,"
-    "social_economische_score_gemiddeld,geluid_van_treinverkeer,geluid_van_weg"
-)
-"""The 35 columns of the author's buurten.csv (a pandas index first, then KWB 2022, nabijheid,
-Leefbaarometer 2020 rounded to 2 decimals, energy, SES-WOA and noise, under own names)."""
 DERIVED_ROWS = [
     # code, gemeente, name, inhabitants, lbm, fys, onv, soc, vrz
     ("BU99900101", "Proefstad", "Molenkwartier, De Hoven", 1855, "4.15", "-0.03", "-0.1", "0.0", "0.19"),
@@ -268,17 +299,17 @@ DERIVED_ROWS = [
 
 @functools.cache
 def derived_csv() -> bytes:
-    """The twin of the author's buurten.csv: comma-separated, pandas index column, names with a
-    comma quoted, 0.0 where the author filled a gap, float noise like 37.480000000000004."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    out.write(DERIVED_HEADER + "\n")
-    for index, (code, gemeente, name, people, *lbm) in enumerate(DERIVED_ROWS):
+    """The twin of the author's buurten.csv (its 35 columns: a pandas index first, then KWB 2022,
+    nabijheid, Leefbaarometer 2020 rounded to 2 decimals, energy, SES-WOA and noise, under own
+    names): comma-separated, names with a comma quoted, 0.0 where the author filled a gap, float
+    noise like 37.480000000000004."""
+    rows = []
+    for code, gemeente, name, people, *lbm in DERIVED_ROWS:
         kwb = [people, 42.32, 7.01, 1.6, 910, 370.0, 79.0, 92.0, 44.0, 30.0]
         distances = [4.3, 0.8, 1.6, 0.6, 0.5, 0.0, 0.0, 0.0, 1.6, 0.0, 0.0]
         rest = [380.0, 2150.0, -0.07, 20.0, 37.480000000000004]
-        writer.writerow([index, code, gemeente, name, *kwb, *distances, *lbm, *rest])
-    return out.getvalue().encode()
+        rows.append([code, gemeente, name, *kwb, *distances, *lbm, *rest])
+    return derived_buurten_csv(rows)
 
 
 def test_an_xlsx_excerpt_joined_to_postcodes_is_merged_per_buurt_and_year(
@@ -286,78 +317,44 @@ def test_an_xlsx_excerpt_joined_to_postcodes_is_merged_per_buurt_and_year(
 ) -> None:
     """The twin of the Groningen test set: repeats per postcode merge, PC4 is no figure."""
     batch = LOADER.load(excerpt_xlsx(), "Leefbarometer_test_set.xlsx", catalogue, LoadOptions())
-    # 9 rows (buurt x year x PC4) -> 3 buurten: 3, 2 and 1 years
-    assert len(batch.regions) == 6
-    assert batch.regions["code"].nunique() == 3
-    assert batch.provenance["duplicate_rows_merged"] == 3
-    assert sorted(batch.regions["year"].unique()) == [2002, 2012, 2022]
-    assert sorted(batch.regions.loc[batch.regions["code"] == "BU99900001", "year"]) == [2002, 2012]
-    assert set(batch.observations["indicator_id"]) == {"lbm_score"}
-    assert figure(batch, "BU99900000", "lbm_score", 2022)[0] == pytest.approx(4.349848, abs=1e-6)
-    assert figure(batch, "BU99900000", "lbm_score", 2002)[0] == pytest.approx(4.134895, abs=1e-6)
-    obs = batch.observations
-    assert (obs["period"] == obs["region_year"].astype(str)).all()
-    names = batch.regions.drop_duplicates("code").set_index("code")["name"]
-    assert names["BU99900000"] == "Binnenstad-Oost"
-    assert batch.provenance["ignored_columns"] == ["PC4"]  # a join key, not a figure
-    assert "each row's own" in batch.provenance["year_from"]
     assert batch.provenance["sheet"] == "Blad1"
-    AnalyticStore(tmp_path / "w.duckdb").import_batch(batch)
+    # 9 rows (buurt x year x PC4) -> 3 buurten: 3, 2 and 1 years
+    assert_excerpt_merged_per_buurt_and_year(
+        batch,
+        tmp_path,
+        regions=6,
+        buurten=3,
+        merged=3,
+        years=[2002, 2012, 2022],
+        fewer_years=("BU99900001", [2002, 2012]),
+        buurt=("BU99900000", "Binnenstad-Oost"),
+    )
 
 
 def test_a_derived_extract_without_a_year_column_needs_year(catalogue: Catalogue) -> None:
     """The twin of the Utrecht province extract: --year required, empty is missing, 0 is 0."""
-    data = derived_csv()
-    with pytest.raises(SourceError, match=r"^buurten\.csv: cannot tell which year.*--year"):
-        LOADER.load(data, "buurten.csv", catalogue, LoadOptions())
-    batch = LOADER.load(data, "buurten.csv", catalogue, LoadOptions(year=2020))
-    assert len(batch.regions) == 3 and set(batch.regions["year"]) == {2020}
-    assert batch.provenance["year_from"] == "--year option"
-    lbm = batch.observations[batch.observations["indicator_id"] == "lbm_score"]
-    assert len(lbm) == 3 and lbm["value"].notna().sum() == 2
-    assert not lbm["suppressed"].any()  # empty: missing, not suppressed
-    assert figure(batch, "BU99900101", "lbm_score", 2020) == (4.15, False)
-    assert figure(batch, "BU99900101", "lbm_physical_environment", 2020) == (-0.03, False)
-    assert figure(batch, "BU99900101", "lbm_nuisance_insecurity", 2020) == (-0.10, False)
-    assert figure(batch, "BU99900101", "lbm_social_cohesion", 2020) == (0.0, False)  # a real 0
-    assert figure(batch, "BU99900101", "lbm_amenities", 2020) == (0.19, False)
+    batch = derived_extract_read_with_year(
+        derived_csv(),
+        catalogue,
+        regions=3,
+        scored=2,
+        buurt=("BU99900101", "Molenkwartier, De Hoven"),
+    )
     value, suppressed = figure(batch, "BU99900102", "lbm_score", 2020)
     assert math.isnan(value) and not suppressed
-    assert batch.regions.set_index("code").loc["BU99900101", "name"] == "Molenkwartier, De Hoven"
-    # the author's other columns (KWB, nabijheid, noise) are kept, not guessed
-    assert "aantal_inwoners" in set(batch.unmatched["source_column"])
-    assert "gm_naam" in batch.provenance["ignored_columns"]
 
 
 def test_sniff_and_detect_the_xlsx_excerpt_and_the_derived_extract() -> None:
-    assert LOADER.sniff("Leefbarometer_test_set.xlsx", excerpt_xlsx()[:65536])
-    assert LOADER.sniff("buurten.csv", derived_csv()[:65536])
-    assert registry.detect("buurten.csv", derived_csv()[:65536]).key == "leefbaarometer"
+    assert_sniffed_and_detected("Leefbarometer_test_set.xlsx", excerpt_xlsx(), derived_csv())
 
 
 @settings(max_examples=25, deadline=None)
 @given(
     which=st.sampled_from(["Leefbarometer_test_set.xlsx", "buurten.csv"]),
-    kind=st.sampled_from(["flip", "truncate", "delete", "insert"]),
-    position=st.integers(min_value=0, max_value=2**31),
-    byte=st.integers(min_value=0, max_value=255),
+    **MUTATIONS,
 )
 def test_mutated_twin_files_fail_only_with_a_clear_error(
     which: str, kind: str, position: int, byte: int
 ) -> None:
-    catalogue = shared_catalogue()
     data = excerpt_xlsx() if which.endswith(".xlsx") else derived_csv()
-    at = position % len(data)
-    data = {
-        "flip": data[:at] + bytes([byte]) + data[at + 1 :],
-        "truncate": data[:at],
-        "delete": data[:at] + data[at + 1 + byte :],
-        "insert": data[:at] + bytes([byte, 44]) + data[at:],
-    }[kind]
-    try:
-        options = LoadOptions(year=2020 if which == "buurten.csv" else None)
-        batch = LOADER.load(data, which, catalogue, options)
-    except WijkkompasError as exc:
-        assert which in str(exc)
-    else:
-        batch.validate()
+    load_mutated(data, which, kind, position, byte)

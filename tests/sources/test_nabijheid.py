@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from real_data import SHARED_DATA, shared_catalogue
 from real_data import real_bytes as real
 
+from twin_cities import labels_header, labels_row, proximity_row, statline_download_csv
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
@@ -43,63 +45,62 @@ def value(batch: ImportBatch, code: str, indicator: str) -> tuple[float, bool]:
     return float(row["value"].iloc[0]), bool(row["suppressed"].iloc[0])
 
 
-@pytest.mark.realdata(twin="test_labels_layout_with_padding_dots_and_the_year_in_the_name")
-def test_utrecht_2023_labels_layout(catalogue: Catalogue) -> None:
-    batch = LOADER.load(real(UTRECHT), UTRECHT.name, catalogue, LoadOptions())
-    assert len(batch.regions) == 122  # 123 rows minus NL00
-    assert batch.regions["level"].value_counts().to_dict() == {
-        "buurt": 111,
-        "wijk": 10,
-        "gemeente": 1,
-    }
+def assert_reads_the_labels_layout(
+    batch: ImportBatch,
+    *,
+    levels: dict[str, int],
+    names: dict[str, str],
+    values: dict[tuple[str, str], float],
+    missing: Sequence[tuple[str, str]],
+    unmatched: int,
+    buurt: str,
+) -> None:
+    """What a StatLine download with label headers (the Utrecht 2023 layout) must give: the
+    ``levels`` counted, the year from the file name, ``values`` unsuppressed, ``missing`` ('.')
+    as missing and suppressed, ``unmatched`` columns kept verbatim (the restaurant distance of
+    ``buurt`` among them)."""
+    assert len(batch.regions) == sum(levels.values())  # every row but NL00
+    assert batch.regions["level"].value_counts().to_dict() == levels
     assert set(batch.regions["year"]) == {2023}
     # the year is the table year in the name, not the download date 14102024
     assert batch.provenance["year"] == 2023
     assert "file name" in batch.provenance["year_from"]
     assert len(batch.provenance["sha256"]) == 64
-    names = batch.regions.set_index("code")["name"]
-    assert names["BU03440111"] == "Welgelegen, Den Hommel"
-    assert names["WK034401"] == "Wijk 01 West"
-    assert value(batch, "BU03440111", "distance_supermarket") == (0.9, False)
-    assert value(batch, "BU03441041", "distance_daycare") == (2.1, False)
-    assert value(batch, "GM0344", "distance_supermarket") == (0.7, False)
-    # CBS did not publish the GP distance for 2023: '.', missing and marked suppressed, never 0
-    gp, suppressed = value(batch, "BU03440111", "distance_gp")
-    assert math.isnan(gp) and suppressed
-    dc, suppressed = value(batch, "BU03440911", "distance_daycare")
-    assert math.isnan(dc) and suppressed
+    assert_names(batch, names)
+    assert_values(batch, values)
+    # '.' is missing and marked suppressed, never 0
+    assert_missing_and_suppressed(batch, missing)
     obs = batch.observations
     assert set(obs["period"]) == {"2023"}
     col = "Detailhandel/Winkels dagelijkse boodschappen/Afstand tot grote supermarkt (km)"
     assert set(obs.loc[obs["indicator_id"] == "distance_supermarket", "source_column"]) == {col}
-    # the green-space distances are matched too, though CBS published none for 2023
-    green, suppressed = value(batch, "BU03440111", "distance_public_green")
-    assert math.isnan(green) and suppressed
-    # everything else stays, verbatim: 115 columns - 5 region columns - 7 matched = 103
-    assert batch.unmatched["source_column"].nunique() == 103
+    # everything else stays, verbatim: the file's columns - 5 region columns - 7 matched
+    assert batch.unmatched["source_column"].nunique() == unmatched
     restaurant = batch.unmatched[
-        (batch.unmatched["region_code"] == "BU03440111")
+        (batch.unmatched["region_code"] == buurt)
         & (batch.unmatched["source_column"] == "Horeca/Restaurants/Afstand tot restaurant (km)")
     ]
     assert restaurant["value_text"].tolist() == ["0.3"]
 
 
-@pytest.mark.realdata(twin="test_a_sideways_export_is_transposed_and_takes_its_year_from_the_title")
-def test_sideways_2021_export_is_transposed(catalogue: Catalogue) -> None:
-    batch = LOADER.load(real(SIDEWAYS), SIDEWAYS.name, catalogue, LoadOptions())
+def assert_reads_the_sideways_export(
+    batch: ImportBatch,
+    *,
+    codes: list[str],
+    names: dict[str, str],
+    values: dict[tuple[str, str], float],
+    no_station: str,
+) -> None:
+    """What the 2021 "tabel" export with regions as columns must give: ``codes``, ``names``,
+    the year from the title row, ``values`` (decimal comma), the train station distance of
+    ``no_station`` missing and suppressed, and the topic path as the source column."""
     assert batch.provenance["layout"] == "sideways"
-    assert sorted(batch.regions["code"]) == [
-        "BU16800000", "BU16800009", "BU16800100", "BU16800109", "GM1680", "WK168000", "WK168001",
-    ]  # fmt: skip
-    names = batch.regions.set_index("code")["name"]
-    assert names["BU16800009"] == "Verspreide huizen Annen"
+    assert sorted(batch.regions["code"]) == codes
+    assert_names(batch, names)
     # the title row says 2021; the file name's 17012023 is the download date
     assert batch.provenance["year"] == 2021 and "title" in batch.provenance["year_from"]
-    assert value(batch, "GM1680", "distance_gp") == (2.5, False)  # decimal comma
-    assert value(batch, "BU16800109", "distance_gp") == (3.6, False)
-    assert value(batch, "BU16800009", "distance_daycare") == (1.7, False)
-    station, suppressed = value(batch, "BU16800000", "distance_train_station")
-    assert math.isnan(station) and suppressed
+    assert_values(batch, values)
+    assert_missing_and_suppressed(batch, [(no_station, "distance_train_station")])
     assert (
         batch.observations.loc[batch.observations["indicator_id"] == "distance_gp", "source_column"]
         .eq("Gezondheid en welzijn|Huisartsenpraktijk|Afstand tot huisartsenpraktijk")
@@ -107,28 +108,28 @@ def test_sideways_2021_export_is_transposed(catalogue: Catalogue) -> None:
     )
 
 
-@pytest.mark.realdata(twin="test_odata_key_exports_with_columns_renamed_by_their_author")
-def test_amsterdam_odata_exports_with_renamed_columns(catalogue: Catalogue) -> None:
-    old = LOADER.load(real(AMS_2020), AMS_2020.name, catalogue, LoadOptions(mapping=AUTHOR_MAPPING))
+def assert_reads_the_odata_key_exports(
+    old: ImportBatch, new: ImportBatch, *, old_regions: int, new_regions: int
+) -> None:
+    """What the Amsterdam 2020 export (read with :data:`AUTHOR_MAPPING`) and the 2024 export
+    (read without) must give."""
     assert old.provenance["layout"] == "keys"
-    assert len(old.regions) == 579 and set(old.regions["year"]) == {2020}
+    assert len(old.regions) == old_regions and set(old.regions["year"]) == {2020}
     assert old.regions.set_index("code").loc["GM0363", "name"] == "Amsterdam"
     assert value(old, "BU03630000", "distance_train_station") == (0.4, False)
     assert value(old, "BU03630000", "distance_school") == (0.4, False)
     assert value(old, "GM0363", "distance_train_station") == (2.5, False)
     assert math.isnan(value(old, "BU03630100", "distance_train_station")[0])
     assert "supermarkets_within_1km" in set(old.unmatched["source_column"])
-    new = LOADER.load(real(AMS_2024), AMS_2024.name, catalogue, LoadOptions())
-    assert len(new.regions) == 628 and set(new.regions["year"]) == {2024}
+    assert len(new.regions) == new_regions and set(new.regions["year"]) == {2024}
     assert value(new, "BU0363AA01", "distance_train_station") == (2.2, False)
     # without the mapping the author's renamed school column is kept, not guessed
     assert "distance_to_primary_school" in set(new.unmatched["source_column"])
 
 
-@pytest.mark.realdata(twin="test_labels_and_sideways_batches_pass_the_store")
-def test_real_batches_pass_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
-    store = AnalyticStore(tmp_path / "w.duckdb")
-    batches = [LOADER.load(real(p), p.name, catalogue, LoadOptions()) for p in (UTRECHT, SIDEWAYS)]
+def assert_batches_pass_the_store(batches: Sequence[ImportBatch], folder: Path) -> None:
+    """Every batch goes into one store and comes back whole, its values unchanged."""
+    store = AnalyticStore(folder / "w.duckdb")
     for batch in batches:
         store.import_batch(batch)
     with store.reader() as reader:
@@ -146,13 +147,108 @@ def test_real_batches_pass_the_store(catalogue: Catalogue, tmp_path: Path) -> No
         assert back["value"].tolist() == [sent["value"]]
 
 
+def assert_sniffed_as_nabijheid(name: str, data: bytes, *, by_content: bool) -> None:
+    """The file is recognised by its name; ``by_content``: also under a neutral name."""
+    assert LOADER.sniff(name, data[:65536])
+    assert LOADER.sniff("export.csv", data[:65536]) or not by_content
+    assert registry.detect(name, data[:65536]).key == "nabijheid"
+
+
+def assert_fails_only_with_a_clear_error(data: bytes, name: str, catalogue: Catalogue) -> None:
+    """The (damaged) file loads into a valid batch or fails with an error naming it."""
+    try:
+        batch = LOADER.load(data, name, catalogue, LoadOptions())
+    except WijkkompasError as exc:
+        assert name in str(exc)
+    else:
+        batch.validate()
+        assert isinstance(batch.observations, pd.DataFrame)
+
+
+def assert_names(batch: ImportBatch, names: dict[str, str]) -> None:
+    regions = batch.regions.set_index("code")["name"]
+    for code, name in names.items():
+        assert regions[code] == name
+
+
+def assert_values(batch: ImportBatch, values: dict[tuple[str, str], float]) -> None:
+    for (code, indicator), number in values.items():
+        assert value(batch, code, indicator) == (number, False)
+
+
+def assert_missing_and_suppressed(batch: ImportBatch, cells: Sequence[tuple[str, str]]) -> None:
+    for code, indicator in cells:
+        number, suppressed = value(batch, code, indicator)
+        assert math.isnan(number) and suppressed, (code, indicator)
+
+
+@pytest.mark.realdata(twin="test_labels_layout_with_padding_dots_and_the_year_in_the_name")
+def test_utrecht_2023_labels_layout(catalogue: Catalogue) -> None:
+    batch = LOADER.load(real(UTRECHT), UTRECHT.name, catalogue, LoadOptions())
+    assert_reads_the_labels_layout(
+        batch,
+        levels={"buurt": 111, "wijk": 10, "gemeente": 1},  # 123 rows minus NL00
+        names={"BU03440111": "Welgelegen, Den Hommel", "WK034401": "Wijk 01 West"},
+        values={
+            ("BU03440111", "distance_supermarket"): 0.9,
+            ("BU03441041", "distance_daycare"): 2.1,
+            ("GM0344", "distance_supermarket"): 0.7,
+        },
+        # CBS did not publish the GP distance for 2023; the green-space distances are matched
+        # too, though CBS published none for 2023
+        missing=[
+            ("BU03440111", "distance_gp"),
+            ("BU03440911", "distance_daycare"),
+            ("BU03440111", "distance_public_green"),
+        ],
+        unmatched=103,  # 115 columns - 5 region columns - 7 matched
+        buurt="BU03440111",
+    )
+
+
+@pytest.mark.realdata(twin="test_a_sideways_export_is_transposed_and_takes_its_year_from_the_title")
+def test_sideways_2021_export_is_transposed(catalogue: Catalogue) -> None:
+    batch = LOADER.load(real(SIDEWAYS), SIDEWAYS.name, catalogue, LoadOptions())
+    assert_reads_the_sideways_export(
+        batch,
+        codes=[
+            "BU16800000",
+            "BU16800009",
+            "BU16800100",
+            "BU16800109",
+            "GM1680",
+            "WK168000",
+            "WK168001",
+        ],
+        names={"BU16800009": "Verspreide huizen Annen"},
+        values={
+            ("GM1680", "distance_gp"): 2.5,  # decimal comma
+            ("BU16800109", "distance_gp"): 3.6,
+            ("BU16800009", "distance_daycare"): 1.7,
+        },
+        no_station="BU16800000",
+    )
+
+
+@pytest.mark.realdata(twin="test_odata_key_exports_with_columns_renamed_by_their_author")
+def test_amsterdam_odata_exports_with_renamed_columns(catalogue: Catalogue) -> None:
+    old = LOADER.load(real(AMS_2020), AMS_2020.name, catalogue, LoadOptions(mapping=AUTHOR_MAPPING))
+    new = LOADER.load(real(AMS_2024), AMS_2024.name, catalogue, LoadOptions())
+    assert_reads_the_odata_key_exports(old, new, old_regions=579, new_regions=628)
+
+
+@pytest.mark.realdata(twin="test_labels_and_sideways_batches_pass_the_store")
+def test_real_batches_pass_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
+    batches = [LOADER.load(real(p), p.name, catalogue, LoadOptions()) for p in (UTRECHT, SIDEWAYS)]
+    assert_batches_pass_the_store(batches, tmp_path)
+
+
 @pytest.mark.realdata(twin="test_sniff_recognises_every_layout_and_not_table_metadata")
 def test_sniff_recognises_all_real_layouts() -> None:
     for path in (UTRECHT, SIDEWAYS, AMS_2020, AMS_2024):
-        data = real(path)
-        assert LOADER.sniff(path.name, data[:65536])
-        assert LOADER.sniff("export.csv", data[:65536]) or path.parent.name == "amsterdam"
-        assert registry.detect(path.name, data[:65536]).key == "nabijheid"
+        assert_sniffed_as_nabijheid(
+            path.name, real(path), by_content=path.parent.name != "amsterdam"
+        )
     # KWB metadata mentions "Nabijheid voorzieningen" in its description: not a nabijheid file
     table_infos = SHARED.parent / "kwb" / "metadata" / "85984NED" / "TableInfos.json"
     assert not LOADER.sniff(table_infos.name, real(table_infos)[:65536])
@@ -234,15 +330,7 @@ def mutate(data: bytes, how: tuple[str, int, int]) -> bytes:
 def test_mutated_real_files_fail_only_with_a_clear_error(
     how: tuple[str, int, int], which: Path
 ) -> None:
-    catalogue = shared_catalogue()
-    data = mutate(real(which), how)
-    try:
-        batch = LOADER.load(data, which.name, catalogue, LoadOptions())
-    except WijkkompasError as exc:
-        assert which.name in str(exc)
-    else:
-        batch.validate()
-        assert isinstance(batch.observations, pd.DataFrame)
+    assert_fails_only_with_a_clear_error(mutate(real(which), how), which.name, shared_catalogue())
 
 
 # --- synthetic twins of the real files (always run) ---------------------------------------------
@@ -274,20 +362,11 @@ LABELS_NAME = "CBS-Proefstad_Nabijheid_voorzieningen__buurt_2023_14102024_164034
 def labels_export() -> bytes:
     """The twin of the Utrecht 2023 StatLine download: UTF-8 with BOM, every cell quoted, ';',
     label headers, names padded to 40 and codes to 10 characters, figures right-aligned in 8."""
-    header = [
-        "Wijken en buurten",
-        "Regioaanduiding/Gemeentenaam (naam)",
-        "Regioaanduiding/Soort regio (omschrijving)",
-        "Regioaanduiding/Codering (code)",
-        "Regioaanduiding/Indelingswijziging wijken en buurten (code)",
-        *LABEL_TOPICS,
+    rows = [
+        labels_row(name, gemeente, kind, code, change, cells)
+        for name, gemeente, kind, code, change, cells in LABEL_ROWS
     ]
-    lines = [";".join(f'"{h}"' for h in header)]
-    for name, gemeente, kind, code, change, cells in LABEL_ROWS:
-        fields = [name, gemeente.ljust(40), kind.ljust(10), code.ljust(10), change]
-        fields += [cell.rjust(8) for cell in cells]
-        lines.append(";".join(f'"{f}"' for f in fields))
-    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+    return statline_download_csv(labels_header(LABEL_TOPICS), rows)
 
 
 SIDEWAYS_REGIONS = [
@@ -354,11 +433,11 @@ def odata_export(year: int) -> bytes:
         ("WK0363AA", ["3.9", "59.1", "0.6", "0.7", "1.7"]),
         ("BU0363AA01", ["4.2", "61.0", "0.5", "0.8", "2.2"]),
     ]
-    lines = [";".join(f'"{h}"' for h in header)]
-    for number, (code, cells) in enumerate(old if year < 2024 else new, start=921):
-        fields = [str(number), code.ljust(10), "Amsterdam".ljust(40), code.ljust(10)]
-        lines.append(";".join(f'"{f}"' for f in fields + [c.rjust(8) for c in cells]))
-    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+    rows = [
+        proximity_row(number, code, "Amsterdam", [c.rjust(8) for c in cells])
+        for number, (code, cells) in enumerate(old if year < 2024 else new, start=921)
+    ]
+    return statline_download_csv(header, rows)
 
 
 TWIN_FILES = {
@@ -372,41 +451,27 @@ TWIN_FILES = {
 def test_labels_layout_with_padding_dots_and_the_year_in_the_name(catalogue: Catalogue) -> None:
     """The twin of the Utrecht 2023 download."""
     batch = LOADER.load(labels_export(), LABELS_NAME, catalogue, LoadOptions())
-    assert len(batch.regions) == 4  # 5 rows minus NL00
-    assert batch.regions["level"].value_counts().to_dict() == {"buurt": 2, "wijk": 1, "gemeente": 1}
-    assert set(batch.regions["year"]) == {2023}
-    # the year is the table year in the name, not the download date 14102024
-    assert batch.provenance["year"] == 2023
-    assert "file name" in batch.provenance["year_from"]
-    assert len(batch.provenance["sha256"]) == 64
-    names = batch.regions.set_index("code")["name"]
-    assert names["BU99900101"] == "Molenkwartier, De Hoven"
-    assert names["WK999001"] == "Wijk 01 Centrum"
-    assert value(batch, "BU99900101", "distance_supermarket") == (0.9, False)
-    assert value(batch, "BU99900102", "distance_supermarket") == (2.4, False)
-    assert value(batch, "GM9990", "distance_supermarket") == (0.7, False)
-    # '.' is missing and marked suppressed, never 0
-    gp, suppressed = value(batch, "BU99900101", "distance_gp")
-    assert math.isnan(gp) and suppressed
-    dc, suppressed = value(batch, "BU99900102", "distance_daycare")
-    assert math.isnan(dc) and suppressed
-    obs = batch.observations
-    assert set(obs["period"]) == {"2023"}
-    col = "Detailhandel/Winkels dagelijkse boodschappen/Afstand tot grote supermarkt (km)"
-    assert set(obs.loc[obs["indicator_id"] == "distance_supermarket", "source_column"]) == {col}
-    green, suppressed = value(batch, "BU99900101", "distance_public_green")
-    assert math.isnan(green) and suppressed
-    assert set(obs["indicator_id"]) == {
+    assert_reads_the_labels_layout(
+        batch,
+        levels={"buurt": 2, "wijk": 1, "gemeente": 1},  # 5 rows minus NL00
+        names={"BU99900101": "Molenkwartier, De Hoven", "WK999001": "Wijk 01 Centrum"},
+        values={
+            ("BU99900101", "distance_supermarket"): 0.9,
+            ("BU99900102", "distance_supermarket"): 2.4,
+            ("GM9990", "distance_supermarket"): 0.7,
+        },
+        missing=[
+            ("BU99900101", "distance_gp"),
+            ("BU99900102", "distance_daycare"),
+            ("BU99900101", "distance_public_green"),
+        ],
+        unmatched=3,  # 15 columns - 5 region columns - 7 matched
+        buurt="BU99900101",
+    )
+    assert set(batch.observations["indicator_id"]) == {
         "distance_gp", "distance_supermarket", "distance_daycare", "distance_school",
         "distance_public_green", "distance_park", "distance_train_station",
     }  # fmt: skip
-    # everything else stays, verbatim: 15 columns - 5 region columns - 7 matched = 3
-    assert batch.unmatched["source_column"].nunique() == 3
-    restaurant = batch.unmatched[
-        (batch.unmatched["region_code"] == "BU99900101")
-        & (batch.unmatched["source_column"] == "Horeca/Restaurants/Afstand tot restaurant (km)")
-    ]
-    assert restaurant["value_text"].tolist() == ["0.3"]
 
 
 def test_a_sideways_export_is_transposed_and_takes_its_year_from_the_title(
@@ -414,22 +479,16 @@ def test_a_sideways_export_is_transposed_and_takes_its_year_from_the_title(
 ) -> None:
     """The twin of the 2021 export with regions as columns."""
     batch = LOADER.load(sideways_export(), SIDEWAYS_NAME, catalogue, LoadOptions())
-    assert batch.provenance["layout"] == "sideways"
-    assert sorted(batch.regions["code"]) == ["BU99900000", "BU99900009", "GM9990", "WK999000"]
-    names = batch.regions.set_index("code")["name"]
-    assert names["BU99900009"] == "Verspreide huizen Annendorp"
-    assert names["GM9990"] == "Aa en Proef"
-    # the title row says 2021; the file name's 17012023 is the download date
-    assert batch.provenance["year"] == 2021 and "title" in batch.provenance["year_from"]
-    assert value(batch, "GM9990", "distance_gp") == (2.5, False)  # decimal comma
-    assert value(batch, "BU99900009", "distance_gp") == (3.6, False)
-    assert value(batch, "BU99900009", "distance_daycare") == (1.7, False)
-    station, suppressed = value(batch, "BU99900000", "distance_train_station")
-    assert math.isnan(station) and suppressed
-    assert (
-        batch.observations.loc[batch.observations["indicator_id"] == "distance_gp", "source_column"]
-        .eq("Gezondheid en welzijn|Huisartsenpraktijk|Afstand tot huisartsenpraktijk")
-        .all()
+    assert_reads_the_sideways_export(
+        batch,
+        codes=["BU99900000", "BU99900009", "GM9990", "WK999000"],
+        names={"BU99900009": "Verspreide huizen Annendorp", "GM9990": "Aa en Proef"},
+        values={
+            ("GM9990", "distance_gp"): 2.5,  # decimal comma
+            ("BU99900009", "distance_gp"): 3.6,
+            ("BU99900009", "distance_daycare"): 1.7,
+        },
+        no_station="BU99900000",
     )
 
 
@@ -439,52 +498,23 @@ def test_odata_key_exports_with_columns_renamed_by_their_author(catalogue: Catal
         odata_export(2020), "proximity_to_facilities_2020.csv", catalogue,
         LoadOptions(mapping=AUTHOR_MAPPING),
     )  # fmt: skip
-    assert old.provenance["layout"] == "keys"
-    assert len(old.regions) == 4 and set(old.regions["year"]) == {2020}
-    assert old.regions.set_index("code").loc["GM0363", "name"] == "Amsterdam"
-    assert value(old, "BU03630000", "distance_train_station") == (0.4, False)
-    assert value(old, "BU03630000", "distance_school") == (0.4, False)
-    assert value(old, "GM0363", "distance_train_station") == (2.5, False)
-    assert math.isnan(value(old, "BU03630100", "distance_train_station")[0])
-    assert "supermarkets_within_1km" in set(old.unmatched["source_column"])
     new = LOADER.load(
         odata_export(2024), "proximity_to_facilities_2024.csv", catalogue, LoadOptions()
     )
-    assert len(new.regions) == 3 and set(new.regions["year"]) == {2024}
-    assert value(new, "BU0363AA01", "distance_train_station") == (2.2, False)
-    # without the mapping the author's renamed school column is kept, not guessed
-    assert "distance_to_primary_school" in set(new.unmatched["source_column"])
+    assert_reads_the_odata_key_exports(old, new, old_regions=4, new_regions=3)
 
 
 def test_labels_and_sideways_batches_pass_the_store(catalogue: Catalogue, tmp_path: Path) -> None:
-    store = AnalyticStore(tmp_path / "w.duckdb")
     batches = [
         LOADER.load(labels_export(), LABELS_NAME, catalogue, LoadOptions()),
         LOADER.load(sideways_export(), SIDEWAYS_NAME, catalogue, LoadOptions()),
     ]
-    for batch in batches:
-        store.import_batch(batch)
-    with store.reader() as reader:
-        stored = reader.observations()
-    assert set(stored["source"]) == {"nabijheid"}
-    for batch in batches:
-        year = int(batch.regions["year"].iloc[0])
-        mine = stored[stored["region_year"] == year]
-        assert len(mine) == len(batch.observations)
-        sent = batch.observations.dropna(subset=["value"]).iloc[0]
-        back = mine[
-            (mine["region_code"] == sent["region_code"])
-            & (mine["indicator_id"] == sent["indicator_id"])
-        ]
-        assert back["value"].tolist() == [sent["value"]]
+    assert_batches_pass_the_store(batches, tmp_path)
 
 
 def test_sniff_recognises_every_layout_and_not_table_metadata() -> None:
     for name, build in TWIN_FILES.items():
-        data = build()
-        assert LOADER.sniff(name, data[:65536])
-        assert LOADER.sniff("export.csv", data[:65536]) or name.startswith("proximity")
-        assert registry.detect(name, data[:65536]).key == "nabijheid"
+        assert_sniffed_as_nabijheid(name, build(), by_content=not name.startswith("proximity"))
     # KWB metadata (TableInfos.json, a pretty-printed list) mentions "Nabijheid voorzieningen"
     table_infos = [
         {
@@ -508,12 +538,6 @@ def test_sniff_recognises_every_layout_and_not_table_metadata() -> None:
 def test_mutated_twin_files_fail_only_with_a_clear_error(
     how: tuple[str, int, int], which: str
 ) -> None:
-    catalogue = shared_catalogue()
-    data = mutate(TWIN_FILES[which](), how)
-    try:
-        batch = LOADER.load(data, which, catalogue, LoadOptions())
-    except WijkkompasError as exc:
-        assert which in str(exc)
-    else:
-        batch.validate()
-        assert isinstance(batch.observations, pd.DataFrame)
+    assert_fails_only_with_a_clear_error(
+        mutate(TWIN_FILES[which](), how), which, shared_catalogue()
+    )

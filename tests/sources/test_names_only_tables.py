@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from file_layouts import WHOLE_COUNTRY_HEADER, whole_country_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from real_data import SHARED_DATA, real_path, shared_catalogue
@@ -33,7 +34,7 @@ from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.importer import FileReport, import_files
-from wijkkompas.sources.region_names import name_key, place_rows
+from wijkkompas.sources.region_names import NameResolution, name_key, place_rows
 from wijkkompas.sources.statline import LOADER as STATLINE
 from wijkkompas.sources.statline_labels import is_underscore_path, underscore_label
 from wijkkompas.store import AnalyticStore, ImportBatch
@@ -485,21 +486,90 @@ def test_a_names_table_resolves_every_row_but_a_renumbered_wijk(tmp_path: Path) 
     codes = write(tmp_path, "kwb_codes_2024.csv", codes_table(BEITEL_CODES_2024))
     names = write(tmp_path, "proefstad_kwb_2016.csv", names_table(PROEFSTAD_LIKE_HEERLEN_2016))
     report = import_files(store, [codes, names])[1]
-    assert report.names_matched == 7
+    assert_resolves_every_row_but_the_renumbered_wijk(
+        store,
+        report,
+        matched=7,
+        levels={"gemeente": 1, "wijk": 2, "buurt": 4},
+        gemeente=("GM9998", 12970),
+        buurt="BU99981000",
+        names={
+            "WK999810": "Wijk 10 Oude Kern",
+            "BU99984200": "Beitel",  # its wijk row was left out, the buurt was not
+            "BU99983000": "Versiliënbosch",
+        },
+    )
+    with store.reader() as reader:
+        regions = reader.regions(gemeente="GM9998", year=2016).set_index("code")["name"]
+    assert "WK999842" not in regions
+
+
+def assert_resolves_every_row_but_the_renumbered_wijk(
+    store: AnalyticStore,
+    report: FileReport,
+    *,
+    matched: int,
+    levels: dict[str, int],
+    gemeente: tuple[str, float],
+    buurt: str,
+    names: dict[str, str],
+) -> None:
+    """A names-only table of 2016 read against the 2024 codes: ``matched`` rows resolve, the
+    one wijk whose name changed ('Wijk 41 De Beitel') is left out and reported, the buurt's
+    population is 3700 and the gemeente's as given; ``names`` stand under their codes."""
+    assert report.names_matched == matched
     assert report.unmatched_names == ["Wijk 41 De Beitel"]
-    assert report.regions_per_level == {"gemeente": 1, "wijk": 2, "buurt": 4}
+    assert report.regions_per_level == levels
     assert report.name_code_years == [2024]
-    population = figure(store, "BU99981000", "population", 2016)
+    population = figure(store, buurt, "population", 2016)
     assert population["value"] == 3700 and population["source_column"] == (
         "Bevolking_Aantal_inwoners"
     )
-    assert figure(store, "GM9998", "population", 2016)["value"] == 12970
+    code, people = gemeente
+    assert figure(store, code, "population", 2016)["value"] == people
     with store.reader() as reader:
-        regions = reader.regions(gemeente="GM9998", year=2016).set_index("code")["name"]
-    assert regions["WK999810"] == "Wijk 10 Oude Kern"
-    assert regions["BU99984200"] == "Beitel"  # its wijk row was left out, the buurt was not
-    assert regions["BU99983000"] == "Versiliënbosch"
-    assert "WK999842" not in regions
+        regions = reader.regions(gemeente=code, year=2016).set_index("code")["name"]
+    for region, name in names.items():
+        assert regions[region] == name, region
+
+
+def regions_per_year_and_youth_care(
+    store: Path, gemeente: str
+) -> tuple[dict[int, int], list[tuple[float, str]]]:
+    """The gemeente's regions per year before 2024, and its youth-care share in 2020 (value,
+    period)."""
+    with duckdb.connect(str(store), read_only=True) as con:
+        counts = dict(
+            con.execute(
+                """SELECT year, count(*) FROM regions WHERE gemeente_code = ?
+                   AND year < 2024 GROUP BY year ORDER BY year""",
+                [gemeente],
+            ).fetchall()
+        )
+        youth = con.execute(
+            """SELECT value, period FROM observations WHERE region_code = ?
+               AND region_year = 2020 AND indicator_id = 'youth_care_share'""",
+            [gemeente],
+        ).fetchall()
+    return counts, youth
+
+
+def resolve_by_row(
+    by_name: ImportBatch, with_codes: ImportBatch, codes: Path, code_rows: list[list[str]]
+) -> tuple[dict[str, str], NameResolution]:
+    """The names-only rows resolved against the batch with codes; every name that resolves
+    must resolve to the code on its own line of the file with codes (``code_rows``)."""
+    from wijkkompas.sources.region_names import _resolve, reference_regions
+
+    resolved, resolution = _resolve(
+        by_name.named_regions,
+        reference_regions([(codes, with_codes)], pd.DataFrame()),
+    )
+    code_on_line = {line: row[3].strip() for line, row in enumerate(code_rows, start=1)}
+    wrong = {k: c for k, c in resolved.items() if code_on_line[int(k.split(":")[1])] != c}
+    assert not wrong
+    assert len(resolved) + len(resolution.unmatched) == len(by_name.named_regions)
+    return resolved, resolution
 
 
 YOUTH_CARE = "Zorg_Percentage_jongeren_met_jeugdzorg_"
@@ -524,17 +594,7 @@ def test_five_names_tables_through_the_cli(tmp_path: Path) -> None:
         files.append(write(tmp_path, f"proefstad_kwb_{year}.csv", data))
     result = CliRunner().invoke(app, ["--store", str(store), "import", *map(str, files)])
     assert result.exit_code == 0, result.output
-    with duckdb.connect(str(store), read_only=True) as con:
-        counts = dict(
-            con.execute(
-                """SELECT year, count(*) FROM regions WHERE gemeente_code = 'GM9998'
-                   AND year < 2024 GROUP BY year ORDER BY year"""
-            ).fetchall()
-        )
-        youth = con.execute(
-            """SELECT value, period FROM observations WHERE region_code = 'GM9998'
-               AND region_year = 2020 AND indicator_id = 'youth_care_share'"""
-        ).fetchall()
+    counts, youth = regions_per_year_and_youth_care(store, "GM9998")
     assert counts == {2016: 8, 2017: 9, 2018: 9, 2019: 9, 2020: 9}
     assert youth == [(15.5, "2019")]  # the 2020 table's figure, of 2019
 
@@ -561,36 +621,29 @@ COUNTRY_2024 = [
 
 
 def country_table(with_codes: bool) -> bytes:
-    """A whole-country KWB 2024 download: with codes (``…_geslachten.csv``) or, on the same
-    rows in the same order, with names only (``…_11122025_141648.csv``): UTF-8 with BOM, ';',
-    CRLF, label headers, gemeente names padded to 40 characters."""
+    """A whole-country KWB 2024 download: with codes (``…_geslachten.csv``,
+    ``file_layouts.whole_country_csv``) or, on the same rows in the same order, with names only
+    (``…_11122025_141648.csv``): UTF-8 with BOM, ';', CRLF, label headers, gemeente names
+    padded to 40 characters."""
     if with_codes:
-        header = [
-            "Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
-            "Regioaanduiding/Soort regio (omschrijving)", "Regioaanduiding/Codering (code)",
-            "Regioaanduiding/Indelingswijziging gemeente, wijk, buurt (code)",
-            "Bevolking/Aantal inwoners (aantal)", "Bevolking/Geslacht/Mannen (aantal)",
-            "Bevolking/Geslacht/Vrouwen (aantal)",
-        ]  # fmt: skip
-    else:
-        header = [
-            "Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
-            "Bevolking/Aantal inwoners (aantal)",
-            "Bevolking/Bevolking naar herkomst/Herkomstland/Nederland (aantal)",
-            "Bevolking/Bevolking naar herkomst/Herkomstland/Europa (exclusief Nederland)  (aantal)",
-            "Bevolking/Bevolking naar herkomst/Herkomstland/Buiten Europa  (aantal)",
-        ]  # fmt: skip
+        rows = []
+        for name, gemeente, kind, code, people in COUNTRY_2024:
+            change = "." if kind == "Land" else "1"
+            men = people // 2
+            rows.append((name, gemeente, kind, code, change, [people, men, people - men]))
+        return whole_country_csv(rows, WHOLE_COUNTRY_HEADER[:8])
+    header = [
+        "Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
+        "Bevolking/Aantal inwoners (aantal)",
+        "Bevolking/Bevolking naar herkomst/Herkomstland/Nederland (aantal)",
+        "Bevolking/Bevolking naar herkomst/Herkomstland/Europa (exclusief Nederland)  (aantal)",
+        "Bevolking/Bevolking naar herkomst/Herkomstland/Buiten Europa  (aantal)",
+    ]  # fmt: skip
     lines = [";".join(f'"{h}"' for h in header)]
-    for name, gemeente, kind, code, people in COUNTRY_2024:
-        change = "." if kind == "Land" else "1"
-        men = people // 2
-        if with_codes:
-            fields = [f'"{name}"', f'"{gemeente:<40}"', f'"{kind:<10}"', f'"{code:<10}"',
-                      f'"{change}"', str(people), str(men), str(people - men)]  # fmt: skip
-        else:
-            dutch, europe = people * 7 // 10, people // 10
-            fields = [f'"{name}"', f'"{gemeente:<40}"', str(people), str(dutch), str(europe),
-                      str(people - dutch - europe)]  # fmt: skip
+    for name, gemeente, _, _, people in COUNTRY_2024:
+        dutch, europe = people * 7 // 10, people // 10
+        fields = [f'"{name}"', f'"{gemeente:<40}"', str(people), str(dutch), str(europe),
+                  str(people - dutch - europe)]  # fmt: skip
         lines.append(";".join(fields))
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
@@ -599,21 +652,14 @@ def test_names_of_a_whole_country_table_resolve_to_the_codes_of_the_same_rows(
     catalogue: Catalogue,
 ) -> None:
     """The twin of the two 2024 whole-country downloads, one with codes and one without."""
-    from wijkkompas.sources.region_names import _resolve, reference_regions
-
     codes = country_table(with_codes=True)
     name = "Kerncijfers_wijken_en_buurten_2024_11122025_141648.csv"
     with_codes = STATLINE.load(
         codes, "Kerncijfers_wijken_en_buurten_2024_geslachten.csv", catalogue, LoadOptions()
     )
     by_name = STATLINE.load(country_table(with_codes=False), name, catalogue, LoadOptions())
-    resolved, resolution = _resolve(
-        by_name.named_regions, reference_regions([(Path("codes.csv"), with_codes)], pd.DataFrame())
-    )
     rows = list(csv.reader(io.StringIO(codes.decode("utf-8-sig")), delimiter=";"))
-    code_on_line = {line: row[3].strip() for line, row in enumerate(rows, start=1)}
-    wrong = {k: c for k, c in resolved.items() if code_on_line[int(k.split(":")[1])] != c}
-    assert not wrong
+    resolved, resolution = resolve_by_row(by_name, with_codes, Path("codes.csv"), rows)
     # the two Centrums went each to their own row's code
     assert sorted(c for c in resolved.values() if c.startswith("BU9998")) == [
         "BU99981000", "BU99981002", "BU99982000", "BU99982001",
@@ -622,7 +668,6 @@ def test_names_of_a_whole_country_table_resolve_to_the_codes_of_the_same_rows(
     # be placed and are reported (the gemeente row itself resolves)
     assert len(resolved) == 11 and resolved["name:13"] == "GM9996"
     assert resolution.unmatched_names == ["Centrum", "Burgwallen"]
-    assert len(resolved) + len(resolution.unmatched) == len(by_name.named_regions)
 
 
 # -- the real files -------------------------------------------------------------------------------
@@ -636,24 +681,22 @@ def heerlen(year: int) -> Path:
 def test_heerlen_2016_resolves_80_of_81_rows_by_name(tmp_path: Path) -> None:
     store = AnalyticStore(tmp_path / "store.duckdb")
     reports = import_files(store, [real_path(NEDERLAND_2024), heerlen(2016)])
-    report = reports[1]
-    # 82 records: gemeente, 23 wijken, 57 buurten and the 'Bron: CBS' footer
-    assert report.names_matched == 80
-    # CBS called wijk 42 'Wijk 41 De Beitel' in 2016 (two wijken numbered 41); in 2024 it is
-    # 'Wijk 42 De Beitel', so the name does not match and the row is left out, reported
-    assert report.unmatched_names == ["Wijk 41 De Beitel"]
-    assert report.regions_per_level == {"gemeente": 1, "wijk": 22, "buurt": 57}
-    assert report.name_code_years == [2024]
-    population = figure(store, "BU09171000", "population", 2016)  # Maria Gewanden
-    assert population["value"] == 3700 and population["source_column"] == (
-        "Bevolking_Aantal_inwoners"
+    # 82 records: gemeente, 23 wijken, 57 buurten and the 'Bron: CBS' footer. CBS called
+    # wijk 42 'Wijk 41 De Beitel' in 2016 (two wijken numbered 41); in 2024 it is 'Wijk 42 De
+    # Beitel', so the name does not match and the row is left out, reported
+    assert_resolves_every_row_but_the_renumbered_wijk(
+        store,
+        reports[1],
+        matched=80,
+        levels={"gemeente": 1, "wijk": 22, "buurt": 57},
+        gemeente=("GM0917", 87406),
+        buurt="BU09171000",  # Maria Gewanden
+        names={
+            "WK091710": "Wijk 10 Maria Gewanden en Terschuren",
+            "BU09174200": "Beitel",  # its wijk row was left out, the buurt was not
+            "BU09172003": "Versiliënbosch",
+        },
     )
-    assert figure(store, "GM0917", "population", 2016)["value"] == 87406
-    with store.reader() as reader:
-        regions = reader.regions(gemeente="GM0917", year=2016).set_index("code")["name"]
-    assert regions["WK091710"] == "Wijk 10 Maria Gewanden en Terschuren"
-    assert regions["BU09174200"] == "Beitel"  # its wijk row was left out, the buurt was not
-    assert regions["BU09172003"] == "Versiliënbosch"
 
 
 @pytest.mark.realdata(twin="test_five_names_tables_through_the_cli")
@@ -661,17 +704,7 @@ def test_heerlen_2016_to_2020_through_the_cli(tmp_path: Path) -> None:
     store = tmp_path / "store.duckdb"
     files = [heerlen(year) for year in range(2016, 2021)]
     wijkkompas(store, "import", real_path(NEDERLAND_2024), *files)
-    with duckdb.connect(str(store), read_only=True) as con:
-        counts = dict(
-            con.execute(
-                """SELECT year, count(*) FROM regions WHERE gemeente_code = 'GM0917'
-                   AND year < 2024 GROUP BY year ORDER BY year"""
-            ).fetchall()
-        )
-        youth = con.execute(
-            """SELECT value, period FROM observations WHERE region_code = 'GM0917'
-               AND region_year = 2020 AND indicator_id = 'youth_care_share'"""
-        ).fetchall()
+    counts, youth = regions_per_year_and_youth_care(store, "GM0917")
     assert counts == {2016: 80, 2017: 81, 2018: 81, 2019: 81, 2020: 81}
     assert len(youth) == 1 and youth[0][1] == "2019"
 
@@ -683,19 +716,11 @@ def test_heerlen_2016_to_2020_through_the_cli(tmp_path: Path) -> None:
 def test_whole_country_names_resolve_to_the_codes_of_the_same_rows(catalogue: Catalogue) -> None:
     """The two 2024 whole-country downloads list the same rows in the same order, one with
     codes and one without: every name that resolves must resolve to its own row's code."""
-    from wijkkompas.sources.region_names import _resolve, reference_regions
-
     codes = real_path(NEDERLAND_2024)
     names = real_path(NEDERLAND_NAMES)
     with_codes = STATLINE.load(codes.read_bytes(), codes.name, catalogue, LoadOptions())
     by_name: ImportBatch = STATLINE.load(names.read_bytes(), names.name, catalogue, LoadOptions())
-    resolved, resolution = _resolve(
-        by_name.named_regions, reference_regions([(codes, with_codes)], pd.DataFrame())
-    )
     rows = list(csv.reader(codes.open(encoding="utf-8-sig"), delimiter=";"))
-    code_on_line = {line: row[3].strip() for line, row in enumerate(rows, start=1)}
-    wrong = {k: c for k, c in resolved.items() if code_on_line[int(k.split(":")[1])] != c}
-    assert not wrong
+    resolved, _ = resolve_by_row(by_name, with_codes, codes, rows)
     # gemeenten that name their wijken 'Wijk NN …' resolve; the others are reported unplaced
     assert len(resolved) > 8000
-    assert len(resolved) + len(resolution.unmatched) == len(by_name.named_regions)

@@ -8,8 +8,10 @@ import math
 from pathlib import Path
 
 import pytest
+from file_layouts import WHOLE_COUNTRY_HEADER, whole_country_csv
 from real_data import SHARED_DATA, real_path
 
+from twin_cities import R_LABELS, RRow, r_resaved_csv
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources.base import LoadOptions, SourceError
 from wijkkompas.sources.cbs_kwb import LOADER as KWB
@@ -150,51 +152,39 @@ def test_the_country_lands_in_the_store_beside_the_regions(
 
 # --- synthetic twins of the real samples (always run) -------------------------------------------
 
-R_COLUMNS = [
-    "",
-    "Wijken.en.buurten",
-    "Regioaanduiding.Gemeentenaam..naam.",
-    "Regioaanduiding.Soort.regio..omschrijving.",
-    "Regioaanduiding.Codering..code.",
-    "Regioaanduiding.Indelingswijziging.wijken.en.buurten..code.",
-    "Bevolking.Aantal.inwoners..aantal.",
-    "Bevolking.Particuliere.huishoudens.Gemiddelde.huishoudensgrootte..aantal.",
-    "Wonen.Woningen.naar.eigendom.Koopwoningen....",
-    "Inkomen.Inkomen.van.personen.Gemiddeld.inkomen.per.inwoner...x.1.000.euro.",
-]
-"""Columns of the Amsterdam KWB CSVs as R's write.csv left them (a selection of the 110-118)."""
-OWNER = "Wonen.Woningen.naar.eigendom.Koopwoningen...."
-INCOME = "Inkomen.Inkomen.van.personen.Gemiddeld.inkomen.per.inwoner...x.1.000.euro."
-RRow = tuple[str, str, str, str, int, float | None, int, float | None]
-R_ROWS: dict[int, list[RRow]] = {
-    # name, soort regio, code, change, inhabitants, household size, owner-occupied %, income
+R_FIELDS = ("inhabitants", "household_size", "owner_share", "income_per_inhabitant")
+"""The columns of the Amsterdam KWB CSVs written here, after R's six region columns (a
+selection of the 110-118; their labels as R's write.csv mangled them: ``twin_cities.R_LABELS``)."""
+OWNER = R_LABELS["owner_share"]
+INCOME = R_LABELS["income_per_inhabitant"]
+KwbRow = tuple[str, str, str, int, float | None, int, float | None]
+R_ROWS: dict[int, list[KwbRow]] = {
+    # name, soort regio, code, inhabitants, household size, owner-occupied %, income
     2017: [
-        ("Nederland", "Land", "NL00", ".", 17000101, 2.2, 56, 29.5),
-        ("Amsterdam", "Gemeente", "GM0363", ".", 850010, 1.8, 30, 32.0),
-        ("Burgwallen-Oude Zijde", "Wijk", "WK036300", "1", 4300, 1.4, 19, None),
-        ("Kop Zeedijk", "Buurt", "BU03630000", "1", 1010, 1.3, 18, 28.4),
+        ("Nederland", "Land", "NL00", 17000101, 2.2, 56, 29.5),
+        ("Amsterdam", "Gemeente", "GM0363", 850010, 1.8, 30, 32.0),
+        ("Burgwallen-Oude Zijde", "Wijk", "WK036300", 4300, 1.4, 19, None),
+        ("Kop Zeedijk", "Buurt", "BU03630000", 1010, 1.3, 18, 28.4),
     ],
     2019: [
-        ("Nederland", "Land", "NL00", ".", 17200202, 2.1, 57, 31.6),
-        ("Amsterdam", "Gemeente", "GM0363", ".", 865020, 1.8, 30, 34.9),
-        ("Burgwallen-Oude Zijde", "Wijk", "WK036300", "1", 4295, 1.4, 19, None),
-        ("Kop Zeedijk", "Buurt", "BU03630000", "1", 1005, 1.3, 18, 29.7),
-        ("Oude Kerk e.o.", "Buurt", "BU03630001", "1", 750, None, 21, 30.2),
+        ("Nederland", "Land", "NL00", 17200202, 2.1, 57, 31.6),
+        ("Amsterdam", "Gemeente", "GM0363", 865020, 1.8, 30, 34.9),
+        ("Burgwallen-Oude Zijde", "Wijk", "WK036300", 4295, 1.4, 19, None),
+        ("Kop Zeedijk", "Buurt", "BU03630000", 1005, 1.3, 18, 29.7),
+        ("Oude Kerk e.o.", "Buurt", "BU03630001", 750, None, 21, 30.2),
     ],
 }
 """Made-up figures on real Amsterdam codes: the country row first, then gemeente, wijk, buurten."""
 
 
-def r_kwb_export(year: int) -> str:
-    """The Amsterdam KWB CSV as the author re-wrote it with R's ``write.csv``: comma separated,
-    a quoted row number first, names padded to 40 and codes to 10 characters. Counts are bare
-    numbers; in 2017 the other figures are quoted, padded to 8, with a decimal point and '.' for
-    unknown, in 2019 quoted only where they have decimals, with a decimal comma, and NA unknown."""
-    lines = [",".join(f'"{c}"' for c in R_COLUMNS)]
-    for number, (name, kind, code, change, people, size, owner, income) in enumerate(
-        R_ROWS[year], start=1
-    ):
-        figures: list[str] = []
+def r_kwb_export(year: int) -> bytes:
+    """The Amsterdam KWB CSV as the author re-wrote it with R's ``write.csv``
+    (``twin_cities.r_resaved_csv``). Counts are bare numbers; in 2017 the other figures are
+    quoted, padded to 8, with a decimal point and '.' for unknown, in 2019 quoted only where
+    they have decimals, with a decimal comma, and NA unknown."""
+    rows: list[RRow] = []
+    for name, kind, code, people, size, owner, income in R_ROWS[year]:
+        figures: list[str] = [str(people)]
         for cell in (size, owner, income):
             if year < 2019:
                 text = (
@@ -207,15 +197,14 @@ def r_kwb_export(year: int) -> str:
                 figures.append(
                     f'"{str(cell).replace(".", ",")}"' if isinstance(cell, float) else str(cell)
                 )
-        fields = [f'"{number}"', f'"{name}"', f'"{"Amsterdam" if number > 1 else "Nederland":<40}"',
-                  f'"{kind:<10}"', f'"{code:<10}"', f'"{change}"', str(people), *figures]  # fmt: skip
-        lines.append(",".join(fields))
-    return "\n".join(lines) + "\n"
+        gemeente = "Nederland" if kind == "Land" else "Amsterdam"
+        rows.append((name, gemeente, kind, code, figures))
+    return r_resaved_csv([R_LABELS[field] for field in R_FIELDS], rows)
 
 
 def r_kwb_file(tmp_path: Path, year: int) -> Path:
     path = tmp_path / f"Kerncijfers_wijken_en_buurten_{year}.csv"
-    path.write_text(r_kwb_export(year), encoding="utf-8")
+    path.write_bytes(r_kwb_export(year))
     return path
 
 
@@ -259,25 +248,13 @@ def test_two_r_rewritten_table_years_give_the_country_two_table_years_in_the_sto
 
 def test_a_whole_country_statline_download_keeps_its_country_row(catalogue: Catalogue) -> None:
     """The twin of the whole-country KWB 2024 download (UTF-8 with BOM, ';', CRLF, padding)."""
-    header = [
-        "Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
-        "Regioaanduiding/Soort regio (omschrijving)", "Regioaanduiding/Codering (code)",
-        "Regioaanduiding/Indelingswijziging gemeente, wijk, buurt (code)",
-        "Bevolking/Aantal inwoners (aantal)", "Bevolking/Geslacht/Mannen (aantal)",
-        "Bevolking/Geslacht/Vrouwen (aantal)",
-    ]  # fmt: skip
     rows = [
-        ("Nederland", "Nederland", "Land", "NL00", ".", 17900303, 8900101, 9000202),
-        ("Proefstad", "Proefstad", "Gemeente", "GM9990", "1", 25845, 12867, 12978),
-        ("Wijk 00 Annendorp", "Proefstad", "Wijk", "WK999000", "1", 3590, 1750, 1845),
-        ("Annendorp", "Proefstad", "Buurt", "BU99900000", "1", 3590, 1750, 1845),
+        ("Nederland", "Nederland", "Land", "NL00", ".", [17900303, 8900101, 9000202]),
+        ("Proefstad", "Proefstad", "Gemeente", "GM9990", "1", [25845, 12867, 12978]),
+        ("Wijk 00 Annendorp", "Proefstad", "Wijk", "WK999000", "1", [3590, 1750, 1845]),
+        ("Annendorp", "Proefstad", "Buurt", "BU99900000", "1", [3590, 1750, 1845]),
     ]
-    lines = [";".join(f'"{h}"' for h in header)]
-    for name, gemeente, kind, code, change, people, men, women in rows:
-        lines.append(
-            f'"{name}";"{gemeente:<40}";"{kind:<10}";"{code:<10}";"{change}";{people};{men};{women}'
-        )
-    data = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+    data = whole_country_csv(rows, WHOLE_COUNTRY_HEADER[:8])
     name = "Kerncijfers_wijken_en_buurten_2024_geslachten.csv"
     batch = STATLINE.load(data, name, catalogue, LoadOptions())
     assert national_value(batch, "population") == 17900303

@@ -28,6 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from real_data import SHARED_DATA, real_bytes, shared_catalogue
 
+from twin_cities import police_crime_csv
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
@@ -265,25 +266,16 @@ def test_mutated_fixtures_fail_only_with_a_clear_error(
 
 # --- The whole-country R-style export: a synthetic twin, then the real file -------------------
 
-R_HEADER = (
-    '"","SoortMisdrijf","SoortMisdrijf_label","WijkenEnBuurten","WijkenEnBuurten_label",'
-    '"Perioden","Perioden_Date","Perioden_freq","Perioden_label","GeregistreerdeMisdrijven_1",'
-    '"Gemeentenaam_2","SoortRegio_3"'
-)
-
 
 def r_export(rows: list[tuple[str, str, str, str]]) -> bytes:
-    """A file in the layout of PolRegCrime47018_2023.csv: (code, name, count, gemeente) per
-    row; the gemeente name padded to 30 characters, blank (with SoortRegio_3) where the count is
-    0, as in the real export; an empty count is written as nothing, R's way with a null."""
-    lines = [R_HEADER]
-    for number, (code, name, count, gemeente) in enumerate(rows, start=1):
-        kind = "        " if count == "0" or not gemeente else "Buurt   "
-        lines.append(
-            f'"{number}","0.0.0 ","Totaal misdrijven","{code}","{name}","2023JJ00",2023-01-01,'
-            f'"Y","2023",{count},"{gemeente.ljust(30)}","{kind}"'
-        )
-    return ("\n".join(lines) + "\n").encode()
+    """A file in the layout of PolRegCrime47018_2023.csv (``twin_cities.police_crime_csv``):
+    (code, name, count, gemeente) per row; the gemeente name padded to 30 characters, blank
+    (with SoortRegio_3) where the count is 0, as in the real export; an empty count is written
+    as nothing, R's way with a null."""
+    return police_crime_csv(
+        (code, name, count, gemeente, "" if count == "0" or not gemeente else "Buurt")
+        for code, name, count, gemeente in rows
+    )
 
 
 TWIN = [

@@ -9,7 +9,6 @@ files with openpyxl, independently of the loader.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import subprocess
@@ -17,12 +16,14 @@ import sys
 from pathlib import Path
 
 import duckdb
-import openpyxl
 import pandas as pd
 import pytest
 from real_data import SHARED_DATA, real_bytes, real_path, shared_catalogue, value
 
 from real_stores import wijkkompas
+from twin_cities import RIVM_FIGURES as FIGURES
+from twin_cities import RIVM_HEADER as HEADER
+from twin_cities import rivm_workbook as workbook
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.sources import registry
 from wijkkompas.sources.base import LoadOptions, SourceError
@@ -30,24 +31,6 @@ from wijkkompas.sources.cbs_kwb import LOADER as KWB
 from wijkkompas.sources.rivm import LOADER
 from wijkkompas.store import AnalyticStore, ImportBatch
 
-FIGURES = [
-    "ErvarenGezondheidGoedZeerGoed_4", "VoldoetAanBeweegrichtlijn_5", "WekelijkseSporters_6",
-    "Ondergewicht_7", "NormaalGewicht_8", "Overgewicht_9", "ErnstigOvergewicht_10", "Roker_11",
-    "VoldoetAanAlcoholRichtlijn_12", "Drinker_13", "ZwareDrinker_14", "OvermatigeDrinker_15",
-    "EenOfMeerLangdurigeAandoeningen_16", "BeperktVanwegeGezondheid_17",
-    "ErnstigBeperktVanwegeGezondheid_18", "LangdurigeZiekteEnBeperkt_19",
-    "EenOfMeerLichamelijkeBeperkingen_20", "BeperkingInHoren_21", "BeperkingInZien_22",
-    "BeperkingInBewegen_23", "MatigHoogRisicoOpAngstOfDepressie_24",
-    "HoogRisicoOpAngstOfDepressie_25", "HeelVeelStressInAfgelopen4Weken_26",
-    "MatigVeelRegieOverEigenLeven_27", "Eenzaam_28", "ErnstigZeerErnstigEenzaam_29",
-    "EmotioneelEenzaam_30", "SociaalEenzaam_31", "Mantelzorger_32", "Vrijwilligerswerk_33",
-    "LopenEnOfFietsenNaarSchoolOfWerk_34", "LopenNaarSchoolOfWerk_35",
-    "FietsenNaarSchoolOfWerk_36", "ErnstigeGeluidhinderDoorBuren_37", "MoeiteMetRondkomen_38",
-]  # fmt: skip
-HEADER = [
-    "ID", "Leeftijd", "Marges", "WijkenEnBuurten", "Perioden", "Gemeentenaam_1",
-    "SoortRegio_2", "Codering_3", *FIGURES,
-]  # fmt: skip
 REGIONS = [
     ("NL01", "Nederland", "Land"),
     ("GM9999", "Proefstad", "Gemeente"),
@@ -102,23 +85,6 @@ def twin_rows(
 
 def _row(rows: list[list[object]], code: str, age: int, period: str) -> list[object]:
     return next(r for r in rows if str(r[7]).strip() == code and r[1] == age and r[4] == period)
-
-
-def workbook(
-    rows: list[list[object]],
-    header: list[str] = HEADER,
-    sheet_title: str = "50090NED_UntypedDataSet",
-) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = sheet_title
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def load(
@@ -483,24 +449,91 @@ def load_download(period: str, age: int) -> ImportBatch:
     return load(data, name)
 
 
-def test_a_2020_file_for_adults_gives_ten_figures_a_region_and_keeps_the_rest_unmatched() -> None:
-    batch = load_download("2020JJ00", 20300)
-    assert batch.regions["level"].value_counts().to_dict() == {"buurt": 2, "wijk": 1, "gemeente": 1}
+def assert_adults_of_2020(
+    batch: ImportBatch,
+    *,
+    levels: dict[str, int],
+    gemeente: tuple[str, str],
+    figures: dict[tuple[str, str], float],
+) -> None:
+    """A 2020 file for adults: its regions on the 2020 boundaries, ten figures a region and the
+    other 25 columns unmatched; ``figures`` ((code, indicator) → value); the gemeente (code,
+    name) named; the covid note; nothing unparseable or implausible."""
+    regions = sum(levels.values())
+    assert batch.regions["level"].value_counts().to_dict() == levels
     assert set(batch.regions["year"]) == {2020}
     assert set(batch.observations["period"]) == {"2020"}
     assert set(batch.observations["indicator_id"]) == ADULT_IDS
-    assert len(batch.observations) == REGION_COUNT * 10
-    assert len(batch.unmatched) == REGION_COUNT * 25
-    lonely, poor = HEADER.index("Eenzaam_28") - 8, HEADER.index("MoeiteMetRondkomen_38") - 8
-    assert value(batch, "BU99990101", "loneliness_share") == figure(lonely, 3, 20300, "2020JJ00")
-    assert value(batch, "BU99990101", "difficulty_making_ends_meet_share") == figure(
-        poor, 3, 20300, "2020JJ00"
-    )
-    assert value(batch, "GM9999", "loneliness_share") == figure(lonely, 1, 20300, "2020JJ00")
-    assert batch.regions.set_index("code").loc["GM9999", "name"] == "Proefstad"
+    assert len(batch.observations) == regions * 10
+    assert len(batch.unmatched) == regions * 25
+    for (code, indicator), number in figures.items():
+        assert value(batch, code, indicator) == number, (code, indicator)
+    assert batch.regions.set_index("code").loc[gemeente[0], "name"] == gemeente[1]
     assert "covid_note" in batch.provenance
     assert batch.provenance["unparseable_by_column"] == {}
     assert batch.provenance["implausible"] == {}
+
+
+def assert_feeds_only_the_65plus_ids(
+    batch: ImportBatch, figures: dict[tuple[str, str], float], national: dict[str, float]
+) -> None:
+    """A 65+ file: only the two 65plus indicators, ``figures`` ((code, indicator) → value), the
+    country's ``national`` figures, and the other columns kept under their age group."""
+    assert set(batch.observations["indicator_id"]) == OLD_IDS
+    for (code, indicator), number in figures.items():
+        assert value(batch, code, indicator) == number, (code, indicator)
+    assert batch.national.set_index("indicator_id")["value"].to_dict() == national
+    assert batch.provenance["age_groups"] == {"80200": "65 jaar of ouder"}
+    assert "Roker_11 (Leeftijd 80200: 65 jaar of ouder)" in set(batch.unmatched["source_column"])
+
+
+def assert_kept_whole_as_unmatched(batch: ImportBatch, regions: int) -> None:
+    """An 18-65 file: no indicator, no national figure; every one of its 35 columns of every
+    region kept."""
+    assert batch.observations.empty and batch.national.empty
+    assert len(batch.unmatched) == regions * 35
+    assert "Eenzaam_28 (Leeftijd 53115: 18 tot 65 jaar)" in set(batch.unmatched["source_column"])
+
+
+def imported_through_the_command_line(
+    store: Path, files: list[Path], buurt: str
+) -> tuple[dict[str, int], float | None, int, tuple[int, ...] | None]:
+    """``wijkkompas import`` of the files: the rivm figures per period, the buurt's 2020
+    loneliness share, the regions of 2020, and the count of national rivm figures."""
+    wijkkompas(store, "import", *files)
+    with duckdb.connect(str(store), read_only=True) as con:
+        per_period = dict(
+            con.execute(
+                "SELECT period, count(*) FROM observations WHERE source = 'rivm' GROUP BY 1"
+            ).fetchall()
+        )
+        (lonely,) = con.execute(
+            """SELECT value FROM observations WHERE region_code = ?
+               AND indicator_id = 'loneliness_share' AND period = '2020'""",
+            [buurt],
+        ).fetchone() or (None,)
+        (regions,) = con.execute("SELECT count(*) FROM regions WHERE year = 2020").fetchone() or (
+            0,
+        )
+        national = con.execute(
+            "SELECT count(*) FROM national_observations WHERE source = 'rivm'"
+        ).fetchone()
+    return per_period, lonely, regions, national
+
+
+def test_a_2020_file_for_adults_gives_ten_figures_a_region_and_keeps_the_rest_unmatched() -> None:
+    batch = load_download("2020JJ00", 20300)
+    lonely, poor = HEADER.index("Eenzaam_28") - 8, HEADER.index("MoeiteMetRondkomen_38") - 8
+    assert_adults_of_2020(
+        batch,
+        levels={"buurt": 2, "wijk": 1, "gemeente": 1},
+        gemeente=("GM9999", "Proefstad"),
+        figures={
+            ("BU99990101", "loneliness_share"): figure(lonely, 3, 20300, "2020JJ00"),
+            ("BU99990101", "difficulty_making_ends_meet_share"): figure(poor, 3, 20300, "2020JJ00"),
+            ("GM9999", "loneliness_share"): figure(lonely, 1, 20300, "2020JJ00"),
+        },
+    )
 
 
 @pytest.mark.parametrize("period", sorted(NOT_ASKED))
@@ -525,26 +558,19 @@ def test_a_question_not_asked_in_a_year_is_unpublished_for_every_region(period: 
 
 
 def test_a_65_plus_file_feeds_only_the_65plus_ids() -> None:
-    batch = load_download("2020JJ00", 80200)
-    assert set(batch.observations["indicator_id"]) == OLD_IDS
     lonely, poor = HEADER.index("Eenzaam_28") - 8, HEADER.index("MoeiteMetRondkomen_38") - 8
-    assert value(batch, "BU99990101", "loneliness_share_65plus") == figure(
-        lonely, 3, 80200, "2020JJ00"
+    assert_feeds_only_the_65plus_ids(
+        load_download("2020JJ00", 80200),
+        {("BU99990101", "loneliness_share_65plus"): figure(lonely, 3, 80200, "2020JJ00")},
+        national={
+            "loneliness_share_65plus": figure(lonely, 0, 80200, "2020JJ00"),
+            "difficulty_making_ends_meet_share_65plus": figure(poor, 0, 80200, "2020JJ00"),
+        },
     )
-    national = batch.national.set_index("indicator_id")["value"].to_dict()
-    assert national == {
-        "loneliness_share_65plus": figure(lonely, 0, 80200, "2020JJ00"),
-        "difficulty_making_ends_meet_share_65plus": figure(poor, 0, 80200, "2020JJ00"),
-    }
-    assert batch.provenance["age_groups"] == {"80200": "65 jaar of ouder"}
-    assert "Roker_11 (Leeftijd 80200: 65 jaar of ouder)" in set(batch.unmatched["source_column"])
 
 
 def test_an_18_to_65_file_is_kept_whole_as_unmatched() -> None:
-    batch = load_download("2016JJ00", 53115)
-    assert batch.observations.empty and batch.national.empty
-    assert len(batch.unmatched) == REGION_COUNT * 35
-    assert "Eenzaam_28 (Leeftijd 53115: 18 tot 65 jaar)" in set(batch.unmatched["source_column"])
+    assert_kept_whole_as_unmatched(load_download("2016JJ00", 53115), REGION_COUNT)
 
 
 def test_every_file_of_the_download_set_is_detected_by_its_name_and_first_bytes() -> None:
@@ -559,24 +585,9 @@ def test_an_adults_and_a_65_plus_file_import_through_the_command_line(tmp_path: 
         name, data = one_download(period, age)
         paths.append(tmp_path / name)
         paths[-1].write_bytes(data)
-    store = tmp_path / "w.duckdb"
-    wijkkompas(store, "import", *paths)
-    with duckdb.connect(str(store), read_only=True) as con:
-        per_period = dict(
-            con.execute(
-                "SELECT period, count(*) FROM observations WHERE source = 'rivm' GROUP BY 1"
-            ).fetchall()
-        )
-        (lonely,) = con.execute(
-            """SELECT value FROM observations WHERE region_code = 'BU99990101'
-               AND indicator_id = 'loneliness_share' AND period = '2020'"""
-        ).fetchone() or (None,)
-        (regions,) = con.execute("SELECT count(*) FROM regions WHERE year = 2020").fetchone() or (
-            0,
-        )
-        national = con.execute(
-            "SELECT count(*) FROM national_observations WHERE source = 'rivm'"
-        ).fetchone()
+    per_period, lonely, regions, national = imported_through_the_command_line(
+        tmp_path / "w.duckdb", paths, "BU99990101"
+    )
     assert per_period == {"2020": REGION_COUNT * 10, "2016": REGION_COUNT * 2}
     assert lonely == figure(HEADER.index("Eenzaam_28") - 8, 3, 20300, "2020JJ00")
     assert regions == REGION_COUNT
@@ -600,24 +611,18 @@ def adults_2020() -> ImportBatch:
     twin="test_a_2020_file_for_adults_gives_ten_figures_a_region_and_keeps_the_rest_unmatched"
 )
 def test_real_2020_adults_whole_country(adults_2020: ImportBatch) -> None:
-    batch = adults_2020
-    assert batch.regions["level"].value_counts().to_dict() == {
-        "buurt": 13808, "wijk": 3177, "gemeente": 355,
-    }  # fmt: skip
-    assert set(batch.regions["year"]) == {2020}
-    assert set(batch.observations["period"]) == {"2020"}
-    assert set(batch.observations["indicator_id"]) == ADULT_IDS
-    assert len(batch.observations) == (13808 + 3177 + 355) * 10
-    assert len(batch.unmatched) == (13808 + 3177 + 355) * 25
-    # Amsterdam, buurt Kop Zeedijk (sheet row 925): Eenzaam_28 '    54.7', MoeiteMetRondkomen_38
-    # '    24.1'
-    assert value(batch, "BU03630000", "loneliness_share") == 54.7
-    assert value(batch, "BU03630000", "difficulty_making_ends_meet_share") == 24.1
-    assert value(batch, "GM0363", "loneliness_share") == 53.2
-    assert batch.regions.set_index("code").loc["GM0363", "name"] == "Amsterdam"
-    assert "covid_note" in batch.provenance
-    assert batch.provenance["unparseable_by_column"] == {}
-    assert batch.provenance["implausible"] == {}
+    assert_adults_of_2020(
+        adults_2020,
+        levels={"buurt": 13808, "wijk": 3177, "gemeente": 355},
+        gemeente=("GM0363", "Amsterdam"),
+        # Amsterdam, buurt Kop Zeedijk (sheet row 925): Eenzaam_28 '    54.7',
+        # MoeiteMetRondkomen_38 '    24.1'
+        figures={
+            ("BU03630000", "loneliness_share"): 54.7,
+            ("BU03630000", "difficulty_making_ends_meet_share"): 24.1,
+            ("GM0363", "loneliness_share"): 53.2,
+        },
+    )
 
 
 @pytest.mark.realdata(twin="test_the_country_row_becomes_national_figures")
@@ -654,25 +659,19 @@ def test_real_2016_has_no_noise_nuisance_figures() -> None:
 
 @pytest.mark.realdata(twin="test_a_65_plus_file_feeds_only_the_65plus_ids")
 def test_real_65_plus_file_feeds_the_65plus_ids() -> None:
-    batch = real("RIVM_gezondheid2020_65+.xlsx")
-    assert set(batch.observations["indicator_id"]) == OLD_IDS
-    assert value(batch, "BU03630000", "loneliness_share_65plus") == 53.5
-    assert value(batch, "BU03630000", "difficulty_making_ends_meet_share_65plus") == 15.9
-    national = batch.national.set_index("indicator_id")["value"].to_dict()
-    assert national == {
-        "loneliness_share_65plus": 49.5,
-        "difficulty_making_ends_meet_share_65plus": 7.3,
-    }
-    assert batch.provenance["age_groups"] == {"80200": "65 jaar of ouder"}
-    assert "Roker_11 (Leeftijd 80200: 65 jaar of ouder)" in set(batch.unmatched["source_column"])
+    assert_feeds_only_the_65plus_ids(
+        real("RIVM_gezondheid2020_65+.xlsx"),
+        {
+            ("BU03630000", "loneliness_share_65plus"): 53.5,
+            ("BU03630000", "difficulty_making_ends_meet_share_65plus"): 15.9,
+        },
+        national={"loneliness_share_65plus": 49.5, "difficulty_making_ends_meet_share_65plus": 7.3},
+    )
 
 
 @pytest.mark.realdata(twin="test_an_18_to_65_file_is_kept_whole_as_unmatched")
 def test_real_18_to_65_file_is_kept_whole_as_unmatched() -> None:
-    batch = real("RIVM_gezondheid2016_18_65.xlsx")
-    assert batch.observations.empty and batch.national.empty
-    assert len(batch.unmatched) == 17340 * 35
-    assert "Eenzaam_28 (Leeftijd 53115: 18 tot 65 jaar)" in set(batch.unmatched["source_column"])
+    assert_kept_whole_as_unmatched(real("RIVM_gezondheid2016_18_65.xlsx"), 17340)
 
 
 @pytest.mark.realdata(
@@ -690,24 +689,9 @@ def test_real_files_are_detected_automatically() -> None:
 def test_real_import_through_the_command_line(tmp_path: Path) -> None:
     adults = real_path(SHARED / "RIVM_gezondheid2020_18+.xlsx")
     old = real_path(SHARED / "RIVM_gezondheid2016_65+.xlsx")
-    store = tmp_path / "w.duckdb"
-    wijkkompas(store, "import", adults, old)
-    with duckdb.connect(str(store), read_only=True) as con:
-        per_period = dict(
-            con.execute(
-                "SELECT period, count(*) FROM observations WHERE source = 'rivm' GROUP BY 1"
-            ).fetchall()
-        )
-        (lonely,) = con.execute(
-            """SELECT value FROM observations WHERE region_code = 'BU03630000'
-               AND indicator_id = 'loneliness_share' AND period = '2020'"""
-        ).fetchone() or (None,)
-        (regions,) = con.execute("SELECT count(*) FROM regions WHERE year = 2020").fetchone() or (
-            0,
-        )
-        national = con.execute(
-            "SELECT count(*) FROM national_observations WHERE source = 'rivm'"
-        ).fetchone()
+    per_period, lonely, regions, national = imported_through_the_command_line(
+        tmp_path / "w.duckdb", [adults, old], "BU03630000"
+    )
     assert per_period == {"2020": 17340 * 10, "2016": 17340 * 2}
     assert lonely == 54.7
     assert regions == 17340

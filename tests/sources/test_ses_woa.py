@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from real_data import SHARED_DATA, shared_catalogue
 from real_data import real_bytes as real
 
+from twin_cities import SES_WOA_HEADER, statline_download_csv
 from wijkkompas.catalogue import Catalogue
 from wijkkompas.errors import WijkkompasError
 from wijkkompas.sources import registry
@@ -35,15 +36,71 @@ def value(batch: ImportBatch, code: str, indicator: str) -> tuple[float, bool]:
     return float(row["value"].iloc[0]), bool(row["suppressed"].iloc[0])
 
 
+def assert_reads_the_download(
+    batch: ImportBatch,
+    folder: Path,
+    *,
+    levels: dict[str, int],
+    buurt: tuple[str, str],
+    gemeente: tuple[str, float, float, float],
+    scores: dict[str, float],
+    no_households: str,
+) -> None:
+    """A StatLine SES-WOA download of 2019 (85163NED): ``levels``, a buurt's (code, name), the
+    gemeente's (code, score, spread, households), buurt ``scores``; the buurt without
+    households has households 0 and a '.' score, suppressed; the education columns are kept
+    unmatched, and the batch passes the store."""
+    assert len(batch.regions) == sum(levels.values())
+    assert batch.regions["level"].value_counts().to_dict() == levels
+    assert set(batch.regions["year"]) == {2019}
+    assert set(batch.observations["period"]) == {"2019"}
+    assert batch.provenance["table_id"] == "85163NED"
+    assert batch.regions.set_index("code").loc[buurt[0], "name"] == buurt[1]
+    code, score, spread, households = gemeente
+    assert value(batch, code, "ses_woa_score") == (score, False)
+    assert value(batch, code, "ses_woa_spread") == (spread, False)
+    assert value(batch, code, "households") == (households, False)
+    for region, number in scores.items():
+        assert value(batch, region, "ses_woa_score") == (number, False)
+    # no households, score '.': suppressed, not zero
+    missing, suppressed = value(batch, no_households, "ses_woa_score")
+    assert math.isnan(missing) and suppressed
+    assert value(batch, no_households, "households") == (0.0, False)
+    assert set(batch.unmatched["source_column"]) == {
+        "Opleidingsniveau/Laag/Waarde (%)",
+        "Opleidingsniveau/Middelbaar/Waarde (%)",
+        "Opleidingsniveau/Hoog/Waarde (%)",
+    }
+    obs = batch.observations
+    assert set(obs.loc[obs["indicator_id"] == "ses_woa_score", "source_column"]) == {SCORE}
+    AnalyticStore(folder / "w.duckdb").import_batch(batch)
+
+
+def assert_perioden_wins_over_the_name(data: bytes, name: str, catalogue: Catalogue) -> None:
+    """The content's Perioden (2019) gives the year, not the dates in ``name`` or another
+    name's year; a --year that contradicts it is refused."""
+    batch = LOADER.load(data, name, catalogue, LoadOptions())
+    assert batch.provenance["year"] == 2019
+    assert "Perioden" in batch.provenance["year_from"]
+    # even a file name with a real-looking year does not override the content
+    renamed = LOADER.load(data, "ses_woa_2023.csv", catalogue, LoadOptions())
+    assert set(renamed.regions["year"]) == {2019}
+    with pytest.raises(SourceError, match=r"ses\.csv: the file says its year is 2019.*--year 2023"):
+        LOADER.load(data, "ses.csv", catalogue, LoadOptions(year=2023))
+
+
+def assert_recognised_by_its_header(name: str, data: bytes) -> None:
+    head = data[:65536]
+    assert LOADER.sniff(name, head)
+    assert LOADER.sniff("download.csv", head)
+    assert registry.detect("download.csv", head).key == "ses-woa"
+
+
 DOWNLOAD_NAME = "SES_WOA_scores_per_wijk_en_buurt_25042023_160857.csv"
 """The name StatLine gives a download: a date and time of downloading, not of the figures."""
-DOWNLOAD = "\ufeff" + "".join(
-    ";".join(f'"{cell}"' for cell in row) + "\n"
-    for row in [
-        ("Perioden", "Wijken en buurten", "Regiocode (gemeente, wijk, buurt) (code)",
-         "Particuliere huishoudens (Aantal)", "Opleidingsniveau/Laag/Waarde (%)",
-         "Opleidingsniveau/Middelbaar/Waarde (%)", "Opleidingsniveau/Hoog/Waarde (%)", SCORE,
-         "Spreiding/Spreiding totaal/Waarde (Getal)"),
+DOWNLOAD = statline_download_csv(
+    SES_WOA_HEADER,
+    [
         ("2019", "Proefstad", "GM9999    ", "   61200", "    24.1", "    38.0", "    37.9",
          "  -0.042", "   0.987"),
         ("2019", "Oosterpark", "WK999901  ", "    4100", "    18.3", "    35.2", "    46.5",
@@ -54,8 +111,8 @@ DOWNLOAD = "\ufeff" + "".join(
          "  -0.130", "   0.911"),
         ("2019", "Bedrijventerrein Noord", "BU99990103", "       0", "       .", "       .",
          "       .", "       .", "       ."),
-    ]
-)  # fmt: skip
+    ],
+).decode("utf-8")  # fmt: skip
 """Made up in the layout of StatLine's "CSV met statistische symbolen" download of 85163NED:
 UTF-8 with BOM, semicolons, every cell quoted, codes and figures padded with spaces, '.' where
 a buurt without households has no score."""
@@ -64,103 +121,49 @@ a buurt without households has no score."""
 def test_the_download_reads_scores_spread_and_households_and_a_dot_is_suppressed(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    batch = LOADER.load(DOWNLOAD.encode(), DOWNLOAD_NAME, catalogue, LoadOptions())
-    assert len(batch.regions) == 5
-    assert batch.regions["level"].value_counts().to_dict() == {"buurt": 3, "wijk": 1, "gemeente": 1}
-    assert set(batch.regions["year"]) == {2019}
-    assert set(batch.observations["period"]) == {"2019"}
-    assert batch.provenance["table_id"] == "85163NED"
-    assert batch.regions.set_index("code").loc["BU99990101", "name"] == "Oude Haven"
-    assert value(batch, "GM9999", "ses_woa_score") == (-0.042, False)
-    assert value(batch, "GM9999", "ses_woa_spread") == (0.987, False)
-    assert value(batch, "GM9999", "households") == (61200.0, False)
-    assert value(batch, "BU99990101", "ses_woa_score") == (0.061, False)
-    assert value(batch, "BU99990102", "ses_woa_score") == (-0.13, False)
-    score, suppressed = value(batch, "BU99990103", "ses_woa_score")
-    assert math.isnan(score) and suppressed
-    assert value(batch, "BU99990103", "households") == (0.0, False)
-    assert set(batch.unmatched["source_column"]) == {
-        "Opleidingsniveau/Laag/Waarde (%)",
-        "Opleidingsniveau/Middelbaar/Waarde (%)",
-        "Opleidingsniveau/Hoog/Waarde (%)",
-    }
-    obs = batch.observations
-    assert set(obs.loc[obs["indicator_id"] == "ses_woa_score", "source_column"]) == {SCORE}
-    AnalyticStore(tmp_path / "w.duckdb").import_batch(batch)
+    assert_reads_the_download(
+        LOADER.load(DOWNLOAD.encode(), DOWNLOAD_NAME, catalogue, LoadOptions()),
+        tmp_path,
+        levels={"buurt": 3, "wijk": 1, "gemeente": 1},
+        buurt=("BU99990101", "Oude Haven"),
+        gemeente=("GM9999", -0.042, 0.987, 61200.0),
+        scores={"BU99990101": 0.061, "BU99990102": -0.13},
+        no_households="BU99990103",
+    )
 
 
 def test_perioden_in_the_download_wins_over_the_dates_in_its_name(catalogue: Catalogue) -> None:
-    data = DOWNLOAD.encode()
-    batch = LOADER.load(data, DOWNLOAD_NAME, catalogue, LoadOptions())
-    assert batch.provenance["year"] == 2019
-    assert "Perioden" in batch.provenance["year_from"]
-    renamed = LOADER.load(data, "ses_woa_2023.csv", catalogue, LoadOptions())
-    assert set(renamed.regions["year"]) == {2019}
-    with pytest.raises(SourceError, match=r"ses\.csv: the file says its year is 2019.*--year 2023"):
-        LOADER.load(data, "ses.csv", catalogue, LoadOptions(year=2023))
+    assert_perioden_wins_over_the_name(DOWNLOAD.encode(), DOWNLOAD_NAME, catalogue)
 
 
 def test_the_download_is_recognised_by_its_header_whatever_its_name() -> None:
-    head = DOWNLOAD.encode()[:65536]
-    assert LOADER.sniff(DOWNLOAD_NAME, head)
-    assert LOADER.sniff("download.csv", head)
-    assert registry.detect("download.csv", head).key == "ses-woa"
+    assert_recognised_by_its_header(DOWNLOAD_NAME, DOWNLOAD.encode())
 
 
 @pytest.mark.realdata(
     twin="test_the_download_reads_scores_spread_and_households_and_a_dot_is_suppressed"
 )
 def test_real_amsterdam_2019(catalogue: Catalogue, tmp_path: Path) -> None:
-    batch = LOADER.load(real(REAL), REAL.name, catalogue, LoadOptions())
-    assert len(batch.regions) == 579
-    assert batch.regions["level"].value_counts().to_dict() == {
-        "buurt": 479,
-        "wijk": 99,
-        "gemeente": 1,
-    }
-    assert set(batch.regions["year"]) == {2019}
-    assert set(batch.observations["period"]) == {"2019"}
-    assert batch.provenance["table_id"] == "85163NED"
-    assert batch.regions.set_index("code").loc["BU03630000", "name"] == "Kop Zeedijk"
-    assert value(batch, "GM0363", "ses_woa_score") == (-0.1, False)
-    assert value(batch, "GM0363", "ses_woa_spread") == (1.01, False)
-    assert value(batch, "GM0363", "households") == (457400.0, False)
-    assert value(batch, "BU03630000", "ses_woa_score") == (0.045, False)
-    assert value(batch, "BU03630001", "ses_woa_score") == (-0.11, False)
-    # Landelijk gebied Driemond: no households, score '.': suppressed, not zero
-    score, suppressed = value(batch, "BU03639801", "ses_woa_score")
-    assert math.isnan(score) and suppressed
-    assert value(batch, "BU03639801", "households") == (0.0, False)
-    assert set(batch.unmatched["source_column"]) == {
-        "Opleidingsniveau/Laag/Waarde (%)",
-        "Opleidingsniveau/Middelbaar/Waarde (%)",
-        "Opleidingsniveau/Hoog/Waarde (%)",
-    }
-    obs = batch.observations
-    assert set(obs.loc[obs["indicator_id"] == "ses_woa_score", "source_column"]) == {SCORE}
-    AnalyticStore(tmp_path / "w.duckdb").import_batch(batch)
+    assert_reads_the_download(
+        LOADER.load(real(REAL), REAL.name, catalogue, LoadOptions()),
+        tmp_path,
+        levels={"buurt": 479, "wijk": 99, "gemeente": 1},
+        buurt=("BU03630000", "Kop Zeedijk"),
+        gemeente=("GM0363", -0.1, 1.01, 457400.0),
+        scores={"BU03630000": 0.045, "BU03630001": -0.11},
+        no_households="BU03639801",  # Landelijk gebied Driemond
+    )
 
 
 @pytest.mark.realdata(twin="test_perioden_in_the_download_wins_over_the_dates_in_its_name")
 def test_perioden_wins_over_the_date_in_the_file_name(catalogue: Catalogue) -> None:
-    data = real(REAL)
-    batch = LOADER.load(data, REAL.name, catalogue, LoadOptions())
     # 25042023 in the name is the download date; the content says 2019
-    assert batch.provenance["year"] == 2019
-    assert "Perioden" in batch.provenance["year_from"]
-    # even a file name with a real-looking year does not override the content
-    renamed = LOADER.load(data, "ses_woa_2023.csv", catalogue, LoadOptions())
-    assert set(renamed.regions["year"]) == {2019}
-    with pytest.raises(SourceError, match=r"ses\.csv: the file says its year is 2019.*--year 2023"):
-        LOADER.load(data, "ses.csv", catalogue, LoadOptions(year=2023))
+    assert_perioden_wins_over_the_name(real(REAL), REAL.name, catalogue)
 
 
 @pytest.mark.realdata(twin="test_the_download_is_recognised_by_its_header_whatever_its_name")
 def test_sniff_and_detect() -> None:
-    head = real(REAL)[:65536]
-    assert LOADER.sniff(REAL.name, head)
-    assert LOADER.sniff("download.csv", head)
-    assert registry.detect("download.csv", head).key == "ses-woa"
+    assert_recognised_by_its_header(REAL.name, real(REAL))
 
 
 HAND_BUILT = (

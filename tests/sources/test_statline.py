@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -187,15 +188,26 @@ KEYED_BY_ID = {
 }  # fmt: skip
 
 
-def test_records_keyed_by_their_id_read_like_a_list(catalogue: Catalogue, tmp_path: Path) -> None:
-    data = json.dumps({"value": KEYED_BY_ID}).encode("utf-8-sig")
-    with pytest.raises(SourceError, match=r"selectie\.json.*--year"):
-        load(data, "selectie.json", catalogue)
-    batch = load(data, "selectie.json", catalogue, year=2017)
+def assert_keyed_by_id_reads_like_a_list(
+    data: bytes,
+    name: str,
+    catalogue: Catalogue,
+    folder: Path,
+    *,
+    per_level: dict[str, int],
+    gemeente: tuple[str, float],
+) -> None:
+    """Records keyed by their ID: refused without --year; with --year 2017 the regions per
+    level, the gemeente's income per inhabitant of the reference year, the keys as source
+    columns (ID not among the unmatched), and the regions reach the store."""
+    with pytest.raises(SourceError, match=rf"{re.escape(name)}.*--year"):
+        load(data, name, catalogue)
+    batch = load(data, name, catalogue, year=2017)
     batch.validate()
-    assert len(batch.regions) == 6
-    assert levels(batch) == {"gemeente": 1, "wijk": 2, "buurt": 3}
-    assert value(batch, "GM9999", "income_per_inhabitant") == pytest.approx(28.4)
+    regions = sum(per_level.values())
+    assert len(batch.regions) == regions
+    assert levels(batch) == per_level
+    assert value(batch, gemeente[0], "income_per_inhabitant") == pytest.approx(gemeente[1])
     lag = catalogue.by_id("income_per_inhabitant").reference_lag_years
     income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
     assert set(income["period"]) == {str(2017 - lag)}
@@ -205,7 +217,18 @@ def test_records_keyed_by_their_id_read_like_a_list(catalogue: Catalogue, tmp_pa
     )
     assert "Bevolkingsdichtheid_33" not in set(batch.unmatched["source_column"])
     assert "ID" not in set(batch.unmatched["source_column"])
-    assert AnalyticStore(tmp_path / "store.duckdb").import_batch(batch).regions == 6
+    assert AnalyticStore(folder / "store.duckdb").import_batch(batch).regions == regions
+
+
+def test_records_keyed_by_their_id_read_like_a_list(catalogue: Catalogue, tmp_path: Path) -> None:
+    assert_keyed_by_id_reads_like_a_list(
+        json.dumps({"value": KEYED_BY_ID}).encode("utf-8-sig"),
+        "selectie.json",
+        catalogue,
+        tmp_path,
+        per_level={"gemeente": 1, "wijk": 2, "buurt": 3},
+        gemeente=("GM9999", 28.4),
+    )
 
 
 @pytest.mark.realdata(twin="test_a_data_properties_file_is_refused_as_no_data")
@@ -218,23 +241,14 @@ def test_data_properties_is_not_data(catalogue: Catalogue) -> None:
 @pytest.mark.realdata(twin="test_records_keyed_by_their_id_read_like_a_list")
 def test_rotterdam_keyed_by_id(catalogue: Catalogue, tmp_path: Path) -> None:
     path = real_file("rotterdam/ikgeoData.json")
-    with pytest.raises(SourceError, match=r"ikgeoData\.json.*--year"):
-        load(path.read_bytes(), path.name, catalogue)
-    batch = load(path.read_bytes(), path.name, catalogue, year=2017)
-    batch.validate()
-    assert len(batch.regions) == 115
-    assert levels(batch) == {"gemeente": 1, "wijk": 22, "buurt": 92}
-    assert value(batch, "GM0599", "income_per_inhabitant") == pytest.approx(23.7)
-    lag = catalogue.by_id("income_per_inhabitant").reference_lag_years
-    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
-    assert set(income["period"]) == {str(2017 - lag)}
-    assert set(income["source_column"]) == {"GemiddeldInkomenPerInwoner_66"}
-    assert "k_0Tot15Jaar_8" in set(
-        batch.observations.query("indicator_id == 'age_00_14'")["source_column"]
+    assert_keyed_by_id_reads_like_a_list(
+        path.read_bytes(),
+        path.name,
+        catalogue,
+        tmp_path,
+        per_level={"gemeente": 1, "wijk": 22, "buurt": 92},
+        gemeente=("GM0599", 23.7),
     )
-    assert "Bevolkingsdichtheid_33" not in set(batch.unmatched["source_column"])
-    assert "ID" not in set(batch.unmatched["source_column"])
-    assert AnalyticStore(tmp_path / "store.duckdb").import_batch(batch).regions == 115
 
 
 # --- parent topics ------------------------------------------------------------------------------
@@ -272,11 +286,9 @@ APARTMENTS = {
 }
 
 
-@pytest.mark.realdata(
-    twin="test_supplied_data_properties_decide_repeated_base_names_by_their_parent_topic"
-)
-def test_parent_topic_decides_repeated_base_names() -> None:
-    metadata = real_file("metadata/85984NED/DataProperties.json").read_bytes()
+def assert_parent_topic_decides_repeated_base_names(metadata: bytes) -> None:
+    """With a DataProperties.json of 85984NED, 'Appartement' under electricity and under gas
+    feed their own indicators, and the table year is its MapYear."""
     batch = load_with_metadata(
         json.dumps(APARTMENTS).encode(), "apartments.json", ENERGY, LoadOptions(), metadata
     )
@@ -287,6 +299,23 @@ def test_parent_topic_decides_repeated_base_names() -> None:
     assert by_column.loc["Appartement_62", "value"] == 560
     assert batch.provenance["table_year"] == 2024
     assert batch.provenance["table_year_from"] == "DataProperties MapYear"
+
+
+def assert_csv_labels_matched_through(metadata: bytes) -> None:
+    """A CSV label is matched to its indicator through the supplied DataProperties.json."""
+    label = "Energie/Gemiddelde elektriciteitslevering/Naar woningtype/Appartement (kWh)"
+    text = f'"Regioaanduiding/Codering (code)";"{label}"\n"GM0344    ";"1910"\n'
+    batch = load_with_metadata(text.encode(), "export.csv", ENERGY, LoadOptions(), metadata)
+    assert batch.observations["indicator_id"].tolist() == ["electricity_apartment"]
+    assert batch.provenance["metadata_supplied"] is True
+
+
+@pytest.mark.realdata(
+    twin="test_supplied_data_properties_decide_repeated_base_names_by_their_parent_topic"
+)
+def test_parent_topic_decides_repeated_base_names() -> None:
+    metadata = real_file("metadata/85984NED/DataProperties.json").read_bytes()
+    assert_parent_topic_decides_repeated_base_names(metadata)
 
 
 def test_repeated_base_name_without_metadata_is_not_guessed() -> None:
@@ -339,34 +368,17 @@ def test_label_path_decides_repeated_titles(label: str) -> None:
 @pytest.mark.realdata(twin="test_csv_labels_are_matched_through_supplied_data_properties")
 def test_csv_labels_through_supplied_metadata() -> None:
     metadata = real_file("metadata/85984NED/DataProperties.json").read_bytes()
-    label = "Energie/Gemiddelde elektriciteitslevering/Naar woningtype/Appartement (kWh)"
-    text = f'"Regioaanduiding/Codering (code)";"{label}"\n"GM0344    ";"1910"\n'
-    batch = load_with_metadata(text.encode(), "export.csv", ENERGY, LoadOptions(), metadata)
-    assert batch.observations["indicator_id"].tolist() == ["electricity_apartment"]
-    assert batch.provenance["metadata_supplied"] is True
+    assert_csv_labels_matched_through(metadata)
 
 
 def test_supplied_data_properties_decide_repeated_base_names_by_their_parent_topic() -> None:
     metadata = data_properties_json()
-    batch = load_with_metadata(
-        json.dumps(APARTMENTS).encode(), "apartments.json", ENERGY, LoadOptions(), metadata
-    )
-    by_column = batch.observations.set_index("source_column")
-    assert by_column.loc["Appartement_54", "indicator_id"] == "electricity_apartment"
-    assert by_column.loc["Appartement_54", "value"] == 1910
-    assert by_column.loc["Appartement_62", "indicator_id"] == "gas_apartment"
-    assert by_column.loc["Appartement_62", "value"] == 560
-    assert batch.provenance["table_year"] == 2024
-    assert batch.provenance["table_year_from"] == "DataProperties MapYear"
+    assert_parent_topic_decides_repeated_base_names(metadata)
 
 
 def test_csv_labels_are_matched_through_supplied_data_properties() -> None:
     metadata = data_properties_json()
-    label = "Energie/Gemiddelde elektriciteitslevering/Naar woningtype/Appartement (kWh)"
-    text = f'"Regioaanduiding/Codering (code)";"{label}"\n"GM0344    ";"1910"\n'
-    batch = load_with_metadata(text.encode(), "export.csv", ENERGY, LoadOptions(), metadata)
-    assert batch.observations["indicator_id"].tolist() == ["electricity_apartment"]
-    assert batch.provenance["metadata_supplied"] is True
+    assert_csv_labels_matched_through(metadata)
 
 
 def test_sniff_and_registry() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
+from file_layouts import whole_country_csv as whole_country_download
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from real_data import SHARED_DATA, levels, real_path, value
@@ -34,6 +36,7 @@ from wijkkompas.sources.statline_labels import (
     topics_from_data_properties,
 )
 from wijkkompas.sources.year import year_from_name
+from wijkkompas.store import ImportBatch
 
 KWB = SHARED_DATA / "kwb"
 
@@ -152,17 +155,74 @@ def test_year_from_file_name(name: str, year: int | None) -> None:
     assert (found.year if found else None) == year
 
 
-WHOLE_COUNTRY_HEADER = [
-    "Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
-    "Regioaanduiding/Soort regio (omschrijving)", "Regioaanduiding/Codering (code)",
-    "Regioaanduiding/Indelingswijziging gemeente, wijk, buurt (code)",
-    "Bevolking/Aantal inwoners (aantal)", "Bevolking/Geslacht/Mannen (aantal)",
-    "Bevolking/Geslacht/Vrouwen (aantal)", "Bevolking/Leeftijdsgroepen/0 tot 15 jaar (aantal)",
-    "Bevolking/Leeftijdsgroepen/15 tot 25 jaar (aantal)",
-    "Bevolking/Leeftijdsgroepen/25 tot 45 jaar (aantal)",
-    "Bevolking/Leeftijdsgroepen/45 tot 65 jaar (aantal)",
-    "Bevolking/Leeftijdsgroepen/65 jaar of ouder (aantal)",
-]  # fmt: skip
+def assert_reads_the_whole_country_download(
+    batch: ImportBatch,
+    *,
+    per_level: dict[str, int],
+    gemeente: tuple[str, int],
+    buurt: tuple[str, str, int],
+    boundary_changes: int,
+) -> None:
+    """A whole-country KWB 2024 download: the regions ``per_level``, the country left out,
+    the gemeente's (code, population), a buurt's (code, name, population), and every region's
+    boundary change code kept."""
+    assert levels(batch) == per_level
+    assert batch.provenance["skipped_rows"]["national"] == 1
+    assert value(batch, gemeente[0], "population") == gemeente[1]
+    code, name, people = buurt
+    assert value(batch, code, "population") == people
+    assert batch.regions.set_index("code").loc[code, "name"] == name
+    assert len(batch.boundary_changes) == boundary_changes
+
+
+def assert_reads_a_kwb_resaved_by_r(
+    batch: ImportBatch, year: int, *, per_level: dict[str, int], gemeente: tuple[str, float]
+) -> None:
+    """A StatLine KWB download as R re-saved it: recognised as such, of ``year``, the regions
+    ``per_level``, the gemeente's (code, population) from R's mangled label."""
+    batch.validate()
+    assert "re-saved by R" in batch.provenance["layout"]
+    assert batch.provenance["table_year"] == year
+    assert levels(batch) == per_level
+    assert value(batch, gemeente[0], "population") == gemeente[1]
+    assert "Bevolking.Aantal.inwoners..aantal." in set(batch.observations["source_column"])
+
+
+def read_the_renamed_extract(
+    data: bytes,
+    name: str,
+    catalogue: Catalogue,
+    folder: Path,
+    *,
+    per_level: dict[str, int],
+    gemeente: tuple[str, float, float],
+    buurt: tuple[str, str],
+) -> ImportBatch:
+    """The 2024 extract with the user's own column names, detected as StatLine and read through
+    a mapping file: the regions ``per_level``, the gemeente's (code, population, WOZ), the
+    empty income column missing (not suppressed), a buurt's (code, name), the columns the
+    mapping does not name kept."""
+    mapping_file = folder / "mapping.csv"
+    mapping_file.write_text(
+        "column,indicator\nArea_Code,code\nDistrict_Type,name\nPopulation_Total,a_inw\n"
+        "Avg_Property_Value_1000EUR,woz_value\nPct_Owner_Occupied,p_koopw\n"
+        "Avg_Income_Per_Inhabitant_1000EUR,g_ink_pi\n"
+    )
+    mapping = parse_mapping(mapping_file.read_bytes(), mapping_file.name)
+    assert registry.detect(name, data[:65536]).inner is LOADER
+    batch = load(data, name, catalogue, mapping=mapping)
+    batch.validate()
+    assert levels(batch) == per_level
+    code, people, woz = gemeente
+    assert value(batch, code, "population") == people
+    assert value(batch, code, "woz_value") == woz
+    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
+    assert income["value"].isna().all() and not income["suppressed"].any()
+    assert batch.regions.set_index("code").loc[buurt[0], "name"] == buurt[1]
+    assert "Pop_Age_0_15" in set(batch.unmatched["source_column"])
+    return batch
+
+
 WHOLE_COUNTRY_ROWS = [
     ("Nederland", "Nederland", "Land", "NL00", ".", 17942942),
     ("Proefstad", "Proefstad", "Gemeente", "GM9990", "1", 25310),
@@ -179,16 +239,13 @@ country first with '.' for its boundary change, figures as bare integers."""
 
 
 def whole_country_csv() -> bytes:
-    lines = [";".join(f'"{h}"' for h in WHOLE_COUNTRY_HEADER)]
+    rows = []
     for name, gemeente, kind, code, change, people in WHOLE_COUNTRY_ROWS:
         men = people // 2
         ages = [people * share // 100 for share in (15, 12, 26, 27)]
         counts = [people, men, people - men, *ages, people - sum(ages)]
-        lines.append(
-            f'"{name}";"{gemeente:<40}";"{kind:<10}";"{code:<10}";"{change}";'
-            + ";".join(map(str, counts))
-        )
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+        rows.append((name, gemeente, kind, code, change, counts))
+    return whole_country_download(rows)
 
 
 def test_a_whole_country_download_leaves_out_the_country_and_keeps_boundary_changes(
@@ -196,12 +253,13 @@ def test_a_whole_country_download_leaves_out_the_country_and_keeps_boundary_chan
 ) -> None:
     name = "Kerncijfers_wijken_en_buurten_2024_geslachten.csv"
     batch = load(whole_country_csv(), name, catalogue)
-    assert levels(batch) == {"gemeente": 2, "wijk": 2, "buurt": 3}
-    assert batch.provenance["skipped_rows"]["national"] == 1
-    assert value(batch, "GM9990", "population") == 25310
-    assert value(batch, "BU99910100", "population") == 390
-    assert batch.regions.set_index("code").loc["BU99910100", "name"] == "Windhoek"
-    assert len(batch.boundary_changes) == len(WHOLE_COUNTRY_ROWS) - 1
+    assert_reads_the_whole_country_download(
+        batch,
+        per_level={"gemeente": 2, "wijk": 2, "buurt": 3},
+        gemeente=("GM9990", 25310),
+        buurt=("BU99910100", "Windhoek", 390),
+        boundary_changes=len(WHOLE_COUNTRY_ROWS) - 1,
+    )
     changes = batch.boundary_changes.set_index("region_code")["change_code"]
     assert changes["BU99910100"] == 2 and changes["GM9990"] == 1
 
@@ -235,12 +293,12 @@ def test_a_kwb_download_resaved_by_r_reads_like_the_original(
 ) -> None:
     name = f"Kerncijfers_wijken_en_buurten_{year}.csv"
     batch = load(kwb_resaved_by_r(year), name, catalogue)
-    batch.validate()
-    assert "re-saved by R" in batch.provenance["layout"]
-    assert batch.provenance["table_year"] == year
-    assert levels(batch) == {"gemeente": 1, "wijk": 3, "buurt": 8}
-    assert value(batch, GEMEENTE, "population") == figures(GEMEENTE, year)["inhabitants"]
-    assert "Bevolking.Aantal.inwoners..aantal." in set(batch.observations["source_column"])
+    assert_reads_a_kwb_resaved_by_r(
+        batch,
+        year,
+        per_level={"gemeente": 1, "wijk": 3, "buurt": 8},
+        gemeente=(GEMEENTE, figures(GEMEENTE, year)["inhabitants"]),
+    )
     for code in (GEMEENTE, HAVENKADE.old_code):
         income = figures(code, year)["income_per_inhabitant"]
         assert value(batch, code, "income_per_inhabitant") == pytest.approx(income)
@@ -252,26 +310,18 @@ def test_a_kwb_download_resaved_by_r_reads_like_the_original(
 def test_an_extract_with_its_own_column_names_reads_through_a_mapping_file(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    mapping_file = tmp_path / "mapping.csv"
-    mapping_file.write_text(
-        "column,indicator\nArea_Code,code\nDistrict_Type,name\nPopulation_Total,a_inw\n"
-        "Avg_Property_Value_1000EUR,woz_value\nPct_Owner_Occupied,p_koopw\n"
-        "Avg_Income_Per_Inhabitant_1000EUR,g_ink_pi\n"
-    )
-    mapping = parse_mapping(mapping_file.read_bytes(), mapping_file.name)
-    data = extract_2024()
-    assert registry.detect(EXTRACT_NAME, data[:65536]).inner is LOADER
-    batch = load(data, EXTRACT_NAME, catalogue, mapping=mapping)
-    batch.validate()
-    assert levels(batch) == {"gemeente": 1, "wijk": 3, "buurt": 9}
     everyone = [*BUURTEN, NEW_ONLY]
-    assert value(batch, GEMEENTE, "population") == sum(b.inhabitants for b in everyone)
-    assert value(batch, GEMEENTE, "woz_value") == extract_woz(GEMEENTE)
+    batch = read_the_renamed_extract(
+        extract_2024(),
+        EXTRACT_NAME,
+        catalogue,
+        tmp_path,
+        per_level={"gemeente": 1, "wijk": 3, "buurt": 9},
+        gemeente=(GEMEENTE, sum(b.inhabitants for b in everyone), extract_woz(GEMEENTE)),
+        buurt=(HAVENKADE.new_code, HAVENKADE.name),
+    )
     income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
     assert len(income) == 13
-    assert income["value"].isna().all() and not income["suppressed"].any()
-    assert batch.regions.set_index("code").loc[HAVENKADE.new_code, "name"] == HAVENKADE.name
-    assert "Pop_Age_0_15" in set(batch.unmatched["source_column"])
 
 
 @pytest.mark.realdata(
@@ -279,13 +329,13 @@ def test_an_extract_with_its_own_column_names_reads_through_a_mapping_file(
 )
 def test_whole_country_csv(catalogue: Catalogue) -> None:
     path = real_file("nederland/Kerncijfers_wijken_en_buurten_2024_geslachten.csv")
-    batch = load(path.read_bytes(), path.name, catalogue)
-    assert levels(batch) == {"gemeente": 342, "wijk": 3393, "buurt": 14574}
-    assert batch.provenance["skipped_rows"]["national"] == 1
-    assert value(batch, "GM1680", "population") == 25845
-    assert value(batch, "BU01935200", "population") == 390
-    assert batch.regions.set_index("code").loc["BU01935200", "name"] == "Windesheim"
-    assert len(batch.boundary_changes) == 18309
+    assert_reads_the_whole_country_download(
+        load(path.read_bytes(), path.name, catalogue),
+        per_level={"gemeente": 342, "wijk": 3393, "buurt": 14574},
+        gemeente=("GM1680", 25845),
+        buurt=("BU01935200", "Windesheim", 390),
+        boundary_changes=18309,
+    )
 
 
 @pytest.mark.realdata(
@@ -302,12 +352,12 @@ def test_names_only_table_is_refused_clearly(catalogue: Catalogue) -> None:
 def test_amsterdam_resaved_by_r(catalogue: Catalogue, year: int, inwoners: int) -> None:
     path = real_file(f"amsterdam/Kerncijfers_wijken_en_buurten_{year}.csv")
     batch = load(path.read_bytes(), path.name, catalogue)
-    batch.validate()
-    assert "re-saved by R" in batch.provenance["layout"]
-    assert batch.provenance["table_year"] == year
-    assert levels(batch) == {"gemeente": 1, "wijk": 99, "buurt": 479}
-    assert value(batch, "GM0363", "population") == inwoners
-    assert "Bevolking.Aantal.inwoners..aantal." in set(batch.observations["source_column"])
+    assert_reads_a_kwb_resaved_by_r(
+        batch,
+        year,
+        per_level={"gemeente": 1, "wijk": 99, "buurt": 479},
+        gemeente=("GM0363", inwoners),
+    )
     if year == 2019:
         assert value(batch, "GM0363", "income_per_inhabitant") == pytest.approx(31.3)
         assert value(batch, "BU03630000", "income_per_inhabitant") == pytest.approx(37.3)
@@ -318,23 +368,15 @@ def test_renamed_extract_with_a_mapping_file(catalogue: Catalogue, tmp_path: Pat
     path = real_file(
         "amsterdam/tommasozf/Kerncijfers_wijken_en_buurten_2024_without_income_data.csv"
     )
-    mapping_file = tmp_path / "mapping.csv"
-    mapping_file.write_text(
-        "column,indicator\nArea_Code,code\nDistrict_Type,name\nPopulation_Total,a_inw\n"
-        "Avg_Property_Value_1000EUR,woz_value\nPct_Owner_Occupied,p_koopw\n"
-        "Avg_Income_Per_Inhabitant_1000EUR,g_ink_pi\n"
+    read_the_renamed_extract(
+        path.read_bytes(),
+        path.name,
+        catalogue,
+        tmp_path,
+        per_level={"gemeente": 1, "wijk": 110, "buurt": 517},
+        gemeente=("GM0363", 931298, 498),
+        buurt=("BU0363AA01", "Planciusbuurt-Noord"),
     )
-    mapping = parse_mapping(mapping_file.read_bytes(), mapping_file.name)
-    assert registry.detect(path.name, path.read_bytes()[:65536]).inner is LOADER
-    batch = load(path.read_bytes(), path.name, catalogue, mapping=mapping)
-    batch.validate()
-    assert levels(batch) == {"gemeente": 1, "wijk": 110, "buurt": 517}
-    assert value(batch, "GM0363", "population") == 931298
-    assert value(batch, "GM0363", "woz_value") == 498
-    income = batch.observations[batch.observations.indicator_id == "income_per_inhabitant"]
-    assert income["value"].isna().all() and not income["suppressed"].any()
-    assert batch.regions.set_index("code").loc["BU0363AA01", "name"] == "Planciusbuurt-Noord"
-    assert "Pop_Age_0_15" in set(batch.unmatched["source_column"])
 
 
 def test_mapping_to_an_unknown_target_is_refused(catalogue: Catalogue) -> None:
@@ -384,6 +426,10 @@ def _load_damaged(
         assert name in str(exc)
         assert not isinstance(exc.__cause__, PROGRAMMING_ERRORS), repr(exc.__cause__)
     else:
+        if len(batch.named_regions):
+            # Damage can leave a table of names (its code column gone): a valid result, which
+            # the importer finishes by finding the codes; its tables must still be whole.
+            batch = dataclasses.replace(batch, named_regions=batch.named_regions.iloc[:0])
         batch.validate()
 
 

@@ -58,35 +58,76 @@ def _page(client: Client, url: str, *texts: str) -> str:
     return page
 
 
+def assert_the_map_of_the_gemeente(
+    client: Client, gemeente: str, name: str, buurten: int, buurt: str, wijk: str
+) -> bytes:
+    """The map names the gemeente, counts its buurten and links ``buurt``; it shows the WOZ
+    value and the wijken; its buurten's GeoJSON stays under 300 KiB gzipped. Returns that."""
+    _page(client, f"/kaart/?gemeente={gemeente}", name, f"{buurten} buurten", buurt)
+    _page(client, f"/kaart/?gemeente={gemeente}&maat=woz_value", "Gemiddelde WOZ-waarde")
+    _page(client, f"/kaart/?gemeente={gemeente}&niveau=wijk", wijk)
+    geojson = client.get(f"/kaart/{gemeente}/buurten.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    assert geojson.status_code == 200 and len(geojson.content) < 300 * 1024
+    return bytes(geojson.content)
+
+
+def assert_the_profile_of_a_buurt_with_a_letter_code(client: Client, code: str, name: str) -> None:
+    _page(client, f"/regio/{code}/", name, "Gemiddelde WOZ-waarde", "Bronnen van de cijfers")
+    assert client.get(f"/regio/{code}/kaart.gpkg").status_code == 200
+
+
+def assert_the_profile_shows_a_trend(client: Client, code: str) -> None:
+    page = _page(client, f"/regio/{code}/", "Ontwikkeling", "<svg")
+    assert "klasse" in page
+
+
+def what_the_mean_hides(client: Client, code: str) -> str:
+    """The section 'Wat het gemiddelde verbergt' of the buurt's page."""
+    page = _page(client, f"/regio/{code}/", "Wat het gemiddelde verbergt")
+    start = page.index('id="wat-het-gemiddelde-verbergt"')
+    return page[start : page.index("<h2", start)]
+
+
+def assert_search_by_postcode_and_new_code(
+    client: Client, postcode: str, old: str, new: str
+) -> None:
+    """A postcode finds the (old) buurt it is most common in; a new code leads to its page."""
+    page = _page(client, f"/zoek/?q={postcode}", f"postcode {postcode}")
+    assert f'href="/regio/{old}/"' in page
+    assert client.get(f"/zoek/?q={new}")["Location"] == f"/regio/{new}/"
+
+
+def assert_compare_signals_and_report(
+    client: Client,
+    codes: tuple[str, str],
+    name: str,
+    gemeente: str,
+    gemeente_name: str,
+    report: str,
+) -> None:
+    _page(client, f"/vergelijk/?codes={codes[0]}&codes={codes[1]}", name)
+    _page(client, f"/signalen/?gemeente={gemeente}", gemeente_name)
+    pdf = client.get(f"/regio/{report}/rapport.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
 @pytest.mark.realdata(
     twin=TWINS + "test_the_map_of_the_gemeente_with_its_buurten_on_codes_with_letters"
 )
 def test_the_map_of_amsterdam_with_its_517_buurten(site: Path, client: Client) -> None:
-    _page(client, "/kaart/?gemeente=GM0363", "Amsterdam", "517 buurten", BUURT_2024)
-    _page(client, "/kaart/?gemeente=GM0363&maat=woz_value", "Gemiddelde WOZ-waarde")
-    _page(client, "/kaart/?gemeente=GM0363&niveau=wijk", "WK0363AA")
-    geojson = client.get("/kaart/GM0363/buurten.geojson", HTTP_ACCEPT_ENCODING="gzip")
-    assert geojson.status_code == 200 and len(geojson.content) < 300 * 1024
+    assert_the_map_of_the_gemeente(client, "GM0363", "Amsterdam", 517, BUURT_2024, "WK0363AA")
 
 
 @pytest.mark.realdata(
     twin=TWINS + "test_the_profile_of_a_buurt_with_a_letter_code_from_the_renamed_extract"
 )
 def test_the_profile_of_a_buurt_with_a_letter_code(site: Path, client: Client) -> None:
-    _page(
-        client,
-        f"/regio/{BUURT_2024}/",
-        "Planciusbuurt-Noord",
-        "Gemiddelde WOZ-waarde",
-        "Bronnen van de cijfers",
-    )
-    assert client.get(f"/regio/{BUURT_2024}/kaart.gpkg").status_code == 200
+    assert_the_profile_of_a_buurt_with_a_letter_code(client, BUURT_2024, "Planciusbuurt-Noord")
 
 
 @pytest.mark.realdata(twin=TWINS + "test_the_profile_of_an_older_buurt_shows_its_trend")
 def test_the_profile_of_an_older_buurt_with_a_trend(site: Path, client: Client) -> None:
-    page = _page(client, f"/regio/{BUURT_2019}/", "Ontwikkeling", "<svg")
-    assert "klasse" in page
+    assert_the_profile_shows_a_trend(client, BUURT_2019)
 
 
 @pytest.mark.realdata(
@@ -97,23 +138,18 @@ def test_the_old_city_centre_beside_the_country(site: Path, client: Client) -> N
 
     The national figures are the real NL00 row of the KWB 2019 file.
     """
-    page = _page(client, f"/regio/{BUURT_2019}/", "Wat het gemiddelde verbergt")
-    start = page.index('id="wat-het-gemiddelde-verbergt"')
-    hidden = page[start : page.index("<h2", start)]
+    hidden = what_the_mean_hides(client, BUURT_2019)
     for figure in ("€ 37,3 dzd.", "€ 27,1 dzd.", "15,3%", "7,5%", "32,8%", "40,0%"):
         assert figure in hidden, figure
 
 
 @pytest.mark.realdata(twin=TWINS + "test_search_by_the_most_common_postcode_and_by_a_new_code")
 def test_search_by_postcode_finds_the_old_city_centre(site: Path, client: Client) -> None:
-    page = _page(client, "/zoek/?q=1012", "postcode 1012")
-    assert f'href="/regio/{BUURT_2019}/"' in page
-    assert client.get(f"/zoek/?q={BUURT_2024}")["Location"] == f"/regio/{BUURT_2024}/"
+    assert_search_by_postcode_and_new_code(client, "1012", BUURT_2019, BUURT_2024)
 
 
 @pytest.mark.realdata(twin=TWINS + "test_compare_signals_and_report")
 def test_compare_signals_and_report(site: Path, client: Client) -> None:
-    _page(client, f"/vergelijk/?codes={BUURT_2024}&codes=BU0363AA02", "Planciusbuurt-Noord")
-    _page(client, "/signalen/?gemeente=GM0363", "Amsterdam")
-    report = client.get(f"/regio/{BUURT_2019}/rapport.pdf")
-    assert report.status_code == 200 and report.content.startswith(b"%PDF")
+    assert_compare_signals_and_report(
+        client, (BUURT_2024, "BU0363AA02"), "Planciusbuurt-Noord", "GM0363", "Amsterdam", BUURT_2019
+    )

@@ -17,6 +17,14 @@ from django.test import Client
 
 from proefstad import GEMEENTE, HAVENKADE, OLD_WIJKEN, build_store
 from proefstad import figures as made_up
+from web.monitor.test_amsterdam import (
+    assert_compare_signals_and_report,
+    assert_search_by_postcode_and_new_code,
+    assert_the_map_of_the_gemeente,
+    assert_the_profile_of_a_buurt_with_a_letter_code,
+    assert_the_profile_shows_a_trend,
+    what_the_mean_hides,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +43,6 @@ def site(settings, amsterdam_like_store: Path) -> Path:
     return amsterdam_like_store
 
 
-def _page(client: Client, url: str, *texts: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    page = response.content.decode()
-    for text in texts:
-        assert text in page, (url, text)
-    return page
-
-
 def _euro(thousands: float) -> str:
     return f"€ {thousands:.1f} dzd.".replace(".", ",", 1)
 
@@ -55,29 +54,20 @@ def _percent(share: float) -> str:
 def test_the_map_of_the_gemeente_with_its_buurten_on_codes_with_letters(
     site: Path, client: Client
 ) -> None:
-    _page(client, f"/kaart/?gemeente={GEMEENTE}", "Proefstad", "9 buurten", BUURT_2024)
-    _page(client, f"/kaart/?gemeente={GEMEENTE}&maat=woz_value", "Gemiddelde WOZ-waarde")
-    _page(client, f"/kaart/?gemeente={GEMEENTE}&niveau=wijk", "WK9990AA")
-    geojson = client.get(f"/kaart/{GEMEENTE}/buurten.geojson", HTTP_ACCEPT_ENCODING="gzip")
-    assert geojson.status_code == 200 and 0 < len(geojson.content) < 300 * 1024
+    geojson = assert_the_map_of_the_gemeente(
+        client, GEMEENTE, "Proefstad", 9, BUURT_2024, "WK9990AA"
+    )
+    assert len(geojson) > 0
 
 
 def test_the_profile_of_a_buurt_with_a_letter_code_from_the_renamed_extract(
     site: Path, client: Client
 ) -> None:
-    _page(
-        client,
-        f"/regio/{BUURT_2024}/",
-        HAVENKADE.name,
-        "Gemiddelde WOZ-waarde",
-        "Bronnen van de cijfers",
-    )
-    assert client.get(f"/regio/{BUURT_2024}/kaart.gpkg").status_code == 200
+    assert_the_profile_of_a_buurt_with_a_letter_code(client, BUURT_2024, HAVENKADE.name)
 
 
 def test_the_profile_of_an_older_buurt_shows_its_trend(site: Path, client: Client) -> None:
-    page = _page(client, f"/regio/{BUURT_2019}/", "Ontwikkeling", "<svg")
-    assert "klasse" in page
+    assert_the_profile_shows_a_trend(client, BUURT_2019)
 
 
 def test_the_buurt_beside_its_wijk_gemeente_and_the_country_row_of_the_kwb(
@@ -85,9 +75,7 @@ def test_the_buurt_beside_its_wijk_gemeente_and_the_country_row_of_the_kwb(
 ) -> None:
     """The income figures of 2017 (from the 2019 file) beside the wijk, the gemeente and the
     file's own NL00 row: what the mean hides."""
-    page = _page(client, f"/regio/{BUURT_2019}/", "Wat het gemiddelde verbergt")
-    start = page.index('id="wat-het-gemiddelde-verbergt"')
-    hidden = page[start : page.index("<h2", start)]
+    hidden = what_the_mean_hides(client, BUURT_2019)
     regions = [BUURT_2019, OLD_WIJKEN[0][0], GEMEENTE, "NL00"]
     rows = [
         ("Gemiddeld inkomen per inwoner", "income_per_inhabitant", _euro),
@@ -101,13 +89,10 @@ def test_the_buurt_beside_its_wijk_gemeente_and_the_country_row_of_the_kwb(
 
 
 def test_search_by_the_most_common_postcode_and_by_a_new_code(site: Path, client: Client) -> None:
-    page = _page(client, f"/zoek/?q={HAVENKADE.postcode}", f"postcode {HAVENKADE.postcode}")
-    assert f'href="/regio/{BUURT_2019}/"' in page
-    assert client.get(f"/zoek/?q={BUURT_2024}")["Location"] == f"/regio/{BUURT_2024}/"
+    assert_search_by_postcode_and_new_code(client, HAVENKADE.postcode, BUURT_2019, BUURT_2024)
 
 
 def test_compare_signals_and_report(site: Path, client: Client) -> None:
-    _page(client, f"/vergelijk/?codes={BUURT_2024}&codes=BU9990AA02", HAVENKADE.name)
-    _page(client, f"/signalen/?gemeente={GEMEENTE}", "Proefstad")
-    report = client.get(f"/regio/{BUURT_2019}/rapport.pdf")
-    assert report.status_code == 200 and report.content.startswith(b"%PDF")
+    assert_compare_signals_and_report(
+        client, (BUURT_2024, "BU9990AA02"), HAVENKADE.name, GEMEENTE, "Proefstad", BUURT_2019
+    )

@@ -9,17 +9,23 @@ an old code leads to its buurt.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from proefstad import BUURTEN, GEMEENTE, HAVENKADE, NEW_ONLY, build_store
+from web.monitor.test_crosswalk import (
+    assert_links_only_the_new_code,
+    assert_old_code_leads_to_its_buurt,
+    assert_one_series_across_the_recoding,
+    assert_signals_say_unknown,
+    coloured_rows,
+    index_2019_names_the_conversion,
+    map_page,
+    map_table,
+    uncoloured_buurten_say_why,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,76 +45,37 @@ def site(settings, store: Path) -> Path:
     return store
 
 
-def coloured_rows(page: str) -> int:
-    """Rows of the map's table (its accessible alternative) that have a class."""
-    return len(re.findall(r'<span class="wk-swatch wk-klasse-[a-z-]*\d"', page))
-
-
 @pytest.mark.parametrize("year", ["2017", "2019"])
 def test_older_scores_colour_todays_map_through_the_gebiedsindeling(
     site: Path, client: Client, year: str
 ) -> None:
-    response = client.get(f"/kaart/?gemeente={GEMEENTE}&jaar={year}")
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = map_page(client, GEMEENTE, year)
     # every old buurt has a gebiedsindeling row; all but the one too small to publish are scored
-    table = page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
-    assert coloured_rows(table) == len(PUBLISHED)
-    assert f"/regio/{NEW}/" in page and f"/regio/{OLD}/" not in page
+    assert coloured_rows(map_table(page)) == len(PUBLISHED)
+    assert_links_only_the_new_code(page, NEW, OLD)
 
 
 def test_one_buurt_keeps_one_series_across_the_recoding(site: Path, client: Client) -> None:
-    response = client.get(f"/regio/{NEW}/")
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Omgerekend naar de huidige buurtcode" in page
-    assert f"2017 uit de cijfers van {OLD} (2017)" in page
-    assert f"2019 uit de cijfers van {OLD} (2019)" in page
-    table = page.split("Totaalscore per jaar", 1)[1].split("</table>", 1)[0]
-    assert ">2017</th>" in table and ">2019</th>" in table
+    assert_one_series_across_the_recoding(client, NEW, OLD)
 
 
 def test_an_old_code_leads_to_its_buurt(site: Path, client: Client) -> None:
-    response = client.get(f"/regio/{OLD}/")
-    assert response.status_code == 302
-    assert response["Location"] == f"/regio/{NEW}/"
-    report = client.get(f"/regio/{OLD}/rapport/")
-    assert report.status_code == 302
-    assert report["Location"] == f"/regio/{NEW}/rapport/"
+    assert_old_code_leads_to_its_buurt(client, OLD, NEW)
 
 
 def test_the_index_names_the_conversion(site: Path) -> None:
-    argv = [sys.executable, "-m", "wijkkompas", "--store", str(site), "index"]
-    result = subprocess.run(
-        [*argv, "--year", "2019", "--format", "csv", "--draws", "0", "--no-save"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
-    assert rows[NEW]["converted_from"] == f"{OLD} (2019)"
-    assert OLD not in rows  # its figures moved; no buurt is ranked twice
+    rows = index_2019_names_the_conversion(site, NEW, OLD)
     assert NEW_ONLY.new_code not in rows  # it did not exist in 2019
 
 
 def test_signals_say_unknown_where_there_are_too_few_figures(site: Path, client: Client) -> None:
     """The newest year (2024) has too few indicators for any total: no buurt is "under
     pressure", and the page must not read that as good news."""
-    page = client.get(f"/signalen/?gemeente={GEMEENTE}").content.decode()
-    assert "Onbekend: te weinig cijfers om het te beoordelen." in page
-    assert re.search(r"Beoordeeld: 0 van \d+ buurten\. Bij \d+ is het onbekend", page)
-    assert '<td class="utrecht-table__cell" colspan="4">Geen.</td>' not in page
+    assert_signals_say_unknown(client, GEMEENTE)
 
 
 @pytest.mark.parametrize("year", ["2017", "2019"])
 def test_every_buurt_without_a_colour_says_unknown_and_why(
     site: Path, client: Client, year: str
 ) -> None:
-    page = client.get(f"/kaart/?gemeente={GEMEENTE}&jaar={year}").content.decode()
-    table = page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
-    rows = table.count("<tr")
-    unknown = re.findall(r"onbekend: ([^<]+)</td>", table)
-    assert coloured_rows(table) + len(unknown) == rows == len(BUURTEN) + 1
-    assert unknown and all(len(reason.strip()) > 20 for reason in unknown)
-    assert '">geen score</td>' not in table  # the bare label of before, without why
-    assert any("inwoners: geen score" in reason for reason in unknown)  # too small to publish
+    assert uncoloured_buurten_say_why(client, GEMEENTE, year) == len(BUURTEN) + 1

@@ -7,6 +7,7 @@ its twin, on a made-up gemeente in the same layouts, is in test_leefbaarometer_l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,22 @@ pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
 KWB = SHARED_DATA / "kwb" / "utrecht" / "CBS-Utrecht-kwb-2023.xlsx"
 LEEFBAAROMETER = SHARED_DATA / "leefbaarometer" / "utrecht_provincie" / "buurten.csv"
 BUURT = "BU03440111"  # Welgelegen, Den Hommel
+
+
+def assert_shows_the_leefbaarometer_as_a_reference(
+    client: Client, buurt: str, score: str, parts: Sequence[str]
+) -> None:
+    """The buurt's profile has a Leefbaarometer section: the score and the dimension ``parts``
+    (as shown, decimal comma) of 2020, said not to count in our own score."""
+    response = client.get(f"/regio/{buurt}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    start = page.index('id="leefbaarometer"')
+    section = page[start : page.index("<h2", start)]
+    assert f"Leefbaarometer-score: <strong>{score}</strong>" in section
+    for part in parts:
+        assert part in section, part
+    assert "(2020)" in section and "telt niet mee in onze score" in section
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +58,5 @@ def test_the_profile_shows_the_leefbaarometer_as_a_reference(
     settings, utrecht_store: Path, client: Client
 ) -> None:
     settings.WIJKKOMPAS_STORE = utrecht_store
-    response = client.get(f"/regio/{BUURT}/")
-    assert response.status_code == 200
-    page = response.content.decode()
-    start = page.index('id="leefbaarometer"')
-    section = page[start : page.index("<h2", start)]
     # The file's own row for this buurt: lbm 4.15, voorzieningen +0.19, overlast -0.10.
-    assert "Leefbaarometer-score: <strong>4,15</strong>" in section
-    assert "0,19" in section and "-0,10" in section
-    assert "(2020)" in section and "telt niet mee in onze score" in section
+    assert_shows_the_leefbaarometer_as_a_reference(client, BUURT, "4,15", ["0,19", "-0,10"])
