@@ -17,45 +17,37 @@ from wijkkompas.budgeting import Instance, Project, explain
 from wijkkompas.budgeting.explain import ProjectExplanation
 from wijkkompas.budgeting.rules import RULES, RuleResult
 from wijkkompas.web.apps.accounts.permissions import can
-from wijkkompas.web.apps.participation.models import (
-    Ballot,
-    BallotEntry,
-    BudgetProject,
-    NeighbourhoodBudget,
-    ResidentCode,
-    SealedBallot,
-    VoteMark,
-)
+from wijkkompas.web.apps.participation import models
 from wijkkompas.web.apps.participation.services import ballot_box
 
-Phase = NeighbourhoodBudget.Phase
+Phase = models.NeighbourhoodBudget.Phase
 
 
-def visible_budgets(user: Any) -> list[NeighbourhoodBudget]:
+def visible_budgets(user: Any) -> list[models.NeighbourhoodBudget]:
     """Every budget, those still in preparation only for whoever may manage them."""
     return [
         b
-        for b in NeighbourhoodBudget.objects.all()
+        for b in models.NeighbourhoodBudget.objects.all()
         if b.phase != Phase.DRAFT or can(user, "budget.manage", b)
     ]
 
 
-def projects(budget: NeighbourhoodBudget) -> list[BudgetProject]:
+def projects(budget: models.NeighbourhoodBudget) -> list[models.BudgetProject]:
     """Every project proposed, by number: the feasible, the refused and those not yet judged."""
     return list(budget.projects.all())
 
 
-def projects_by_number(budget: NeighbourhoodBudget) -> dict[str, BudgetProject]:
+def projects_by_number(budget: models.NeighbourhoodBudget) -> dict[str, models.BudgetProject]:
     """Every project by its number as a ballot form names it, to word a refused ballot."""
     return {str(p.number): p for p in budget.projects.all()}
 
 
-def ballot_paper(budget: NeighbourhoodBudget) -> list[BudgetProject]:
+def ballot_paper(budget: models.NeighbourhoodBudget) -> list[models.BudgetProject]:
     """The projects on the ballot: the feasible ones, by number."""
     return list(budget.projects.filter(feasible=True).order_by("number"))
 
 
-def rank_places(budget: NeighbourhoodBudget) -> range:
+def rank_places(budget: models.NeighbourhoodBudget) -> range:
     """The places a voter can give on a ranked ballot: one per project they may choose (every
     feasible project when the budget sets no maximum)."""
     return range(1, (budget.max_length or budget.projects.filter(feasible=True).count()) + 1)
@@ -63,16 +55,18 @@ def rank_places(budget: NeighbourhoodBudget) -> range:
 
 @dataclass(frozen=True)
 class BudgetDetail:
-    projects: list[BudgetProject]
+    projects: list[models.BudgetProject]
     """What the page lists: every project, only the feasible ones once the vote has begun."""
-    refused: list[BudgetProject]
+    refused: list[models.BudgetProject]
     """Projects judged infeasible, shown with the organiser's reason."""
     has_voted: bool
     ballots: int | None
     """Ballots counted, once the result is out."""
 
 
-def budget_detail(budget: NeighbourhoodBudget, code: ResidentCode | None) -> BudgetDetail:
+def budget_detail(
+    budget: models.NeighbourhoodBudget, code: models.ResidentCode | None
+) -> BudgetDetail:
     every = projects(budget)
     shown = every
     if budget.phase in (Phase.VOTE, Phase.RESULT):
@@ -85,26 +79,26 @@ def budget_detail(budget: NeighbourhoodBudget, code: ResidentCode | None) -> Bud
     )
 
 
-def has_voted(code: ResidentCode | None, budget: NeighbourhoodBudget) -> bool:
-    return code is not None and VoteMark.objects.filter(budget=budget, code=code).exists()
+def has_voted(code: models.ResidentCode | None, budget: models.NeighbourhoodBudget) -> bool:
+    return code is not None and models.VoteMark.objects.filter(budget=budget, code=code).exists()
 
 
-def ballot_counts(budget: NeighbourhoodBudget) -> tuple[int, int]:
+def ballot_counts(budget: models.NeighbourhoodBudget) -> tuple[int, int]:
     """How many ballots are in (sealed or not) and how many of them came on paper.
 
     The channel is inside the box, so while the vote is open the boxes are opened here, in
     memory, to count it; nothing else is read from them.
     """
     channels = list(budget.ballots.values_list("channel", flat=True))
-    for box in SealedBallot.objects.filter(budget=budget).values_list("box", flat=True):
+    for box in models.SealedBallot.objects.filter(budget=budget).values_list("box", flat=True):
         try:
             channels.append(ballot_box.open_box(box, budget_id=budget.pk).channel)
         except ballot_box.BoxUnreadable:  # counted, channel unknown; closing will say why
             channels.append("")
-    return len(channels), channels.count(Ballot.Channel.PAPER)
+    return len(channels), channels.count(models.Ballot.Channel.PAPER)
 
 
-def instance_of(budget: NeighbourhoodBudget) -> Instance:
+def instance_of(budget: models.NeighbourhoodBudget) -> Instance:
     """The election as a Pabulib instance: what is counted, exported and published.
 
     Ballots are numbered in the order of their random ids, so the voter ids in the published
@@ -112,16 +106,16 @@ def instance_of(budget: NeighbourhoodBudget) -> Instance:
     """
     paper = ballot_paper(budget)
     by_pk = {p.pk: p for p in paper}
-    entries: dict[Any, list[BallotEntry]] = {}
+    entries: dict[Any, list[models.BallotEntry]] = {}
     channels: dict[Any, str] = {}
     for ballot in budget.ballots.order_by("id"):
         entries[ballot.id] = []
         channels[ballot.id] = ballot.channel
-    for entry in BallotEntry.objects.filter(ballot__budget=budget).order_by(
+    for entry in models.BallotEntry.objects.filter(ballot__budget=budget).order_by(
         "ballot_id", "position"
     ):
         entries[entry.ballot_id].append(entry)
-    with_points = budget.vote_type == NeighbourhoodBudget.VoteType.CUMULATIVE
+    with_points = budget.vote_type == models.NeighbourhoodBudget.VoteType.CUMULATIVE
     ballots = []
     for n, (ballot_id, rows) in enumerate(entries.items(), start=1):
         ballots.append(
@@ -146,7 +140,7 @@ def instance_of(budget: NeighbourhoodBudget) -> Instance:
         "currency": "EUR",
         **budget.ballot_rules().to_meta(),
     }
-    if budget.vote_type == NeighbourhoodBudget.VoteType.ORDINAL:
+    if budget.vote_type == models.NeighbourhoodBudget.VoteType.ORDINAL:
         meta["scoring_fn"] = "Borda"
         meta.setdefault("max_length", str(len(paper)))
     project_rows = tuple(
@@ -181,7 +175,7 @@ class Outcome:
     """Voters who see at least one project they voted for funded."""
 
 
-def outcome(budget: NeighbourhoodBudget) -> Outcome:
+def outcome(budget: models.NeighbourhoodBudget) -> Outcome:
     """The budget's rule applied to the stored ballots, with every project's explanation."""
     instance = instance_of(budget)
     result = RULES[budget.rule](instance, category_budgets=budget.use_category_budgets)
