@@ -17,7 +17,7 @@ import pytest
 
 from cli_process import run_cli
 from proefstad import write_files
-from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
+from real_stores import import_amsterdam
 from wijkkompas.catalogue import load_catalogue
 from wijkkompas.index import score
 from wijkkompas.index.engine import options_of
@@ -132,23 +132,10 @@ def test_every_rule_of_the_choice_reads_the_same_both_ways(tmp_path: Path) -> No
     assert not choice.conflicts.empty  # the KWB's own household count beats SES-WOA's
 
 
-AMSTERDAM = AMSTERDAM_FILES
-MAPPING = AMSTERDAM_2024_MAPPING
-
-
 @pytest.mark.realdata(twin="test_amsterdam_layouts_with_a_crosswalk_read_the_same_both_ways")
 @pytest.mark.slow
 def test_real_amsterdam_with_a_crosswalk_reads_the_same_both_ways(tmp_path: Path) -> None:
-    missing = [str(path) for path in AMSTERDAM.values() if not path.is_file()]
-    if missing:
-        pytest.skip(f"real Amsterdam samples absent: {', '.join(missing)}")
-    path = tmp_path / "amsterdam.duckdb"
-    mapping = tmp_path / "mapping.csv"
-    mapping.write_text(MAPPING, encoding="utf-8")
-    wijkkompas(path, "import", AMSTERDAM["kwb2017"], AMSTERDAM["kwb2019"])
-    wijkkompas(path, "import", AMSTERDAM["kwb2024"], "--source", "statline", "--mapping", mapping)
-    wijkkompas(path, "import", AMSTERDAM["boundaries"], "--year", "2024")
-    wijkkompas(path, "import", AMSTERDAM["crosswalk"])
+    path = import_amsterdam(tmp_path)
     assert_same_read(path)
     assert_same_read(path, "GM0363")
 

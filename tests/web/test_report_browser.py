@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import ARTIFACTS, Browsing, assert_accessible, browse
-from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
+from real_stores import import_amsterdam
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -106,20 +106,7 @@ boundaries through the crosswalk."""
 
 @pytest.fixture(scope="module")
 def amsterdam_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    missing = [str(path) for path in AMSTERDAM_FILES.values() if not path.is_file()]
-    if missing:
-        pytest.skip(f"real Amsterdam samples absent: {', '.join(missing)}")
-    folder = tmp_path_factory.mktemp("amsterdam-report")
-    store = folder / "wijkkompas.duckdb"
-    mapping = folder / "mapping.csv"
-    mapping.write_text(AMSTERDAM_2024_MAPPING, encoding="utf-8")
-    files = AMSTERDAM_FILES
-    wijkkompas(store, "import", files["kwb2017"], files["kwb2019"])
-    wijkkompas(store, "import", files["kwb2024"], "--source", "statline", "--mapping", mapping)
-    wijkkompas(store, "import", files["boundaries"], "--year", "2024")
-    wijkkompas(store, "import", files["crosswalk"])
-    wijkkompas(store, "index", "--draws", "0")
-    return store
+    return import_amsterdam(tmp_path_factory.mktemp("amsterdam-report"), draws=0)
 
 
 @pytest.mark.realdata(

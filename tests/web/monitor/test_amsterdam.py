@@ -14,33 +14,20 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
+from real_stores import import_amsterdam
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
 TWINS = "web/monitor/test_amsterdam_layout.py::"
 """Each test's twin, on a made-up gemeente in the same layouts, is in this module."""
 
 
-FILES = {k: v for k, v in AMSTERDAM_FILES.items() if k != "crosswalk"}
-MAPPING = AMSTERDAM_2024_MAPPING
 BUURT_2024 = "BU0363AA01"  # Planciusbuurt-Noord: a code with letters
 BUURT_2019 = "BU03630000"  # Kop Zeedijk, postcode 1012
 
 
 @pytest.fixture(scope="module")
 def amsterdam_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    missing = [str(path) for path in FILES.values() if not path.is_file()]
-    if missing:
-        pytest.skip(f"real Amsterdam samples absent: {', '.join(missing)}")
-    folder = tmp_path_factory.mktemp("amsterdam")
-    store = folder / "wijkkompas.duckdb"
-    mapping = folder / "mapping.csv"
-    mapping.write_text(MAPPING, encoding="utf-8")
-    wijkkompas(store, "import", FILES["kwb2017"], FILES["kwb2019"])
-    wijkkompas(store, "import", FILES["kwb2024"], "--source", "statline", "--mapping", mapping)
-    wijkkompas(store, "import", FILES["boundaries"], "--year", "2024")
-    wijkkompas(store, "index", "--draws", "20")
-    return store
+    return import_amsterdam(tmp_path_factory.mktemp("amsterdam"), crosswalk=False, draws=20)
 
 
 @pytest.fixture

@@ -15,32 +15,18 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from real_stores import AMSTERDAM_2024_MAPPING, AMSTERDAM_FILES, wijkkompas
+from real_stores import import_amsterdam
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata, pytest.mark.slow]
 TWINS = "web/monitor/test_crosswalk_layout.py::"
 """Each test's twin, on a made-up gemeente in the same layouts, is in this module."""
 
-FILES = AMSTERDAM_FILES
-MAPPING = AMSTERDAM_2024_MAPPING
 KOP_ZEEDIJK_OLD, KOP_ZEEDIJK = "BU03630000", "BU0363AE01"
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    missing = [str(path) for path in FILES.values() if not path.is_file()]
-    if missing:
-        pytest.skip(f"real Amsterdam samples absent: {', '.join(missing)}")
-    folder = tmp_path_factory.mktemp("amsterdam-crosswalk")
-    store = folder / "wijkkompas.duckdb"
-    mapping = folder / "mapping.csv"
-    mapping.write_text(MAPPING, encoding="utf-8")
-    wijkkompas(store, "import", FILES["kwb2017"], FILES["kwb2019"])
-    wijkkompas(store, "import", FILES["kwb2024"], "--source", "statline", "--mapping", mapping)
-    wijkkompas(store, "import", FILES["boundaries"], "--year", "2024")
-    wijkkompas(store, "import", FILES["crosswalk"])
-    wijkkompas(store, "index", "--draws", "0")
-    return store
+    return import_amsterdam(tmp_path_factory.mktemp("amsterdam-crosswalk"), draws=0)
 
 
 @pytest.fixture
