@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wijkkompas.index.normalise import inverse_transform
+from wijkkompas.index.normalise import inverse_transform, inverse_transform_all
 from wijkkompas.index.reference import Reference
 from wijkkompas.index.spec import IndexSpec
 
@@ -64,7 +64,6 @@ def averages_frame(
     """Flagged region-years only, one row per pair, with the values and thresholds in each
     indicator's unit (money in base-year prices)."""
     parts = []
-    back = np.vectorize(inverse_transform, otypes=[float])
     for mean_id, share_id, flag, median, bound in found:
         t, r = np.nonzero(flag)
         m_tf = spec.indicators[spec.position(mean_id)].transform
@@ -75,10 +74,10 @@ def averages_frame(
                     "region_code": codes[r],
                     "year": years[t],
                     "mean_indicator": mean_id,
-                    "mean_value": back(X[t, r, spec.position(mean_id)], m_tf),
+                    "mean_value": inverse_transform_all(X[t, r, spec.position(mean_id)], m_tf),
                     "mean_reference_median": inverse_transform(median, m_tf),
                     "share_indicator": share_id,
-                    "share_value": back(X[t, r, spec.position(share_id)], s_tf),
+                    "share_value": inverse_transform_all(X[t, r, spec.position(share_id)], s_tf),
                     "share_worst_bound": inverse_transform(bound, s_tf),
                 }
             )

@@ -61,6 +61,17 @@ def inverse_transform(value: float, name: str | None) -> float:
     return float(value)
 
 
+def inverse_transform_all(values: np.ndarray, name: str | None) -> np.ndarray:
+    """:func:`inverse_transform` of every value, as one array operation (a whole-country
+    panel flags hundreds of thousands of region-years)."""
+    values = np.asarray(values, dtype=float)
+    if name == "log":
+        return np.exp(values)
+    if name == "log1p":
+        return np.expm1(values)
+    return values.copy()
+
+
 def _shift_scale(
     method: str, params: dict[str, Any], signs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -114,6 +125,19 @@ def normalise(X: np.ndarray, method: str, params: dict[str, Any], signs: np.ndar
         V[np.isnan(X)] = np.nan
         return V
     raise ValueError(f"unknown normalisation {method!r}")
+
+
+PER_INDICATOR = ("centre", "spread", "mean", "sd", "min", "max", "quantiles")
+"""The tables of :meth:`Reference.params` with one entry (row) per indicator."""
+
+
+def for_indicators(params: dict[str, Any], columns: np.ndarray) -> dict[str, Any]:
+    """``params`` for the indicators ``columns`` only, to normalise those columns alone (each
+    indicator is normalised on its own, so the figures are the same)."""
+    return {
+        key: np.asarray(value)[columns] if key in PER_INDICATOR else value
+        for key, value in params.items()
+    }
 
 
 def levels(V: np.ndarray, method: str) -> np.ndarray:

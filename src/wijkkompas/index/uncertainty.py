@@ -43,7 +43,7 @@ import pandas as pd
 
 from wijkkompas.index.engine import options_of
 from wijkkompas.index.impute import carry_forward
-from wijkkompas.index.normalise import levels, normalise
+from wijkkompas.index.normalise import for_indicators, levels, normalise
 from wijkkompas.index.options import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, EngineOptions
 from wijkkompas.index.panel import Panel
 from wijkkompas.index.parallel import one_ahead
@@ -205,9 +205,13 @@ def uncertainty(
     candidate = ~hidden & (present_all.sum(axis=1) >= min(rules))
     if not full:
         candidate = ranked.copy()
-    group_present = present_all[candidate]
     level = sub.depth - sub.depth.min()
-    depth = (np.repeat(np.arange(T), R) * (level.max() + 1) + np.tile(level, T))[candidate]
+    depth_all = np.repeat(np.arange(T), R) * (level.max() + 1) + np.tile(level, T)
+    # The candidates in order of year and level, so each level's ranks are a slice of a draw's.
+    rows = np.flatnonzero(candidate)
+    rows = rows[np.argsort(depth_all[rows], kind="stable")]
+    group_present = present_all[rows]
+    depth = depth_all[rows]
     scored_k = np.flatnonzero(np.isfinite(params["spread"]) & (w.indicator.sum(axis=1) > 0))
 
     n_rep = max(1, min(replicates, draws)) if full else 1
@@ -241,6 +245,7 @@ def uncertainty(
             left_out >= 0, np.asarray(spec.ids, dtype=object)[np.maximum(left_out, 0)], "none"
         )
 
+    weighted = np.flatnonzero(w.indicator.sum(axis=1) > 0)
     base = collapsed(sub, spec, t) if full else sub
     steps = replicate_steps(base, spec) if full else {}
 
@@ -258,10 +263,16 @@ def uncertainty(
             for imp in np.unique(choices["imputation"][in_rep]):
                 reuse = not full and imp == options.imputation
                 X = X0 if reuse else prepared(str(imp), source)
+                # Only weighted indicators with a figure somewhere can enter a total; the rest
+                # are absent from every term and need no normalising.
+                Xw = X[0][np.ix_(rows, weighted)]
+                some = ~np.isnan(Xw).all(axis=0)
+                live, Xl = weighted[some], Xw[:, some]
+                p_live = for_indicators(p_r, live)
                 earlier: Blocks | None = None
                 for norm in np.unique(choices["normalisation"][in_rep]):
                     # Single precision from here: only the ranks of the totals are used.
-                    V = normalise(X, str(norm), p_r, spec.signs)[0][candidate].astype(np.float32)
+                    V = normalise(Xl, str(norm), p_live, spec.signs[live]).astype(np.float32)
                     for agg in np.unique(choices["aggregation"][in_rep]):
                         idx = np.flatnonzero(
                             in_rep
@@ -272,11 +283,13 @@ def uncertainty(
                         if not idx.size:
                             continue
                         terms = np.log(levels(V, str(norm))) if agg == "geometric" else V
-                        earlier = Blocks(terms, w.indicator, group_present, like=earlier)
+                        earlier = Blocks(
+                            terms, w.indicator, group_present, like=earlier, columns=live
+                        )
                         yield idx, earlier
 
     # Single precision holds every rank exactly (to 2**24) at half the memory of doubles.
-    ranks = np.full((draws, int(candidate.sum())), -1, dtype=np.float32)
+    ranks = np.full((draws, rows.size), -1, dtype=np.float32)
     # The next choice is prepared (numpy on one core) while this one's draws are totalled and
     # ranked (the BLAS and the sorts, on both).
     for idx, blocks in one_ahead(choice_blocks()):
@@ -286,9 +299,12 @@ def uncertainty(
             if full:
                 total[groups < min_groups[d][:, None]] = np.nan
             ranks[d] = ranks_within(total, depth)
-    keep_rows = ranked[candidate]
-    rank_nominal = ranks_within(nominal_total[candidate][None, :], depth)[0]
-    by_region = np.ascontiguousarray(ranks.T[keep_rows])
+    # The ranked regions, back in the panel's order.
+    kept = np.flatnonzero(ranked[rows])
+    kept = kept[np.argsort(rows[kept], kind="stable")]
+    at = rows[kept]
+    rank_nominal = ranks_within(nominal_total[rows][None, :], depth)[0][kept]
+    by_region = np.ascontiguousarray(ranks.T[kept])
     by_region[by_region < 0] = np.nan
     p05, median, p95 = percentiles(by_region, (5.0, 50.0, 95.0))
     with np.errstate(invalid="ignore"):
@@ -296,10 +312,10 @@ def uncertainty(
     share = np.isfinite(by_region).mean(axis=1)
     frame = pd.DataFrame(
         {
-            "region_code": np.tile(sub.codes, T)[candidate][keep_rows],
-            "level": np.tile(sub.levels, T)[candidate][keep_rows],
-            "year": np.repeat(sub.years[ts], R)[candidate][keep_rows],
-            "rank_nominal": rank_nominal[keep_rows],
+            "region_code": np.tile(sub.codes, T)[at],
+            "level": np.tile(sub.levels, T)[at],
+            "year": np.repeat(sub.years[ts], R)[at],
+            "rank_nominal": rank_nominal,
             "rank_median": median,
             "rank_mean": mean,
             "rank_p05": p05,
