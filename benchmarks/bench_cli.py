@@ -43,7 +43,10 @@ FIRST_YEAR = 2013
 
 def run(*argv: str) -> float:
     """Seconds for one whole process (interpreter start included), which must succeed."""
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    # With the bytecode cache, as an installed copy runs (some machines switch it off, which
+    # would make every process compile wijkkompas's modules again).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1] / "src")
     started = time.perf_counter()
     result = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
     seconds = time.perf_counter() - started

@@ -78,3 +78,16 @@ def test_types_without_a_known_spelling_go_through_pandas(frame: pd.DataFrame) -
 def test_a_header_that_needs_quotes_is_quoted_as_pandas_quotes_it() -> None:
     frame = pd.DataFrame({"a,b": [1.5], 'say "hi"': ["x"]})
     assert written(frame) == frame.to_csv(index=False)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_a_file_gets_the_same_text_as_a_buffer(tmp_path, encoding: str) -> None:
+    """A real file (or pipe) taking UTF-8 gets the bytes copied by the kernel, after what the
+    stream already holds; any other one gets them as text."""
+    frame = awkward_frame(40).assign(label=pd.array(["één", "Zoë"] * 20, dtype="string"))
+    path = tmp_path / "out.csv"
+    with path.open("w", encoding=encoding, newline="") as stream:
+        stream.write("first line\n")
+        write_csv(frame, stream)
+        stream.write("last line\n")
+    assert path.read_text(encoding=encoding) == "first line\n" + written(frame) + "last line\n"
