@@ -249,6 +249,54 @@ def test_a_saved_run_reads_back_with_every_score_exactly_as_given(tmp_path: Path
     assert back["reason"].tolist() == ['a "quoted"\nreason', ""]
 
 
+def test_each_run_is_kept_in_a_table_of_its_own_and_runs_of_schema_6_still_read(
+    tmp_path: Path,
+) -> None:
+    """Saving a run writes only that run: the stored blocks of earlier runs stay as they were
+    (with every run in one table, DuckDB compressed them all again on every save)."""
+    import duckdb
+
+    from wijkkompas.store import run_tables
+    from wijkkompas.store.schema import run_scores_table
+
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(small_batch())
+    scores = pd.DataFrame(
+        {"code": ["BU99980000"], "level": ["buurt"], "year": [2024], "total": [0.5]}
+    )
+
+    def save(run_id: str) -> None:
+        store.save_index_run(
+            run_id=run_id, label=run_id, catalogue_sha256="x", scope="all", manifest={},
+            reference_json="{}", scores=scores.assign(total=len(run_id)),
+        )  # fmt: skip
+
+    def blocks(table: str) -> list:
+        with duckdb.connect(str(store.path), read_only=True) as con:
+            return con.execute(
+                "SELECT column_name, segment_id, block_id, block_offset "
+                f"FROM pragma_storage_info('{table}') ORDER BY ALL"
+            ).fetchall()
+
+    save("run-1")
+    first = run_scores_table("run-1").strip('"')
+    before = blocks(first)
+    assert before  # the run's bytes are on disk, in blocks of their own
+    save('run "2"')  # a quote in the name is kept in the quoted table name
+    assert blocks(first) == before
+    with store.writing(changes_figures=False) as con:  # a run as schema 6 saved it
+        con.execute("INSERT INTO index_runs VALUES ('six', now(), 'six', 'x', 'all', '{}', '{}')")
+        con.execute(
+            "INSERT INTO index_run_tables VALUES ('six', ?, ?)",
+            [run_tables.FORMAT, run_tables.encode(scores.assign(total=3))],
+        )
+    with store.reader() as reader:
+        assert reader.index_scores("run-1")["total"].tolist() == [5]
+        assert reader.index_scores('run "2"')["total"].tolist() == [7]
+        assert reader.index_scores("six")["total"].tolist() == [3]
+        assert reader.index_scores("unknown").empty
+
+
 def save_as_json_rows(store: AnalyticStore, run_id: str, scores: pd.DataFrame) -> None:
     """A run written as schema 5 wrote it: one ``index_scores`` row per region-year, its scores
     as JSON made by DuckDB (NaN and missing as null, full precision)."""

@@ -95,6 +95,8 @@ def normalise(X: np.ndarray, method: str, params: dict[str, Any], signs: np.ndar
     signs
         +1 (higher is better) or −1 per indicator.
     """
+    if X.size == 0:  # no region or no indicator: nothing to normalise
+        return np.full(X.shape, np.nan)
     if method in (*Z_METHODS, "minmax"):
         shift, scale = _shift_scale(method, params, signs)
         V = np.empty_like(X)

@@ -49,7 +49,7 @@ from wijkkompas.index.panel import Panel
 from wijkkompas.index.parallel import one_ahead
 from wijkkompas.index.perturb import data_replicate, reference_params, replicate_steps
 from wijkkompas.index.pipeline import compute, prepare
-from wijkkompas.index.rank_draws import Blocks, first_order, percentiles, ranks_within
+from wijkkompas.index.rank_draws import Blocks, ranks_within, summarise
 from wijkkompas.index.reference import Reference
 from wijkkompas.index.result import IndexResult
 from wijkkompas.index.spec import GROUPS, as_spec
@@ -304,29 +304,24 @@ def uncertainty(
     kept = kept[np.argsort(rows[kept], kind="stable")]
     at = rows[kept]
     rank_nominal = ranks_within(nominal_total[rows][None, :], depth)[0][kept]
-    by_region = np.ascontiguousarray(ranks.T[kept])
-    by_region[by_region < 0] = np.nan
-    p05, median, p95 = percentiles(by_region, (5.0, 50.0, 95.0))
-    with np.errstate(invalid="ignore"):
-        mean = np.nanmean(by_region, axis=1)
-    share = np.isfinite(by_region).mean(axis=1)
+    labels = ["imputation", "normalisation", "aggregation"]
+    if full:
+        labels += ["left_out", "coverage", "replicate"]
+    summary = summarise(ranks, kept, {c: choices[c].to_numpy() for c in labels})
     frame = pd.DataFrame(
         {
             "region_code": np.tile(sub.codes, T)[at],
             "level": np.tile(sub.levels, T)[at],
             "year": np.repeat(sub.years[ts], R)[at],
             "rank_nominal": rank_nominal,
-            "rank_median": median,
-            "rank_mean": mean,
-            "rank_p05": p05,
-            "rank_p95": p95,
-            "ranked_share": share,
+            "rank_median": summary.median,
+            "rank_mean": summary.mean,
+            "rank_p05": summary.p05,
+            "rank_p95": summary.p95,
+            "ranked_share": summary.share,
         }
     )
-    labels = ["imputation", "normalisation", "aggregation"]
-    if full:
-        labels += ["left_out", "coverage", "replicate"]
-    first = first_order(by_region, {c: choices[c].to_numpy() for c in labels})
+    first = dict(summary.first_order)
     if full:
         nested = first["imputation"] + first["normalisation"]
         first["data_and_reference"] = max(0.0, first.pop("replicate") - nested)

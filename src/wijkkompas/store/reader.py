@@ -312,8 +312,18 @@ class StoreReader:
     def index_scores(self, run_id: str) -> pd.DataFrame:
         """The scores of one saved run: code, level, year and one column per score.
 
-        Runs saved since schema 6 are one Parquet table (:mod:`wijkkompas.store.run_tables`);
-        older runs are JSON rows, read by :meth:`_index_scores_json`."""
+        Runs saved since schema 6 are one Parquet table (:mod:`wijkkompas.store.run_tables`),
+        since schema 7 in a table of their own (``index_run_parts`` names it); older runs are
+        JSON rows, read by :meth:`_index_scores_json`."""
+        if self._has_table("index_run_parts"):
+            parts = self._con.execute(
+                "SELECT table_name FROM index_run_parts WHERE run_id = ?", [run_id]
+            ).fetchall()
+            if parts:
+                (data,) = self._con.execute(f"SELECT scores FROM {parts[0][0]}").fetchone() or (
+                    b"",
+                )
+                return run_tables.decode(data)
         if self._has_table("index_run_tables"):
             rows = self._con.execute(
                 "SELECT scores FROM index_run_tables WHERE run_id = ?", [run_id]

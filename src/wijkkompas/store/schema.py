@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 """3: ``observation_margins`` (margins of error of survey figures). 4: ``national_observations``
 (the country's figures, the KWB row NL00 "Nederland"). 5: ``index_references`` (named, fixed
 yardsticks fitted on purpose; ADR 0010). 6: ``index_run_tables`` (a saved run's scores as one
-Parquet table, :mod:`wijkkompas.store.run_tables`; older runs stay in ``index_scores``). Each
+Parquet table, :mod:`wijkkompas.store.run_tables`; older runs stay in ``index_scores``).
+7: ``index_run_parts`` (each run's Parquet table in a table of its own, see
+:func:`run_scores_table`; runs saved as schema 6 stay in ``index_run_tables``). Each
 version only adds tables, created on
 the next write (``CREATE TABLE IF NOT EXISTS``), so an older store stays readable (readers check
 for a newer table and return an empty frame without it) and gains the new tables when it is next
@@ -158,6 +160,12 @@ TABLES: dict[str, str] = {
             format VARCHAR NOT NULL,
             scores BLOB NOT NULL
         )""",
+    "index_run_parts": """
+        CREATE TABLE IF NOT EXISTS index_run_parts (
+            run_id VARCHAR PRIMARY KEY,
+            format VARCHAR NOT NULL,
+            table_name VARCHAR NOT NULL
+        )""",
     "index_scores": """
         CREATE TABLE IF NOT EXISTS index_scores (
             run_id VARCHAR NOT NULL,
@@ -168,6 +176,16 @@ TABLES: dict[str, str] = {
             PRIMARY KEY (run_id, code, year)
         )""",
 }
+
+
+def run_scores_table(run_id: str) -> str:
+    """The quoted name of the table that holds one saved run's scores.
+
+    DuckDB rewrites a table's last row group whole when rows are added to it: with every run's
+    Parquet bytes in one table (schema 6), each save compressed all earlier runs again, a
+    second more for every dozen whole-country runs kept. A table of its own per run costs the
+    same for the first run and the hundredth."""
+    return '"' + f"index_run_scores {run_id}".replace('"', '""') + '"'
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

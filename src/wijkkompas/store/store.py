@@ -40,7 +40,7 @@ from wijkkompas.errors import StoreError
 from wijkkompas.store import run_tables
 from wijkkompas.store.batch import ImportBatch
 from wijkkompas.store.reader import StoreReader
-from wijkkompas.store.schema import ensure_schema
+from wijkkompas.store.schema import ensure_schema, run_scores_table
 from wijkkompas.store.tables import check_region_references, next_import_id, write_tables
 
 Progress = Callable[[str], None]
@@ -222,8 +222,11 @@ class AnalyticStore:
                     reference_json,
                 ],
             )
+            name = run_scores_table(run_id)
+            con.execute(f"CREATE TABLE {name} (scores BLOB NOT NULL)")
+            con.execute(f"INSERT INTO {name} VALUES (?)", [table])
             con.execute(
-                "INSERT INTO index_run_tables VALUES (?, ?, ?)", [run_id, run_tables.FORMAT, table]
+                "INSERT INTO index_run_parts VALUES (?, ?, ?)", [run_id, run_tables.FORMAT, name]
             )
 
     def save_reference(
