@@ -183,6 +183,23 @@ def test_the_collapsed_year_prepares_to_the_same_figures(world) -> None:
     np.testing.assert_allclose(alone.X[0], whole.X[t], equal_nan=True)
 
 
+def test_figures_without_imputation_are_the_imputed_ones_with_the_filled_cells_emptied(
+    world,
+) -> None:
+    """What the method-only intervals rely on to skip preparing the panel a second time."""
+    spec, panel, options, reference = world
+    kwargs = dict(
+        spec=spec,
+        tau2=reference.tau2_for(panel.years),
+        shrinkage="empirical_bayes",
+        suppression_threshold=options.suppression_threshold,
+    )
+    parent = prepare(panel, imputation="parent", **kwargs)
+    none = prepare(panel, imputation="none", **kwargs)
+    assert parent.imputed.any()
+    np.testing.assert_array_equal(np.where(parent.imputed, np.nan, parent.X), none.X)
+
+
 def test_the_full_analysis_names_its_sources_and_is_seeded(world) -> None:
     spec, panel, options, reference = world
     a = uncertainty(panel, spec, reference, options, year=YEAR, draws=200, full=True)

@@ -172,6 +172,7 @@ def uncertainty(
     # Several years are stacked as the rows of one block: ranks are taken within year and level.
     if scored is not None and not full and sub is panel and len(panel.years) == T:
         X0 = scored.state.X.reshape(1, T * R, K)
+        imputed0 = scored.state.imputed.reshape(1, T * R, K)
         # The score already withheld suppressed region-years from its totals.
         nominal_total = scored.state.total
         hidden = np.zeros(T * R, dtype=bool)
@@ -186,6 +187,7 @@ def uncertainty(
             suppression_threshold=options.suppression_threshold,
         )
         X0 = nominal_prep.X[ts].reshape(1, T * R, K)
+        imputed0 = nominal_prep.imputed[ts].reshape(1, T * R, K)
         hidden = nominal_prep.suppressed[ts].reshape(-1)
         nominal = compute(
             X0,
@@ -262,7 +264,14 @@ def uncertainty(
                 source, p_r = sub, params
             for imp in np.unique(choices["imputation"][in_rep]):
                 reuse = not full and imp == options.imputation
-                X = X0 if reuse else prepared(str(imp), source)
+                if reuse:
+                    X = X0
+                elif not full and imp == "none" and options.imputation == "parent":
+                    # Imputing only fills cells that were missing, before the transforms: the
+                    # figures without it are the nominal ones with the filled cells emptied.
+                    X = np.where(imputed0, np.nan, X0)
+                else:
+                    X = prepared(str(imp), source)
                 # Only weighted indicators with a figure somewhere can enter a total; the rest
                 # are absent from every term and need no normalising.
                 Xw = X[0][np.ix_(rows, weighted)]
