@@ -12,6 +12,7 @@ import pytest
 
 from wijkkompas.index import EngineOptions, fit_reference, score, uncertainty
 from wijkkompas.index.perturb import (
+    collapsed,
     data_replicate,
     publication_steps,
     reference_params,
@@ -20,7 +21,7 @@ from wijkkompas.index.perturb import (
 from wijkkompas.index.pipeline import prepare
 from wijkkompas.index.spec import GROUPS, IndexSpec
 from wijkkompas.index.synthetic import synthetic_panel, synthetic_spec
-from wijkkompas.index.uncertainty import FULL_SOURCES, METHOD_SOURCES, collapsed
+from wijkkompas.index.uncertainty import FULL_SOURCES, METHOD_SOURCES
 
 YEAR = 2023
 

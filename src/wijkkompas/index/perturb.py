@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from wijkkompas.index.impute import carry_forward
 from wijkkompas.index.panel import Panel
 from wijkkompas.index.spec import IndexSpec
 
@@ -197,3 +198,36 @@ def reference_params(
         scale[:, None]
     )
     return out
+
+
+def collapsed(panel: Panel, spec: Any, t: int) -> Panel:
+    """Year ``t`` of ``panel`` alone, with older own figures already carried into it.
+
+    Scoring one year needs only the newest figure of each region and indicator, so a data
+    replicate perturbs one year rather than the whole carry window, and preparing it skips the
+    carry (``prepare(..., carry=False)`` on this panel gives the same figures for year ``t``).
+    """
+    X = panel.matrix(spec.ids)[: t + 1]
+    periods = panel.period_matrix(spec.ids)[: t + 1]
+    carry = np.array([i.carry_years for i in spec.indicators], dtype=float)
+    carry_forward(X, periods, panel.years[: t + 1], carry)
+    at = {ind: k for k, ind in enumerate(panel.indicators)}
+    indicators = list(panel.indicators) + [i for i in spec.ids if i not in at]
+    values = np.full((1, len(panel.regions), len(indicators)), np.nan)
+    values[0, :, : len(panel.indicators)] = panel.values[t]
+    year_periods = np.full(values.shape, np.nan)
+    year_periods[0, :, : len(panel.indicators)] = panel.period_matrix(panel.indicators)[t]
+    for k, ind in enumerate(spec.ids):
+        j = indicators.index(ind)
+        values[0, :, j] = X[t, :, k]
+        year_periods[0, :, j] = periods[t, :, k]
+    return Panel(
+        panel.regions,
+        panel.years[t : t + 1],
+        tuple(indicators),
+        values,
+        None if panel.population is None else panel.population[t : t + 1],
+        year_periods,
+        None,
+        panel.source_names,
+    )

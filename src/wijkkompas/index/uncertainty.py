@@ -42,12 +42,11 @@ import numpy as np
 import pandas as pd
 
 from wijkkompas.index.engine import options_of
-from wijkkompas.index.impute import carry_forward
 from wijkkompas.index.normalise import for_indicators, levels, normalise
 from wijkkompas.index.options import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, EngineOptions
 from wijkkompas.index.panel import Panel
 from wijkkompas.index.parallel import one_ahead
-from wijkkompas.index.perturb import data_replicate, reference_params, replicate_steps
+from wijkkompas.index.perturb import collapsed, data_replicate, reference_params, replicate_steps
 from wijkkompas.index.pipeline import compute, prepare
 from wijkkompas.index.rank_draws import Blocks, ranks_within, summarise
 from wijkkompas.index.reference import Reference
@@ -343,39 +342,6 @@ def uncertainty(
         wanted[-1],
         FULL_SOURCES if full else METHOD_SOURCES,
         _notes(spec, reference, full),
-    )
-
-
-def collapsed(panel: Panel, spec: Any, t: int) -> Panel:
-    """Year ``t`` of ``panel`` alone, with older own figures already carried into it.
-
-    Scoring one year needs only the newest figure of each region and indicator, so a data
-    replicate perturbs one year rather than the whole carry window, and preparing it skips the
-    carry (``prepare(..., carry=False)`` on this panel gives the same figures for year ``t``).
-    """
-    X = panel.matrix(spec.ids)[: t + 1]
-    periods = panel.period_matrix(spec.ids)[: t + 1]
-    carry = np.array([i.carry_years for i in spec.indicators], dtype=float)
-    carry_forward(X, periods, panel.years[: t + 1], carry)
-    at = {ind: k for k, ind in enumerate(panel.indicators)}
-    indicators = list(panel.indicators) + [i for i in spec.ids if i not in at]
-    values = np.full((1, len(panel.regions), len(indicators)), np.nan)
-    values[0, :, : len(panel.indicators)] = panel.values[t]
-    year_periods = np.full(values.shape, np.nan)
-    year_periods[0, :, : len(panel.indicators)] = panel.period_matrix(panel.indicators)[t]
-    for k, ind in enumerate(spec.ids):
-        j = indicators.index(ind)
-        values[0, :, j] = X[t, :, k]
-        year_periods[0, :, j] = periods[t, :, k]
-    return Panel(
-        panel.regions,
-        panel.years[t : t + 1],
-        tuple(indicators),
-        values,
-        None if panel.population is None else panel.population[t : t + 1],
-        year_periods,
-        None,
-        panel.source_names,
     )
 
 
