@@ -147,4 +147,4 @@ def test_a_store_from_before_schema_4_reads_as_having_no_national_figures(
         (version,) = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
     finally:
         con.close()
-    assert version[0] == SCHEMA_VERSION == "7"
+    assert version[0] == SCHEMA_VERSION == "8"

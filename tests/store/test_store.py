@@ -117,6 +117,101 @@ def test_reimporting_the_same_source_replaces_its_figures(tmp_path: Path) -> Non
         assert r.imports()["import_id"].tolist() == [1, 2]
 
 
+def with_unmatched(batch: ImportBatch, rows: list[tuple]) -> ImportBatch:
+    batch.unmatched = pd.DataFrame(
+        rows, columns=["region_code", "region_year", "period", "source_column", "value_text"]
+    )
+    return batch
+
+
+def test_a_reimport_replaces_unmatched_cells_of_the_same_key_and_keeps_the_others(
+    tmp_path: Path,
+) -> None:
+    """As when a re-import deleted the older cells of its keys: a newer empty postcode hides
+    the older one (the region then has none), other columns and periods stay, and cells
+    imported before schema 8 (rows of ``unmatched_observations``) take part as older imports."""
+    import duckdb
+
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(small_batch())
+    with duckdb.connect(str(store.path)) as con:  # a store of schema 7 kept its cells as rows
+        con.execute("DELETE FROM unmatched_parts")
+        con.execute(
+            """INSERT INTO unmatched_observations VALUES
+               ('BU99980000', 2024, '2024', 'test', 'pst_mvp', '1234AB', 1),
+               ('BU99980001', 2024, '2024', 'test', 'pst_mvp', '1234CD', 1),
+               ('BU99980000', 2024, '2024', 'test', 'a_mystery', '12,5', 1)"""
+        )
+    store.import_batch(
+        with_unmatched(
+            small_batch(),
+            [
+                ("BU99980000", 2024, "2024", "pst_mvp", None),
+                ("BU99980000", 2024, "2023", "pst_mvp", "9999ZZ"),
+                ("BU99980001", 2024, "2024", "other", "x"),
+            ],
+        )
+    )
+    store.import_batch(
+        with_unmatched(
+            small_batch("elsewhere"), [("BU99980001", 2024, "2024", "pst_mvp", "5678EF")]
+        )
+    )
+    with store.reader() as r:
+        cells = r.unmatched()
+        postcodes = r.postcodes()
+        only_test = r.unmatched("test")
+    kept = set(
+        zip(
+            cells["source"],
+            cells["region_code"],
+            cells["period"],
+            cells["source_column"],
+            cells["value_text"].astype(object).where(cells["value_text"].notna(), None),
+            strict=True,
+        )
+    )
+    assert kept == {
+        ("test", "BU99980000", "2024", "pst_mvp", None),  # replaced by the newer empty cell
+        ("test", "BU99980000", "2023", "pst_mvp", "9999ZZ"),
+        ("test", "BU99980001", "2024", "pst_mvp", "1234CD"),  # no newer cell of this key
+        ("test", "BU99980001", "2024", "other", "x"),
+        ("test", "BU99980000", "2024", "a_mystery", "12,5"),
+        ("elsewhere", "BU99980001", "2024", "pst_mvp", "5678EF"),
+    }
+    assert set(only_test["source"]) == {"test"} and len(only_test) == 5
+    assert cells["source_column"].tolist() == sorted(cells["source_column"].tolist())
+    # the newest import with a postcode for the region-year wins
+    assert dict(zip(postcodes["region_code"], postcodes["postcode"], strict=True)) == {
+        "BU99980000": "9999ZZ",
+        "BU99980001": "5678EF",
+    }
+
+
+def test_an_import_keeps_its_unmatched_cells_apart_and_leaves_earlier_ones_as_they_were(
+    tmp_path: Path,
+) -> None:
+    import duckdb
+
+    from wijkkompas.store.unmatched import cells_table
+
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(small_batch())
+    first = cells_table(1).strip('"')
+    with duckdb.connect(str(store.path), read_only=True) as con:
+        before = con.execute(
+            f"SELECT * FROM pragma_storage_info('{first}') ORDER BY ALL"
+        ).fetchall()
+        assert con.execute("SELECT count(*) FROM unmatched_observations").fetchall() == [(0,)]
+    assert before
+    store.import_batch(small_batch())
+    with duckdb.connect(str(store.path), read_only=True) as con:
+        after = con.execute(f"SELECT * FROM pragma_storage_info('{first}') ORDER BY ALL").fetchall()
+        parts = con.execute("SELECT import_id, source FROM unmatched_parts ORDER BY 1").fetchall()
+    assert after == before
+    assert parts == [(1, "test"), (2, "test")]
+
+
 def test_a_write_that_fails_half_way_leaves_the_store_byte_for_byte_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -10,10 +11,12 @@ import duckdb
 import pandas as pd
 
 from wijkkompas.regions import Level
-from wijkkompas.store import run_tables
+from wijkkompas.store import run_tables, unmatched
 from wijkkompas.store.batch import NATIONAL_COLUMNS, with_source
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from wijkkompas.index.inputs import Selection, SourceRules
 
 _REGION_SELECT = "r.code, r.name, r.level, r.year, r.gemeente_code, r.wijk_code"
@@ -222,13 +225,14 @@ class StoreReader:
         return {str(row[0]) for row in self._con.execute(sql, params).fetchall()}
 
     def unmatched(self, source: str | None = None) -> pd.DataFrame:
-        """Source columns that matched no catalogue indicator, kept verbatim."""
-        sql = "SELECT * EXCLUDE (import_id) FROM unmatched_observations"
-        params: list[object] = []
-        if source:
-            sql += " WHERE source = ?"
-            params.append(source)
-        return self._frame(sql + " ORDER BY source_column, region_code, region_year", params)
+        """Source columns that matched no catalogue indicator, kept verbatim (of each key only
+        the newest import's cells: :mod:`wijkkompas.store.unmatched`)."""
+        cells = unmatched.current_cells(self._con, source)
+        return self._arrow_frame(
+            cells,
+            "SELECT * EXCLUDE (import_id) FROM cells "
+            "ORDER BY source_column, region_code, region_year",
+        )
 
     def postcodes(self) -> pd.DataFrame:
         """Each region-year's most common postcode as its source wrote it (``region_code``,
@@ -239,16 +243,25 @@ class StoreReader:
         ``MeestVoorkomendePostcode_NNN`` in OData and "Meest voorkomende postcode" in StatLine
         label exports. Missing markers ('.') are left to the caller.
         """
-        return self._frame(
+        cells = unmatched.current_cells(self._con, columns=unmatched.postcode_column)
+        return self._arrow_frame(
+            cells,
             """SELECT region_code, region_year, trim(value_text) AS postcode
-               FROM unmatched_observations
+               FROM cells
                WHERE value_text IS NOT NULL
-                 AND (lower(source_column) = 'pst_mvp'
-                      OR regexp_matches(lower(source_column), 'meest.?voorkomende.?postcode'))
                QUALIFY row_number() OVER (
                    PARTITION BY region_code, region_year ORDER BY import_id DESC) = 1
-               ORDER BY region_code, region_year"""
+               ORDER BY region_code, region_year""",
         )
+
+    def _arrow_frame(self, cells: pa.Table, sql: str) -> pd.DataFrame:
+        """``sql`` over the Arrow table ``cells`` (named ``cells``), as :meth:`_frame` reads."""
+        name = f"cells_{uuid.uuid4().hex}"
+        self._con.register(name, cells)
+        try:
+            return self._frame(sql.replace("FROM cells", f"FROM {name}"))
+        finally:
+            self._con.unregister(name)
 
     def boundary_changes(self) -> pd.DataFrame:
         return self._frame(
@@ -320,10 +333,8 @@ class StoreReader:
                 "SELECT table_name FROM index_run_parts WHERE run_id = ?", [run_id]
             ).fetchall()
             if parts:
-                (data,) = self._con.execute(f"SELECT scores FROM {parts[0][0]}").fetchone() or (
-                    b"",
-                )
-                return run_tables.decode(data)
+                stored = self._con.execute(f"SELECT scores FROM {parts[0][0]}").fetchall()
+                return run_tables.decode(stored[0][0] if stored else b"")
         if self._has_table("index_run_tables"):
             rows = self._con.execute(
                 "SELECT scores FROM index_run_tables WHERE run_id = ?", [run_id]

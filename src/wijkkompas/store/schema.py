@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 """3: ``observation_margins`` (margins of error of survey figures). 4: ``national_observations``
 (the country's figures, the KWB row NL00 "Nederland"). 5: ``index_references`` (named, fixed
 yardsticks fitted on purpose; ADR 0010). 6: ``index_run_tables`` (a saved run's scores as one
 Parquet table, :mod:`wijkkompas.store.run_tables`; older runs stay in ``index_scores``).
 7: ``index_run_parts`` (each run's Parquet table in a table of its own, see
-:func:`run_scores_table`; runs saved as schema 6 stay in ``index_run_tables``). Each
+:func:`run_scores_table`; runs saved as schema 6 stay in ``index_run_tables``).
+8: ``unmatched_parts`` (each import's unmatched cells as one Parquet table in a table of its
+own, see :mod:`wijkkompas.store.unmatched`; cells imported before stay in
+``unmatched_observations``). Each
 version only adds tables, created on
 the next write (``CREATE TABLE IF NOT EXISTS``), so an older store stays readable (readers check
 for a newer table and return an empty frame without it) and gains the new tables when it is next
@@ -163,6 +166,13 @@ TABLES: dict[str, str] = {
     "index_run_parts": """
         CREATE TABLE IF NOT EXISTS index_run_parts (
             run_id VARCHAR PRIMARY KEY,
+            format VARCHAR NOT NULL,
+            table_name VARCHAR NOT NULL
+        )""",
+    "unmatched_parts": """
+        CREATE TABLE IF NOT EXISTS unmatched_parts (
+            import_id INTEGER PRIMARY KEY,
+            source VARCHAR NOT NULL,
             format VARCHAR NOT NULL,
             table_name VARCHAR NOT NULL
         )""",

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from wijkkompas.errors import WijkkompasError
+from wijkkompas.store import unmatched
 from wijkkompas.store.batch import ImportBatch
 from wijkkompas.store.schema import NATIONAL_KEY, OBSERVATION_KEY
 
@@ -179,42 +180,21 @@ def _write_boundary_changes(
 
 
 def _write_unmatched(con: duckdb.DuckDBPyConnection, batch: ImportBatch, import_id: int) -> None:
+    """The batch's unmatched cells as one part of their own (:mod:`wijkkompas.store.unmatched`):
+    nothing older is rewritten, and readers let these replace older cells of the same key."""
     if batch.unmatched.empty:
         return
     frame = batch.unmatched
-    con.register(
-        "batch_unmatched",
-        pa.table(
-            {
-                "region_code": _text(frame["region_code"]),
-                "region_year": pa.array(frame["region_year"].to_numpy(dtype="int64")),
-                "period": _text(frame["period"]),
-                "source_column": _text(frame["source_column"]),
-                "value_text": _text(frame["value_text"]),
-            }
-        ),
+    cells = pa.table(
+        {
+            "region_code": _text(frame["region_code"]),
+            "region_year": pa.array(frame["region_year"].to_numpy(dtype="int32")),
+            "period": _text(frame["period"]),
+            "source_column": _text(frame["source_column"]),
+            "value_text": _text(frame["value_text"]),
+        }
     )
-    years = _years_clause("u", frame["region_year"])
-    if _has_rows(con, "unmatched_observations u", f"u.source = ?{years}", batch.source):
-        con.execute(
-            f"""DELETE FROM unmatched_observations u USING (
-                   SELECT DISTINCT region_code, region_year, period, source_column
-                   FROM batch_unmatched) b
-               WHERE u.source = ?{years}
-                 AND u.region_code = b.region_code
-                 AND u.region_year = b.region_year AND u.source_column = b.source_column
-                 AND u.period IS NOT DISTINCT FROM b.period""",
-            [batch.source],
-        )
-    # The source and import are the same for every row: parameters, not 1.4 million copies.
-    con.execute(
-        """INSERT INTO unmatched_observations
-           SELECT region_code, CAST(region_year AS INTEGER), period, CAST(? AS VARCHAR),
-                  source_column, value_text, CAST(? AS INTEGER)
-           FROM batch_unmatched""",
-        [batch.source, import_id],
-    )
-    con.unregister("batch_unmatched")
+    unmatched.write(con, cells, batch.source, import_id)
 
 
 def _has_rows(con: duckdb.DuckDBPyConnection, table: str, where: str, source: str) -> bool:
