@@ -54,11 +54,7 @@ def transform(X: np.ndarray, transforms: Sequence[str | None]) -> np.ndarray:
 
 def inverse_transform(value: float, name: str | None) -> float:
     """Back from the engine's scale to the indicator's unit (for showing a centre)."""
-    if name == "log":
-        return float(np.exp(value))
-    if name == "log1p":
-        return float(np.expm1(value))
-    return float(value)
+    return float(inverse_transform_all(np.asarray(value), name))
 
 
 def inverse_transform_all(values: np.ndarray, name: str | None) -> np.ndarray:

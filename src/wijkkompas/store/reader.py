@@ -13,6 +13,7 @@ import pandas as pd
 from wijkkompas.regions import Level
 from wijkkompas.store import run_tables, unmatched
 from wijkkompas.store.batch import NATIONAL_COLUMNS, with_source
+from wijkkompas.store.schema import has_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -176,11 +177,7 @@ class StoreReader:
         return self._frame(sql, params)
 
     def _has_table(self, name: str) -> bool:
-        """Whether the store has a table: an older store lacks the ones added after it."""
-        (exists,) = self._con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-        ).fetchall()
-        return bool(exists[0])
+        return has_table(self._con, name)
 
     def margins(
         self,

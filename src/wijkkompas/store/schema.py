@@ -188,6 +188,14 @@ TABLES: dict[str, str] = {
 }
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the store has a table: an older store lacks the ones added after it."""
+    (exists,) = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()
+    return bool(exists[0])
+
+
 def run_scores_table(run_id: str) -> str:
     """The quoted name of the table that holds one saved run's scores.
 

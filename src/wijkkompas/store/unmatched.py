@@ -15,6 +15,7 @@ and take part as the older imports they are.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from itertools import pairwise
 
@@ -23,6 +24,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from wijkkompas.store.schema import has_table
 
 FORMAT = "parquet-1"
 CELL_COLUMNS = ("region_code", "region_year", "period", "source_column", "value_text")
@@ -101,7 +104,7 @@ def current_cells(
     """Every unmatched cell that a newer import has not replaced, with ``source`` and
     ``import_id``; only of ``source`` and of the source columns ``columns`` accepts, if given."""
     parts = [_only(_legacy(con, source), columns)]
-    if _has_table(con, "unmatched_parts"):
+    if has_table(con, "unmatched_parts"):
         sql = "SELECT import_id, source, table_name FROM unmatched_parts"
         found = con.execute(
             sql + (" WHERE source = ?" if source else "") + " ORDER BY import_id",
@@ -126,7 +129,7 @@ def current_cells(
                 )
             )
     every = pa.concat_tables(parts)
-    name = "every_unmatched_cell"
+    name = f"unmatched_cells_{uuid.uuid4().hex}"
     con.register(name, every)
     try:
         return con.sql(
@@ -154,7 +157,7 @@ def _only(cells: pa.Table, columns: Callable[[str], bool] | None) -> pa.Table:
 
 def _legacy(con: duckdb.DuckDBPyConnection, source: str | None) -> pa.Table:
     """Cells imported before schema 8, as rows of ``unmatched_observations``."""
-    if not _has_table(con, "unmatched_observations"):
+    if not has_table(con, "unmatched_observations"):
         return _EMPTY
     sql = (
         "SELECT region_code, region_year, period, source, source_column, value_text, import_id "
@@ -163,10 +166,3 @@ def _legacy(con: duckdb.DuckDBPyConnection, source: str | None) -> pa.Table:
     return con.sql(
         sql + (" WHERE source = ?" if source else ""), params=[source] if source else []
     ).to_arrow_table()
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchall()
-    return bool(found and found[0][0])
