@@ -30,8 +30,12 @@ def encode(scores: pd.DataFrame) -> bytes:
     table = table.drop_columns(list(KEYS))
     for position, (name, column) in enumerate(zip(KEYS, keys, strict=True)):
         table = table.add_column(position, name, column)
+    # Dictionaries for the text and small integers only: a double column has nearly as many
+    # values as rows, and its dictionary is built only to be dropped (whole-country run:
+    # 0.23 s and 13.8 MB without them, 0.30 s and 15.9 MB with).
+    coded = [f.name for f in table.schema if not pa.types.is_floating(f.type)]
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
+    pq.write_table(table, sink, compression="zstd", use_dictionary=coded)
     return bytes(sink.getvalue().to_pybytes())
 
 
