@@ -18,6 +18,11 @@ same files, so the ratio means something on any machine:
 
 The index is also timed step by step in this process (read the panel, score, rank intervals,
 save the run), to show where its time goes.
+
+When ``../shared/data`` is present (``--no-real`` skips it) the same is done on real files: the
+whole-country KWB 2024 (the CBS StatLine CSV and its names-only twin), then every RIVM
+health-monitor file there (2012, 2016 and 2020; 18+, 18–65 and 65+; 17,341 regions each), each
+import beside calamine reading its sheet, then ``index`` first and again on that store.
 """
 
 from __future__ import annotations
@@ -39,6 +44,11 @@ from bench_kwb_import import write_kwb_xlsx
 IMPORT_BUDGET = 5.0
 INDEX_BUDGET = 5.0
 FIRST_YEAR = 2013
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+REAL_KWB = (
+    "kwb/nederland/Kerncijfers_wijken_en_buurten_2024_geslachten.csv",
+    "kwb/nederland/Kerncijfers_wijken_en_buurten_2024_11122025_141648.csv",
+)
 
 
 def run(*argv: str) -> float:
@@ -114,10 +124,47 @@ def index_steps(store: Path) -> dict[str, float]:
     return steps
 
 
+def real_rows(folder: Path) -> list[tuple[str, float, float | None, str]]:
+    """The real whole-country files of ``../shared/data``: KWB 2024 and every RIVM file, each
+    imported in its own process, then ``index`` first and again (rows as in :func:`main`)."""
+    store = folder / "real.duckdb"
+    kwb = [SHARED / name for name in REAL_KWB]
+    rivm = sorted((SHARED / "rivm").glob("RIVM_gezondheid*.xlsx"))
+    if not all(path.is_file() for path in kwb) or not rivm:
+        print(f"SKIP real files: {SHARED} lacks them (see PROVENANCE.md there)", file=sys.stderr)
+        return []
+    floor = python("import wijkkompas.cli")
+    rows: list[tuple[str, float, float | None, str]] = []
+    for path in kwb:
+        seconds = wijkkompas(store, "import", str(path))
+        print(f"import {path.name}: {seconds:.2f} s")
+        rows.append((f"import {path.name} (real)", seconds, IMPORT_BUDGET,
+                     f"`import wijkkompas.cli`: {floor:.2f} s"))  # fmt: skip
+    for path in rivm:
+        seconds = wijkkompas(store, "import", str(path))
+        read_only = python(
+            "import python_calamine as c; "
+            f"c.CalamineWorkbook.from_path({str(path)!r}).get_sheet_by_index(0).to_python()"
+        )
+        print(f"import {path.name}: {seconds:.2f} s (calamine read only: {read_only:.2f} s)")
+        rows.append((f"import {path.name} (real)", seconds, IMPORT_BUDGET,
+                     f"calamine reads the sheet: {read_only:.2f} s"))  # fmt: skip
+    plain_read = python(
+        f"import duckdb; duckdb.connect({str(store)!r}, read_only=True)"
+        ".execute('SELECT * FROM observations').df()"
+    )
+    for when in ("first after the imports", "again (kept panel)"):
+        seconds = wijkkompas(store, "index", "--level", "buurt", "--format", "csv")
+        rows.append((f"index --level buurt --format csv, real KWB 2024 + {len(rivm)} RIVM, {when}",
+                     seconds, INDEX_BUDGET, f"DuckDB observations → pandas `.df()`: {plain_read:.2f} s"))  # fmt: skip
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=17_850, help="regions per file")
     parser.add_argument("--years", type=int, default=12, help="files (years) to import")
+    parser.add_argument("--no-real", action="store_true", help="skip the real files")
     args = parser.parse_args(argv)
     missed: list[str] = []
     print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
@@ -154,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         report = wijkkompas(store, "report", code, "--out", str(folder / "report.pdf"))
         helped = run(sys.executable, "-m", "wijkkompas", "--help")
         steps = index_steps(store)
+        real = [] if args.no_real else real_rows(folder)
     slowest = max(imports, key=lambda row: row[1])
     rows = [
         ("import kwb-YYYY.xlsx, slowest of " + str(len(imports)), slowest[1], IMPORT_BUDGET,
@@ -165,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         (f"explain {code}", explain, None, f"`import wijkkompas.cli`: {floor:.2f} s"),
         (f"report {code}", report, None, f"`import wijkkompas.cli`: {floor:.2f} s"),
         ("--help", helped, None, f"`import wijkkompas.cli`: {floor:.2f} s"),
+        *real,
     ]  # fmt: skip
     print("\n| command | seconds | budget | baseline in the same run |\n|---|---:|---:|---|")
     for name, seconds, budget, baseline in rows:
