@@ -243,6 +243,25 @@ def test_an_unknown_region_code_is_refused_with_a_clear_message(tmp_path: Path) 
     assert digest(store.path) == before
 
 
+def test_figures_may_refer_to_regions_an_earlier_import_registered(tmp_path: Path) -> None:
+    """The check reads only the new import's rows, so it must still accept regions it did not
+    bring itself, and name the import whose rows are wrong when one command writes several."""
+    store = AnalyticStore(tmp_path / "s.duckdb")
+    store.import_batch(small_batch())
+    figures_only = small_batch(source="figures-only")
+    figures_only.regions = figures_only.regions.iloc[0:0]
+    figures_only.geometries = figures_only.geometries.iloc[0:0]
+    store.import_batch(figures_only)
+    with store.reader() as r:
+        assert set(r.observations()["source"]) == {"test", "figures-only"}
+    before = digest(store.path)
+    wrong = small_batch(source="wrong")
+    wrong.observations.loc[0, "region_code"] = "BU99989999"
+    with pytest.raises(WijkkompasError, match=r"'wrong' has observations .*BU99989999"):
+        store.import_batches([small_batch(source="right"), wrong])
+    assert digest(store.path) == before
+
+
 def test_a_value_that_is_not_a_number_fails_before_anything_is_written(tmp_path: Path) -> None:
     store = AnalyticStore(tmp_path / "s.duckdb")
     batch = small_batch()

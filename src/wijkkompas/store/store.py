@@ -285,8 +285,8 @@ class AnalyticStore:
         with self.writing() as con:
             for batch in batches:
                 summaries.append(_write_batch(con, batch, step))
-            for batch in batches:
-                check_region_references(con, batch.source)
+            for batch, summary in zip(batches, summaries, strict=True):
+                check_region_references(con, batch.source, summary.import_id)
             step("saving")
         return summaries
 
