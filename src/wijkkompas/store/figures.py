@@ -12,7 +12,6 @@ result to ``select_figures`` on the demo and on real data.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +25,7 @@ import pyarrow.compute as pc
 
 from wijkkompas.index.inputs import Selection, SourceRules
 from wijkkompas.index.panel import period_years
+from wijkkompas.index.parallel import threads_for
 
 FIGURE_COLUMNS = [
     "region_code", "region_year", "level", "gemeente_code", "indicator_id", "period", "value",
@@ -155,7 +155,9 @@ def choose(table: pa.Table, rules: SourceRules) -> Selection:
         or pa.types.is_large_string(table[c].type)
         or pa.types.is_dictionary(table[c].type)
     ]
-    text = dict(zip(names, _on_both_cores(lambda c: _Coded(table[c]), names), strict=True))
+    text = dict(
+        zip(names, _on_both_cores(lambda c: _Coded(table[c]), names, table.num_rows), strict=True)
+    )
     region, indicator, period, source, release = (
         text[c] for c in ("region_code", "indicator_id", "period", "source", "release")
     )
@@ -211,17 +213,21 @@ def choose(table: pa.Table, rules: SourceRules) -> Selection:
         return np.take(whole.combine_chunks().to_numpy(zero_copy_only=False), picked)
 
     figures = pd.DataFrame(
-        dict(zip(FIGURE_COLUMNS, _on_both_cores(column, FIGURE_COLUMNS), strict=True))
+        dict(zip(FIGURE_COLUMNS, _on_both_cores(column, FIGURE_COLUMNS, len(picked)), strict=True))
     )
     figures["year"] = picked_year
     return Selection(figures, conflicts)
 
 
-def _on_both_cores(work: Callable[[str], T], names: list[str]) -> list[T]:
-    """``[work(n) for n in names]``, the columns shared out among the processors: each is an
-    independent pass over eight million rows in numpy and Arrow, which let go of Python's lock
-    while they work, so two columns at once take little longer than one."""
-    with ThreadPoolExecutor(max(1, min(os.cpu_count() or 1, 4))) as pool:
+def _on_both_cores(work: Callable[[str], T], names: list[str], rows: int) -> list[T]:
+    """``[work(n) for n in names]``, the columns shared out among the processors when they are
+    long: each is an independent pass over up to eight million rows in numpy and Arrow, which
+    let go of Python's lock while they work, so two columns at once take little longer than
+    one (a gemeente's few thousand rows stay on this thread)."""
+    workers = threads_for(rows * len(names), len(names))
+    if workers < 2:
+        return [work(name) for name in names]
+    with ThreadPoolExecutor(workers) as pool:
         return list(pool.map(work, names))
 
 
