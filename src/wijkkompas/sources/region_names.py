@@ -329,7 +329,7 @@ def _resolve(named: pd.DataFrame, reference: pd.DataFrame) -> tuple[dict[str, st
         of_gemeente = by_gemeente.get(gemeente_code, reference.iloc[0:0])
         year = _indeling_year(of_gemeente, int(rows[0]["year"]))
         resolution.code_years[gemeente_code] = year
-        candidates = _Candidates(of_gemeente[of_gemeente["year"] == year])
+        candidates = _candidates(of_gemeente[of_gemeente["year"] == year])
         # Gemeente and wijken first, so a buurt knows the code of the wijk it stands under.
         for row in sorted(rows, key=lambda r: _LEVEL_ORDER.get(r["level"], len(_LEVEL_ORDER))):
             code, reason = _match(row, candidates, codes)
@@ -369,25 +369,28 @@ def _indeling_year(of_gemeente: pd.DataFrame, table_year: int) -> int:
     return int(max(detailed or set(of_gemeente["year"])))
 
 
-class _Candidates:
-    """A gemeente's regions of one indeling, looked up by level and name key: a whole-country
-    names-only table has 18,000 rows, and filtering a frame for each took eight seconds."""
+Candidates = dict[tuple[str, str], list[tuple[str, object]]]
+"""A gemeente's regions of one indeling by (level, name key): their codes and wijk codes."""
 
-    def __init__(self, regions: pd.DataFrame) -> None:
-        self.by_name: dict[tuple[str, str], list[tuple[str, object]]] = {}
-        for code, level, key, wijk in zip(
-            regions["code"], regions["level"], regions["key"], regions["wijk_code"], strict=True
-        ):
-            self.by_name.setdefault((str(level), str(key)), []).append((str(code), wijk))
+
+def _candidates(regions: pd.DataFrame) -> Candidates:
+    """``regions`` by level and name key: a whole-country names-only table has 18,000 rows,
+    and filtering a frame for each took eight seconds."""
+    by_name: Candidates = {}
+    for code, level, key, wijk in zip(
+        regions["code"], regions["level"], regions["key"], regions["wijk_code"], strict=True
+    ):
+        by_name.setdefault((str(level), str(key)), []).append((str(code), wijk))
+    return by_name
 
 
 def _match(
-    row: dict[Any, Any], candidates: _Candidates, codes: dict[str, str]
+    row: dict[Any, Any], candidates: Candidates, codes: dict[str, str]
 ) -> tuple[str | None, str]:
     level = row["level"] if isinstance(row["level"], str) else None
     if level not in LEVELS:
         return None, "its level (gemeente, wijk or buurt) cannot be told from the file"
-    same = candidates.by_name.get((level, name_key(row["name"])), [])
+    same = candidates.get((level, name_key(row["name"])), [])
     parent_key = row["parent_key"]
     parent = codes.get(parent_key) if isinstance(parent_key, str) else None
     if level == "buurt" and parent is not None and same:

@@ -12,9 +12,7 @@ result to ``select_figures`` on the demo and on real data.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import duckdb
@@ -25,7 +23,8 @@ import pyarrow.compute as pc
 
 from wijkkompas.index.inputs import Selection, SourceRules
 from wijkkompas.index.panel import period_years
-from wijkkompas.index.parallel import threads_for
+from wijkkompas.index.parallel import for_each_block
+from wijkkompas.store.schema import registered
 
 FIGURE_COLUMNS = [
     "region_code", "region_year", "level", "gemeente_code", "indicator_id", "period", "value",
@@ -69,15 +68,11 @@ def stored_figures(con: duckdb.DuckDBPyConnection, gemeente: str | None = None) 
             select.append(f"{_as_enum(con, 'observations', column, 'o')} AS {column}")
         else:
             select.append(f"o.{column}")
-    name = f"figure_regions_{uuid.uuid4().hex}"
-    con.register(name, keys)
-    try:
+    with registered(con, keys, "figure_regions") as name:
         table = con.sql(
             f"""SELECT {", ".join(select)} FROM observations o
                 JOIN {name} k ON k.code = o.region_code AND k.year = o.region_year"""
         ).to_arrow_table()
-    finally:
-        con.unregister(name)
     row = table["region_row"].combine_chunks()
     columns = {}
     for column in FIGURE_COLUMNS:
@@ -221,14 +216,16 @@ def choose(table: pa.Table, rules: SourceRules) -> Selection:
 
 def _on_both_cores(work: Callable[[str], T], names: list[str], rows: int) -> list[T]:
     """``[work(n) for n in names]``, the columns shared out among the processors when they are
-    long: each is an independent pass over up to eight million rows in numpy and Arrow, which
-    let go of Python's lock while they work, so two columns at once take little longer than
-    one (a gemeente's few thousand rows stay on this thread)."""
-    workers = threads_for(rows * len(names), len(names))
-    if workers < 2:
-        return [work(name) for name in names]
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(work, names))
+    long (:func:`~wijkkompas.index.parallel.for_each_block`): each is an independent pass over
+    up to eight million rows in numpy and Arrow, which let go of Python's lock while they
+    work, so two columns at once take little longer than one."""
+    results: list[T | None] = [None] * len(names)
+
+    def one(i: int) -> None:
+        results[i] = work(names[i])
+
+    for_each_block(len(names), one, rows * len(names))
+    return results  # type: ignore[return-value]
 
 
 def _dense(values: np.ndarray) -> np.ndarray:

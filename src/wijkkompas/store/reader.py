@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -13,11 +12,9 @@ import pandas as pd
 from wijkkompas.regions import Level
 from wijkkompas.store import run_tables, unmatched
 from wijkkompas.store.batch import NATIONAL_COLUMNS, with_source
-from wijkkompas.store.schema import has_table
+from wijkkompas.store.schema import has_table, registered
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
     from wijkkompas.index.inputs import Selection, SourceRules
 
 _REGION_SELECT = "r.code, r.name, r.level, r.year, r.gemeente_code, r.wijk_code"
@@ -225,11 +222,11 @@ class StoreReader:
         """Source columns that matched no catalogue indicator, kept verbatim (of each key only
         the newest import's cells: :mod:`wijkkompas.store.unmatched`)."""
         cells = unmatched.current_cells(self._con, source)
-        return self._arrow_frame(
-            cells,
-            "SELECT * EXCLUDE (import_id) FROM cells "
-            "ORDER BY source_column, region_code, region_year",
-        )
+        with registered(self._con, cells, "cells") as name:
+            return self._frame(
+                f"SELECT * EXCLUDE (import_id) FROM {name} "
+                "ORDER BY source_column, region_code, region_year"
+            )
 
     def postcodes(self) -> pd.DataFrame:
         """Each region-year's most common postcode as its source wrote it (``region_code``,
@@ -241,24 +238,15 @@ class StoreReader:
         label exports. Missing markers ('.') are left to the caller.
         """
         cells = unmatched.current_cells(self._con, columns=unmatched.postcode_column)
-        return self._arrow_frame(
-            cells,
-            """SELECT region_code, region_year, trim(value_text) AS postcode
-               FROM cells
-               WHERE value_text IS NOT NULL
-               QUALIFY row_number() OVER (
-                   PARTITION BY region_code, region_year ORDER BY import_id DESC) = 1
-               ORDER BY region_code, region_year""",
-        )
-
-    def _arrow_frame(self, cells: pa.Table, sql: str) -> pd.DataFrame:
-        """``sql`` over the Arrow table ``cells`` (named ``cells``), as :meth:`_frame` reads."""
-        name = f"cells_{uuid.uuid4().hex}"
-        self._con.register(name, cells)
-        try:
-            return self._frame(sql.replace("FROM cells", f"FROM {name}"))
-        finally:
-            self._con.unregister(name)
+        with registered(self._con, cells, "cells") as name:
+            return self._frame(
+                f"""SELECT region_code, region_year, trim(value_text) AS postcode
+                    FROM {name}
+                    WHERE value_text IS NOT NULL
+                    QUALIFY row_number() OVER (
+                        PARTITION BY region_code, region_year ORDER BY import_id DESC) = 1
+                    ORDER BY region_code, region_year"""
+            )
 
     def boundary_changes(self) -> pd.DataFrame:
         return self._frame(

@@ -6,6 +6,11 @@ extension downloads itself at run time and fails offline.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import duckdb
 
 SCHEMA_VERSION = "8"
@@ -194,6 +199,18 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
     ).fetchall()
     return bool(exists[0])
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, table: Any, prefix: str) -> Iterator[str]:
+    """``table`` (Arrow or pandas) visible to queries on ``con`` under a name of its own for the
+    block, then gone: a fixed name would clash with another caller on the same connection."""
+    name = f"{prefix}_{uuid.uuid4().hex}"
+    con.register(name, table)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
 
 
 def run_scores_table(run_id: str) -> str:

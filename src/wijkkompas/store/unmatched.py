@@ -15,7 +15,6 @@ and take part as the older imports they are.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable
 from itertools import pairwise
 
@@ -25,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from wijkkompas.store.schema import has_table
+from wijkkompas.store.schema import has_table, registered
 
 FORMAT = "parquet-1"
 CELL_COLUMNS = ("region_code", "region_year", "period", "source_column", "value_text")
@@ -128,16 +127,11 @@ def current_cells(
                     }
                 )
             )
-    every = pa.concat_tables(parts)
-    name = f"unmatched_cells_{uuid.uuid4().hex}"
-    con.register(name, every)
-    try:
+    with registered(con, pa.concat_tables(parts), "unmatched_cells") as name:
         return con.sql(
             f"""SELECT * FROM {name}
                 QUALIFY import_id = max(import_id) OVER (PARTITION BY {", ".join(KEY)})"""
         ).to_arrow_table()
-    finally:
-        con.unregister(name)
 
 
 def postcode_column(name: str) -> bool:
