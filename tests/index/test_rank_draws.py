@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from scipy.stats import rankdata
 
-from wijkkompas.index.rank_draws import Blocks, ranks_within
+from wijkkompas.index.draw_ranks import ranks_within
+from wijkkompas.index.rank_draws import Blocks
 
 
 def draws_world(seed: int, rows: int = 3000, groups: int = 4, per_group: int = 5) -> dict:

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wijkkompas.index.draw_ranks import ranks_within
 from wijkkompas.index.engine import options_of
 from wijkkompas.index.normalise import for_indicators, levels, normalise
 from wijkkompas.index.options import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, EngineOptions
@@ -48,7 +49,7 @@ from wijkkompas.index.panel import Panel
 from wijkkompas.index.parallel import one_ahead
 from wijkkompas.index.perturb import collapsed, data_replicate, reference_params, replicate_steps
 from wijkkompas.index.pipeline import compute, prepare
-from wijkkompas.index.rank_draws import Blocks, ranks_within, summarise
+from wijkkompas.index.rank_draws import Blocks, summarise
 from wijkkompas.index.reference import Reference
 from wijkkompas.index.result import IndexResult
 from wijkkompas.index.spec import GROUPS, as_spec
